@@ -1,0 +1,129 @@
+"""The target record: one commitment found in a text, with where it was found and why.
+
+This is the contract between the extractor, the database and the scorer. It
+mirrors ``shared/docs/gold-format.md`` (the keys a gold target has) and adds the
+fields reviewers and analysts compare on (sector, scope, strength, interim...).
+Validation lives here so that every producer of targets, machine or reviewer,
+is held to the same vocabulary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+DIRECTIONS = ("reduce", "increase", "reach", "maintain", "neutral", "phase_out")
+BOUNDS = ("at_least", "at_most")
+DEADLINE_KINDS = ("in", "by")
+STRENGTHS = ("binding", "intent", "aspiration")
+SCOPES = ("area", "organisation", "utility")
+RATES = ("per_year",)
+SECTORS = (
+    "energi",
+    "transport",
+    "bygninger",
+    "affald",
+    "landbrug",
+    "natur",
+    "vand",
+    "fødevarer",
+    "organisation",
+    "tværgående",
+)
+
+#: The keys of a target in the gold format, in the order the format lists them.
+GOLD_KEYS = (
+    "quote",
+    "value",
+    "unit",
+    "direction",
+    "bound",
+    "metric",
+    "target_year",
+    "deadline_kind",
+    "baseline_year",
+)
+
+
+class TargetValidationError(ValueError):
+    """A target field holds a value outside its vocabulary or range."""
+
+
+def _check_choice(name: str, value: str | None, choices: tuple[str, ...]) -> None:
+    if value is not None and value not in choices:
+        raise TargetValidationError(f"{name}={value!r} is not one of {', '.join(choices)}")
+
+
+def _check_year(name: str, value: int | None) -> None:
+    if value is not None and not (1900 <= value <= 2100):
+        raise TargetValidationError(f"{name}={value!r} is outside 1900-2100")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A climate or environment target stated in a text.
+
+    ``start``/``end`` are character offsets into the text the extractor was
+    given, and ``text[start:end] == quote`` always holds for machine targets.
+    """
+
+    start: int
+    end: int
+    quote: str
+    value: float | None = None
+    unit: str | None = None
+    direction: str | None = None
+    bound: str | None = None
+    metric: str | None = None
+    target_year: int | None = None
+    deadline_kind: str | None = None
+    baseline_year: int | None = None
+    baseline_label: str | None = None
+    start_year: int | None = None
+    rate: str | None = None
+    sector: str | None = None
+    scope: str | None = None
+    strength: str | None = None
+    interim: bool = False
+    rule_ids: tuple[str, ...] = field(default_factory=tuple)
+    confidence: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise TargetValidationError(f"bad span {self.start}:{self.end}")
+        _check_choice("direction", self.direction, DIRECTIONS)
+        _check_choice("bound", self.bound, BOUNDS)
+        _check_choice("deadline_kind", self.deadline_kind, DEADLINE_KINDS)
+        _check_choice("strength", self.strength, STRENGTHS)
+        _check_choice("scope", self.scope, SCOPES)
+        _check_choice("rate", self.rate, RATES)
+        _check_choice("sector", self.sector, SECTORS)
+        _check_year("target_year", self.target_year)
+        _check_year("baseline_year", self.baseline_year)
+        _check_year("start_year", self.start_year)
+        if not 0.0 <= self.confidence <= 1.0:
+            raise TargetValidationError(f"confidence={self.confidence!r} is outside 0-1")
+
+    def to_dict(self) -> dict[str, Any]:
+        """All fields as plain JSON-ready values (rule ids as a list)."""
+        data = asdict(self)
+        data["rule_ids"] = list(self.rule_ids)
+        return data
+
+    def to_gold(self) -> dict[str, Any]:
+        """The keys of the gold format (plus offsets), as `klimamaal extract --jsonl` writes them."""
+        data = self.to_dict()
+        return {"start": self.start, "end": self.end, **{k: data[k] for k in GOLD_KEYS}} | {
+            k: data[k] for k in data if k not in GOLD_KEYS and k not in ("start", "end")
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Target:
+        """Build a target from a dict, ignoring unknown keys (gold lines carry extra ones)."""
+        names = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in data.items() if k in names}
+        kwargs.setdefault("start", 0)
+        kwargs.setdefault("end", kwargs["start"] + len(kwargs.get("quote") or ""))
+        if "rule_ids" in kwargs:
+            kwargs["rule_ids"] = tuple(kwargs["rule_ids"] or ())
+        return cls(**kwargs)

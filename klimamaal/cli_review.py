@@ -1,0 +1,5 @@
+"""Commands: placeholder until its issue lands."""
+
+import click
+
+commands: list[click.Command] = []
