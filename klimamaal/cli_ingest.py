@@ -1,5 +1,178 @@
-"""Commands: placeholder until its issue lands."""
+"""Commands for operators and analysts: ingest, documents, targets, reextract, db, schedule."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
 
 import click
 
-commands: list[click.Command] = []
+from klimamaal.config import CORPUS_DIR, prepare_prefect_env
+from klimamaal.config import database_url as default_database_url
+
+TARGET_COLUMNS = (
+    "id",
+    "municipality",
+    "document",
+    "page",
+    "status",
+    "value",
+    "unit",
+    "direction",
+    "bound",
+    "metric",
+    "target_year",
+    "deadline_kind",
+    "baseline_year",
+    "sector",
+    "scope",
+    "strength",
+    "rules",
+    "quote",
+)
+
+
+def _print_table(rows: list[dict[str, object]], columns: tuple[str, ...], title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column, overflow="fold", max_width=60 if column in ("quote", "error") else None)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    Console(width=200).print(table)
+
+
+def _print_summary(summary, kind: str) -> None:  # type: ignore[no-untyped-def]
+    _print_table(
+        summary.rows(), ("source", "status", "pages", "targets", "error"), title=f"{kind}: documents"
+    )
+    figures = summary.figures()
+    _print_table([figures], tuple(figures), title=f"{kind}: summary")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL", help="Database (default: SQLite in data/).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
+def ingest(paths: tuple[str, ...], database_url: str | None, progress: bool | None) -> None:
+    """Ingest files or folders (.pdf, .html/.htm, .txt/.md) or URLs; default: the bundled corpus."""
+    prepare_prefect_env()
+    from flows.ingest import ingest_flow
+
+    locations = list(paths) or [str(CORPUS_DIR)]
+    for location in locations:
+        if not location.startswith(("http://", "https://")) and not Path(location).exists():
+            raise click.BadParameter(f"{location} does not exist", param_hint="PATHS")
+    show = sys.stderr.isatty() if progress is None else progress
+    summary = ingest_flow(locations, database_url=database_url, progress=show)
+    _print_summary(summary, "ingest")
+
+
+@click.command()
+@click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
+@click.option("--progress/--no-progress", default=None)
+def reextract(database_url: str | None, progress: bool | None) -> None:
+    """Run the current rules over all stored text again; reviewed targets are kept and flagged."""
+    prepare_prefect_env()
+    from flows.reextract import reextract_flow
+
+    show = sys.stderr.isatty() if progress is None else progress
+    summary = reextract_flow(database_url=database_url, progress=show)
+    _print_summary(summary, "reextract")
+
+
+@click.command()
+@click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table")
+def documents(database_url: str | None, fmt: str) -> None:
+    """List stored documents: municipality, title, kind, pages, targets, status/error."""
+    from db.queries import document_rows
+
+    rows = document_rows(_sessions(database_url))
+    columns = ("id", "municipality", "title", "kind", "pages", "targets", "status", "error", "source")
+    _emit(rows, columns, fmt)
+
+
+@click.command()
+@click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
+@click.option("--municipality", help="Name or official code, e.g. Ballerup or 151.")
+@click.option("--status", type=click.Choice(["pending", "accepted", "edited", "rejected"]))
+@click.option("--document", "document_id", type=int, help="Only this document id.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table")
+def targets(
+    database_url: str | None, municipality: str | None, status: str | None, document_id: int | None, fmt: str
+) -> None:
+    """List targets with their current values (the latest review, else the machine's)."""
+    from db.queries import target_rows
+
+    rows = target_rows(
+        _sessions(database_url), municipality=municipality, status=status, document_id=document_id
+    )
+    _emit(rows, TARGET_COLUMNS, fmt)
+
+
+@click.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(database_url: str | None, revision: str) -> None:
+    """Apply migrations up to REVISION."""
+    from db.migrate import upgrade
+
+    url = database_url or default_database_url()
+    upgrade(url, revision)
+    click.echo(f"database at revision {revision}: {_redact(url)}")
+
+
+@db.command("current")
+@click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
+def db_current(database_url: str | None) -> None:
+    """Show the schema revision of the database and the newest one known."""
+    from db.engine import make_engine
+    from db.migrate import current_revision, head_revision
+
+    engine = make_engine(database_url or default_database_url())
+    click.echo(f"current: {current_revision(engine)}  head: {head_revision()}")
+
+
+def _sessions(url: str | None):  # type: ignore[no-untyped-def]
+    from db.engine import cached_engine, session_factory
+    from db.migrate import is_current
+
+    resolved = url or default_database_url()
+    if not is_current(cached_engine(resolved)):
+        raise click.ClickException(
+            f"the database at {_redact(resolved)} is not at the current schema: run `klimamaal db upgrade`"
+        )
+    return session_factory(resolved)
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _emit(rows: list[dict[str, object]], columns: tuple[str, ...], fmt: str) -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+    elif fmt == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        _print_table(rows, columns)
+
+
+commands: list[click.Command] = [ingest, documents, targets, reextract, db]

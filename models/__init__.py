@@ -1,0 +1,276 @@
+"""SQLAlchemy 2 models: what klimamaal stores.
+
+Machine output (``Target`` rows with ``origin='machine'``) and reviewer
+decisions (``TargetReview`` rows) are separate records; reviews are append-only
+and re-extraction never rewrites a decided target. ``Target.status`` and
+``Target.revision`` are caches of the latest review, written in the same
+transaction as the review row, so that a queue over 100,000 targets can filter
+and lock without replaying history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+#: Values of ``Document.status``.
+DOCUMENT_STATUSES = ("extracted", "failed", "no_text")
+#: Values of ``Target.status`` (the cache of the latest decision).
+TARGET_STATUSES = ("pending", "accepted", "edited", "rejected")
+#: Values of ``TargetReview.action``.
+REVIEW_ACTIONS = ("accept", "edit", "reject", "skip", "undo", "add")
+#: Actions that are decisions: a target with one of these is never rewritten by re-extraction.
+DECISIONS = ("accept", "edit", "reject", "add")
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Municipality(Base):
+    """One of the 98 municipalities; the primary key is the official kommunekode."""
+
+    __tablename__ = "municipalities"
+
+    code: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    region: Mapped[str | None] = mapped_column(String(40))
+
+    documents: Mapped[list[Document]] = relationship(back_populates="municipality")
+
+
+class Document(Base):
+    """A file as ingested; identified by the sha256 of its bytes.
+
+    A changed file at the same source is a new Document whose ``previous_id``
+    points at the version it replaces.
+    """
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    source_key: Mapped[str] = mapped_column(String(1000), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(20))
+    media_type: Mapped[str | None] = mapped_column(String(60))
+    municipality_code: Mapped[int | None] = mapped_column(ForeignKey("municipalities.code"), index=True)
+    fetched_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    extractor_version: Mapped[str | None] = mapped_column(String(40))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+
+    municipality: Mapped[Municipality | None] = relationship(back_populates="documents")
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
+    )
+    targets: Mapped[list[Target]] = relationship(back_populates="document", cascade="all, delete-orphan")
+    previous: Mapped[Document | None] = relationship(remote_side=[id])
+
+
+class Page(Base):
+    """The parsed text of one page; kept so new rules can run without re-reading the file."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    #: Offset of this page in the document text (pages joined by PAGE_SEPARATOR).
+    start_offset: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+    blocks: Mapped[list[Block]] = relationship(
+        back_populates="page", order_by="Block.position", cascade="all, delete-orphan"
+    )
+
+
+class Block(Base):
+    """A heading, paragraph, list item or table row; its text is ``page.text[start:end]``."""
+
+    __tablename__ = "blocks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+    page: Mapped[Page] = relationship(back_populates="blocks")
+
+
+class Target(Base):
+    """A target as found by the rules (``origin='machine'``) or added by a reviewer.
+
+    The field columns hold what the machine (or the adding reviewer) said; a
+    reviewer's corrections live in ``TargetReview.after`` and are never copied
+    over these columns.
+    """
+
+    __tablename__ = "targets"
+    __table_args__ = (
+        Index("ix_targets_queue", "status", "document_id", "start"),
+        Index("ix_targets_document", "document_id", "start"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    origin: Mapped[str] = mapped_column(String(10), default="machine")
+    # provenance
+    page_number: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    page_start: Mapped[int | None] = mapped_column(Integer)
+    page_end: Mapped[int | None] = mapped_column(Integer)
+    rule_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    extractor_version: Mapped[str | None] = mapped_column(String(40))
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    # the gold-format fields
+    quote: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(30))
+    direction: Mapped[str | None] = mapped_column(String(20))
+    bound: Mapped[str | None] = mapped_column(String(20))
+    metric: Mapped[str | None] = mapped_column(Text)
+    target_year: Mapped[int | None] = mapped_column(Integer, index=True)
+    deadline_kind: Mapped[str | None] = mapped_column(String(10))
+    baseline_year: Mapped[int | None] = mapped_column(Integer)
+    # further fields
+    baseline_label: Mapped[str | None] = mapped_column(Text)
+    start_year: Mapped[int | None] = mapped_column(Integer)
+    rate: Mapped[str | None] = mapped_column(String(20))
+    sector: Mapped[str | None] = mapped_column(String(30), index=True)
+    scope: Mapped[str | None] = mapped_column(String(20))
+    strength: Mapped[str | None] = mapped_column(String(20))
+    interim: Mapped[bool] = mapped_column(Boolean, default=False)
+    # review state caches (see module docstring) and re-extraction flag
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    rules_flag: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="targets")
+    reviews: Mapped[list[TargetReview]] = relationship(
+        back_populates="target", order_by="TargetReview.id", cascade="all, delete-orphan"
+    )
+
+
+#: Target columns a reviewer can change; also the keys of ``TargetReview.before/after``.
+TARGET_FIELDS = (
+    "quote",
+    "value",
+    "unit",
+    "direction",
+    "bound",
+    "metric",
+    "target_year",
+    "deadline_kind",
+    "baseline_year",
+    "baseline_label",
+    "start_year",
+    "rate",
+    "sector",
+    "scope",
+    "strength",
+    "interim",
+)
+
+
+def target_fields(target: Target) -> dict[str, Any]:
+    """The machine's (or adder's) values of a target as a plain dict."""
+    return {name: getattr(target, name) for name in TARGET_FIELDS}
+
+
+class TargetReview(Base):
+    """One reviewer decision; rows are only ever inserted."""
+
+    __tablename__ = "target_reviews"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    reviewer: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(10))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    target: Mapped[Target] = relationship(back_populates="reviews")
+
+
+class User(Base):
+    """A person who may log in to the review app."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class IngestRun(Base):
+    """One run of the ingest (or re-extract) flow and its summary figures."""
+
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="ingest")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    sources: Mapped[list[str]] = mapped_column(JSON, default=list)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    targets: Mapped[int] = mapped_column(Integer, default=0)
+    extractor_version: Mapped[str | None] = mapped_column(String(40))
+
+
+__all__ = [
+    "DECISIONS",
+    "DOCUMENT_STATUSES",
+    "REVIEW_ACTIONS",
+    "TARGET_FIELDS",
+    "TARGET_STATUSES",
+    "Base",
+    "Block",
+    "Document",
+    "IngestRun",
+    "Municipality",
+    "Page",
+    "Target",
+    "TargetReview",
+    "User",
+    "target_fields",
+]

@@ -1,0 +1,91 @@
+"""Read-side queries for the CLI and exports: documents and targets with their current values."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from db.reviews import current_fields
+from models import Document, Municipality, Target
+
+
+def document_rows(sessions: sessionmaker[Session]) -> list[dict[str, object]]:
+    """One row per stored document, newest versions last."""
+    counts = select(Target.document_id, func.count().label("n")).group_by(Target.document_id).subquery()
+    query = (
+        select(Document, Municipality.name, counts.c.n)
+        .outerjoin(Municipality, Document.municipality_code == Municipality.code)
+        .outerjoin(counts, counts.c.document_id == Document.id)
+        .order_by(Document.id)
+    )
+    with sessions() as session:
+        return [
+            {
+                "id": doc.id,
+                "municipality": name,
+                "title": doc.title,
+                "kind": doc.kind,
+                "pages": doc.page_count,
+                "targets": n or 0,
+                "status": doc.status,
+                "error": doc.error,
+                "source": doc.source,
+                "sha256": doc.sha256,
+                "previous_id": doc.previous_id,
+            }
+            for doc, name, n in session.execute(query)
+        ]
+
+
+def municipality_filter(value: str):  # type: ignore[no-untyped-def]
+    """Match a municipality by official code or by (case-insensitive) name."""
+    if value.strip().isdigit():
+        return Municipality.code == int(value)
+    name = value.strip().lower().removesuffix(" kommune")
+    return or_(func.lower(Municipality.name) == name, func.lower(Municipality.name) == name + " kommune")
+
+
+def target_rows(
+    sessions: sessionmaker[Session],
+    *,
+    municipality: str | None = None,
+    status: str | None = None,
+    document_id: int | None = None,
+) -> list[dict[str, object]]:
+    """Targets in document order with their current values (latest decision, else the machine's)."""
+    query = (
+        select(Target, Document.title, Municipality.name)
+        .join(Document, Target.document_id == Document.id)
+        .outerjoin(Municipality, Document.municipality_code == Municipality.code)
+        .options(selectinload(Target.reviews))
+        .order_by(Target.document_id, Target.start, Target.id)
+    )
+    if municipality:
+        query = query.where(municipality_filter(municipality))
+    if status:
+        query = query.where(Target.status == status)
+    if document_id is not None:
+        query = query.where(Target.document_id == document_id)
+    with sessions() as session:
+        rows = []
+        for target, title, name in session.execute(query):
+            fields = current_fields(target)
+            rows.append(
+                {
+                    "id": target.id,
+                    "municipality": name,
+                    "document": title or target.document_id,
+                    "document_id": target.document_id,
+                    "page": target.page_number,
+                    "start": target.start,
+                    "end": target.end,
+                    "status": target.status,
+                    **fields,
+                    "rules": ",".join(target.rule_ids or []),
+                    "confidence": target.confidence,
+                    "extractor_version": target.extractor_version,
+                    "origin": target.origin,
+                    "rules_flag": target.rules_flag,
+                }
+            )
+        return rows

@@ -1,0 +1,40 @@
+"""Configuration from the environment, with defaults that work in a fresh checkout.
+
+| variable | default |
+|---|---|
+| KLIMAMAAL_DATABASE_URL | sqlite:///<project>/data/klimamaal.db |
+| KLIMAMAAL_DATA_DIR | <project>/data |
+| PREFECT_HOME | <project>/.prefect |
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CORPUS_DIR = PROJECT_ROOT / "corpus"
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("KLIMAMAAL_DATA_DIR", PROJECT_ROOT / "data"))
+
+
+def database_url() -> str:
+    """The database to use: ``KLIMAMAAL_DATABASE_URL`` or a SQLite file in the data folder."""
+    url = os.environ.get("KLIMAMAAL_DATABASE_URL")
+    if url:
+        return url
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'klimamaal.db'}"
+
+
+def prepare_prefect_env() -> None:
+    """Keep Prefect's state inside the project and its analytics off, unless the user chose otherwise.
+
+    Must run before Prefect is imported: Prefect reads its settings at import.
+    """
+    os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
