@@ -175,4 +175,17 @@ def _emit(rows: list[dict[str, object]], columns: tuple[str, ...], fmt: str) -> 
         _print_table(rows, columns)
 
 
-commands: list[click.Command] = [ingest, documents, targets, reextract, db]
+@click.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--cron", default="0 3 * * *", show_default=True, help="When to ingest (cron syntax).")
+@click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
+def schedule(paths: tuple[str, ...], cron: str, database_url: str | None) -> None:
+    """Serve a deployment that ingests PATHS (default: the corpus) on a schedule; needs a Prefect server."""
+    prepare_prefect_env()
+    from flows.deployments import serve_deployments
+
+    locations = [p if p.startswith(("http://", "https://")) else str(Path(p).resolve()) for p in paths]
+    serve_deployments(locations or [str(CORPUS_DIR)], cron, database_url)
+
+
+commands: list[click.Command] = [ingest, documents, targets, reextract, db, schedule]
