@@ -20,15 +20,32 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 REQUIRED_TARGET_KEYS = (
-    "quote", "value", "unit", "direction", "bound", "metric",
-    "target_year", "deadline_kind", "baseline_year",
+    "quote",
+    "value",
+    "unit",
+    "direction",
+    "bound",
+    "metric",
+    "target_year",
+    "deadline_kind",
+    "baseline_year",
 )
 DIRECTIONS = {"reduce", "increase", "reach", "maintain", "neutral", "phase_out"}
 BOUNDS = {"at_least", "at_most", None}
 DEADLINE_KINDS = {"in", "by", None}
 UNITS = {"%", "procentpoint", "tons", "kWh", "MWh", "GWh", "MW", "liter/døgn", "kr", "ha", "count", None}
-SECTORS = {"energi", "transport", "bygninger", "affald", "landbrug", "natur", "vand", "fødevarer",
-           "organisation", "tværgående"}
+SECTORS = {
+    "energi",
+    "transport",
+    "bygninger",
+    "affald",
+    "landbrug",
+    "natur",
+    "vand",
+    "fødevarer",
+    "organisation",
+    "tværgående",
+}
 SCOPES = {"area", "organisation", "utility"}
 STRENGTHS = {"binding", "intent", "aspiration"}
 RATES = {"per_year"}
@@ -56,7 +73,9 @@ def check_target(t: dict, text: str, where: str, errors: list[str], warnings: li
     if v is not None and (not isinstance(v, float) or isinstance(v, bool)):
         errors.append(f"{where}: value must be a float or null, got {v!r}")
     if t.get("unit") not in UNITS:
-        warnings.append(f"{where}: unit {t.get('unit')!r} not in the usual list {sorted(u for u in UNITS if u)}")
+        warnings.append(
+            f"{where}: unit {t.get('unit')!r} not in the usual list {sorted(u for u in UNITS if u)}"
+        )
     if t.get("direction") not in DIRECTIONS:
         errors.append(f"{where}: direction {t.get('direction')!r}")
     if t.get("bound") not in BOUNDS:
@@ -161,7 +180,9 @@ def main(argv: list[str]) -> int:
         for k in total:
             total[k] += c[k]
         print(f"{path.name:<22}{c['passages']:>9}{c['positives']:>10}{c['negatives']:>10}{c['targets']:>8}")
-    print(f"{'TOTAL':<22}{total['passages']:>9}{total['positives']:>10}{total['negatives']:>10}{total['targets']:>8}")
+    print(
+        f"{'TOTAL':<22}{total['passages']:>9}{total['positives']:>10}{total['negatives']:>10}{total['targets']:>8}"
+    )
     for w in warnings:
         print("warning:", w)
     for e in errors:
