@@ -1,0 +1,368 @@
+"""PDF: pages of headings, paragraphs, list items and table rows, in reading order.
+
+Reading happens in two passes. The first pass takes the geometry of every
+page (``pdf_layout``; each pdfplumber page is closed right after). Running
+headers and footers can only be told from body text by comparing pages, so
+the second pass first finds the lines that repeat at the same height on many
+pages (page numbers count as repeating whatever their digits), then per page
+removes them, finds a column gutter, orders the lines (left column before
+right), and groups lines into blocks by font size, boldness, bullets and
+vertical gaps. Words hyphenated over a line break are joined again, while
+real hyphens ("CO₂-udledning", "el- og varmeforsyning") are kept.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+
+from extractors.document import NoTextError, Page, ParsedDocument, ReadError
+from extractors.readers.blocks import Item, build_page, list_item, normalise, table_row
+from extractors.readers.pdf_layout import Fragment, PageFailure, PageLayout, TableItem, iter_layouts, open_pdf
+
+#: Share of the page height at the top and bottom where running headers and footers live.
+MARGIN_BAND = 0.12
+#: A line in the margin band is a running header/footer when it repeats on this share of pages.
+REPEAT_SHARE = 0.4
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:(?:side|page|s\.)\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:af|/|of|ud af)\s*\d{1,4})?$", re.I
+)
+_BULLET = re.compile(r"^(?:[•●▪■◦‣∙·○□➢►✓–\-*]|\d{1,2}[.)])\s+")
+_BULLET_ONLY = re.compile(r"^[•●▪■◦‣∙·○□➢►✓–\-*]$")
+# pdfminer writes glyphs it cannot map as "(cid:N)"; at the start of a line they are bullets
+_CID_BULLET = re.compile(r"^\s*\(cid:\d+\)\s*")
+_CID = re.compile(r"\(cid:\d+\)")
+_SUSPENDED_HYPHEN_NEXT = {"og", "eller", "samt", "til", "&", "som", "and", "or"}
+_SENTENCE_END = (".", "!", "?", ":", ";")
+
+
+def read_pdf(data: bytes, name: str) -> ParsedDocument:
+    """Read a PDF's text layer; raise ``ReadError``/``NoTextError`` with the file (and page) named."""
+    try:
+        pdf = open_pdf(data)
+    except Exception as error:  # noqa: BLE001 - pdfminer raises many unrelated types
+        raise _open_error(name, error) from error
+    try:
+        info = {k: str(v) for k, v in (pdf.metadata or {}).items() if isinstance(v, str | bytes) and v}
+        try:
+            layouts = list(iter_layouts(pdf))
+        except PageFailure as failure:
+            if _is_encryption(failure.cause):
+                raise _open_error(name, failure.cause) from failure
+            raise ReadError(
+                name,
+                f"could not be read ({type(failure.cause).__name__}: {failure.cause})",
+                page=failure.number,
+                hint="re-export the PDF (e.g. print to PDF) and try again",
+            ) from failure
+        except Exception as error:  # noqa: BLE001
+            raise _open_error(name, error) from error
+    finally:
+        pdf.close()
+    if not layouts:
+        raise ReadError(name, "is a PDF without pages", hint="re-download or re-export the file")
+    if not any(layout.fragments or layout.tables for layout in layouts):
+        images = sum(layout.images for layout in layouts)
+        what = f"holds {images} image(s) but no text layer" if images else "has no text layer"
+        raise NoTextError(
+            name,
+            f"{what} on any of its {len(layouts)} page(s); it is probably a scan",
+            hint="run OCR first (e.g. ocrmypdf -l dan) or supply a PDF with text",
+        )
+    pages = structure(layouts)
+    title = _title(info.get("Title"), pages, layouts)
+    metadata = {"pages": str(len(pages))}
+    for key in ("Author", "Producer", "Creator", "CreationDate"):
+        if key in info:
+            metadata[key.lower()] = normalise(info[key])
+    return ParsedDocument(pages=tuple(pages), title=title, media_type="application/pdf", metadata=metadata)
+
+
+def _is_encryption(error: BaseException) -> bool:
+    text = f"{type(error).__name__} {error!r} {getattr(error, 'args', '')}".lower()
+    return "password" in text or "encrypt" in text
+
+
+def _open_error(name: str, error: BaseException) -> ReadError:
+    if _is_encryption(error):
+        return ReadError(
+            name,
+            "is an encrypted (password-protected) PDF",
+            hint="supply an unencrypted copy, e.g. qpdf --decrypt --password=... in.pdf out.pdf",
+        )
+    cause = getattr(error, "args", None) and error.args[0] or error
+    return ReadError(
+        name,
+        f"is not a readable PDF ({type(cause).__name__}: {cause})",
+        hint="re-download or re-export the file",
+    )
+
+
+# --- pass 2: running headers and footers -----------------------------------------------------
+
+
+def _margin_key(fragment: Fragment, height: float) -> tuple[str, int, str] | None:
+    if fragment.bottom < height * MARGIN_BAND:
+        zone = "top"
+    elif fragment.top > height * (1 - MARGIN_BAND):
+        zone = "bottom"
+    else:
+        return None
+    text = re.sub(r"\d+", "#", normalise(fragment.text).casefold())
+    return (zone, round(fragment.top / 6), text)
+
+
+def running_lines(layouts: list[PageLayout]) -> set[tuple[str, int, str]]:
+    """Margin lines that repeat at the same height on many pages (digits ignored)."""
+    counts: Counter[tuple[str, int, str]] = Counter()
+    for layout in layouts:
+        keys = {_margin_key(f, layout.height) for f in layout.fragments}
+        counts.update(k for k in keys if k is not None)
+    needed = max(2, round(REPEAT_SHARE * len(layouts)))
+    # tolerate a one-step shift of height (rounding) by merging neighbouring buckets
+    merged: Counter[tuple[str, str]] = Counter()
+    for (zone, _, text), count in counts.items():
+        merged[(zone, text)] += count
+    return {key for key in counts if counts[key] >= needed or merged[(key[0], key[2])] >= needed}
+
+
+def _is_running(fragment: Fragment, layout: PageLayout, running: set[tuple[str, int, str]]) -> bool:
+    key = _margin_key(fragment, layout.height)
+    if key is None:
+        return False
+    return key in running or bool(_PAGE_NUMBER.match(normalise(fragment.text)))
+
+
+# --- pass 2: reading order -------------------------------------------------------------------
+
+
+def find_gutter(fragments: list[Fragment], width: float) -> float | None:
+    """The x of the gap between two text columns, or None for a one-column page.
+
+    A gutter is an x in the middle 40 % of the page crossed by few lines (a
+    full-width heading may cross it), with enough lines on each side that fill
+    their column, so that a list of short labels with values is not taken for
+    two columns.
+    """
+    body = [f for f in fragments if len(f.text) > 3]
+    if len(body) < 8:
+        return None
+    best: list[int] = []
+    best_cross = len(body) + 1
+    for x in range(int(width * 0.3), int(width * 0.7) + 1, 2):
+        cross = sum(1 for f in body if f.x0 < x < f.x1)
+        if cross < best_cross:
+            best_cross, best = cross, [x]
+        elif cross == best_cross:
+            best.append(x)
+    if best_cross > 0.2 * len(body):
+        return None
+    # the widest run of equally good x positions: take its middle
+    runs: list[list[int]] = [[best[0]]]
+    for x in best[1:]:
+        if x - runs[-1][-1] <= 2:
+            runs[-1].append(x)
+        else:
+            runs.append([x])
+    run = max(runs, key=len)
+    gutter = (run[0] + run[-1]) / 2
+    left = [f for f in body if f.x1 <= gutter]
+    right = [f for f in body if f.x0 >= gutter]
+    if len(left) < 4 or len(right) < 4:
+        return None
+    left_edge = min(f.x0 for f in left)
+    right_edge = max(f.x1 for f in right)
+    right_start = min(f.x0 for f in right)
+    if statistics.median(f.x1 - f.x0 for f in left) < 0.5 * (gutter - left_edge):
+        return None
+    if statistics.median(f.x1 - f.x0 for f in right) < 0.5 * (right_edge - right_start):
+        return None
+    return gutter
+
+
+Row = Fragment | TableItem
+
+
+def reading_order(rows: list[Row], gutter: float | None) -> list[Row]:
+    """Top to bottom; with a gutter, each band between full-width rows reads left column then right."""
+    rows = sorted(rows, key=lambda r: (round(r.top, 1), r.x0))
+    if gutter is None:
+        return rows
+    ordered: list[Row] = []
+    left: list[Row] = []
+    right: list[Row] = []
+    for row in rows:
+        if row.x0 < gutter < row.x1:
+            ordered += left + right + [row]
+            left, right = [], []
+        elif row.x1 <= gutter:
+            left.append(row)
+        else:
+            right.append(row)
+    return ordered + left + right
+
+
+# --- pass 2: blocks --------------------------------------------------------------------------
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Join the lines of one block, re-joining words hyphenated at a line break."""
+    out = ""
+    for raw in lines:
+        line = normalise(raw)
+        if not line:
+            continue
+        if not out:
+            out = line
+            continue
+        if out.endswith("\u00ad"):
+            out = out[:-1] + line
+            continue
+        if out.endswith(("-", "\u2010")) and len(out) > 1 and not out[-2].isspace():
+            before = out[:-1].rsplit(" ", 1)[-1]
+            after = line.split(" ", 1)[0]
+            if after.casefold() in _SUSPENDED_HYPHEN_NEXT:
+                out = f"{out} {line}"  # "el- og varmeforsyning"
+            elif not after[:1].islower() or not before.isalpha() or before.isupper():
+                out = out + line  # "CO₂-udledning", "EU-Kommissionen", "2023-2050"
+            else:
+                out = out[:-1] + line  # "arbejds-" + "gange"
+            continue
+        out = f"{out} {line}"
+    return out
+
+
+class _PageBlocks:
+    """Groups ordered lines of one page into block items."""
+
+    def __init__(self, body_size: float, line_gap: float) -> None:
+        self.body_size = body_size
+        self.line_gap = line_gap
+        self.items: list[Item] = []
+        self.kind: str | None = None
+        self.lines: list[str] = []
+        self.last: Fragment | None = None
+        self.indent = 0.0
+
+    def flush(self) -> None:
+        if self.kind and self.lines:
+            text = join_lines(self.lines)
+            if self.kind == "list_item":
+                self.items.append(list_item(text))
+            else:
+                self.items.append((self.kind, text))
+        self.kind, self.lines, self.last = None, [], None
+
+    def heading_like(self, f: Fragment) -> bool:
+        if f.size >= self.body_size * 1.15:
+            return True
+        return f.bold and len(f.text) <= 120 and not _BULLET.match(f.text)
+
+    def _dash_continues(self, text: str, big_gap: bool, column_jump: bool) -> bool:
+        """A line starting with a dash inside a running sentence continues it ("… i 2020 – alternativt")."""
+        return (
+            text[:1] in "-–"
+            and self.kind == "paragraph"
+            and bool(self.lines)
+            and not big_gap
+            and not column_jump
+            and not self.lines[-1].endswith(_SENTENCE_END)
+        )
+
+    def add_table(self, table: TableItem) -> None:
+        self.flush()
+        for row in table.rows:
+            self.items.append(table_row(join_lines((c or "").splitlines()) for c in row))
+
+    def add(self, f: Fragment) -> None:
+        text = normalise(_CID_BULLET.sub("• ", f.text))
+        text = normalise(_CID.sub("", text))
+        if not text:
+            return
+        last = self.last
+        gap = f.top - last.bottom if last else 0.0
+        big_gap = gap > self.line_gap + 0.45 * max(f.size, last.size if last else f.size)
+        column_jump = last is not None and (gap < -f.size or abs(f.x0 - last.x0) > 150 and gap < 0)
+        heading = self.heading_like(f)
+        bullet = _BULLET.match(text)
+        if heading:
+            same = (
+                self.kind == "heading"
+                and last is not None
+                and abs(last.size - f.size) < 0.6
+                and not self.lines[-1].endswith((":", ".", "!", "?"))
+            )
+            if not (same and not big_gap):  # a heading may run on into the next column
+                self.flush()
+                self.kind = "heading"
+        elif (bullet or _BULLET_ONLY.match(text)) and not self._dash_continues(text, big_gap, column_jump):
+            self.flush()
+            self.kind = "list_item"
+            self.indent = f.x0
+            text = _BULLET.sub("", text, count=1) if bullet else ""
+        elif self.kind == "list_item" and last is not None and not big_gap and f.x0 > self.indent + 2:
+            pass  # continuation of a list item under its hanging indent
+        elif self.kind == "paragraph" and last is not None and not big_gap:
+            if column_jump and self.lines and self.lines[-1].endswith(_SENTENCE_END):
+                self.flush()
+                self.kind = "paragraph"
+        else:
+            self.flush()
+            self.kind = "paragraph"
+        if text:
+            self.lines.append(text)
+        self.last = f
+
+
+def _body_metrics(layouts: list[PageLayout]) -> tuple[float, float]:
+    """The commonest font size (by letters) and the usual gap between lines of a paragraph."""
+    sizes: Counter[float] = Counter()
+    gaps: list[float] = []
+    for layout in layouts:
+        previous: Fragment | None = None
+        for f in sorted(layout.fragments, key=lambda f: (f.x0 // 150, f.top)):
+            sizes[f.size] += len(f.text)
+            if previous and previous.size == f.size and abs(previous.x0 - f.x0) < 30:
+                gap = f.top - previous.bottom
+                if 0 <= gap < 3 * f.size:
+                    gaps.append(gap)
+            previous = f
+    body = sizes.most_common(1)[0][0] if sizes else 10.0
+    gap = statistics.median(gaps) if gaps else 0.25 * body
+    return body, gap
+
+
+def structure(layouts: list[PageLayout]) -> list[Page]:
+    running = running_lines(layouts)
+    body_size, line_gap = _body_metrics(layouts)
+    pages: list[Page] = []
+    for layout in layouts:
+        fragments = [f for f in layout.fragments if not _is_running(f, layout, running)]
+        gutter = find_gutter(fragments, layout.width)
+        blocks = _PageBlocks(body_size, line_gap)
+        for row in reading_order([*fragments, *layout.tables], gutter):
+            if isinstance(row, TableItem):
+                blocks.add_table(row)
+            else:
+                blocks.add(row)
+        blocks.flush()
+        pages.append(build_page(layout.number, blocks.items))
+    return pages
+
+
+def _title(meta_title: str | None, pages: list[Page], layouts: list[PageLayout]) -> str | None:
+    if (
+        meta_title
+        and normalise(meta_title)
+        and not normalise(meta_title).lower().startswith(("untitled", "microsoft"))
+    ):
+        return normalise(meta_title)
+    for layout in layouts[:2]:
+        if layout.fragments:
+            biggest = max(f.size for f in layout.fragments)
+            parts = [f.text for f in sorted(layout.fragments, key=lambda f: f.top) if f.size == biggest]
+            return normalise(" ".join(parts))[:200] or None
+    return next((b.text for p in pages for b in p.blocks if b.kind == "heading"), None)
