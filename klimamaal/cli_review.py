@@ -1,5 +1,103 @@
-"""Commands: placeholder until its issue lands."""
+"""Commands for the review work: users, review (serve the web app), export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
 
 import click
 
-commands: list[click.Command] = []
+from klimamaal.config import database_url as default_database_url
+
+DATABASE_OPTION = click.option(
+    "--database-url", envvar="KLIMAMAAL_DATABASE_URL", help="Database (default: SQLite in data/)."
+)
+
+
+def _sessions(url: str | None):  # type: ignore[no-untyped-def]
+    from db.engine import session_factory
+    from db.migrate import upgrade
+
+    url = url or default_database_url()
+    upgrade(url)
+    return url, session_factory(url)
+
+
+def _read_password() -> str:
+    """From a hidden, confirmed prompt on a terminal; else the first line of stdin. Never an argument."""
+    if sys.stdin.isatty():
+        return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    line = sys.stdin.readline()
+    return line.rstrip("\r\n")
+
+
+@click.group()
+def users() -> None:
+    """Manage the people who may log in to the review app."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True)
+@DATABASE_OPTION
+def users_add(name: str, role: str, database_url: str | None) -> None:
+    """Create a user; the password is read from a prompt (or stdin when not a terminal)."""
+    from db.users import UserError, create_user
+
+    _, sessions = _sessions(database_url)
+    password = _read_password()
+    try:
+        user = create_user(sessions, name, role, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {user.role} {user.name}")
+
+
+@users.command("list")
+@DATABASE_OPTION
+def users_list(database_url: str | None) -> None:
+    """List users with their role and lock state."""
+    from db.users import list_users
+
+    _, sessions = _sessions(database_url)
+    for user in list_users(sessions):
+        locked = f" locked until {user.locked_until:%Y-%m-%d %H:%M} UTC" if user.locked_until else ""
+        click.echo(f"{user.name}\t{user.role}\tfailed logins {user.failed_logins}{locked}")
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@DATABASE_OPTION
+def review(host: str, port: int, database_url: str | None) -> None:
+    """Serve the review web app on the configured database."""
+    import uvicorn
+
+    from webapp.app import create_app
+
+    url, _ = _sessions(database_url)
+    click.echo(f"review app on http://{host}:{port}/ (Ctrl-C stops)")
+    uvicorn.run(create_app(url), host=host, port=port, log_level="info", access_log=False)
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl"]), required=True)
+@click.option("--status", default="", help="Comma-separated statuses (default: accepted,edited,rejected).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@DATABASE_OPTION
+def export(fmt: str, status: str, output: Path, database_url: str | None) -> None:
+    """Export reviewed targets as CSV, XLSX or gold-format JSONL (for `klimamaal evaluate`)."""
+    from db.export import export_bytes, parse_statuses
+
+    try:
+        statuses = parse_statuses(status)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--status") from exc
+    _, sessions = _sessions(database_url)
+    with sessions() as session:
+        data = export_bytes(session, fmt, statuses)
+    output.write_bytes(data)
+    click.echo(f"wrote {output} ({len(data)} bytes)")
+
+
+commands: list[click.Command] = [users, review, export]

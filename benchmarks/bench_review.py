@@ -1,0 +1,268 @@
+"""Review app speed at scale: 100,000 targets in SQLite, queue and target pages under load.
+
+Builds (once, reused while its size matches) a SQLite database of synthetic
+plans with ``--targets`` machine targets, bulk-inserted with Core
+``executemany`` (seconds, not minutes), starts the real app under uvicorn on
+127.0.0.1 in a child process, and runs ``load_review.py`` against it, which
+prints p50/p95/p99 per page.
+
+    .venv/bin/python benchmarks/bench_review.py [--targets 100000] [--requests 400]
+
+``seed_synthetic`` is also what the web tests use to fill a database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import insert, text
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from models import Document, Municipality, Page, Target  # noqa: E402
+
+PAGE_SEPARATOR = "\n\n\f\n\n"
+BENCH_PASSWORD = "bench-password"  # a throwaway user in a throwaway benchmark database
+TARGET_SENTENCES = [
+    ("Senest i {y} er CO₂-udledningen reduceret med {p} % i forhold til {b}.", "reduce", "by", "energi"),
+    ("Andelen af elbiler i den kommunale flåde skal udgøre mindst {p} % i {y}.", "reach", "in", "transport"),
+    (
+        "Energiforbruget i de kommunale bygninger skal falde med {p} % inden {y} målt i forhold til {b}.",
+        "reduce",
+        "by",
+        "bygninger",
+    ),
+    ("Vi vil genanvende {p} % af husholdningsaffaldet i {y}.", "reach", "in", "affald"),
+]
+FILLER = [
+    "Kommunen arbejder for en grøn omstilling af transporten i hele kommunen.",
+    "Indsatsen gennemføres i samarbejde med forsyningsselskaberne og lokale virksomheder.",
+    "Erfaringerne fra projektet viser, at borgerne gerne vil være med til at spare på energien.",
+    "I 2019 var den samlede udledning 220.536 tons CO₂e, hvoraf transport stod for 41 %.",
+]
+MUNICIPALITIES = [
+    (101, "København"),
+    (147, "Frederiksberg"),
+    (151, "Ballerup"),
+    (751, "Aarhus"),
+    (851, "Aalborg"),
+    (461, "Odense"),
+]
+
+
+def _page_text(rng: random.Random, n_targets: int) -> tuple[str, list[dict[str, object]]]:
+    """A page of plan prose holding ``n_targets`` target sentences, with their spans and fields."""
+    parts: list[str] = []
+    found: list[dict[str, object]] = []
+    cursor = 0
+    for i in range(n_targets):
+        filler = rng.choice(FILLER) + " "
+        parts.append(filler)
+        cursor += len(filler)
+        template, direction, deadline, sector = TARGET_SENTENCES[(i + rng.randrange(4)) % 4]
+        year, percent, base = (
+            rng.choice([2025, 2030, 2035, 2040, 2050]),
+            rng.choice([15, 25, 50, 70, 75]),
+            rng.choice([1990, 2006, 2015]),
+        )
+        sentence = template.format(y=year, p=percent, b=base)
+        found.append(
+            {
+                "page_start": cursor,
+                "page_end": cursor + len(sentence),
+                "quote": sentence,
+                "value": float(percent),
+                "unit": "%",
+                "direction": direction,
+                "deadline_kind": deadline,
+                "target_year": year,
+                "baseline_year": base if "{b}" in template else None,
+                "sector": sector,
+                "metric": "CO₂-udledning" if sector == "energi" else sector,
+                "confidence": round(rng.uniform(0.3, 0.99), 3),
+            }
+        )
+        parts.append(sentence + "\n\n")
+        cursor += len(sentence) + 2
+    return "".join(parts), found
+
+
+def seed_synthetic(
+    url: str,
+    *,
+    documents: int,
+    targets_per_document: int,
+    targets_per_page: int = 5,
+    seed: int = 7,
+    extra_page: str | None = None,
+) -> dict[str, int]:
+    """Bulk-insert municipalities, documents, pages and machine targets into a migrated database.
+
+    ``extra_page`` (if given) becomes one more page of the first document, without
+    targets; the tests use it for hostile text. Returns the figures inserted.
+    """
+    from db.engine import make_engine
+
+    rng = random.Random(seed)
+    engine = make_engine(url)
+    pages_per_document = max(1, -(-targets_per_document // targets_per_page))
+    page_rows: list[dict[str, object]] = []
+    target_rows: list[dict[str, object]] = []
+    with engine.begin() as conn:
+        existing = {row[0] for row in conn.execute(text("SELECT code FROM municipalities"))}
+        rows = [{"code": c, "name": n, "region": None} for c, n in MUNICIPALITIES if c not in existing]
+        if rows:
+            conn.execute(insert(Municipality), rows)
+        first_id = (conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM documents")).scalar() or 0) + 1
+        doc_rows = []
+        for d in range(documents):
+            doc_id = first_id + d
+            code, name = MUNICIPALITIES[d % len(MUNICIPALITIES)]
+            doc_rows.append(
+                {
+                    "id": doc_id,
+                    "sha256": f"{doc_id:064x}",
+                    "source": f"synthetic://plan-{doc_id}.pdf",
+                    "source_key": f"synthetic://plan-{doc_id}.pdf",
+                    "title": f"Klimaplan {name} {2020 + d % 5} (syntetisk {doc_id})",
+                    "kind": "klimaplan",
+                    "media_type": "application/pdf",
+                    "municipality_code": code,
+                    "size_bytes": 0,
+                    "page_count": pages_per_document + (1 if extra_page is not None and d == 0 else 0),
+                    "status": "extracted",
+                    "extractor_version": "synthetic",
+                }
+            )
+            offset = 0
+            remaining = targets_per_document
+            for number in range(1, pages_per_document + 1):
+                n = min(targets_per_page, remaining)
+                remaining -= n
+                page_text, found = _page_text(rng, n)
+                page_rows.append(
+                    {"document_id": doc_id, "number": number, "start_offset": offset, "text": page_text}
+                )
+                for t in found:
+                    target_rows.append(
+                        {
+                            "document_id": doc_id,
+                            "origin": "machine",
+                            "page_number": number,
+                            "start": offset + int(t["page_start"]),  # type: ignore[call-overload]
+                            "end": offset + int(t["page_end"]),  # type: ignore[call-overload]
+                            "rule_ids": [f"target.{t['direction']}.v1", "deadline.year.v1"],
+                            "extractor_version": "synthetic",
+                            "bound": None,
+                            "baseline_label": None,
+                            "start_year": None,
+                            "rate": None,
+                            "scope": "area",
+                            "strength": "binding",
+                            "interim": False,
+                            "status": "pending",
+                            "revision": 0,
+                            "rules_flag": None,
+                            **t,
+                        }
+                    )
+                offset += len(page_text) + len(PAGE_SEPARATOR)
+            if extra_page is not None and d == 0:
+                page_rows.append(
+                    {
+                        "document_id": doc_id,
+                        "number": pages_per_document + 1,
+                        "start_offset": offset,
+                        "text": extra_page,
+                    }
+                )
+        conn.execute(insert(Document), doc_rows)
+        for i in range(0, len(page_rows), 5000):
+            conn.execute(insert(Page), page_rows[i : i + 5000])
+        for i in range(0, len(target_rows), 5000):
+            conn.execute(insert(Target), target_rows[i : i + 5000])
+    engine.dispose()
+    return {
+        "documents": documents,
+        "pages": len(page_rows),
+        "targets": len(target_rows),
+        "first_document": first_id,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _ensure_database(path: Path, targets: int) -> str:
+    from db.engine import make_engine, session_factory
+    from db.migrate import upgrade
+    from db.users import create_user
+
+    url = f"sqlite:///{path}"
+    if path.exists():
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            have = conn.execute(text("SELECT COUNT(*) FROM targets")).scalar()
+        engine.dispose()
+        if have == targets:
+            return url
+        path.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    upgrade(url)
+    started = time.perf_counter()
+    per_document = 100
+    figures = seed_synthetic(
+        url, documents=max(1, targets // per_document), targets_per_document=per_document
+    )
+    print(
+        f"seeded {figures['targets']} targets in {figures['documents']} documents in {time.perf_counter() - started:.1f} s"
+    )
+    create_user(session_factory(url), "bench", "reviewer", BENCH_PASSWORD)
+    # The review app's users table is empty otherwise; ANALYZE lets SQLite pick the queue indexes.
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return url
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--targets", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=400, help="requests per page kind")
+    parser.add_argument("--database", type=Path, default=ROOT / "benchmarks" / "out" / "review-100k.db")
+    args = parser.parse_args()
+    url = _ensure_database(args.database, args.targets)
+    port = free_port()
+    env = {**os.environ, "KLIMAMAAL_DATABASE_URL": url, "KLIMAMAAL_BENCH_PASSWORD": BENCH_PASSWORD}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "klimamaal.cli", "review", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        load = [sys.executable, str(ROOT / "benchmarks" / "load_review.py"), f"http://127.0.0.1:{port}"]
+        load += ["--user", "bench", "--requests", str(args.requests), "--max-target-id", str(args.targets)]
+        subprocess.run(load, check=True, env=env)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

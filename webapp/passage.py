@@ -1,0 +1,123 @@
+"""The passage around a target: page text cut into segments the template marks up.
+
+The template renders each segment as escaped text inside a tag chosen by its
+``kind``; document text never becomes markup. Inside the quote, the value, the
+target year and the baseline year are located in the text (as a Dane writes
+them) so the reviewer can see at a glance what the fields were read from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+#: Characters of page text shown on each side of the quote.
+CONTEXT = 600
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    #: "text" outside the quote, "quote" inside it, or "value"/"year"/"baseline" for marked parts of the quote.
+    kind: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    #: Offset of the first shown character in the page text (the JS adds it to selection offsets).
+    offset: int
+    before: list[Segment]
+    quote: list[Segment]
+    after: list[Segment]
+    truncated_start: bool
+    truncated_end: bool
+    #: Field marks that could not be found in the quote (e.g. "halvdelen" for 50).
+    unmarked: list[str]
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    lo = max(0, start - CONTEXT)
+    hi = min(len(text), end + CONTEXT)
+    # Start and end at a line or word break so the passage does not begin mid-word.
+    if lo > 0:
+        cut = text.rfind("\n", lo, start)
+        if cut == -1 or cut < lo:
+            cut = text.find(" ", lo, start)
+        if cut != -1:
+            lo = cut + 1
+    if hi < len(text):
+        cut = text.find("\n", end, hi)
+        if cut == -1:
+            cut = text.rfind(" ", end, hi)
+        if cut != -1:
+            hi = cut
+    return lo, hi
+
+
+def number_patterns(value: float) -> list[str]:
+    """Ways a value may be written: 70 -> "70"; 1.5 -> "1,5", "1.5"; 220536 -> "220.536"."""
+    if float(value).is_integer():
+        whole = int(value)
+        forms = [str(whole)]
+        if abs(whole) >= 1000:
+            forms.insert(0, f"{whole:,}".replace(",", "."))
+        return forms
+    text = repr(float(value))
+    return [text.replace(".", ","), text]
+
+
+def _find_number(quote: str, forms: list[str], taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    for form in forms:
+        for match in re.finditer(r"(?<![\d.,])" + re.escape(form) + r"(?![\d]|[.,]\d)", quote):
+            span = match.span()
+            if not any(span[0] < e and s < span[1] for s, e in taken):
+                return span
+    return None
+
+
+def build_passage(page_text: str, page_start: int, page_end: int, fields: dict[str, Any]) -> Passage:
+    """Cut the page text around ``page_start:page_end`` and mark the fields inside the quote."""
+    page_start = max(0, min(page_start, len(page_text)))
+    page_end = max(page_start, min(page_end, len(page_text)))
+    lo, hi = _window(page_text, page_start, page_end)
+    quote = page_text[page_start:page_end]
+    marks: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    unmarked: list[str] = []
+    wanted = [
+        ("year", fields.get("target_year")),
+        ("baseline", fields.get("baseline_year")),
+        ("value", fields.get("value")),
+    ]
+    for kind, value in wanted:
+        if value is None:
+            continue
+        if kind == "value":
+            span = _find_number(quote, number_patterns(float(value)), taken)
+        else:
+            span = _find_number(quote, [str(int(value))], taken)
+        if span is None:
+            unmarked.append(kind)
+            continue
+        marks.append((span[0], span[1], kind))
+        taken.append(span)
+    marks.sort()
+    quote_segments: list[Segment] = []
+    cursor = 0
+    for s, e, kind in marks:
+        if s > cursor:
+            quote_segments.append(Segment(quote[cursor:s], "quote"))
+        quote_segments.append(Segment(quote[s:e], kind))
+        cursor = e
+    if cursor < len(quote):
+        quote_segments.append(Segment(quote[cursor:], "quote"))
+    return Passage(
+        offset=lo,
+        before=[Segment(page_text[lo:page_start], "text")] if page_start > lo else [],
+        quote=quote_segments,
+        after=[Segment(page_text[page_end:hi], "text")] if hi > page_end else [],
+        truncated_start=lo > 0,
+        truncated_end=hi < len(page_text),
+        unmarked=unmarked,
+    )

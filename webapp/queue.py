@@ -1,0 +1,195 @@
+"""The review queue: filters, order, pages, counts and neighbours, built to stay fast at 100k targets.
+
+Document order is served by the ``ix_targets_queue`` index (status,
+document_id, start); a page is LIMIT/OFFSET over it. Next/previous from a
+target page are keyset queries (the row just after or before the current one
+in the same order and filters), so moving through the queue never counts or
+skips rows. Filters on fields apply to the machine's columns (the indexed
+ones); a reviewer's correction shows in the list but does not move a target
+between filters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import Select, String, cast, func, select, tuple_
+from sqlalchemy.orm import Session
+
+from models import TARGET_STATUSES, Document, Municipality, Target
+
+PAGE_SIZE = 50
+SORTS = {
+    "document": "dokumentrækkefølge",
+    "confidence": "laveste sikkerhed først",
+    "-confidence": "højeste sikkerhed først",
+}
+FILTER_KEYS = ("municipality", "document", "sector", "status", "year", "rule", "sort")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The queue's filters as parsed from the query string; invalid values are dropped, not errors."""
+
+    municipality: int | None = None
+    document: int | None = None
+    sector: str | None = None
+    status: str | None = "pending"
+    year: int | None = None
+    rule: str | None = None
+    sort: str = "document"
+    page: int = 1
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, str]) -> QueueFilter:
+        def as_int(name: str) -> int | None:
+            raw = (params.get(name) or "").strip()
+            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+        status = params.get("status", "pending")
+        if status not in TARGET_STATUSES and status != "all":
+            status = "pending"
+        sort = params.get("sort", "document")
+        return cls(
+            municipality=as_int("municipality"),
+            document=as_int("document"),
+            sector=(params.get("sector") or "").strip()[:30] or None,
+            status=None if status == "all" else status,
+            year=as_int("year"),
+            rule=(params.get("rule") or "").strip()[:100] or None,
+            sort=sort if sort in SORTS else "document",
+            page=max(1, min(as_int("page") or 1, 100_000)),
+        )
+
+    def params(self, **override: Any) -> dict[str, str]:
+        """The filters as query parameters (defaults left out), for links that keep the queue."""
+        values = {
+            "municipality": self.municipality,
+            "document": self.document,
+            "sector": self.sector,
+            "status": self.status or "all",
+            "year": self.year,
+            "rule": self.rule,
+            "sort": self.sort,
+        } | override
+        defaults = {"status": "pending", "sort": "document", "page": 1}
+        return {k: str(v) for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
+
+    def query(self, **override: Any) -> str:
+        return urlencode(self.params(**override))
+
+
+def _filtered(query: Select[Any], f: QueueFilter, *, with_status: bool = True) -> Select[Any]:
+    if f.municipality is not None:
+        query = query.where(
+            Target.document_id.in_(select(Document.id).where(Document.municipality_code == f.municipality))
+        )
+    if f.document is not None:
+        query = query.where(Target.document_id == f.document)
+    if f.sector:
+        query = query.where(Target.sector == f.sector)
+    if f.year is not None:
+        query = query.where(Target.target_year == f.year)
+    if f.rule:
+        query = query.where(cast(Target.rule_ids, String).contains(f'"{f.rule}"', autoescape=True))
+    if with_status and f.status:
+        query = query.where(Target.status == f.status)
+    return query
+
+
+def _order_columns(f: QueueFilter) -> list[Any]:
+    if f.sort == "confidence":
+        return [Target.confidence, Target.id]
+    if f.sort == "-confidence":
+        return [Target.confidence.desc(), Target.id.desc()]
+    return [Target.document_id, Target.start, Target.id]
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    document_id: int
+    document_title: str | None
+    municipality: str | None
+    page_number: int | None
+    quote: str
+    value: float | None
+    unit: str | None
+    target_year: int | None
+    sector: str | None
+    status: str
+    confidence: float
+    rule_ids: list[str]
+    rules_flag: str | None
+
+
+def queue_page(session: Session, f: QueueFilter) -> list[QueueRow]:
+    """One page of the queue in the chosen order."""
+    query = (
+        select(
+            Target.id,
+            Target.document_id,
+            Document.title,
+            Municipality.name,
+            Target.page_number,
+            Target.quote,
+            Target.value,
+            Target.unit,
+            Target.target_year,
+            Target.sector,
+            Target.status,
+            Target.confidence,
+            Target.rule_ids,
+            Target.rules_flag,
+        )
+        .join(Document, Document.id == Target.document_id)
+        .outerjoin(Municipality, Municipality.code == Document.municipality_code)
+    )
+    query = _filtered(query, f).order_by(*_order_columns(f)).limit(PAGE_SIZE).offset((f.page - 1) * PAGE_SIZE)
+    return [QueueRow(*row) for row in session.execute(query)]
+
+
+def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
+    """Targets per status under the other filters (so the status tabs show what each holds)."""
+    query = _filtered(select(Target.status, func.count()), f, with_status=False).group_by(Target.status)
+    counts = dict.fromkeys(TARGET_STATUSES, 0)
+    counts.update({status: n for status, n in session.execute(query)})
+    return counts
+
+
+def document_progress(session: Session, document_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per document: targets per status, for the documents on the current page."""
+    if not document_ids:
+        return {}
+    query = (
+        select(Target.document_id, Target.status, func.count())
+        .where(Target.document_id.in_(sorted(set(document_ids))))
+        .group_by(Target.document_id, Target.status)
+    )
+    progress: dict[int, dict[str, int]] = {}
+    for document_id, status, n in session.execute(query):
+        progress.setdefault(document_id, dict.fromkeys(TARGET_STATUSES, 0))[status] = n
+    return progress
+
+
+def neighbour(session: Session, f: QueueFilter, target: Target, *, forward: bool) -> int | None:
+    """The id of the next (or previous) target in the queue order after ``target`` (keyset)."""
+    if f.sort == "document":
+        key = tuple_(Target.document_id, Target.start, Target.id)
+        here = tuple_(target.document_id, target.start, target.id)
+        ascending = True
+    else:
+        key = tuple_(Target.confidence, Target.id)
+        here = tuple_(target.confidence, target.id)
+        ascending = f.sort == "confidence"
+    after = forward == ascending
+    columns = [c for c in (key.clauses if hasattr(key, "clauses") else [])]
+    order = [c if after else c.desc() for c in columns]
+    query = (
+        _filtered(select(Target.id), f).where(key > here if after else key < here).order_by(*order).limit(1)
+    )
+    return session.scalar(query)
