@@ -1,5 +1,134 @@
-"""Commands: placeholder until its issue lands."""
+"""Commands: ``extract`` (passages or a document to targets) and ``evaluate`` (score against gold).
+
+``klimamaal extract --jsonl`` is the format of ``shared/docs/gold-format.md``:
+one JSON line in, one out, same order, so any gold file can be piped through.
+``klimamaal evaluate`` applies that file's scoring rules (``extractors.evaluate``)
+to the extractor's output, or to a predictions file given with ``--predictions``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
 import click
 
-commands: list[click.Command] = []
+TABLE_COLUMNS = (
+    "value",
+    "unit",
+    "direction",
+    "bound",
+    "target_year",
+    "deadline_kind",
+    "baseline_year",
+    "sector",
+    "scope",
+    "quote",
+)
+
+
+def _targets_of(text: str) -> list[dict[str, Any]]:
+    from extractors import extract_targets
+
+    return [t.to_gold() for t in extract_targets(text)]
+
+
+def _read_text(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        from extractors.readers import read_document
+    except ImportError:  # readers not installed: plain text only
+        return data.decode("utf-8", errors="replace")
+    return read_document(data, path.name).text
+
+
+@click.command("extract")
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--jsonl", "jsonl", is_flag=True, help="Read passages as JSON Lines on stdin, write targets per line."
+)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def extract(file: Path | None, jsonl: bool, fmt: str) -> None:
+    """Find the targets in FILE (a PDF, HTML or text document), or in JSONL passages on stdin."""
+    if jsonl:
+        for line in sys.stdin:
+            if not line.strip():
+                continue
+            passage = json.loads(line)
+            out = {"id": passage.get("id"), "targets": _targets_of(passage.get("text") or "")}
+            sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    if file is None:
+        raise click.UsageError("give a FILE or --jsonl")
+    from extractors.document import ReadError
+
+    try:
+        text = _read_text(file)
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    targets = _targets_of(text)
+    if fmt == "json":
+        click.echo(json.dumps(targets, ensure_ascii=False, indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{file.name}: {len(targets)} targets")
+    for col in TABLE_COLUMNS:
+        table.add_column(col, overflow="fold")
+    for t in targets:
+        table.add_row(*("" if t.get(c) is None else str(t.get(c)) for c in TABLE_COLUMNS))
+    Console().print(table)
+
+
+def _load_jsonl(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@click.command("evaluate")
+@click.argument("gold", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--errors", is_flag=True, help="List misses, spurious targets and wrong fields.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--predictions",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Score this predictions JSONL ({id, targets}) instead of running the extractor.",
+)
+def evaluate(gold: tuple[Path, ...], errors: bool, as_json: bool, predictions: Path | None) -> None:
+    """Score the extractor (or --predictions) on GOLD.jsonl files: detection, strict, fields, passages."""
+    from extractors.evaluate import format_errors, format_report, score
+
+    given: dict[str, list[dict[str, Any]]] = {}
+    if predictions is not None:
+        given = {p["id"]: p.get("targets") or [] for p in _load_jsonl(predictions)}
+    results = {}
+    all_passages: list[dict[str, Any]] = []
+    all_preds: dict[str, list[dict[str, Any]]] = {}
+    for path in gold:
+        passages = _load_jsonl(path)
+        preds = given if predictions is not None else {p["id"]: _targets_of(p["text"]) for p in passages}
+        report = score(passages, preds)
+        results[str(path)] = report
+        all_passages += passages
+        all_preds.update({p["id"]: preds.get(p["id"], []) for p in passages})
+    total = score(all_passages, all_preds) if len(gold) > 1 else next(iter(results.values()))
+    if as_json:
+        out = {name: r.figures() for name, r in results.items()}
+        if len(gold) > 1:
+            out["total"] = total.figures()
+        if errors:
+            out["errors"] = total.errors
+        click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        return
+    for name, r in results.items():
+        click.echo(format_report(r.figures(), name))
+    if len(gold) > 1:
+        click.echo(format_report(total.figures(), "total"))
+    if errors:
+        click.echo(format_errors(total.errors))
+
+
+commands: list[click.Command] = [extract, evaluate]

@@ -1,0 +1,195 @@
+"""Component ``klimamaal_quantities_v1``: values with units, as meant.
+
+Runs the regular expressions of ``patterns/quantities.json`` over the Doc
+text: digits (decimal comma, thousands dot), number words with a unit
+("femogtyve procent"), fractions ("tre fjerdedele"), multiplying verbs
+("halvere", "fordoble"), scales ("10 mio. kr."), counts of countable things
+("10 Miyawaki-skove"), the bound before a value ("mindst", "maksimalt") and a
+rate after it ("om året"). A number without any unit is kept as ``bare`` so
+the assembler can use it where the metric names the unit ("økologiprocent
+fastholdes på 75"). Regexes over characters, because values glue to their
+neighbours in real text ("over12%", "25%") in ways tokens do not show.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.components.types import Quantity, load_json
+from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_fraction, parse_number_word
+
+_NUM = re.compile(
+    r"(?<![\d,.])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{1,12}(?:[,.]\d{1,6})?)(?![\d])"
+)
+_WORD = re.compile(r"(?<![\wæøå])(" + NUMBER_WORD_RE + r")(?![\wæøå])", re.IGNORECASE)
+_REDUCE_AFTER = re.compile(
+    r"^\s*(?:[\wæøå₂]*-)?(?:reduktion|reducering|mindre|lavere|færre|nedbringelse|nedgang|fald|besparelse|energibesparelse|co2-reduktion)",
+    re.I,
+)
+_INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
+
+
+class QuantityFinder:
+    """Finds every quantity in a Doc; compiled once from the pattern file."""
+
+    def __init__(self) -> None:
+        data = load_json("quantities.json")
+        self.units = [(u["id"], re.compile(r"\s*(?:" + u["regex"] + r")", re.I), u) for u in data["units"]]
+        self.scales = [
+            (s["id"], re.compile(r"\s*(?:" + s["regex"] + r")", re.I), s["multiplier"])
+            for s in data["scales"]
+        ]
+        count = data["count_nouns"]
+        self.count_id = count["id"]
+        self.count = re.compile(r"\s*(?:" + count["regex"] + r")", re.I)
+        self.fraction_id = data["fractions"]["id"]
+        self.fractions = re.compile(r"(?<![\wæøå])(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
+        self.verbs = [(v["id"], re.compile(r"(?<![\wæøå])" + v["regex"], re.I), v) for v in data["verbs"]]
+        self.bounds = [(b["id"], re.compile(b["regex"], re.I), b["bound"]) for b in data["bounds"]]
+        self.rate_id = data["rate"]["id"]
+        self.rate = re.compile(data["rate"]["regex"], re.I)
+
+    def _unit_after(self, text: str, pos: int) -> tuple[str | None, float, int, str | None]:
+        """(unit, multiplier, end, rule id) of what follows a number at ``pos``."""
+        window = text[pos : pos + 80]
+        multiplier = 1.0
+        offset = 0
+        for _sid, pattern, mult in self.scales:
+            m = pattern.match(window)
+            if m:
+                multiplier, offset = float(mult), m.end()
+                break
+        rest = window[offset:]
+        for uid, pattern, spec in self.units:
+            m = pattern.match(rest)
+            if m:
+                unit = spec["unit"]
+                if "{prefix}" in unit:
+                    unit = unit.replace("{prefix}", m.group("prefix").replace("K", "k"))
+                return unit, multiplier * float(spec.get("multiplier", 1)), pos + offset + m.end(), uid
+        m = self.count.match(rest)
+        if m and not offset:
+            return "count", 1.0, pos + m.end(), self.count_id
+        if offset:
+            return None, multiplier, pos + offset, None
+        return None, 1.0, pos, None
+
+    def _bound(self, text: str, start: int) -> tuple[str | None, str | None]:
+        before = text[max(0, start - 30) : start]
+        for bid, pattern, bound in self.bounds:
+            if pattern.search(before):
+                return bound, bid
+        return None, None
+
+    def _rate(self, text: str, start: int, end: int) -> str | None:
+        after = text[end : end + 30]
+        m = self.rate.search(after)
+        if m and not re.search(r"[,;:–]|\s(?:og|samt)\s", after[: m.start()]):
+            return "per_year"
+        before = text[max(0, start - 40) : start]
+        if re.search(
+            r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:mindst|minimum|ca\.)?\s*$", before, re.I
+        ):
+            return "per_year"
+        return None
+
+    def _link(self, q: Quantity, text: str) -> None:
+        before = text[max(0, q.start - 30) : q.start].lower()
+        after = text[q.end : q.end + 40]
+        core = re.sub(
+            r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring|yderligere|samlet|samlet set)\s*$",
+            "",
+            before.rstrip(),
+        ).rstrip()
+        if _REDUCE_AFTER.match(after):
+            q.link = "less"
+        elif _INCREASE_AFTER.match(after):
+            q.link = "more"
+        elif re.search(r"(?:^|\s)(?:med|på)$", core):
+            q.link = "med"
+        elif re.search(r"(?:^|\s)til$", core):
+            q.link = "til"
+        elif re.match(r"\s*(?:af|ud\s+af)\s", after):
+            q.link = "af"
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found: list[Quantity] = []
+        taken: list[tuple[int, int]] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= ts or s >= te for ts, te in taken)
+
+        for vid, pattern, spec in self.verbs:
+            for m in pattern.finditer(text):
+                found.append(
+                    Quantity(
+                        m.start(),
+                        m.end(),
+                        spec["value"],
+                        spec["unit"],
+                        "verb",
+                        vid,
+                        direction=spec["direction"],
+                    )
+                )
+                taken.append((m.start(), m.end()))
+        for m in self.fractions.finditer(text):
+            value = parse_fraction(m.group(0))
+            if value is not None and free(m.start(), m.end()):
+                found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
+                taken.append((m.start(), m.end()))
+        for m in _NUM.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            value = parse_digits(m.group(0))
+            if value is None:
+                continue
+            unit, mult, end, uid = self._unit_after(text, m.end())
+            if unit is None and mult == 1.0:
+                found.append(Quantity(m.start(), m.end(), value, None, "bare", "qty.bare"))
+                continue
+            found.append(Quantity(m.start(), end, value * mult, unit, "number", uid or "qty.scale"))
+            taken.append((m.start(), end))
+        for m in _WORD.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            unit, mult, end, uid = self._unit_after(text, m.end())
+            value = parse_number_word(m.group(1))
+            if unit is None or value is None:
+                continue
+            found.append(Quantity(m.start(), end, value * mult, unit, "word", uid or "qty.word"))
+            taken.append((m.start(), end))
+        found.sort(key=lambda q: q.start)
+        for q in found:
+            if q.kind in ("number", "word", "bare", "fraction"):
+                bound, _bid = self._bound(text, q.start)
+                q.bound = bound
+                q.rate = self._rate(text, q.start, q.end)
+                self._link(q, text)
+        self._from_to(found, text)
+        doc._.kl_quantities = found
+        return doc
+
+    @staticmethod
+    def _from_to(found: list[Quantity], text: str) -> None:
+        """ "fra 24 % til 30 %": the first is where it starts, the target is the second, reached."""
+        for a, b in zip(found, found[1:], strict=False):
+            between = text[a.end : b.start]
+            before = text[max(0, a.start - 12) : a.start]
+            if re.fullmatch(
+                r"\s*(?:%|procent|pct\.?)?\s*til\s*(?:mindst|maksimalt|højst|under|over)?\s*", between, re.I
+            ) and re.search(r"fra\s*$", before, re.I):
+                a.role = "from"
+                if b.unit is not None:
+                    a.unit = a.unit or b.unit
+                b.direction = "reach"
+                b.link = "til"
+
+
+@Language.factory("klimamaal_quantities_v1")
+def make_quantity_finder(nlp: Language, name: str) -> QuantityFinder:
+    return QuantityFinder()

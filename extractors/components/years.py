@@ -1,0 +1,60 @@
+"""Component ``klimamaal_years_v1``: every year in the Doc and its role.
+
+A year is a deadline ("i 2030" -> in, "senest i"/"inden"/"frem mod" -> by),
+a baseline ("i forhold til 1990", "fra 2010-niveau", "af det, de var i 1990"),
+a start ("fra 2025"), part of a period ("2023-2050"), a name ("Vision 2029",
+"DK2020") or a number that only looks like one (a phone number). The
+patterns of ``patterns/years.jsonl`` are tried in file order and the first to
+claim a year decides its role. dateparser is of no help here: it parses
+concrete dates, not the role a bare year plays in a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from extractors.components.types import YearMention, load_jsonl
+
+YEAR_RE = r"(?<![\d.,\wæøå])(?:19[5-9]\d|20\d\d|2100)(?!\d|[.,]\d)"
+
+
+class YearFinder:
+    """Assigns each year position one role, by pattern priority."""
+
+    def __init__(self) -> None:
+        self.patterns = [
+            (
+                e["id"],
+                e["role"],
+                re.compile(e["regex"].replace("YEAR", YEAR_RE), re.IGNORECASE if e["role"] != "name" else 0),
+            )
+            for e in load_jsonl("years.jsonl")
+        ]
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        claimed: dict[int, YearMention] = {}
+        for rule_id, role, pattern in self.patterns:
+            for m in pattern.finditer(text):
+                for group in ("year", "year2"):
+                    if group not in pattern.groupindex or m.group(group) is None:
+                        continue
+                    start = m.start(group)
+                    if start in claimed:
+                        continue
+                    r = role
+                    if role == "period":
+                        r = "period_start" if group == "year" else "period_end"
+                    claimed[start] = YearMention(
+                        start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
+                    )
+        doc._.kl_years = sorted(claimed.values(), key=lambda y: y.start)
+        return doc
+
+
+@Language.factory("klimamaal_years_v1")
+def make_year_finder(nlp: Language, name: str) -> YearFinder:
+    return YearFinder()
