@@ -22,7 +22,7 @@ _METRIC_HEAD = re.compile(
 _METRIC_STOP = re.compile(
     r"\s(?:skal|vil|er|være|blive|bliver|med|på|reduceres|reduceret|nedbringes|øges|øget|steget|falde|være|udgøre|"
     r"baseret|kører|senest|inden|frem|målt|set|sammenlignet|fastholdes|i\s+(?:19|20)\d\d|i\s+forhold|og\s+i\s|"
-    r"hvor|som|der|så|til\s+at|for\s+at)\b|[,;:.()–]",
+    r"hvor|som|der|så|til\s+at|for\s+at|til\s+\d|til\s+(?:mindst|maksimalt|højst))\b|[,;:.()–]",
     re.IGNORECASE,
 )
 

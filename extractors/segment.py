@@ -242,6 +242,8 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     years = [_YEAR_IN_CELL.search(v) for v in values]
     if not has_quantity and any(years):
         state.columns = [int(y.group(1)) if y else None for y in years]
+        if any(re.search(r"mål|målsætning|ambition|reduktion|target", v, re.I) for v in values):
+            state.target_list = True
         return None
     if state.columns and len(state.columns) == len(cells):
         cells = [(s, e, state.columns[i]) for i, (s, e, _) in enumerate(cells)]

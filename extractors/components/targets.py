@@ -105,12 +105,16 @@ def _anchors(doc: Doc, ctx: Context) -> list[Anchor]:
             if _oriented(text, c, doc._.kl_years, cues):
                 continue
             anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction))
-    if not anchors:
-        states = [c for c in cues if c.label == "STATE"]
-        alls = [c for c in cues if c.label == "ALL"]
-        el = [c for c in states if c.rule_id == "cue.state.el"]
-        if states and (alls or el):
-            c = states[0]
+    alls = [c for c in cues if c.label == "ALL"]
+    for c in cues:
+        if c.label != "STATE":
+            continue
+        qualified = c.rule_id == "cue.state.el" or any(
+            (0 <= c.start - x.end <= 80 and not _CROSSING.search(text[x.end : c.start]))
+            or (0 <= x.start - c.end <= 40 and not _CROSSING.search(text[c.end : x.start]))
+            for x in alls
+        )
+        if qualified and not any(a.start <= c.start < a.end + 3 for a in anchors):
             q = Quantity(c.start, c.end, 100.0, "%", "share", "qty.share.all")
             anchors.append(Anchor(c.start, c.end, "share", c.rule_id, q, "reach"))
     if not anchors:
@@ -184,6 +188,8 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
 
 
 def _prefer(a: Anchor, b: Anchor) -> Anchor:
+    if a.kind == "share" or b.kind == "share":
+        return b if a.kind == "share" else a
     if a.kind == "end" and b.kind == "qty" or b.kind == "end" and a.kind == "qty":
         end, qty = (a, b) if a.kind == "end" else (b, a)
         if qty.quantity and qty.quantity.value == 100.0 and qty.quantity.unit == "%":
@@ -315,6 +321,14 @@ def _decide(doc: Doc, clause: Clause, ctx: Context, year: YearMention | None, ki
         return True, "decide.deadline_by"
     if a.kind == "end" and year is not None:
         return True, "decide.end_state_year"
+    if (
+        a.quantity is not None
+        and a.quantity.link in ("med", "less", "more")
+        and (year is not None or a.quantity.rate)
+    ):
+        verbs = _cues(cues, clause.start, clause.end, {"DIR_REDUCE", "DIR_INCREASE"})
+        if any(re.search(r"(?:es|er)$", text[v.start : v.end]) for v in verbs):
+            return True, "decide.direction_present"
     if goal and (year is not None or a.kind == "end"):
         return True, "decide.goal_noun"
     if (
@@ -405,6 +419,10 @@ def _fields(doc, clause, clauses, ctx, kind, cells, year, inherited, cues) -> di
     s, e = _trim(text, clause.start, clause.end)
     clause_text = text[s:e]
     metric = fields.metric(clause_text, a.start - s, a.end - s, q.link if q else None)
+    if kind == "row" and cells and not cells[0][0] <= a.start < cells[0][1]:
+        metric = text[cells[0][0] : cells[0][1]] or metric
+    if metric is None and a.kind == "end":
+        metric = text[a.start : a.end]
     strength = _strength(cues, clause)
     rule_ids.append(decision)
     confidence = _confidence(decision, year, inherited, a.kind)
