@@ -13,6 +13,7 @@ real hyphens ("CO₂-udledning", "el- og varmeforsyning") are kept.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import statistics
 from collections import Counter
@@ -61,7 +62,8 @@ def read_pdf(data: bytes, name: str) -> ParsedDocument:
         except Exception as error:  # noqa: BLE001
             raise _open_error(name, error) from error
     finally:
-        pdf.close()
+        with contextlib.suppress(Exception):  # closing a broken file must not hide the real error
+            pdf.close()
     if not layouts:
         raise ReadError(name, "is a PDF without pages", hint="re-download or re-export the file")
     if not any(layout.fragments or layout.tables for layout in layouts):
@@ -104,22 +106,30 @@ def _open_error(name: str, error: BaseException) -> ReadError:
 # --- pass 2: running headers and footers -----------------------------------------------------
 
 
-def _margin_key(fragment: Fragment, height: float) -> tuple[str, int, str] | None:
+def _margin_key(fragment: Fragment, height: float, body_size: float) -> tuple[str, int, str] | None:
+    """Identity of a line in the top or bottom band; digits are ignored for small print only.
+
+    Page numbers and dates in running lines change from page to page, so their
+    digits are masked; a large line (a heading such as "Afsnit 3") is only a
+    running line if it repeats letter for letter.
+    """
     if fragment.bottom < height * MARGIN_BAND:
         zone = "top"
     elif fragment.top > height * (1 - MARGIN_BAND):
         zone = "bottom"
     else:
         return None
-    text = re.sub(r"\d+", "#", normalise(fragment.text).casefold())
+    text = normalise(fragment.text).casefold()
+    if fragment.size <= body_size + 0.5:
+        text = re.sub(r"\d+", "#", text)
     return (zone, round(fragment.top / 6), text)
 
 
-def running_lines(layouts: list[PageLayout]) -> set[tuple[str, int, str]]:
-    """Margin lines that repeat at the same height on many pages (digits ignored)."""
+def running_lines(layouts: list[PageLayout], body_size: float) -> set[tuple[str, int, str]]:
+    """Margin lines that repeat at the same height on many pages."""
     counts: Counter[tuple[str, int, str]] = Counter()
     for layout in layouts:
-        keys = {_margin_key(f, layout.height) for f in layout.fragments}
+        keys = {_margin_key(f, layout.height, body_size) for f in layout.fragments}
         counts.update(k for k in keys if k is not None)
     needed = max(2, round(REPEAT_SHARE * len(layouts)))
     # tolerate a one-step shift of height (rounding) by merging neighbouring buckets
@@ -129,11 +139,15 @@ def running_lines(layouts: list[PageLayout]) -> set[tuple[str, int, str]]:
     return {key for key in counts if counts[key] >= needed or merged[(key[0], key[2])] >= needed}
 
 
-def _is_running(fragment: Fragment, layout: PageLayout, running: set[tuple[str, int, str]]) -> bool:
-    key = _margin_key(fragment, layout.height)
+def _is_running(
+    fragment: Fragment, layout: PageLayout, running: set[tuple[str, int, str]], body_size: float
+) -> bool:
+    key = _margin_key(fragment, layout.height, body_size)
     if key is None:
         return False
-    return key in running or bool(_PAGE_NUMBER.match(normalise(fragment.text)))
+    if key in running:
+        return True
+    return fragment.size <= body_size + 0.5 and bool(_PAGE_NUMBER.match(normalise(fragment.text)))
 
 
 # --- pass 2: reading order -------------------------------------------------------------------
@@ -211,16 +225,16 @@ def reading_order(rows: list[Row], gutter: float | None) -> list[Row]:
 def join_lines(lines: Iterable[str]) -> str:
     """Join the lines of one block, re-joining words hyphenated at a line break."""
     out = ""
+    soft = False
     for raw in lines:
         line = normalise(raw)
         if not line:
             continue
-        if not out:
-            out = line
+        if not out or soft:
+            out += line
+            soft = raw.rstrip().endswith("\u00ad")
             continue
-        if out.endswith("\u00ad"):
-            out = out[:-1] + line
-            continue
+        soft = raw.rstrip().endswith("\u00ad")
         if out.endswith(("-", "\u2010")) and len(out) > 1 and not out[-2].isspace():
             before = out[:-1].rsplit(" ", 1)[-1]
             after = line.split(" ", 1)[0]
@@ -336,11 +350,11 @@ def _body_metrics(layouts: list[PageLayout]) -> tuple[float, float]:
 
 
 def structure(layouts: list[PageLayout]) -> list[Page]:
-    running = running_lines(layouts)
     body_size, line_gap = _body_metrics(layouts)
+    running = running_lines(layouts, body_size)
     pages: list[Page] = []
     for layout in layouts:
-        fragments = [f for f in layout.fragments if not _is_running(f, layout, running)]
+        fragments = [f for f in layout.fragments if not _is_running(f, layout, running, body_size)]
         gutter = find_gutter(fragments, layout.width)
         blocks = _PageBlocks(body_size, line_gap)
         for row in reading_order([*fragments, *layout.tables], gutter):

@@ -69,12 +69,34 @@ def open_pdf(data: bytes):  # type: ignore[no-untyped-def]
 
 
 def iter_layouts(pdf) -> Iterator[PageLayout]:  # type: ignore[no-untyped-def]
-    """Yield one ``PageLayout`` per page, closing each pdfplumber page after use."""
-    for index, page in enumerate(pdf.pages):
-        number = index + 1
+    """Yield one ``PageLayout`` per page, closing each pdfplumber page after use.
+
+    Pages are created one at a time (pdfplumber's ``pdf.pages`` builds them all
+    first), so that a page pdfminer cannot even construct is reported with its
+    number, and only one page's objects are alive at a time.
+    """
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    pdf._pages = []  # nothing for pdf.close() to rebuild: pages are closed here
+    pages = PDFPage.create_pages(pdf.doc)
+    number, doctop = 0, 0.0
+    while True:
+        number += 1
+        try:
+            miner_page = next(pages)
+        except StopIteration:
+            return
+        except Exception as error:  # noqa: BLE001 - pdfminer raises many unrelated types
+            raise PageFailure(number, error) from error
+        try:
+            page = Page(pdf, miner_page, page_number=number, initial_doctop=doctop)
+        except Exception as error:  # noqa: BLE001
+            raise PageFailure(number, error) from error
+        doctop += float(page.height)
         try:
             layout = _layout(page, number)
-        except Exception as error:  # noqa: BLE001 - any pdfminer failure is a page failure
+        except Exception as error:  # noqa: BLE001
             raise PageFailure(number, error) from error
         finally:
             page.close()
