@@ -16,6 +16,7 @@ from klimamaal.config import prepare_prefect_env
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect" / "tests"))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)
 prepare_prefect_env()
 
 
