@@ -203,13 +203,17 @@ def gold_lines(session: Session, statuses: Sequence[str] = DECIDED) -> Iterator[
 def _gold_line(
     session: Session, document_id: int, number: int, text: str, lo: int, hi: int, items: list[Any]
 ) -> dict[str, Any]:
+    """One passage in the format of tests/gold (only the keys its checker allows; provenance in source/note)."""
     targets = []
-    for _, _, (start, end), row in items:
+    kept: list[str] = []
+    rejected: list[str] = []
+    for _, _, _, row in items:
         if row.target.status == "rejected":
+            rejected.append(f"#{row.target.id}")
             continue
+        kept.append(f"#{row.target.id}")
         target = {key: row.fields[key] for key in GOLD_KEYS}
-        target.update({key: row.fields[key] for key in EXTRA_KEYS})
-        target.update({"start": start - lo, "end": end - lo, "target_id": row.target.id})
+        target.update({key: row.fields[key] for key in EXTRA_KEYS if row.fields[key] is not None})
         targets.append(target)
     unreviewed = session.scalar(
         select(Target.id)
@@ -222,16 +226,18 @@ def _gold_line(
         )
         .limit(1)
     )
-    line: dict[str, Any] = {
+    note = "reviewed targets " + ", ".join(kept) if kept else "negative"
+    if rejected:
+        note += "; rejected " + ", ".join(rejected)
+    if unreviewed is not None:
+        note += "; the passage also holds unreviewed machine targets"
+    return {
         "id": f"review-d{document_id}-p{number}-{lo}",
         "text": text,
         "targets": targets,
-        "document_id": document_id,
-        "page": number,
+        "source": f"klimamaal review: document {document_id}, page {number}, characters {lo}-{hi}",
+        "note": note,
     }
-    if unreviewed is not None:
-        line["unreviewed_targets"] = True
-    return line
 
 
 def write_jsonl(lines: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:

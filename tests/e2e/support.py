@@ -1,0 +1,81 @@
+"""Helpers for the web tests: a real uvicorn server on a free loopback port, users, and login over HTTP."""
+
+from __future__ import annotations
+
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import uvicorn
+
+from db.engine import session_factory
+from db.users import create_user
+
+PASSWORD = "rigtig-hemmelig"
+#: Hostile page text: markup and script a PDF or web page could carry; it must show as text.
+HOSTILE_PAGE = (
+    "Overskrift <script>window.__pwned = 1; alert('xss')</script>\n\n"
+    'Et billede <img src=x onerror="window.__pwned = 2"> og et link javascript:alert(3) i teksten.\n\n'
+    "Vi vil reducere udledningen fra kommunens egne bygninger med 40 % i 2030.\n\n"
+    "Projektet foregår fra 2023 til 2026."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(database_url: str) -> Iterator[str]:
+    """The real app under uvicorn in a thread on 127.0.0.1; yields its base URL."""
+    from webapp.app import create_app
+
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(database_url, secret_key="test-secret-" + "x" * 40),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the review server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def make_users(database_url: str, *names: tuple[str, str]) -> None:
+    sessions = session_factory(database_url)
+    for name, role in names:
+        create_user(sessions, name, role, PASSWORD)
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def logged_in_client(base_url: str, name: str, password: str = PASSWORD) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30)
+    token = csrf_of(client.get("/login").text)
+    response = client.post(
+        "/login", data={"csrf_token": token, "name": name, "password": password, "next": "/queue"}
+    )
+    assert response.status_code == 303, response.text
+    return client
