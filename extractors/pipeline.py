@@ -13,6 +13,7 @@ plans. The pipeline is built once per process and reused.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 import spacy
@@ -70,17 +71,36 @@ def extract_targets(text: str) -> list[Target]:
         return []
     nlp = build_pipeline()
     targets: list[Target] = []
+    previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
     for seg in segments(text):
         if not _candidate(text, seg):
             continue
+        found_here: list[Target] = []
         for ws, we in _windows(seg):
             doc = nlp.make_doc(text[ws:we])
             doc.user_data["kl_context"] = seg.context
-            doc.user_data["kl_kind"] = "item" if seg.kind == "item" else seg.kind
-            doc.user_data["kl_cells"] = [(s - ws, e - ws, y) for s, e, y in seg.cells]
+            doc.user_data["kl_kind"] = seg.kind
+            doc.user_data["kl_cells"] = [(s - ws, e - ws, y, r) for s, e, y, r in seg.cells]
             for _name, proc in nlp.pipeline:
                 doc = proc(doc)
             for found in doc._.kl_targets:
                 start, end = found.pop("start") + ws, found.pop("end") + ws
-                targets.append(Target(start=start, end=end, quote=text[start:end], **found))
+                found_here.append(Target(start=start, end=end, quote=text[start:end], **found))
+        if seg.kind == "sentence" and previous is not None and previous[0] == seg.context.block and previous[1]:
+            found_here = [_continue_year(t, previous[1]) for t in found_here]
+        if seg.kind == "sentence":
+            previous = (seg.context.block, found_here[-1].target_year) if found_here else None
+        targets.extend(found_here)
     return targets
+
+
+def _continue_year(target: Target, year: int) -> Target:
+    """A sentence that goes on about the target before it ("Det betyder, at …") shares its year."""
+    if target.target_year is not None or target.direction in ("neutral", "phase_out") and target.value is None:
+        return target
+    return replace(
+        target,
+        target_year=year,
+        deadline_kind="in",
+        rule_ids=(*target.rule_ids, "context.previous_sentence_year"),
+    )

@@ -94,6 +94,16 @@ class Context:
     year: int | None = None
     target_list: bool = False
     in_list: bool = False
+    #: Hints from a heading or table caption ("(reduktion i forhold til 1990)", "(ton CO₂e)").
+    baseline: int | None = None
+    direction: str | None = None
+    unit: str | None = None
+    #: Index of the block (paragraph, list, table) the unit belongs to.
+    block: int = 0
+
+
+#: A table cell: (start, end, column year, column role: "target" | "baseline" | "stat" | None).
+Cell = tuple[int, int, int | None, str | None]
 
 
 @dataclass(slots=True)
@@ -104,8 +114,7 @@ class Segment:
     end: int
     kind: str
     context: Context
-    #: For table rows: (start, end, column year) of each cell.
-    cells: list[tuple[int, int, int | None]] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
 
 
 def scope_of(text: str) -> str | None:
@@ -163,6 +172,44 @@ def _is_heading(line: str) -> bool:
     return len(body) <= 90 and not re.search(r"\b(?:skal|vil|er|har)\b", body)
 
 
+_GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
+_STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
+_RANGE = re.compile(_YEAR + r"\s*[-–]\s*" + _YEAR)
+_LABEL_LINE = re.compile(r"^[ \t\u00a0]*(?:" + _YEAR + r"|[A-ZÆØÅ][\wæøåÆØÅ ,/&()-]{0,40}):[ \t\u00a0]+\S")
+_UNIT_HINT = (
+    (re.compile(r"\(\s*(?:i\s+)?(?:1\.000\s+)?tons?\b[^)]*\)|\(\s*t\s*CO", re.I), "tons"),
+    (re.compile(r"\(\s*%\s*\)|\(\s*procent\s*\)|\bi\s+procent\b", re.I), "%"),
+    (re.compile(r"\(\s*GWh\s*\)"), "GWh"),
+    (re.compile(r"\(\s*MWh\s*\)"), "MWh"),
+)
+
+
+def _header_year(body: str) -> int | None:
+    """The year a list header or heading gives its items ("2030:", "Mål 2030:", "Delmål for 2025")."""
+    years = list(_YEAR_IN_CELL.finditer(body))
+    if len(years) != 1 or _RANGE.search(body) or _STATUS_WORD.search(body):
+        return None
+    stripped = body.strip(" \t\u00a0*#:–-")
+    if len(stripped) > 80:
+        return None
+    if _GOAL_WORD.search(body) or _HEADER_YEAR.match(stripped):
+        return int(years[0].group(1))
+    return None
+
+
+def _hints(body: str) -> tuple[int | None, str | None, str | None]:
+    """Baseline, direction and unit a heading or caption states for what follows."""
+    baseline = None
+    m = re.search(
+        r"(?:i\s+forhold\s+til|sammenlignet\s+med|basisår\w*|baseline)\s*:?\s*(" + _YEAR + r")", body, re.I
+    )
+    if m:
+        baseline = int(m.group(1))
+    direction = "reduce" if re.search(r"reduktion|reducer|nedbring", body, re.I) else None
+    unit = next((u for pattern, u in _UNIT_HINT if pattern.search(body)), None)
+    return baseline, direction, unit
+
+
 class _State:
     """Context carried down the document."""
 
@@ -172,24 +219,33 @@ class _State:
         self.interim = False
         self.year: int | None = None
         self.target_list = False
-        self.columns: list[int | None] = []
+        self.columns: list[tuple[int | None, str | None]] = []
+        self.hints: tuple[int | None, str | None, str | None] = (None, None, None)
+        self.block = 0
 
     def snapshot(self, in_list: bool) -> Context:
+        baseline, direction, unit = self.hints if in_list else (None, None, None)
         return Context(
             scope=self.list_scope or self.section_scope,
             interim=self.interim,
             year=self.year,
             target_list=self.target_list,
             in_list=in_list,
+            baseline=baseline,
+            direction=direction,
+            unit=unit,
+            block=self.block,
         )
 
     def heading(self, body: str) -> None:
         self.list_scope = None
-        self.interim = bool(re.search(r"\bdelmål\b", body, re.I))
+        self.interim = bool(re.search(r"delmål", body, re.I))
         self.year = _header_year(body)
-        self.target_list = self.interim or self.year is not None
         self.section_scope = scope_of(body)
+        goal = bool(_GOAL_WORD.search(body)) and not _STATUS_WORD.search(body)
+        self.target_list = self.interim or self.year is not None or goal or self.section_scope is not None
         self.columns = []
+        self.hints = _hints(body)
 
     def header(self, body: str) -> None:
         low = body.lower()
@@ -197,18 +253,24 @@ class _State:
         if scope:
             self.list_scope = scope
             self.target_list = True
-        if re.search(r"\bdelmål", low):
+        if _STATUS_WORD.search(low):
+            self.target_list = False
+            return
+        if re.search(r"delmål", low):
             self.interim = True
             self.target_list = True
-        elif re.search(r"\bmål(?:sætning(?:er)?|ene)?\b|ambition", low):
-            self.interim = False
+        elif re.search(r"mål|ambition", low):
+            self.interim = bool(re.search(r"delmål", low))
             self.target_list = True
         year = _header_year(body)
         if year is not None:
             self.year = year
             self.target_list = True
-        elif re.search(r"forpligte|vil\s+vi|skal\s+vi|vi\s+vil|vi\s+skal", low):
+        elif re.search(r"forpligte|vil\s+vi|skal\s+vi|vi\s+vil|vi\s+skal|målsætning", low):
             self.target_list = True
+        baseline, direction, unit = _hints(body)
+        if baseline or direction or unit:
+            self.hints = (baseline or self.hints[0], direction or self.hints[1], unit or self.hints[2])
 
     def prose(self) -> None:
         self.list_scope = None
@@ -218,35 +280,39 @@ class _State:
         self.columns = []
 
 
-def _header_year(body: str) -> int | None:
-    m = _HEADER_YEAR.match(body.strip(" \t\u00a0*#:–-"))
-    if m:
-        return int(m.group(1))
-    m = re.search(
-        r"(?:mål|målsætning\w*|delmål)\s+(?:for|i|frem\s+mod|til)\s+(" + _YEAR + r")\s*:?\s*$", body, re.I
-    )
-    return int(m.group(1)) if m else None
+def _column(cell: str) -> tuple[int | None, str | None]:
+    year = _YEAR_IN_CELL.search(cell)
+    if re.search(r"basisår|baseline|referenceår|udgangsår", cell, re.I):
+        return None, "baseline"
+    if _GOAL_WORD.search(cell):
+        return (int(year.group(1)) if year else None), "target"
+    return (int(year.group(1)) if year else None), None
 
 
 def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     line = text[ls:le]
     parts = line.split("|")
-    cells: list[tuple[int, int, int | None]] = []
+    spans: list[tuple[int, int]] = []
     pos = ls
     for part in parts:
-        s, e = _strip(text, pos, pos + len(part))
-        cells.append((s, e, None))
+        spans.append(_strip(text, pos, pos + len(part)))
         pos += len(part) + 1
-    values = [text[s:e] for s, e, _ in cells]
-    has_quantity = any(re.search(r"\d\s*(?:%|procent|pct|ton|kwh|mwh|gwh|mw|ha\b)", v, re.I) for v in values)
-    years = [_YEAR_IN_CELL.search(v) for v in values]
-    if not has_quantity and any(years):
-        state.columns = [int(y.group(1)) if y else None for y in years]
-        if any(re.search(r"mål|målsætning|ambition|reduktion|target", v, re.I) for v in values):
+    values = [text[s:e] for s, e in spans]
+    has_quantity = any(
+        re.search(r"\d\s*(?:%|procent|pct|ton|kwh|mwh|gwh|mw|ha\b)|\d\.\d{3}", v, re.I) for v in values
+    )
+    columns = [_column(v) for v in values]
+    if not has_quantity and any(y or role for y, role in columns):
+        if any(role == "target" for _, role in columns):
+            columns = [(y, role or ("stat" if y else None)) for y, role in columns]
             state.target_list = True
+        elif any(y for y, _ in columns) and state.target_list is False and _GOAL_WORD.search(line):
+            state.target_list = True
+        state.columns = columns
         return None
+    cells: list[Cell] = [(s, e, None, None) for s, e in spans]
     if state.columns and len(state.columns) == len(cells):
-        cells = [(s, e, state.columns[i]) for i, (s, e, _) in enumerate(cells)]
+        cells = [(s, e, *state.columns[i]) for i, (s, e, _, _) in enumerate(cells)]
     s, e = _strip(text, ls, le)
     return Segment(s, e, "row", state.snapshot(in_list=True), cells)
 
@@ -265,7 +331,17 @@ def segments(text: str) -> Iterator[Segment]:
         bs, be = _strip(text, bs, be)
         if be <= bs:
             continue
+        state.block += 1
         yield from _block(text, bs, be, state)
+
+
+def _new_unit(prev: str, line: str) -> bool:
+    """Does ``line`` start a new unit after the paragraph line ``prev`` (no blank line between)?"""
+    p = prev.rstrip()
+    if p.endswith((".", "!", "?", ":", ";")):
+        return True
+    first = line.lstrip()[:1]
+    return bool(first) and (first.isupper() or first.isdigit()) and len(p) <= 70 and _is_heading(p)
 
 
 def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
@@ -273,6 +349,7 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
     units: list[tuple[str, int, int]] = []
     para: list[int] = []
     para_end = 0
+    prev_line = ""
     for ls, le in _lines(text, bs, be):
         line = text[ls:le]
         if not line.strip():
@@ -283,21 +360,22 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
                 units.append(("para", para[0], para_end))
                 para = []
             units.append(("row", ls, le))
-        elif bullet:
+        elif bullet or _LABEL_LINE.match(line):
             if para:
                 units.append(("para", para[0], para_end))
                 para = []
-            units.append(("item", ls + bullet.end(), le))
+            units.append(("item", ls + (bullet.end() if bullet else 0), le))
         elif units and units[-1][0] == "item" and not para and not _ends_sentence(text, units[-1][2]):
             kind, s, _ = units[-1]
             units[-1] = (kind, s, le)
         else:
+            if para and _new_unit(prev_line, line):
+                units.append(("para", para[0], para_end))
+                para = []
             if not para:
                 para = [ls]
             para_end = le
-            if line.rstrip().endswith(":"):
-                units.append(("para", para[0], para_end))
-                para = []
+        prev_line = line
     if para:
         units.append(("para", para[0], para_end))
     for kind, s, e in units:
@@ -321,8 +399,11 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
         if kind == "para":
             state.prose()
         ctx = state.snapshot(in_list=kind == "item")
+        first = True
         for ss, se in split_sentences(text, s, e):
-            yield Segment(ss, se, kind if kind == "item" else "sentence", ctx)
+            unit_kind = "sentence" if kind != "item" else ("item" if first else "item_cont")
+            yield Segment(ss, se, unit_kind, ctx)
+            first = False
         if kind == "item" and body.endswith(":"):
             state.header(body)
 

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from extractors.components.types import YearMention, load_jsonl
 
-YEAR_RE = r"(?<![\d.,\wæøå])(?:19[5-9]\d|20\d\d|2100)(?!\d|[.,]\d)"
+YEAR_RE = r"(?<![\d.,])(?<![^\W\d_][^\W\d_])(?:19[5-9]\d|20\d\d|2100)(?!\d|[.,]\d)"
 
 
 class YearFinder:

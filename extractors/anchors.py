@@ -1,0 +1,283 @@
+"""Anchors and clauses: what makes part of a sentence a candidate target, and where it ends.
+
+An anchor is a quantity ("25 %", "halvere", "10 Miyawaki-skove"), an end state
+("CO₂-neutral", "fossilfri", "ikke længere … olie"), an implicit share of all
+("alle lokale busser på el") or a direction verb that may carry a deadline
+("Vi øger … inden 2015"). Two anchors separated by a coordination ("og",
+"samt", " – ", ";", a table bar) are two targets, each in its own clause; two
+anchors without one are one target described twice ("100 % fossilfri").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.components.types import Cue, Quantity, YearMention
+from extractors.segment import Cell
+
+DEADLINE_ROLES = ("in", "by", "period_end")
+
+#: Coordinations that separate two targets in one sentence, strongest first.
+BOUNDARIES = (
+    re.compile(r"\s*\|\s*"),
+    re.compile(r";\s*"),
+    re.compile(r"\s+[–—-]\s+"),
+    re.compile(r",\s*(?:samt|mens|men|og)\s+"),
+    re.compile(r"(?<!-)\s+(?:samt|og|mens)\s+"),
+    re.compile(r",\s+"),
+)
+#: Crossing one of these between a year and an anchor makes the year a worse fit.
+CROSSING = re.compile(r",\s|\s[–—-]\s|;|\|\s*|(?<!-)\s(?:og|samt|men|mens)\s|\.\s")
+#: A generic counted thing: "600 ejendomme", "150 små og mellemstore virksomheder".
+_GENERIC_COUNT = re.compile(
+    r"^\s+(?:(?:nye|flere|ekstra|små|store|mellemstore|og|almene|private|kommunale|offentlige|yderligere|"
+    r"lokale|grønne|energirenoverede)\s+){0,4}([a-zæøå][\wæøå-]*(?:er|re|ne|der|ter|ger|ler|mer|ser))(?![\wæøå])",
+    re.I,
+)
+_NOT_COUNTED = frozenset(
+    [
+        "år",
+        "måneder",
+        "dage",
+        "uger",
+        "timer",
+        "gange",
+        "procent",
+        "procentpoint",
+        "kommuner",
+        "byer",
+        "medlemmer",
+        "borgmestre",
+        "indbyggere",
+        "mennesker",
+        "personer",
+        "partnere",
+        "kroner",
+        "lande",
+        "regioner",
+        "medarbejdere",
+        "sider",
+        "sektorer",
+        "temaer",
+        "ben",
+        "kapitler",
+        "afsnit",
+        "dele",
+        "områder",
+        "grader",
+        "meter",
+    ]
+)
+
+
+@dataclass(slots=True)
+class Anchor:
+    """What makes a clause a candidate target."""
+
+    start: int
+    end: int
+    kind: str  # qty | end | share | dir | count
+    rule_id: str
+    quantity: Quantity | None = None
+    direction: str | None = None
+
+
+@dataclass(slots=True)
+class Clause:
+    start: int
+    end: int
+    anchor: Anchor
+    years: list[YearMention] = field(default_factory=list)
+
+
+def crossing(text: str) -> bool:
+    return CROSSING.search(text) is not None
+
+
+def find_anchors(
+    text: str,
+    cues: list[Cue],
+    quantities: list[Quantity],
+    years: list[YearMention],
+    cells: list[Cell],
+    unit_hint: str | None,
+) -> list[Anchor]:
+    """Every anchor in a unit, merged where two describe one target."""
+    anchors: list[Anchor] = []
+    target_cols = [c for c in cells if c[3] == "target"]
+    for q in quantities:
+        if q.role == "from" or _reference(text, q):
+            continue
+        cell = next((c for c in cells if c[0] <= q.start < c[1]), None)
+        if target_cols and cell is not None and cell[3] != "target":
+            continue
+        if q.kind == "bare":
+            unit = _bare_unit(text, q)
+            if unit is None and cell is not None and cell[3] == "target" and not 1950 <= q.value <= 2100:
+                unit = unit_hint or "?"
+            if unit is None:
+                count = _GENERIC_COUNT.match(text[q.end : q.end + 80])
+                if count and count.group(1).lower() not in _NOT_COUNTED and not 1950 <= q.value <= 2100:
+                    anchors.append(
+                        Anchor(q.start, q.end + count.end(), "count", "qty.count.generic", q, None)
+                    )
+                    q.unit = "count"
+                continue
+            q.unit = None if unit == "?" else unit
+        anchors.append(Anchor(q.start, q.end, "qty", q.rule_id, q, q.direction))
+    fossil = any(c.label == "FOSSIL" for c in cues)
+    for c in cues:
+        if c.label in ("END_NEUTRAL", "END_PHASE_OUT") or (c.label == "PHASE_VERB" and fossil):
+            direction = "neutral" if c.label == "END_NEUTRAL" else "phase_out"
+            if any(
+                a.kind == "end" and (a.start <= c.start < a.end or c.start <= a.start < c.end)
+                for a in anchors
+            ):
+                continue
+            if _oriented(text, c, years, cues):
+                continue
+            anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction))
+    alls = [c for c in cues if c.label == "ALL"]
+    for c in cues:
+        if c.label != "STATE":
+            continue
+        qualified = c.rule_id == "cue.state.el" or any(
+            (0 <= c.start - x.end <= 80 and not crossing(text[x.end : c.start]))
+            or (0 <= x.start - c.end <= 40 and not crossing(text[c.end : x.start]))
+            for x in alls
+        )
+        if qualified and not any(a.start <= c.start < a.end + 3 for a in anchors):
+            q = Quantity(c.start, c.end, 100.0, "%", "share", "qty.share.all")
+            anchors.append(Anchor(c.start, c.end, "share", c.rule_id, q, "reach"))
+    for c in cues:
+        if c.label in ("DIR_REDUCE", "DIR_INCREASE") and not _purpose_before(c, cues):
+            direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
+            anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
+    anchors.sort(key=lambda a: (a.start, a.kind == "dir"))
+    return _merge(text, anchors)
+
+
+def _reference(text: str, q: Quantity) -> bool:
+    """A figure referred to as known ("de 2 %", "kun 2 %") is a statistic, not a value to reach."""
+    return bool(
+        re.search(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$", text[max(0, q.start - 8) : q.start], re.I)
+    )
+
+
+def _bare_unit(text: str, q: Quantity) -> str | None:
+    """A bare number counts only where the wording names its unit ("økologiprocent fastholdes på 75")."""
+    if 1950 <= q.value <= 2100 and float(q.value).is_integer():
+        return None
+    before = text[max(0, q.start - 40) : q.start]
+    after = text[q.end : q.end + 25]
+    if not re.search(
+        r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
+        before,
+        re.I,
+    ):
+        return None
+    if not re.match(r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s)", after):
+        return None
+    head = text[: q.start].lower()
+    if re.search(r"procent|andel", head):
+        return "%"
+    if re.search(r"antal", head):
+        return "count"
+    return None
+
+
+def _oriented(text: str, c: Cue, years: list[YearMention], cues: list[Cue]) -> bool:
+    """ "frem mod et samfund med netto-nul" / "hen mod fremtidens fossilfrie kommune": orientation, not a target."""
+    near = [o for o in cues if o.label == "ORIENT" and c.start - 45 <= o.start < c.start]
+    if not near:
+        return False
+    after = [
+        y
+        for y in years
+        if y.start >= c.end and y.role in DEADLINE_ROLES and not crossing(text[c.end : y.start])
+    ]
+    return not after
+
+
+def _purpose_before(c: Cue, cues: list[Cue]) -> bool:
+    return any(p.label == "PURPOSE" and 0 <= c.start - p.end <= 25 for p in cues)
+
+
+def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
+    """Anchors that belong to one target (no coordination between them) become one."""
+    merged: list[Anchor] = []
+    for a in anchors:
+        if merged:
+            prev = merged[-1]
+            between = text[prev.end : a.start]
+            separate = boundary(between) is not None
+            if (
+                prev.kind == "end"
+                and a.kind == "end"
+                and not re.search(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b", between)
+            ):
+                separate = False
+            if not separate or a.start < prev.end:
+                merged[-1] = _prefer(prev, a)
+                continue
+        merged.append(a)
+    return merged
+
+
+def _prefer(a: Anchor, b: Anchor) -> Anchor:
+    for weak in ("dir", "share", "count"):
+        if a.kind == weak and b.kind != weak:
+            return b
+        if b.kind == weak and a.kind != weak:
+            return a
+    if {a.kind, b.kind} == {"end", "qty"}:
+        end, qty = (a, b) if a.kind == "end" else (b, a)
+        if qty.quantity and qty.quantity.value == 100.0 and qty.quantity.unit == "%":
+            return end
+        if qty.quantity and qty.quantity.link in ("med", "less", "more"):
+            return qty
+        return end if end.start < qty.start else qty
+    if a.kind == "qty" and b.kind == "qty":
+        return a if a.quantity and a.quantity.unit else b
+    return a
+
+
+def boundary(between: str) -> re.Match[str] | None:
+    for pattern in BOUNDARIES:
+        found = list(pattern.finditer(between))
+        if found:
+            return found[-1]
+    return None
+
+
+def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) -> list[Clause]:
+    """One clause per anchor, cut at the strongest coordination between neighbours."""
+    cuts = [0]
+    for a, b in zip(anchors, anchors[1:], strict=False):
+        m = boundary(text[a.end : b.start])
+        cuts.append(a.end + (m.start() if m else 0))
+        cuts.append(a.end + (m.end() if m else 0))
+    cuts.append(len(text))
+    clauses = []
+    for i, a in enumerate(anchors):
+        s, e = cuts[2 * i], cuts[2 * i + 1]
+        clauses.append(Clause(s, e, a, [y for y in years if s <= y.start < e]))
+    return clauses
+
+
+def gap(text: str, a: Anchor, y: YearMention) -> str:
+    return text[y.expr_end : a.start] if y.expr_end <= a.start else text[a.end : y.expr_start]
+
+
+def attach_year(text: str, clause: Clause) -> YearMention | None:
+    """The deadline nearest the anchor, preferring one not across a coordination."""
+    best: tuple[float, YearMention] | None = None
+    for y in clause.years:
+        if y.role not in DEADLINE_ROLES:
+            continue
+        between = gap(text, clause.anchor, y)
+        dist = len(between) + (1000 if crossing(between) else 0)
+        if best is None or dist < best[0]:
+            best = (dist, y)
+    return best[1] if best else None

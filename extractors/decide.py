@@ -1,0 +1,123 @@
+"""Is a candidate clause the municipality's own commitment? The precision rules.
+
+A target needs positive evidence — a commitment word (skal, vil, målet er,
+forpligter sig, ønsker, arbejder for), a place in a target list ("Delmål:",
+"2030:", a target table), a deadline phrased as one ("senest", "inden"), an
+end state tied to a year, or a plan statement opening with its year — and no
+sign of something else: a projection or expected effect, a tip to the reader,
+a statistic or history, an achieved result, another body's goal quoted as
+background. Cues are weighed where they stand: a negative in the clause
+itself weighs more than one elsewhere in the sentence, and a commitment in a
+subordinate clause ("hvor der skal betales") does not count.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.anchors import Clause, crossing, gap
+from extractors.components.types import Cue, YearMention
+from extractors.segment import Context
+
+COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
+HARD_NEG = frozenset({"NEG_PROJECTION", "NEG_TIP", "NEG_DONE"})
+SOFT_NEG = frozenset({"NEG_PAST", "NEG_ACHIEVED", "NEG_STAT", "NEG_HYPO"})
+_INITIAL_YEAR = re.compile(
+    r"^\W{0,3}(?:i|inden|senest(?:\s+i)?|fra|frem\s+mod|ved\s+udgangen\s+af)\s*(?:19|20)\d\d\b|^\W{0,3}(?:19|20)\d\d\s*[:–-]",
+    re.I,
+)
+#: Plan statements without a commitment word ("I 2030 genanvender vi 55 % plast") need a future-looking year.
+NOMINAL_MIN_YEAR = 2024
+
+
+def live_cues(cues: list[Cue], years: list[YearMention]) -> list[Cue]:
+    """Cues that count: not inside a baseline phrase ("af det, de var i 1990"), not voided by a subordinate modal."""
+    voids = [c for c in cues if c.label == "VOID"]
+    out = []
+    for c in cues:
+        if any(y.role == "baseline" and y.expr_start <= c.start and c.end <= y.expr_end for y in years):
+            continue
+        if c.label in COMMIT and any(v.start <= c.start < v.end for v in voids):
+            continue
+        out.append(c)
+    return out
+
+
+def within(
+    cues: list[Cue], start: int, end: int, labels: frozenset[str] | set[str] | None = None
+) -> list[Cue]:
+    return [c for c in cues if c.start >= start and c.end <= end and (labels is None or c.label in labels)]
+
+
+def decide(
+    text: str,
+    clause: Clause,
+    cues: list[Cue],
+    ctx: Context,
+    kind: str,
+    year: YearMention | None,
+    own_year: bool,
+) -> tuple[bool, str]:
+    """(is a target, decision rule id)."""
+    own = {c.label for c in within(cues, clause.start, clause.end)}
+    sent = {c.label for c in cues}
+    a = clause.anchor
+    commit_own = bool(own & COMMIT)
+    commit = commit_own or bool(sent & COMMIT)
+    list_ctx = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
+    by = year is not None and year.role == "by"
+    initial = bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
+        _INITIAL_YEAR.match(text.lstrip())
+    )
+    if own & HARD_NEG or (sent & HARD_NEG and not commit_own):
+        return False, "decide.reject.projection_tip_or_done"
+    if own & SOFT_NEG and not commit_own and not list_ctx:
+        return False, "decide.reject.statistic_or_history"
+    if sent & SOFT_NEG and not commit and not list_ctx:
+        return False, "decide.reject.statistic_or_history"
+    if "NEG_OTHER" in sent and not list_ctx:
+        adopted = ("MUNI" in sent and commit) or "ADOPT" in sent
+        if not adopted:
+            return False, "decide.reject.other_body"
+    if a.kind in ("dir", "count"):
+        if year is None or not own_year or year.role not in ("in", "by") or crossing(gap(text, a, year)):
+            return False, "decide.reject.without_own_deadline"
+        if own & SOFT_NEG:
+            return False, "decide.reject.statistic_or_history"
+        if a.kind == "dir" and within(cues, clause.start, a.start, frozenset({"MILESTONE"})):
+            return False, "decide.reject.milestone"
+        if commit_own or list_ctx or (a.kind == "count" and by):
+            return True, f"decide.{a.kind}_deadline"
+        return False, "decide.reject.no_commitment"
+    if a.kind == "share":
+        if year is None and ctx.year is None:
+            return False, "decide.reject.share_without_deadline"
+        if within(cues, clause.start, a.start, frozenset({"MILESTONE"})) and not list_ctx:
+            return False, "decide.reject.milestone"
+        if commit or list_ctx or by or initial:
+            return True, "decide.share_deadline"
+        return False, "decide.reject.no_commitment"
+    if commit:
+        return True, "decide.commitment"
+    if list_ctx:
+        return True, "decide.target_list"
+    if by:
+        return True, "decide.deadline_by"
+    if a.kind == "end" and year is not None:
+        return True, "decide.end_state_year"
+    q = a.quantity
+    if q is not None and q.link in ("med", "less", "more") and (year is not None or q.rate):
+        verbs = within(cues, clause.start, clause.end, frozenset({"DIR_REDUCE", "DIR_INCREASE"}))
+        if any(re.search(r"(?:es|er)$", text[v.start : v.end]) for v in verbs):
+            return True, "decide.direction_present"
+    if "GOAL" in sent and (year is not None or a.kind == "end"):
+        return True, "decide.goal_noun"
+    if (
+        year is not None
+        and year.year >= NOMINAL_MIN_YEAR
+        and (initial or (q is not None and q.link in ("less", "more")))
+    ):
+        return True, "decide.nominal_year"
+    if q is not None and q.rate and initial:
+        return True, "decide.rate_from_year"
+    return False, "decide.reject.no_commitment"
