@@ -32,7 +32,7 @@ CROSSING = re.compile(r",\s|\s[–—-]\s|;|\|\s*|(?<!-)\s(?:og|samt|men|mens)\s
 #: A generic counted thing: "600 ejendomme", "150 små og mellemstore virksomheder".
 _GENERIC_COUNT = re.compile(
     r"^\s+(?:(?:nye|flere|ekstra|små|store|mellemstore|og|almene|private|kommunale|offentlige|yderligere|"
-    r"lokale|grønne|energirenoverede)\s+){0,4}([a-zæøå][\wæøå-]*(?:er|re|ne|der|ter|ger|ler|mer|ser))(?![\wæøå])",
+    r"lokale|grønne|energirenoverede|af|de|vores|kommunens)\s+){0,4}([a-zæøå][\wæøå-]*(?:e|er|r))(?![\wæøå])",
     re.I,
 )
 _NOT_COUNTED = frozenset(
@@ -114,11 +114,11 @@ def find_anchors(
             continue
         if q.kind == "bare":
             unit = _bare_unit(text, q)
-            if unit is None and cell is not None and cell[3] == "target" and not 1950 <= q.value <= 2100:
+            if unit is None and cell is not None and cell[3] == "target" and not yearlike(text, q):
                 unit = unit_hint or "?"
             if unit is None:
                 count = _GENERIC_COUNT.match(text[q.end : q.end + 80])
-                if count and count.group(1).lower() not in _NOT_COUNTED and not 1950 <= q.value <= 2100:
+                if count and count.group(1).lower() not in _NOT_COUNTED and not yearlike(text, q):
                     anchors.append(
                         Anchor(q.start, q.end + count.end(), "count", "qty.count.generic", q, None)
                     )
@@ -135,7 +135,9 @@ def find_anchors(
                 for a in anchors
             ):
                 continue
-            if _oriented(text, c, years, cues):
+            if _oriented(text, c, years, cues) or any(
+                p.label == "PLAN_OF" and 0 <= c.start - p.end <= 20 for p in cues
+            ):
                 continue
             anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction))
     alls = [c for c in cues if c.label == "ALL"]
@@ -158,6 +160,11 @@ def find_anchors(
     return _merge(text, anchors)
 
 
+def yearlike(text: str, q: Quantity) -> bool:
+    """ "2030" may be a year; "2.000" may not."""
+    return bool(re.fullmatch(r"(?:19[5-9]\d|20\d\d|2100)", text[q.start : q.end]))
+
+
 def _reference(text: str, q: Quantity) -> bool:
     """A figure referred to as known ("de 2 %", "kun 2 %") is a statistic, not a value to reach."""
     return bool(
@@ -167,7 +174,7 @@ def _reference(text: str, q: Quantity) -> bool:
 
 def _bare_unit(text: str, q: Quantity) -> str | None:
     """A bare number counts only where the wording names its unit ("økologiprocent fastholdes på 75")."""
-    if 1950 <= q.value <= 2100 and float(q.value).is_integer():
+    if yearlike(text, q):
         return None
     before = text[max(0, q.start - 40) : q.start]
     after = text[q.end : q.end + 25]
@@ -212,6 +219,14 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
             prev = merged[-1]
             between = text[prev.end : a.start]
             separate = boundary(between) is not None
+            governed = a.quantity is not None and a.quantity.link in ("med", "til", "less", "more")
+            if (
+                prev.kind == "dir"
+                and a.kind in ("qty", "count")
+                and governed
+                and not re.search(r"[,;–]|(?:19|20)\d\d", between)
+            ):
+                separate = False
             if (
                 prev.kind == "end"
                 and a.kind == "end"
@@ -226,6 +241,9 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
 
 
 def _prefer(a: Anchor, b: Anchor) -> Anchor:
+    for verb_end, other in ((a, b), (b, a)):
+        if verb_end.rule_id == "cue.phase_out.stop_verb" and other.kind in ("qty", "count"):
+            return other
     for weak in ("dir", "share", "count"):
         if a.kind == weak and b.kind != weak:
             return b

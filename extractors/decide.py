@@ -20,7 +20,7 @@ from extractors.components.types import Cue, YearMention
 from extractors.segment import Context
 
 COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
-HARD_NEG = frozenset({"NEG_PROJECTION", "NEG_TIP", "NEG_DONE"})
+HARD_NEG = frozenset({"NEG_PROJECTION", "NEG_TIP", "NEG_DONE", "NEG_PROPOSAL"})
 SOFT_NEG = frozenset({"NEG_PAST", "NEG_ACHIEVED", "NEG_STAT", "NEG_HYPO"})
 _INITIAL_YEAR = re.compile(
     r"^\W{0,3}(?:i|inden|senest(?:\s+i)?|fra|frem\s+mod|ved\s+udgangen\s+af)\s*(?:19|20)\d\d\b|^\W{0,3}(?:19|20)\d\d\s*[:–-]",
@@ -57,6 +57,7 @@ def decide(
     kind: str,
     year: YearMention | None,
     own_year: bool,
+    start: YearMention | None = None,
 ) -> tuple[bool, str]:
     """(is a target, decision rule id)."""
     own = {c.label for c in within(cues, clause.start, clause.end)}
@@ -75,8 +76,10 @@ def decide(
         return False, "decide.reject.statistic_or_history"
     if sent & SOFT_NEG and not commit and not list_ctx:
         return False, "decide.reject.statistic_or_history"
+    if "NEG_OTHER_STRONG" in sent and "ADOPT" not in sent and not list_ctx:
+        return False, "decide.reject.other_body"
     if "NEG_OTHER" in sent and not list_ctx:
-        adopted = ("MUNI" in sent and commit) or "ADOPT" in sent
+        adopted = ("MUNI" in sent and (commit or "GOAL_OWN" in sent)) or "ADOPT" in sent
         if not adopted:
             return False, "decide.reject.other_body"
     if a.kind in ("dir", "count"):
@@ -86,7 +89,8 @@ def decide(
             return False, "decide.reject.statistic_or_history"
         if a.kind == "dir" and within(cues, clause.start, a.start, frozenset({"MILESTONE"})):
             return False, "decide.reject.milestone"
-        if commit_own or list_ctx or (a.kind == "count" and by):
+        we = any(m.label == "MUNI" and 0 <= a.start - m.end <= 3 for m in cues)
+        if commit_own or list_ctx or we or (a.kind == "count" and by):
             return True, f"decide.{a.kind}_deadline"
         return False, "decide.reject.no_commitment"
     if a.kind == "share":
@@ -103,13 +107,15 @@ def decide(
         return True, "decide.target_list"
     if by:
         return True, "decide.deadline_by"
-    if a.kind == "end" and year is not None:
+    if a.kind == "end" and (year is not None or start is not None):
         return True, "decide.end_state_year"
     q = a.quantity
     if q is not None and q.link in ("med", "less", "more") and (year is not None or q.rate):
         verbs = within(cues, clause.start, clause.end, frozenset({"DIR_REDUCE", "DIR_INCREASE"}))
         if any(re.search(r"(?:es|er)$", text[v.start : v.end]) for v in verbs):
             return True, "decide.direction_present"
+    if "GOAL_OWN" in sent and not (sent & SOFT_NEG):
+        return True, "decide.own_goal"
     if "GOAL" in sent and (year is not None or a.kind == "end"):
         return True, "decide.goal_noun"
     if (

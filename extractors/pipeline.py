@@ -86,7 +86,12 @@ def extract_targets(text: str) -> list[Target]:
             for found in doc._.kl_targets:
                 start, end = found.pop("start") + ws, found.pop("end") + ws
                 found_here.append(Target(start=start, end=end, quote=text[start:end], **found))
-        if seg.kind == "sentence" and previous is not None and previous[0] == seg.context.block and previous[1]:
+        if (
+            seg.kind == "sentence"
+            and previous is not None
+            and previous[0] == seg.context.block
+            and previous[1]
+        ):
             found_here = [_continue_year(t, previous[1]) for t in found_here]
         if seg.kind == "sentence":
             previous = (seg.context.block, found_here[-1].target_year) if found_here else None
@@ -96,7 +101,11 @@ def extract_targets(text: str) -> list[Target]:
 
 def _continue_year(target: Target, year: int) -> Target:
     """A sentence that goes on about the target before it ("Det betyder, at …") shares its year."""
-    if target.target_year is not None or target.direction in ("neutral", "phase_out") and target.value is None:
+    if (
+        target.target_year is not None
+        or target.direction in ("neutral", "phase_out")
+        and target.value is None
+    ):
         return target
     return replace(
         target,

@@ -169,7 +169,7 @@ def _is_heading(line: str) -> bool:
     letters = [c for c in body if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7 and len(letters) > 3:
         return True
-    return len(body) <= 90 and not re.search(r"\b(?:skal|vil|er|har)\b", body)
+    return len(body) <= 120 and not re.search(r"\b(?:skal|vil|er|har)\b", body)
 
 
 _GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
@@ -218,6 +218,7 @@ class _State:
         self.list_scope: str | None = None
         self.interim = False
         self.year: int | None = None
+        self.section_year: int | None = None
         self.target_list = False
         self.columns: list[tuple[int | None, str | None]] = []
         self.hints: tuple[int | None, str | None, str | None] = (None, None, None)
@@ -228,7 +229,7 @@ class _State:
         return Context(
             scope=self.list_scope or self.section_scope,
             interim=self.interim,
-            year=self.year,
+            year=self.year or self.section_year,
             target_list=self.target_list,
             in_list=in_list,
             baseline=baseline,
@@ -241,6 +242,7 @@ class _State:
         self.list_scope = None
         self.interim = bool(re.search(r"delmål", body, re.I))
         self.year = _header_year(body)
+        self.section_year = self.year
         self.section_scope = scope_of(body)
         goal = bool(_GOAL_WORD.search(body)) and not _STATUS_WORD.search(body)
         self.target_list = self.interim or self.year is not None or goal or self.section_scope is not None
@@ -365,7 +367,13 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
                 units.append(("para", para[0], para_end))
                 para = []
             units.append(("item", ls + (bullet.end() if bullet else 0), le))
-        elif units and units[-1][0] == "item" and not para and not _ends_sentence(text, units[-1][2]):
+        elif (
+            units
+            and units[-1][0] == "item"
+            and not para
+            and not _ends_sentence(text, units[-1][2])
+            and not _new_unit(prev_line, line)
+        ):
             kind, s, _ = units[-1]
             units[-1] = (kind, s, le)
         else:

@@ -49,6 +49,8 @@ class QuantityFinder:
         self.fractions = re.compile(r"(?<![\wæøå])(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
         self.verbs = [(v["id"], re.compile(r"(?<![\wæøå])" + v["regex"], re.I), v) for v in data["verbs"]]
         self.bounds = [(b["id"], re.compile(b["regex"], re.I), b["bound"]) for b in data["bounds"]]
+        self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
+        self.of_total_id = data["of_total"]["id"]
         self.rate_id = data["rate"]["id"]
         self.rate = re.compile(data["rate"]["regex"], re.I)
 
@@ -69,6 +71,9 @@ class QuantityFinder:
                 unit = spec["unit"]
                 if "{prefix}" in unit:
                     unit = unit.replace("{prefix}", m.group("prefix").replace("K", "k"))
+                if "{per}" in unit:
+                    per = m.groupdict().get("per")
+                    unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
                 return unit, multiplier * float(spec.get("multiplier", 1)), pos + offset + m.end(), uid
         m = self.count.match(rest)
         if m and not offset:
@@ -110,7 +115,7 @@ class QuantityFinder:
             q.link = "more"
         elif re.search(r"(?:^|\s)(?:med|på)$", core):
             q.link = "med"
-        elif re.search(r"(?:^|\s)til$", core):
+        elif re.search(r"(?:^|\s)(?:til|er|være|udgøre|udgør|bliver|blive)$", core):
             q.link = "til"
         elif re.match(r"\s*(?:af|ud\s+af)\s", after):
             q.link = "af"
@@ -149,6 +154,8 @@ class QuantityFinder:
             if value is None:
                 continue
             unit, mult, end, uid = self._unit_after(text, m.end())
+            if unit is None and mult == 1.0 and self.of_total.match(text, m.end()):
+                unit, end, uid = "count", m.end(), self.of_total_id
             if unit is None and mult == 1.0:
                 found.append(Quantity(m.start(), m.end(), value, None, "bare", "qty.bare"))
                 continue
@@ -159,6 +166,10 @@ class QuantityFinder:
                 continue
             unit, mult, end, uid = self._unit_after(text, m.end())
             value = parse_number_word(m.group(1))
+            if unit is None and value is not None:
+                of = self.of_total.match(text, m.end())
+                if of:
+                    unit, mult, end, uid = "count", 1.0, m.end(), self.of_total_id
             if unit is None or value is None:
                 continue
             found.append(Quantity(m.start(), end, value * mult, unit, "word", uid or "qty.word"))

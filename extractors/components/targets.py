@@ -38,7 +38,9 @@ DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAI
 _LEAD = re.compile(r"^(?:og|samt|mens|men)\s+", re.I)
 _FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 #: A baseline set off at the end of a sentence (", målt i forhold til 2010") applies to every clause.
-_TRAILING_BASELINE = re.compile(r"\s*,\s*(?:målt|set|regnet|sammenlignet|sammenholdt|i\s+forhold)", re.I)
+_TRAILING_BASELINE = re.compile(
+    r"\s*,\s*(?:begge\s+|alle\s+|tre\s+)?(?:af|målt|set|regnet|sammenlignet|sammenholdt|i\s+forhold)", re.I
+)
 
 
 def assemble(doc: Doc) -> list[dict]:
@@ -59,7 +61,8 @@ def assemble(doc: Doc) -> list[dict]:
         year, own_year = attached[i], attached[i] is not None
         if year is None:
             year = _shared_year(text, clauses, attached, i)
-        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year)
+        start = next((y for y in clause.years if y.role == "start"), None)
+        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start)
         if ok:
             out.append(_fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decision))
     if len(out) == 1:
@@ -117,8 +120,13 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
             for v in verbs
             if (v.end <= a.start and a.start - v.end < 60) or (v.start >= a.end and v.start - a.end < 5)
         ]
-    if not verbs and q is not None and q.link == "med":
-        verbs = [c for c in cues if c.label in DIRECTION_OF and c.end <= a.start]
+    if (
+        not verbs
+        and q is not None
+        and q.link in ("med", None)
+        and not within(cues, clause.start, clause.end, {"BINDING", "INTENT"})
+    ):
+        verbs = [c for c in cues if c.label in DIRECTION_OF and c.end <= clause.start]
     if not verbs:
         return ctx.direction if ctx.direction and q is not None and q.unit in ("%", None) else "reach"
     v = min(verbs, key=lambda c: abs(c.start - a.start))

@@ -37,11 +37,13 @@ _DROP_TAGS = (
 )
 # Words in id/class/role/aria-label that mark boilerplate. Matched as whole hyphen/underscore parts.
 _BOILERPLATE = re.compile(
-    r"(?:^|[\s_-])(cookie\w*|consent\w*|gdpr|cookiebot|banner|breadcrumbs?|skip(?:link)?|skip-?to|"
+    r"(?:^|[\s_-])(cookie\w*|consent\w*|gdpr|cookiebot|cookie-?banner|breadcrumbs?|skip(?:link)?|skip-?to|"
     r"share|social|newsletter|related|navigation|navbar|nav|menu|mega-?menu|sidebar|site-?header|"
     r"site-?footer|footer|topbar|search|popup|modal|toolbar)(?=$|[\s_-])",
     re.I,
 )
+# ARIA landmarks of the page frame: site header, navigation, footer, search box, side boxes
+_BOILERPLATE_ROLES = {"banner", "navigation", "contentinfo", "search", "complementary", "alertdialog"}
 _SKIP_TEXT = re.compile(r"^(?:skip|spring|gå|hop)\s+(?:til|to)\b", re.I)
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCKS = {
@@ -96,7 +98,8 @@ def _remove_boilerplate(soup: BeautifulSoup) -> None:
     for tag in list(soup.find_all(True)):
         if tag.decomposed or tag.name in ("html", "body", "main", "article"):
             continue
-        if _BOILERPLATE.search(_hint(tag)):
+        role = str(tag.get("role") or "").lower()
+        if role in _BOILERPLATE_ROLES or _BOILERPLATE.search(_hint(tag)):
             tag.decompose()
     for link in soup.find_all("a"):
         if _SKIP_TEXT.match(normalise(link.get_text(" "))) or (link.get("href") or "").startswith("#main"):

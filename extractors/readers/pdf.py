@@ -75,6 +75,12 @@ def read_pdf(data: bytes, name: str) -> ParsedDocument:
             hint="run OCR first (e.g. ocrmypdf -l dan) or supply a PDF with text",
         )
     pages = structure(layouts)
+    if not any(page.text for page in pages):
+        raise NoTextError(
+            name,
+            "has a text layer without readable characters (fonts without a Unicode map)",
+            hint="run OCR first (e.g. ocrmypdf -l dan --force-ocr) or supply a PDF with text",
+        )
     title = _title(info.get("Title"), pages, layouts)
     metadata = {"pages": str(len(pages))}
     for key in ("Author", "Producer", "Creator", "CreationDate"):

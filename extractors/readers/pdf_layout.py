@@ -115,7 +115,9 @@ def _layout(page, number: int) -> PageLayout:  # type: ignore[no-untyped-def]
     if not page.chars:
         return layout
     boxes: list[tuple[float, float, float, float]] = []
-    for table in page.find_tables():
+    # tables are found from ruling lines; a page without any cannot hold one (and this is the slow part)
+    ruled = page.lines or page.rects
+    for table in page.find_tables() if ruled else ():
         rows = table.extract()
         if len(rows) < 2 or max((len(r) for r in rows), default=0) < 2:
             continue  # a framed paragraph, not a table
