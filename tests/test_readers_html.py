@@ -74,6 +74,16 @@ def test_page_without_main_uses_the_body_minus_boilerplate() -> None:
     assert read(html).text == "Ny klimaplan vedtaget\n\nByrådet vedtog planen i går."
 
 
+def test_consent_dialogs_and_landmarks_inside_main_are_dropped() -> None:
+    html = """<html><body><main>
+    <div id="CybotCookiebotDialog"><p>Vi bruger cookies til statistik siden 2023.</p></div>
+    <div role="navigation"><a href="/a">Affald</a> <a href="/b">Klima</a></div>
+    <div class="hero-banner"><h1>Klimaplan 2030</h1></div>
+    <p>Kommunen skal være klimaneutral i 2050.</p>
+    <div role="contentinfo">Rådhuset, 7100 Vejle, CVR 29189641</div></main></body></html>"""
+    assert read(html).text == "Klimaplan 2030\n\nKommunen skal være klimaneutral i 2050."
+
+
 def test_repeated_sections_come_out_once() -> None:
     section = "<h2>Green Fleets</h2><p>Projektet omstiller kommunale køretøjer til grønne drivmidler.</p><p>Det løber fra 2023 til 2026.</p>"
     html = f"""<html><body><main><h1>Partnerskaber</h1>

@@ -42,6 +42,8 @@ _BOILERPLATE = re.compile(
     r"site-?footer|footer|topbar|search|popup|modal|toolbar)(?=$|[\s_-])",
     re.I,
 )
+# consent tools name their dialogs freely (CybotCookiebotDialog, onetrust-consent-sdk): match anywhere
+_CONSENT = re.compile(r"cookie|consent|gdpr|onetrust", re.I)
 # ARIA landmarks of the page frame: site header, navigation, footer, search box, side boxes
 _BOILERPLATE_ROLES = {"banner", "navigation", "contentinfo", "search", "complementary", "alertdialog"}
 _SKIP_TEXT = re.compile(r"^(?:skip|spring|gå|hop)\s+(?:til|to)\b", re.I)
@@ -99,7 +101,8 @@ def _remove_boilerplate(soup: BeautifulSoup) -> None:
         if tag.decomposed or tag.name in ("html", "body", "main", "article"):
             continue
         role = str(tag.get("role") or "").lower()
-        if role in _BOILERPLATE_ROLES or _BOILERPLATE.search(_hint(tag)):
+        hint = _hint(tag)
+        if role in _BOILERPLATE_ROLES or _BOILERPLATE.search(hint) or _CONSENT.search(hint):
             tag.decompose()
     for link in soup.find_all("a"):
         if _SKIP_TEXT.match(normalise(link.get_text(" "))) or (link.get("href") or "").startswith("#main"):
