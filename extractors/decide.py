@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.anchors import Clause, crossing, gap
+from extractors.anchors import Clause, gap
 from extractors.components.types import Cue, YearMention
 from extractors.segment import Context
 
@@ -28,6 +28,10 @@ _INITIAL_YEAR = re.compile(
 )
 #: Plan statements without a commitment word ("I 2030 genanvender vi 55 % plast") need a future-looking year.
 NOMINAL_MIN_YEAR = 2024
+#: A direction verb and its deadline must stand in one clause; a bare comma in an enumeration does not part them.
+STRONG_CROSSING = re.compile(
+    r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|der|som|hvor|hvilket)\s|\.\s|,\s+[A-ZÆØÅ]"
+)
 
 
 def live_cues(cues: list[Cue], years: list[YearMention]) -> list[Cue]:
@@ -83,7 +87,12 @@ def decide(
         if not adopted:
             return False, "decide.reject.other_body"
     if a.kind in ("dir", "count"):
-        if year is None or not own_year or year.role not in ("in", "by") or crossing(gap(text, a, year)):
+        if (
+            year is None
+            or not own_year
+            or year.role not in ("in", "by")
+            or STRONG_CROSSING.search(gap(text, a, year))
+        ):
             return False, "decide.reject.without_own_deadline"
         if own & SOFT_NEG:
             return False, "decide.reject.statistic_or_history"

@@ -175,7 +175,11 @@ def _is_heading(line: str) -> bool:
 _GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
 _STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
 _RANGE = re.compile(_YEAR + r"\s*[-–]\s*" + _YEAR)
-_LABEL_LINE = re.compile(r"^[ \t\u00a0]*(?:" + _YEAR + r"|[A-ZÆØÅ][\wæøåÆØÅ ,/&()-]{0,40}):[ \t\u00a0]+\S")
+_LABEL_LINE = re.compile(
+    r"^[ \t\u00a0]*(?!(?:Tabel|Figur|Table|Figure|Kilde|Note|Bilag)\b)(?:"
+    + _YEAR
+    + r"|[A-ZÆØÅ][\wæøåÆØÅ ,/&()-]{0,40}):[ \t\u00a0]+\S"
+)
 _UNIT_HINT = (
     (re.compile(r"\(\s*(?:i\s+)?(?:1\.000\s+)?tons?\b[^)]*\)|\(\s*t\s*CO", re.I), "tons"),
     (re.compile(r"\(\s*%\s*\)|\(\s*procent\s*\)|\bi\s+procent\b", re.I), "%"),
@@ -270,9 +274,9 @@ class _State:
             self.target_list = True
         elif re.search(r"forpligte|vil\s+vi|skal\s+vi|vi\s+vil|vi\s+skal|målsætning", low):
             self.target_list = True
-        baseline, direction, unit = _hints(body)
-        if baseline or direction or unit:
-            self.hints = (baseline or self.hints[0], direction or self.hints[1], unit or self.hints[2])
+        baseline, _direction, unit = _hints(body)
+        if baseline or unit:
+            self.hints = (baseline or self.hints[0], self.hints[1], unit or self.hints[2])
 
     def prose(self) -> None:
         self.list_scope = None

@@ -32,6 +32,13 @@ _REDUCE_AFTER = re.compile(
 _INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
 
 
+_FROM_TO = re.compile(
+    r"\s*(?:%|procent|pct\.?)?\s*(?:i\s+dag|i\s+(?:19|20)\d\d|\(\s*(?:19|20)\d\d\s*\))?\s*,?\s*"
+    r"til\s*(?:mindst|maksimalt|højst|under|over)?\s*",
+    re.I,
+)
+
+
 class QuantityFinder:
     """Finds every quantity in a Doc; compiled once from the pattern file."""
 
@@ -115,8 +122,10 @@ class QuantityFinder:
             q.link = "more"
         elif re.search(r"(?:^|\s)(?:med|på)$", core):
             q.link = "med"
-        elif re.search(r"(?:^|\s)(?:til|er|være|udgøre|udgør|bliver|blive)$", core):
+        elif re.search(r"(?:^|\s)til$", core):
             q.link = "til"
+        elif re.search(r"(?:^|\s)(?:er|være|udgøre|udgør|bliver|blive|udgjorde)$", core):
+            q.link = "copula"
         elif re.match(r"\s*(?:af|ud\s+af)\s", after):
             q.link = "af"
 
@@ -191,9 +200,7 @@ class QuantityFinder:
         for a, b in zip(found, found[1:], strict=False):
             between = text[a.end : b.start]
             before = text[max(0, a.start - 12) : a.start]
-            if re.fullmatch(
-                r"\s*(?:%|procent|pct\.?)?\s*til\s*(?:mindst|maksimalt|højst|under|over)?\s*", between, re.I
-            ) and re.search(r"fra\s*$", before, re.I):
+            if _FROM_TO.fullmatch(between) and re.search(r"fra\s*$", before, re.I):
                 a.role = "from"
                 if b.unit is not None:
                     a.unit = a.unit or b.unit

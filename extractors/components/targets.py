@@ -112,7 +112,17 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
         if q.link == "more":
             return "increase"
         if q.link in ("til", "af"):
-            return "maintain" if within(cues, clause.start, clause.end, {"DIR_MAINTAIN"}) else "reach"
+            maintain = [
+                c for c in within(cues, clause.start, a.start, {"DIR_MAINTAIN"}) if a.start - c.end < 30
+            ]
+            return "maintain" if maintain else "reach"
+        if q.link == "copula":
+            nouns = [
+                c
+                for c in within(cues, clause.start, a.start, {"DIR_REDUCE", "DIR_INCREASE"})
+                if re.search(r"(?:ion|ing|else)(?:en|er)?$", text[c.start : c.end], re.I)
+            ]
+            return DIRECTION_OF[nouns[-1].label] if nouns else "reach"
     verbs = within(cues, clause.start, clause.end, set(DIRECTION_OF))
     if q is not None and q.link != "med":
         verbs = [
@@ -154,9 +164,11 @@ def _baseline(text, clause, clauses, value, direction, ctx) -> tuple[int | None,
 
 def _trailing(text: str, y: YearMention) -> bool:
     """A baseline set off by a comma at the end of the sentence (", målt i forhold til 2010")."""
-    if y.role != "baseline" or not _TRAILING_BASELINE.match(
-        text[max(0, y.expr_start - 2) : y.expr_start + 14]
-    ):
+    if y.role != "baseline":
+        return False
+    before = text[max(0, y.expr_start - 20) : y.expr_start]
+    lead = re.search(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|til)\s+){0,4}$", before, re.I)
+    if not lead and not _TRAILING_BASELINE.match(text[max(0, y.expr_start - 2) : y.expr_start + 14]):
         return False
     return not _FINITE.search(text[y.expr_end :])
 
