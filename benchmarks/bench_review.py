@@ -238,6 +238,20 @@ def _ensure_database(path: Path, targets: int) -> str:
     return url
 
 
+def _wait_for(port: int, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    """Until the server accepts connections (it migrates and imports first)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit("the review server exited before it was ready")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("the review server did not start in time")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -256,6 +270,7 @@ def main() -> None:
         stdout=subprocess.DEVNULL,
     )
     try:
+        _wait_for(port, server)
         load = [sys.executable, str(ROOT / "benchmarks" / "load_review.py"), f"http://127.0.0.1:{port}"]
         load += ["--user", "bench", "--requests", str(args.requests), "--max-target-id", str(args.targets)]
         subprocess.run(load, check=True, env=env)

@@ -50,7 +50,6 @@ def queue_urls(rng: random.Random, n: int) -> list[str]:
     variants = [
         lambda: "/queue",
         lambda: f"/queue?page={rng.randint(2, 200)}",
-        lambda: "/queue?sort=confidence",
         lambda: f"/queue?municipality={rng.choice([101, 147, 151, 751, 851, 461])}",
         lambda: f"/queue?sector={rng.choice(['energi', 'transport', 'bygninger', 'affald'])}",
         lambda: f"/queue?year={rng.choice([2025, 2030, 2050])}&status=all",
@@ -65,6 +64,10 @@ def run(
     urls = {
         "queue": queue_urls(rng, requests),
         "target": [f"/targets/{rng.randint(1, max_target_id)}" for _ in range(requests)],
+        # Ordering by confidence has no index of its own yet (see the report): measured apart.
+        "queue_by_confidence": [
+            f"/queue?sort=confidence&page={rng.randint(1, 20)}" for _ in range(max(1, requests // 4))
+        ],
     }
     clients = []
     for _ in range(concurrency):
@@ -111,10 +114,10 @@ def main() -> None:
     if not password:
         sys.exit("set KLIMAMAAL_BENCH_PASSWORD to the password of --user")
     timings = run(args.base_url, args.user, password, requests, max(1, args.concurrency), args.max_target_id)
-    print(f"{'page':<8} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
+    print(f"{'page':<20} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for kind, values in timings.items():
         print(
-            f"{kind:<8} {len(values):>8} {percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} "
+            f"{kind:<20} {len(values):>8} {percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} "
             f"{percentile(values, 99):>8.1f} {statistics.fmean(values):>8.1f}"
         )
 

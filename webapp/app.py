@@ -26,6 +26,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from db.engine import session_factory
 from klimamaal.config import database_url as configured_url
 from webapp.forms import CHOICES, LABELS, display
+from webapp.queue import CountCache
 from webapp.security import LoginRequired, SecurityHeaders, csrf_token, pop_flash
 
 log = logging.getLogger("klimamaal.webapp")
@@ -100,6 +101,7 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
     app.state.sessions = session_factory(url)
     app.state.templates = _templates()
     app.state.static = _load_static()
+    app.state.count_cache = CountCache()
     secret = secret_key or os.environ.get("KLIMAMAAL_SECRET_KEY") or secrets.token_urlsafe(48)
     app.add_middleware(
         SessionMiddleware,

@@ -11,6 +11,8 @@ between filters.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,6 +161,40 @@ def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
     counts = dict.fromkeys(TARGET_STATUSES, 0)
     counts.update({status: n for status, n in session.execute(query)})
     return counts
+
+
+class CountCache:
+    """Status counts per filter set, kept for a few seconds and dropped whenever this app records a decision.
+
+    Counting 100,000 targets under a filter costs tens of milliseconds and
+    the counts are a summary, so the queue reuses them while nothing was
+    decided here; changes made elsewhere (an ingest, another server) show
+    after at most ``ttl`` seconds.
+    """
+
+    def __init__(self, ttl: float = 10.0, size: int = 256) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._lock = threading.Lock()
+        self._data: dict[tuple[tuple[str, str], ...], tuple[float, dict[str, int]]] = {}
+
+    def counts(self, session: Session, f: QueueFilter) -> dict[str, int]:
+        key = tuple(sorted(f.params(status=None, sort=None, page=None).items()))
+        now = time.monotonic()
+        with self._lock:
+            hit = self._data.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return dict(hit[1])
+        counts = status_counts(session, f)
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[key] = (now, counts)
+        return dict(counts)
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._data.clear()
 
 
 def document_progress(session: Session, document_ids: list[int]) -> dict[int, dict[str, int]]:

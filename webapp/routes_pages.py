@@ -146,6 +146,7 @@ def add(
             new_id = target.id
     except ReviewError as exc:
         raise HTTPException(status_code=400, detail="Målet kunne ikke tilføjes.") from exc
+    request.app.state.count_cache.invalidate()
     log.info("%s added target %s", user.name, new_id)
     flash(request, f"Nyt mål #{new_id} tilføjet.")
     return RedirectResponse(f"/targets/{new_id}", status_code=303)

@@ -20,7 +20,7 @@ from models import TARGET_STATUSES, Document, Municipality, Page, Target, target
 from webapp.app import render
 from webapp.forms import UNITS, form_values, parse_fields
 from webapp.passage import build_passage
-from webapp.queue import SORTS, QueueFilter, document_progress, neighbour, queue_page, status_counts
+from webapp.queue import SORTS, QueueFilter, document_progress, neighbour, queue_page
 from webapp.security import CheckedForm, CurrentUser, flash
 
 log = logging.getLogger("klimamaal.webapp")
@@ -48,7 +48,7 @@ def queue(request: Request, user: CurrentUser) -> Response:
     sessions = request.app.state.sessions
     with sessions() as session:
         rows = queue_page(session, f)
-        counts = status_counts(session, f)
+        counts = request.app.state.count_cache.counts(session, f)
         progress = document_progress(session, [r.document_id for r in rows])
         municipalities = session.execute(
             select(Municipality.code, Municipality.name)
@@ -283,6 +283,7 @@ def undo(request: Request, target_id: int, form: CheckedForm, user: CurrentUser)
     except ReviewError:
         flash(request, "Der er ingen beslutning at fortryde.")
         return RedirectResponse(_url(f"/targets/{target_id}", f), status_code=303)
+    request.app.state.count_cache.invalidate()
     flash(request, f"Beslutningen om mål #{undone_id} er fortrudt.")
     log.info("%s undo target %s", user.name, undone_id)
     return RedirectResponse(_url(f"/targets/{undone_id}", f), status_code=303)

@@ -1,0 +1,113 @@
+"""Exports of reviewed targets: CSV, XLSX and gold JSONL that passes the project's gold checker."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from benchmarks.bench_review import seed_synthetic
+from db import reviews
+from db.export import export_bytes, parse_statuses
+from klimamaal.cli import main
+from models import Page, Target
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def decided(database_url: str, sessions):  # type: ignore[no-untyped-def]
+    """Four targets: one accepted, one edited (value 1.5, quote starting with '='-free text), one rejected, one pending."""
+    seed_synthetic(database_url, documents=1, targets_per_document=4, targets_per_page=4)
+    with sessions.begin() as session:
+        ids = list(session.scalars(select(Target.id).order_by(Target.id)))
+        reviews.accept(session, ids[0], "anna", 0)
+        reviews.edit(session, ids[1], "anna", 0, {"value": 1.5, "metric": "=SUM(A1)"})
+        reviews.reject(session, ids[2], "bent", 0, "statistik")
+    return ids
+
+
+def test_csv_holds_current_values_of_decided_targets(sessions, decided) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        data = export_bytes(session, "csv")
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [int(r["id"]) for r in rows] == decided[:3]
+    by_id = {int(r["id"]): r for r in rows}
+    assert by_id[decided[1]]["value"] == "1.5" and by_id[decided[1]]["status"] == "edited"
+    assert by_id[decided[2]]["note"] == "statistik" and by_id[decided[2]]["reviewer"] == "bent"
+
+
+def test_xlsx_keeps_formula_like_text_as_text(sessions, decided) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        data = export_bytes(session, "xlsx", parse_statuses("edited"))
+    sheet = load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in sheet[1]]
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["metric"] == "=SUM(A1)" and sheet.cell(2, header.index("metric") + 1).data_type == "s"
+    assert row["value"] == 1.5 and sheet.max_row == 2
+
+
+def test_jsonl_is_gold_format_and_passes_the_gold_checker(sessions, decided, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        data = export_bytes(session, "jsonl")
+        page_text = session.scalars(select(Page.text)).first()
+    lines = [json.loads(line) for line in data.decode().splitlines()]
+    kept = [t for line in lines for t in line["targets"]]
+    assert {t["value"] for t in kept} == {1.5, next(t["value"] for t in kept if t["value"] != 1.5)}
+    assert len(kept) == 2  # the rejected one is not a target
+    for line in lines:
+        assert line["text"] in page_text
+        assert all(t["quote"] in line["text"] for t in line["targets"])
+    path = tmp_path / "review.jsonl"
+    path.write_bytes(data)
+    checked = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "gold" / "check_gold.py"), str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_passage_of_only_rejected_targets_is_a_negative(database_url: str, sessions) -> None:  # type: ignore[no-untyped-def]
+    seed_synthetic(database_url, documents=1, targets_per_document=1, targets_per_page=1)
+    with sessions.begin() as session:
+        (target_id,) = session.scalars(select(Target.id))
+        reviews.reject(session, target_id, "anna", 0, "ikke et mål")
+    with sessions() as session:
+        (line,) = [json.loads(x) for x in export_bytes(session, "jsonl").decode().splitlines()]
+    assert line["targets"] == [] and "rejected" in line["note"]
+
+
+def test_unknown_statuses_are_refused() -> None:
+    with pytest.raises(ValueError):
+        parse_statuses("accepted,maybe")
+
+
+def test_cli_export_writes_each_format(sqlite_url: str, monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from db.engine import session_factory
+
+    seed_synthetic(sqlite_url, documents=1, targets_per_document=2, targets_per_page=2)
+    sessions = session_factory(sqlite_url)
+    with sessions.begin() as session:
+        (first, _) = session.scalars(select(Target.id).order_by(Target.id))
+        reviews.accept(session, first, "anna", 0)
+    monkeypatch.setenv("KLIMAMAAL_DATABASE_URL", sqlite_url)
+    runner = CliRunner()
+    for fmt in ("csv", "xlsx", "jsonl"):
+        out = tmp_path / f"out.{fmt}"
+        result = runner.invoke(main, ["export", "--format", fmt, "--status", "accepted", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    assert len((tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+    bad = runner.invoke(
+        main, ["export", "--format", "csv", "--status", "nope", "-o", str(tmp_path / "x.csv")]
+    )
+    assert bad.exit_code != 0
