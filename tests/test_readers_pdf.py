@@ -330,3 +330,29 @@ def test_a_broken_page_is_named_by_number(fonts, tmp_path: Path) -> None:
         read_document(broken, "three.pdf")
     assert caught.value.page == 2
     assert str(caught.value).startswith("three.pdf, page 2: could not be read")
+
+
+def test_bold_body_text_is_not_all_headings(fonts, tmp_path: Path) -> None:
+    def draw(pdf: canvas.Canvas, number: int) -> None:
+        y = lines(pdf, 56, HEIGHT - 90, ["Transport"], size=15, font="DejaVu-Bold")
+        y = lines(
+            pdf,
+            56,
+            y - 8,
+            ["Kommunen vil halvere udledningen fra", "transporten inden 2030."],
+            font="DejaVu-Bold",
+        )
+        lines(
+            pdf,
+            56,
+            y - 8,
+            ["Alle busser kører på el i 2035, og der", "bygges flere cykelstier."],
+            font="DejaVu-Bold",
+        )
+
+    page = read(make_pdf(tmp_path / "bold.pdf", [draw], header=False)).pages[0]
+    assert [(b.kind, b.text) for b in page.blocks] == [
+        ("heading", "Transport"),
+        ("paragraph", "Kommunen vil halvere udledningen fra transporten inden 2030."),
+        ("paragraph", "Alle busser kører på el i 2035, og der bygges flere cykelstier."),
+    ]

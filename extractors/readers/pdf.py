@@ -258,8 +258,9 @@ def join_lines(lines: Iterable[str]) -> str:
 class _PageBlocks:
     """Groups ordered lines of one page into block items."""
 
-    def __init__(self, body_size: float, line_gap: float) -> None:
+    def __init__(self, body_size: float, line_gap: float, body_bold: bool = False) -> None:
         self.body_size = body_size
+        self.body_bold = body_bold
         self.line_gap = line_gap
         self.items: list[Item] = []
         self.kind: str | None = None
@@ -279,7 +280,7 @@ class _PageBlocks:
     def heading_like(self, f: Fragment) -> bool:
         if f.size >= self.body_size * 1.15:
             return True
-        return f.bold and len(f.text) <= 120 and not _BULLET.match(f.text)
+        return f.bold and not self.body_bold and len(f.text) <= 120 and not _BULLET.match(f.text)
 
     def _dash_continues(self, text: str, big_gap: bool, column_jump: bool) -> bool:
         """A line starting with a dash inside a running sentence continues it ("… i 2020 – alternativt")."""
@@ -337,32 +338,32 @@ class _PageBlocks:
         self.last = f
 
 
-def _body_metrics(layouts: list[PageLayout]) -> tuple[float, float]:
-    """The commonest font size (by letters) and the usual gap between lines of a paragraph."""
-    sizes: Counter[float] = Counter()
+def _body_metrics(layouts: list[PageLayout]) -> tuple[float, float, bool]:
+    """The commonest font size and weight (by letters), and the usual gap between lines of a paragraph."""
+    styles: Counter[tuple[float, bool]] = Counter()
     gaps: list[float] = []
     for layout in layouts:
         previous: Fragment | None = None
         for f in sorted(layout.fragments, key=lambda f: (f.x0 // 150, f.top)):
-            sizes[f.size] += len(f.text)
+            styles[(f.size, f.bold)] += len(f.text)
             if previous and previous.size == f.size and abs(previous.x0 - f.x0) < 30:
                 gap = f.top - previous.bottom
                 if 0 <= gap < 3 * f.size:
                     gaps.append(gap)
             previous = f
-    body = sizes.most_common(1)[0][0] if sizes else 10.0
-    gap = statistics.median(gaps) if gaps else 0.25 * body
-    return body, gap
+    size, bold = styles.most_common(1)[0][0] if styles else (10.0, False)
+    gap = statistics.median(gaps) if gaps else 0.25 * size
+    return size, gap, bold
 
 
 def structure(layouts: list[PageLayout]) -> list[Page]:
-    body_size, line_gap = _body_metrics(layouts)
+    body_size, line_gap, body_bold = _body_metrics(layouts)
     running = running_lines(layouts, body_size)
     pages: list[Page] = []
     for layout in layouts:
         fragments = [f for f in layout.fragments if not _is_running(f, layout, running, body_size)]
         gutter = find_gutter(fragments, layout.width)
-        blocks = _PageBlocks(body_size, line_gap)
+        blocks = _PageBlocks(body_size, line_gap, body_bold)
         for row in reading_order([*fragments, *layout.tables], gutter):
             if isinstance(row, TableItem):
                 blocks.add_table(row)

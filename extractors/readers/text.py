@@ -54,7 +54,7 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
 
 def _is_heading(line: str) -> bool:
     words = line.split()
-    if not words or len(line) > 80 or len(words) > 10:
+    if not words or len(line) > 80 or len(words) > 10 or "@" in line or "www." in line:
         return False
     if line.endswith(":"):
         return len(words) <= 6
