@@ -159,7 +159,7 @@ def check_file(path: Path, seen_ids: dict[str, str], errors: list[str], warnings
                     start = text.find(q)
                     spans.append((start, start + len(q), i))
             spans.sort()
-            for (s1, e1, i1), (s2, e2, i2) in zip(spans, spans[1:]):
+            for (_s1, e1, i1), (s2, _e2, i2) in zip(spans, spans[1:], strict=False):
                 if s2 < e1:
                     errors.append(f"{where}: quotes of targets {i1} and {i2} overlap")
             counts["passages"] += 1
