@@ -67,6 +67,8 @@ def decide(
     own = {c.label for c in within(cues, clause.start, clause.end)}
     sent = {c.label for c in cues}
     a = clause.anchor
+    if year is None and all(c.rule_id == "cue.binding.maa" for c in cues if c.label in COMMIT):
+        own, sent = own - COMMIT, sent - COMMIT  # "må højst være" without a deadline is a rule, not a target
     commit_own = bool(own & COMMIT)
     commit = commit_own or bool(sent & COMMIT)
     list_ctx = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
@@ -123,6 +125,8 @@ def decide(
         verbs = within(cues, clause.start, clause.end, frozenset({"DIR_REDUCE", "DIR_INCREASE"}))
         if any(re.search(r"(?:es|er)$", text[v.start : v.end]) for v in verbs):
             return True, "decide.direction_present"
+    if "PLAN_PASSIVE" in own and q is not None and (year is not None or q.rate or "DIR_MAINTAIN" in own):
+        return True, "decide.plan_passive"
     if "GOAL_OWN" in sent and not (sent & SOFT_NEG):
         return True, "decide.own_goal"
     if "GOAL" in sent and (year is not None or a.kind == "end"):

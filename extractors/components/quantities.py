@@ -185,7 +185,9 @@ class QuantityFinder:
             taken.append((m.start(), end))
         found.sort(key=lambda q: q.start)
         for q in found:
-            if q.kind in ("number", "word", "bare", "fraction"):
+            if q.kind == "verb":
+                q.bound = self._bound(text, q.start)[0]
+            elif q.kind in ("number", "word", "bare", "fraction"):
                 bound, _bid = self._bound(text, q.start)
                 q.bound = bound
                 q.rate = self._rate(text, q.start, q.end)

@@ -1,0 +1,346 @@
+"""Target extraction on single passages: the Danish plan language of domain.md, one rule at a time.
+
+Written from shared/docs/domain.md and the issue, not from the gold files, so
+they check that each phrasing is understood on its own.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors import extract_targets, extractor_version
+
+# text, then the single expected target: value, unit, direction, bound, target_year, deadline_kind, baseline_year
+SINGLE = [
+    (
+        "Udledningen af drivhusgasser skal nedbringes med 70 % inden 2030 i forhold til 1990.",
+        70.0,
+        "%",
+        "reduce",
+        None,
+        2030,
+        "by",
+        1990,
+    ),
+    ("CO2-udledningen skal falde med 50 procent frem mod 2030.", 50.0, "%", "reduce", None, 2030, "by", None),
+    (
+        "Målet er at reducere CO2e-udledningen med 80 pct. i 2035 sammenlignet med 2008.",
+        80.0,
+        "%",
+        "reduce",
+        None,
+        2035,
+        "in",
+        2008,
+    ),
+    ("Vi vil være klimaneutrale senest i 2045.", None, None, "neutral", None, 2045, "by", None),
+    (
+        "Ambitionen er, at kommunen som geografisk område er netto-nul i 2050.",
+        None,
+        None,
+        "neutral",
+        None,
+        2050,
+        "in",
+        None,
+    ),
+    (
+        "Andelen af elbiler i den kommunale flåde skal være mindst 60 % i 2027.",
+        60.0,
+        "%",
+        "reach",
+        "at_least",
+        2027,
+        "in",
+        None,
+    ),
+    (
+        "Vedvarende energi skal udgøre halvdelen af energiforbruget i 2030.",
+        50.0,
+        "%",
+        "reach",
+        None,
+        2030,
+        "in",
+        None,
+    ),
+    (
+        "Kommunens 2030-mål er en reduktion på 70 % fra 1990-niveau.",
+        70.0,
+        "%",
+        "reduce",
+        None,
+        2030,
+        "in",
+        1990,
+    ),
+    (
+        "Vi vil halvere madspildet i kommunens køkkener inden 2030.",
+        50.0,
+        "%",
+        "reduce",
+        None,
+        2030,
+        "by",
+        None,
+    ),
+    (
+        "Kommunen vil fordoble antallet af ladestandere inden 2026.",
+        100.0,
+        "%",
+        "increase",
+        None,
+        2026,
+        "by",
+        None,
+    ),
+    (
+        "Tre fjerdedele af alle ture skal foregå til fods eller på cykel i 2035.",
+        75.0,
+        "%",
+        "reach",
+        None,
+        2035,
+        "in",
+        None,
+    ),
+    (
+        "En tredjedel af landbrugsarealet skal være økologisk i 2030.",
+        33.33,
+        "%",
+        "reach",
+        None,
+        2030,
+        "in",
+        None,
+    ),
+    ("Udledningen skal reduceres med femogtyve procent i 2030.", 25.0, "%", "reduce", None, 2030, "in", None),
+    (
+        "Senest i 2030 skal udledningen være reduceret med over12% i forhold til 2019.",
+        12.0,
+        "%",
+        "reduce",
+        "at_least",
+        2030,
+        "by",
+        2019,
+    ),
+    (
+        "Den samlede udledning skal nedbringes til 150.000 ton CO₂e i 2030.",
+        150000.0,
+        "tons",
+        "reach",
+        None,
+        2030,
+        "in",
+        None,
+    ),
+    ("Skovarealet skal øges med 500 ha inden 2040.", 500.0, "ha", "increase", None, 2040, "by", None),
+    (
+        "Der anvendes minimum 10 mio. kr. årligt til energirenovering.",
+        10_000_000.0,
+        "kr",
+        "reach",
+        "at_least",
+        None,
+        None,
+        None,
+    ),
+    (
+        "Olie- og gasfyr skal være udfaset i hele kommunen inden 2030.",
+        None,
+        None,
+        "phase_out",
+        None,
+        2030,
+        "by",
+        None,
+    ),
+    ("Den kommunale økologiprocent fastholdes på 75.", 75.0, "%", "maintain", None, None, None, None),
+    (
+        "I 2030 er mindst 50 % af biltransporten baseret på alternative drivmidler.",
+        50.0,
+        "%",
+        "reach",
+        "at_least",
+        2030,
+        "in",
+        None,
+    ),
+    ("Mål:\n\n- Et ledningstab på maksimalt 5 % i 2026.", 5.0, "%", "reach", "at_most", 2026, "in", None),
+    ("I 2030 skal udledningen være 60 % lavere end i 2019.", 60.0, "%", "reduce", None, 2030, "in", 2019),
+    (
+        "Målet er, at cykelandelen skal stige fra 24 % i dag til 30 % i 2030.",
+        30.0,
+        "%",
+        "reach",
+        None,
+        2030,
+        "in",
+        None,
+    ),
+    (
+        "Klimaplanens mål er at reducere C02-udledningen med 75 % i2030 målt i forhold til 1990.",
+        75.0,
+        "%",
+        "reduce",
+        None,
+        2030,
+        "in",
+        1990,
+    ),
+    (
+        "Udledningen skal i 2030 være reduceret med 70 % af det, den var i 1990.",
+        70.0,
+        "%",
+        "reduce",
+        None,
+        2030,
+        "in",
+        1990,
+    ),
+    (
+        "Elforbruget skal sænkes med 2.500 MWh inden udgangen af 2027.",
+        2500.0,
+        "MWh",
+        "reduce",
+        None,
+        2027,
+        "by",
+        None,
+    ),
+    ("Vi vil plante 100.000 træer frem mod 2030.", 100000.0, "count", "reach", None, 2030, "by", None),
+    (
+        "Vandforbruget må højst være 90 liter pr. døgn pr. indbygger i 2030.",
+        90.0,
+        "liter/døgn",
+        "reach",
+        "at_most",
+        2030,
+        "in",
+        None,
+    ),
+    (
+        "Kommunen vil ikke længere bruge fossile brændsler i egne bygninger fra 2027.",
+        None,
+        None,
+        "phase_out",
+        None,
+        2027,
+        None,
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "text,value,unit,direction,bound,year,deadline,baseline", SINGLE, ids=[s[0][:40] for s in SINGLE]
+)
+def test_single_target(text, value, unit, direction, bound, year, deadline, baseline) -> None:
+    targets = extract_targets(text)
+    assert len(targets) == 1, targets
+    t = targets[0]
+    assert (t.value is None) == (value is None) and (value is None or abs(t.value - value) <= 0.05), t
+    assert (t.unit, t.direction, t.bound) == (unit, direction, bound), t
+    assert (t.target_year, t.deadline_kind, t.baseline_year) == (year, deadline, baseline), t
+    assert text[t.start : t.end] == t.quote
+
+
+NEGATIVE = [
+    "I 2022 var udledningen 400.000 ton CO2e.",
+    "Udledningen er faldet med 30 % siden 1990.",
+    "Danmark skal reducere udledningen med 70 % i 2030 i forhold til 1990.",
+    "Tiltagene forventes at reducere udledningen med 20.000 ton CO2 om året.",
+    "Du kan spare op til 20 % på varmeregningen ved at skrue ned.",
+    "Transport står for 35 % af udledningen i kommunen.",
+    "Klimaplanen gælder for perioden 2021-2030.",
+    "Kommunen vil arbejde for at mindske CO2-udledningen fra landbruget.",
+    "Projektet er støttet af EU og foregår fra 2023 til 2026.",
+    "I 2012 indgik de seks kommuner en ny samarbejdsaftale.",
+    "I dag består netværket af 83 byer.",
+    "Senest i 2025 skal der udarbejdes en varmeplan for hele kommunen.",
+    "Hvis alle oliefyr blev udskiftet, ville udledningen falde med ca. 41.000 ton om året.",
+    "Målet om 40 % reduktion i 2020 blev indfriet allerede i 2019.",
+    "EU har en målsætning om at være klimaneutral i 2050.",
+    "Ring på 70 20 30 40 eller skriv til klima@kommune.dk.",
+    "CO₂ udledningen skal nedbringes.",
+    "Et medlem af byrådet foreslår, at kommunen halverer udledningen inden 2030.",
+]
+
+
+@pytest.mark.parametrize("text", NEGATIVE, ids=[s[:40] for s in NEGATIVE])
+def test_not_a_target(text: str) -> None:
+    assert extract_targets(text) == []
+
+
+def test_two_targets_in_one_sentence_share_year_and_keep_own_baseline() -> None:
+    text = "Udledningen skal sænkes med 60 % i 2030 i forhold til 1990, og senest i 2040 skal kommunen være klimaneutral."
+    a, b = extract_targets(text)
+    assert (a.value, a.target_year, a.baseline_year) == (60.0, 2030, 1990)
+    assert (b.direction, b.target_year, b.deadline_kind, b.baseline_year) == ("neutral", 2040, "by", None)
+    assert a.end <= b.start
+
+
+def test_coordinated_values_share_year_and_label() -> None:
+    text = "25 % genanvendelse af plast og 20 % genanvendelse af metal i 2018 i forhold til potentialet."
+    a, b = extract_targets("Mål:\n\n- " + text)
+    assert (a.value, a.target_year, b.value, b.target_year) == (25.0, 2018, 20.0, 2018)
+    assert b.baseline_label == "potentialet"
+
+
+def test_headings_give_scope_interim_and_year() -> None:
+    text = (
+        "Delmål:\n\nDet vi gør selv:\n\n- Senest i 2025 er energiforbruget i de kommunale bygninger reduceret med 15 %.\n\n"
+        "Det vi gør som medejer:\n\n- Senest i 2030 kører alle lokale busser på el.\n\n"
+        "2030:\n\n- Alle kommunale biler er elbiler."
+    )
+    a, b, c = extract_targets(text)
+    assert (a.scope, a.interim, a.target_year) == ("organisation", True, 2025)
+    assert (b.scope, b.value, b.unit, b.target_year) == ("utility", 100.0, "%", 2030)
+    assert (c.target_year, c.deadline_kind, c.value) == (2030, "in", 100.0)
+
+
+def test_rate_from_a_start_year() -> None:
+    (t,) = extract_targets(
+        "Andelen af lokalt produceret VE øges med 2 % om året fra 2025 (set i forhold til strømforbruget i 2022)."
+    )
+    assert (t.value, t.rate, t.start_year, t.target_year, t.deadline_kind, t.baseline_year) == (
+        2.0,
+        "per_year",
+        2025,
+        2025,
+        None,
+        2022,
+    )
+
+
+def test_table_with_year_columns_and_caption_baseline() -> None:
+    text = "Tabel 2. Sektormål (reduktion i forhold til 1990)\nSektor | 2025 | 2030\nEl og varme | 60 % | 85 %\nTransport | 20 % | 45 %"
+    found = [(t.value, t.target_year, t.baseline_year, t.direction) for t in extract_targets(text)]
+    assert found == [
+        (60.0, 2025, 1990, "reduce"),
+        (85.0, 2030, 1990, "reduce"),
+        (20.0, 2025, 1990, "reduce"),
+        (45.0, 2030, 1990, "reduce"),
+    ]
+
+
+def test_adopted_national_goal_is_a_target() -> None:
+    (t,) = extract_targets(
+        "Ballerup Kommune har forpligtet sig til at reducere CO₂-udledningen med 70 % i 2030, målt i forhold til 1990."
+    )
+    assert (t.value, t.target_year, t.baseline_year, t.strength) == (70.0, 2030, 1990, "binding")
+
+
+def test_strength_sector_and_rules_are_recorded() -> None:
+    (t,) = extract_targets("Vi ønsker at nedbringe vandforbruget til 90 liter pr. døgn i 2030.")
+    assert t.strength == "aspiration" and t.sector == "vand"
+    assert any(r.startswith("qty.") for r in t.rule_ids) and any(r.startswith("decide.") for r in t.rule_ids)
+    assert extractor_version()
+
+
+def test_robust_text_forms() -> None:
+    text = "•\u00a0Senest\u00a0i\u00a02030 er CO2e-udledningen reduceret med 70\u00a0%."
+    (t,) = extract_targets(text)
+    assert (t.value, t.target_year) == (70.0, 2030)
+    assert text[t.start : t.end] == t.quote
