@@ -213,3 +213,37 @@ def test_review_rows_are_only_ever_added(sessions, seeded) -> None:  # type: ign
         )
         assert (rows[0].id, rows[0].action, rows[0].after) == snapshot
         assert session.scalar(select(func.count()).select_from(TargetReview)) == 3
+
+
+def test_reextraction_keeps_every_decision_made_through_the_service(sessions, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Decisions recorded here survive `reextract`; one the new rules no longer find is flagged, not deleted."""
+    from db.store import reextract_document
+    from extractors import extract_targets, extractor_version
+    from klimamaal.ingest import discover, ingest_source, seed_municipalities
+    from models import Document
+
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "Mål:\n\n- Senest i 2030 er CO₂-udledningen reduceret med 70 % i forhold til 1990.\n\n"
+        "- I 2025 er energiforbruget i de kommunale bygninger reduceret med 15 % målt i forhold til 2015.\n",
+        encoding="utf-8",
+    )
+    seed_municipalities(sessions)
+    (source,) = discover([path])
+    document_id = ingest_source(sessions, source, extract_targets, extractor_version()).document_id
+    with sessions.begin() as session:
+        seventy, fifteen = sorted(session.get_one(Document, document_id).targets, key=lambda t: t.start)
+        reviews.edit(session, seventy.id, "anna", 0, {"value": 71.0})
+        reviews.reject(session, fifteen.id, "anna", 0, "not ours")
+        decided = {seventy.id: "edited", fifteen.id: "rejected"}
+
+    def without_seventy(text: str):  # type: ignore[no-untyped-def]
+        return [t for t in extract_targets(text) if t.value != 70.0]
+
+    with sessions.begin() as session:
+        reextract_document(session, session.get_one(Document, document_id), without_seventy, "v-next")
+    for target_id, status in decided.items():
+        target = _target(sessions, target_id)
+        assert target.status == status and len(target.reviews) == 1
+    flagged = _target(sessions, seventy.id)
+    assert current_fields(flagged)["value"] == 71.0 and "no longer find" in (flagged.rules_flag or "")

@@ -75,3 +75,16 @@ def test_a_value_written_in_words_is_reported_unmarked() -> None:
     text = "Udledningen skal halveres i 2030."
     passage = build_passage(text, 0, len(text), {"value": 50.0, "target_year": 2030})
     assert passage.unmarked == ["value"]
+
+
+def test_passage_shows_whole_lines_of_context_on_both_sides() -> None:
+    lines = [f"Linje {i} med lidt tekst om klimaet i kommunen." for i in range(60)]
+    text = "\n".join(lines)
+    start = text.index("Linje 30 ")
+    end = start + len(lines[30])
+    passage = build_passage(text, start, end, {})
+    before = "".join(s.text for s in passage.before)
+    after = "".join(s.text for s in passage.after)
+    assert 400 < len(before) <= 600 and 400 < len(after) <= 600
+    assert before.startswith("Linje ") and (after.endswith(".") or after.endswith("\n"))
+    assert passage.truncated_start and passage.truncated_end

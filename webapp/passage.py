@@ -37,17 +37,17 @@ class Passage:
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """About ``CONTEXT`` characters each side, widened or narrowed to whole lines (else whole words)."""
     lo = max(0, start - CONTEXT)
     hi = min(len(text), end + CONTEXT)
-    # Start and end at a line or word break so the passage does not begin mid-word.
     if lo > 0:
-        cut = text.rfind("\n", lo, start)
-        if cut == -1 or cut < lo:
+        cut = text.find("\n", lo, start)
+        if cut == -1:
             cut = text.find(" ", lo, start)
         if cut != -1:
             lo = cut + 1
     if hi < len(text):
-        cut = text.find("\n", end, hi)
+        cut = text.rfind("\n", end, hi)
         if cut == -1:
             cut = text.rfind(" ", end, hi)
         if cut != -1:
