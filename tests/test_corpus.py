@@ -146,6 +146,13 @@ def test_two_column_page_reads_left_column_first() -> None:
     assert positions == sorted(positions)
 
 
+@pytest.mark.parametrize("name", [BALLERUP, GREEN])
+def test_pdfium_backend_reads_the_corpus_pdfs_the_same(name: str) -> None:
+    from extractors.readers.pdf import read_pdf
+
+    assert read_pdf((CORPUS / name).read_bytes(), name, backend="pdfium").pages == parsed(name).pages
+
+
 def test_table_rows_are_rows() -> None:
     for name, row in [
         (BALLERUP, "CO₂-udledning i kommunen som geografisk område, målt i forhold til 1990 | 2030 | 70 %"),

@@ -15,7 +15,7 @@ from reportlab.pdfgen import canvas
 
 from extractors.document import NoTextError, ParsedDocument, ReadError
 from extractors.readers import read_document
-from extractors.readers.pdf import join_lines
+from extractors.readers.pdf import join_lines, read_pdf
 
 WIDTH, HEIGHT = A4
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -69,10 +69,12 @@ def body_page(title: str, paragraph: list[str]) -> Draw:
 
 
 def read(data: bytes, name: str = "plan.pdf") -> ParsedDocument:
+    """Read with the default backend, checking offsets and that the pdfium backend gives the same pages."""
     document = read_document(data, name)
     for page in document.pages:
         for block in page.blocks:
             assert page.text[block.start : block.end] == block.text
+    assert read_pdf(data, name, backend="pdfium").pages == document.pages
     return document
 
 
@@ -356,3 +358,21 @@ def test_bold_body_text_is_not_all_headings(fonts, tmp_path: Path) -> None:
         ("paragraph", "Kommunen vil halvere udledningen fra transporten inden 2030."),
         ("paragraph", "Alle busser kører på el i 2035, og der bygges flere cykelstier."),
     ]
+
+
+def test_pdfium_backend_reports_bad_files_like_pdfplumber(fonts, tmp_path: Path) -> None:
+    secret = tmp_path / "hemmelig.pdf"
+    pdf = canvas.Canvas(str(secret), pagesize=A4, encrypt="hemmelig")
+    pdf.drawString(72, 720, "Kommunen skal være CO2-neutral i 2050.")
+    pdf.save()
+    with pytest.raises(ReadError, match=r"^hemmelig\.pdf: is an encrypted"):
+        read_pdf(secret.read_bytes(), "hemmelig.pdf", backend="pdfium")
+    with pytest.raises(ReadError, match=r"^rapport\.pdf: is not a readable PDF"):
+        read_pdf(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\nnot a pdf\n", "rapport.pdf", backend="pdfium")
+    scan = tmp_path / "scan.pdf"
+    pdf = canvas.Canvas(str(scan), pagesize=A4)
+    pdf.rect(50, 50, 200, 30, fill=1)
+    pdf.showPage()
+    pdf.save()
+    with pytest.raises(NoTextError, match=r"^scan\.pdf: has no text layer"):
+        read_pdf(scan.read_bytes(), "scan.pdf", backend="pdfium")
