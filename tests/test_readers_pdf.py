@@ -376,3 +376,19 @@ def test_pdfium_backend_reports_bad_files_like_pdfplumber(fonts, tmp_path: Path)
     pdf.save()
     with pytest.raises(NoTextError, match=r"^scan\.pdf: has no text layer"):
         read_pdf(scan.read_bytes(), "scan.pdf", backend="pdfium")
+
+
+def test_list_item_ending_a_column_does_not_swallow_the_next_column(fonts, tmp_path: Path) -> None:
+    def draw(pdf: canvas.Canvas, number: int) -> None:
+        left = [f"Venstre linje {i} om klimaet." for i in range(1, 9)]
+        y = lines(pdf, 56, HEIGHT - 90, left, size=9)
+        pdf.setFont("DejaVu", 9)
+        pdf.drawString(60, y, "•")
+        pdf.drawString(72, y, "Alle busser kører på el i")
+        pdf.drawString(72, y - 12, "2030.")
+        right = ["Højre spalte begynder her", *[f"Højre linje {i} om transport." for i in range(1, 9)]]
+        lines(pdf, WIDTH / 2 + 20, HEIGHT - 90, right, size=9)
+
+    blocks = read(make_pdf(tmp_path / "columns.pdf", [draw], header=False)).pages[0].blocks
+    assert ("list_item", "- Alle busser kører på el i 2030.") in [(b.kind, b.text) for b in blocks]
+    assert blocks[-1].kind == "paragraph" and blocks[-1].text.startswith("Højre spalte begynder her")

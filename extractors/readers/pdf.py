@@ -323,6 +323,11 @@ class _PageBlocks:
             and not self.lines[-1].endswith(_SENTENCE_END)
         )
 
+    def _item_continues(self, f: Fragment, text: str, column_jump: bool) -> bool:
+        if column_jump:  # the indent is meaningless across columns; the sentence must run on
+            return bool(self.lines) and not self.lines[-1].endswith(_SENTENCE_END) and text[:1].islower()
+        return f.x0 > self.indent + 2
+
     def add_table(self, table: TableItem) -> None:
         self.flush()
         for row in table.rows:
@@ -354,8 +359,13 @@ class _PageBlocks:
             self.kind = "list_item"
             self.indent = f.x0
             text = _BULLET.sub("", text, count=1) if bullet else ""
-        elif self.kind == "list_item" and last is not None and not big_gap and f.x0 > self.indent + 2:
-            pass  # continuation of a list item under its hanging indent
+        elif (
+            self.kind == "list_item"
+            and last is not None
+            and not big_gap
+            and self._item_continues(f, text, column_jump)
+        ):
+            pass  # continuation of a list item under its hanging indent, or at the top of the next column
         elif self.kind == "paragraph" and last is not None and not big_gap:
             if column_jump and self.lines and self.lines[-1].endswith(_SENTENCE_END):
                 self.flush()
