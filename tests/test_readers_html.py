@@ -65,6 +65,14 @@ def test_boilerplate_is_gone(boilerplate: str) -> None:
     assert boilerplate not in read(PAGE).text
 
 
+def test_double_line_breaks_separate_paragraphs() -> None:
+    html = "<html><body><main><div>Første afsnit om klimaet<br>fortsætter her.<br> <br>Andet afsnit.</div></main></body></html>"
+    assert [b.text for b in read(html).pages[0].blocks] == [
+        "Første afsnit om klimaet fortsætter her.",
+        "Andet afsnit.",
+    ]
+
+
 def test_page_without_main_uses_the_body_minus_boilerplate() -> None:
     html = """<html><head><title>Nyhed</title></head><body>
     <div class="cookie-banner">Accepter cookies</div>

@@ -125,6 +125,10 @@ def _content_root(soup: BeautifulSoup) -> Tag:
     return soup.body or soup
 
 
+_BREAK = "\ue000"  # a private-use character standing for <br> until the paragraph is split
+_DOUBLE_BREAK = re.compile(f"{_BREAK}\\s*{_BREAK}")
+
+
 class _Walker:
     """Walks the content tree; inline text between block elements becomes a paragraph."""
 
@@ -133,9 +137,11 @@ class _Walker:
         self.buffer: list[str] = []
 
     def flush(self) -> None:
-        text = normalise("".join(self.buffer))
-        if text:
-            self.items.append(("paragraph", text))
+        # one <br> is a line break inside a paragraph; two in a row separate paragraphs
+        for part in _DOUBLE_BREAK.split("".join(self.buffer)):
+            text = normalise(part.replace(_BREAK, " "))
+            if text:
+                self.items.append(("paragraph", text))
         self.buffer = []
 
     def walk(self, element: Tag) -> None:
@@ -147,7 +153,7 @@ class _Walker:
                 continue
             name = child.name
             if name == "br":
-                self.buffer.append(" ")
+                self.buffer.append(_BREAK)
             elif name in _HEADINGS:
                 self.flush()
                 self.items.append(("heading", child.get_text(" ")))
