@@ -116,6 +116,8 @@ def test_empty_text_file_is_named() -> None:
 
 def test_name_without_extension_is_read_as_text() -> None:
     assert read("Klimaplan\n\nTekst.", "klimaplan").text == "Klimaplan\n\nTekst."
+    assert read("Klimaplan\n\nTekst.", "https://www.vejle.dk/").text == "Klimaplan\n\nTekst."
+    assert read("<html><body><p>Tekst.</p></body></html>", "https://www.vejle.dk/").media_type == "text/html"
 
 
 @settings(max_examples=150, deadline=None)

@@ -41,8 +41,8 @@ def sniff(data: bytes, name: str) -> str:
         return "html"
     if suffix in TEXT_SUFFIXES:
         return "text"
-    if not suffix and b"\x00" not in head:
-        return "text"  # a URL without an extension that serves plain text
+    if (not suffix or "://" in name) and b"\x00" not in head and not head.startswith(b"PK\x03\x04"):
+        return "text"  # a URL without a file extension that serves plain text
     kind = (
         "a ZIP/Office file"
         if head.startswith(b"PK\x03\x04")
