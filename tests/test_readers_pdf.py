@@ -392,3 +392,13 @@ def test_list_item_ending_a_column_does_not_swallow_the_next_column(fonts, tmp_p
     blocks = read(make_pdf(tmp_path / "columns.pdf", [draw], header=False)).pages[0].blocks
     assert ("list_item", "- Alle busser kører på el i 2030.") in [(b.kind, b.text) for b in blocks]
     assert blocks[-1].kind == "paragraph" and blocks[-1].text.startswith("Højre spalte begynder her")
+
+
+def test_a_number_wrapped_onto_the_last_body_line_is_not_a_page_number(fonts, tmp_path: Path) -> None:
+    def draw(pdf: canvas.Canvas, number: int) -> None:
+        lines(pdf, 56, HEIGHT - 120, ["Overskrift på siden"], size=15, font="DejaVu-Bold")
+        lines(pdf, 56, 96, ["Udledningen skal være halveret senest i", "2030"])
+
+    page = read(make_pdf(tmp_path / "wrap.pdf", [draw], footer=lambda n, total: f"Side {n}")).pages[0]
+    assert page.text.endswith("Udledningen skal være halveret senest i 2030")
+    assert "Side 1" not in page.text

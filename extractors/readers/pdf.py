@@ -183,7 +183,14 @@ def _is_running(
         return False
     if key in running:
         return True
-    return fragment.size <= body_size + 0.5 and bool(_PAGE_NUMBER.match(normalise(fragment.text)))
+    if fragment.size > body_size + 0.5 or not _PAGE_NUMBER.match(normalise(fragment.text)):
+        return False
+    # a lone number is a page number only as the page's first or last line, not a wrapped "2030"
+    outermost = (
+        min(f.top for f in layout.fragments) if key[0] == "top" else max(f.bottom for f in layout.fragments)
+    )
+    edge = fragment.top if key[0] == "top" else fragment.bottom
+    return abs(edge - outermost) <= 2
 
 
 # --- pass 2: reading order -------------------------------------------------------------------
