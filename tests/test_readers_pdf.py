@@ -15,7 +15,8 @@ from reportlab.pdfgen import canvas
 
 from extractors.document import NoTextError, ParsedDocument, ReadError
 from extractors.readers import read_document
-from extractors.readers.pdf import join_lines, read_pdf
+from extractors.readers.pdf import read_pdf
+from extractors.readers.pdf_blocks import join_lines
 
 WIDTH, HEIGHT = A4
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
