@@ -85,6 +85,6 @@ def test_passage_shows_whole_lines_of_context_on_both_sides() -> None:
     passage = build_passage(text, start, end, {})
     before = "".join(s.text for s in passage.before)
     after = "".join(s.text for s in passage.after)
-    assert 400 < len(before) <= 600 and 400 < len(after) <= 600
+    assert 300 < len(before) <= 500 and 300 < len(after) <= 500
     assert before.startswith("Linje ") and (after.endswith(".") or after.endswith("\n"))
     assert passage.truncated_start and passage.truncated_end

@@ -262,3 +262,12 @@ def test_reviewers_cannot_manage_users_and_see_only_their_history(site) -> None:
         "/admin/users", data={"csrf_token": token, "name": "ole", "role": "reviewer", "password": "kort"}
     )
     assert short.status_code == 422 and "mindst 8 tegn" in short.text
+
+
+def test_malformed_addresses_get_a_danish_not_found_page(site) -> None:  # type: ignore[no-untyped-def]
+    base, _, _ = site
+    client = logged_in_client(base, "anna")
+    for path in ("/targets/abc", "/targets/999999", "/documents/1/pages/999", "/nowhere"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Ikke fundet" in response.text, path
+        assert response.headers["content-type"].startswith("text/html")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
@@ -144,6 +145,13 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
             status_code=exc.status_code,
             title=messages.get(exc.status_code, "Fejl"),
             detail=exc.detail if isinstance(exc.detail, str) else "",
+        )
+
+    @app.exception_handler(RequestValidationError)
+    def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        # e.g. /targets/abc: a malformed address, answered like a missing page, in Danish.
+        return render(
+            request, "error.html", status_code=404, title="Ikke fundet", detail="Adressen er ugyldig."
         )
 
     log.info("review app on %s", url.split("@")[-1])

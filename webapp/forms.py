@@ -25,7 +25,7 @@ CHOICES: dict[str, dict[str, str]] = {
         "phase_out": "udfase",
     },
     "bound": {"at_least": "mindst", "at_most": "højst"},
-    "deadline_kind": {"in": "i (i 2030)", "by": "senest (inden 2030)"},
+    "deadline_kind": {"in": "i (fx »i 2030«)", "by": "senest (fx »inden 2030«)"},
     "strength": {"binding": "bindende (skal)", "intent": "hensigt (vil)", "aspiration": "ønske (stræber)"},
     "scope": {
         "area": "hele kommunen",

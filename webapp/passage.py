@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 #: Characters of page text shown on each side of the quote.
-CONTEXT = 600
+CONTEXT = 500
 
 
 @dataclass(frozen=True)
@@ -121,3 +121,20 @@ def build_passage(page_text: str, page_start: int, page_end: int, fields: dict[s
         truncated_end=hi < len(page_text),
         unmarked=unmarked,
     )
+
+
+def page_segments(page_text: str, spans: list[tuple[int, int]]) -> list[Segment]:
+    """The whole page as segments, the spans of known targets as "known" (overlaps merged)."""
+    segments: list[Segment] = []
+    cursor = 0
+    for start, end in sorted((max(0, s), min(len(page_text), e)) for s, e in spans):
+        if end <= cursor:
+            continue
+        start = max(start, cursor)
+        if start > cursor:
+            segments.append(Segment(page_text[cursor:start], "text"))
+        segments.append(Segment(page_text[start:end], "known"))
+        cursor = end
+    if cursor < len(page_text):
+        segments.append(Segment(page_text[cursor:], "text"))
+    return segments

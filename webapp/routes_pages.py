@@ -16,7 +16,7 @@ from extractors.target import SECTORS
 from models import Document, Municipality, Page, Target
 from webapp.app import render
 from webapp.forms import UNITS, parse_fields
-from webapp.passage import Passage, Segment, build_passage
+from webapp.passage import Passage, build_passage, page_segments
 from webapp.security import CheckedForm, CurrentUser, flash
 
 log = logging.getLogger("klimamaal.webapp")
@@ -39,11 +39,14 @@ def whole_page(request: Request, document_id: int, number: int, user: CurrentUse
     with request.app.state.sessions() as session:
         document, page, municipality = _page(session, document_id, number)
         targets = session.execute(
-            select(Target.id, Target.quote, Target.status, Target.page_start)
+            select(Target.id, Target.quote, Target.status, Target.page_start, Target.page_end)
             .where(Target.document_id == document_id, Target.page_number == number)
             .order_by(Target.page_start)
         ).all()
-    passage = Passage(0, [Segment(page.text, "text")], [], [], False, False, [])
+    spans = [
+        (t.page_start, t.page_end) for t in targets if t.page_start is not None and t.page_end is not None
+    ]
+    passage = Passage(0, page_segments(page.text, spans), [], [], False, False, [])
     return render(
         request,
         "page.html",

@@ -161,6 +161,7 @@ def test_a_reviewers_session(browser, base_url: str, review_url: str) -> None:  
     page.goto(f"/documents/{document_id}/pages/{page_number}")
     assert page.dialogs == []  # type: ignore[attr-defined]
     assert page.evaluate("window.__pwned") is None
+    page.screenshot(path=str(SCREENSHOTS / "page.png"), full_page=False)
     assert "<script>window.__pwned = 1; alert('xss')</script>" in page.locator("#passage").inner_text()
     sentence = "Vi vil reducere udledningen fra kommunens egne bygninger med 40 % i 2030."
     page.evaluate(
@@ -213,7 +214,9 @@ def test_a_reviewers_session(browser, base_url: str, review_url: str) -> None:  
     ]
     by_quote = {t["quote"]: t for line in lines for t in line["targets"]}
     assert by_quote[sentence]["value"] == 40.0 and by_quote[sentence]["target_year"] == 2030
-    assert any(f"#{added}" in line["note"] and t["quote"] == sentence for line in lines for t in line["targets"])
+    assert any(
+        f"#{added}" in line["note"] and t["quote"] == sentence for line in lines for t in line["targets"]
+    )
     assert any(f"#{second}" in line["note"] and t["value"] == 45.5 for line in lines for t in line["targets"])
     assert all(t["quote"] in line["text"] for line in lines for t in line["targets"])
 

@@ -76,6 +76,12 @@
         }
       });
     });
+    // Bring the quote into view inside the scrolling passage (a third from the top).
+    var passage = document.getElementById("passage");
+    var quote = passage && passage.querySelector("mark.quote");
+    if (quote) {
+      passage.scrollTop = Math.max(0, quote.offsetTop - passage.clientHeight / 3);  // offsetParent is the passage
+    }
     var conflict = document.getElementById("conflict");
     if (conflict) conflict.scrollIntoView();
     var firstError = document.querySelector(".invalid input, .invalid select, .invalid textarea");
