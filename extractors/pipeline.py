@@ -33,10 +33,10 @@ COMPONENTS = (
 )
 
 #: A unit is worth parsing only if it holds one of these (or sits in a target list).
+_DIGIT = re.compile(r"[0-9]")
 _TRIGGER = re.compile(
-    r"\d|procent|neutral|netto|nul|klimapositiv|fossil|udfas|kulfri|oliefri|længere|halv|fordobl|tredobl|"
-    r"tredjedel|fjerdedel|femtedel|tiendedel",
-    re.IGNORECASE,
+    r"procent|neutral|netto|nul|klimapositiv|fossil|udfas|kulfri|oliefri|længere|halv|fordobl|tredobl|"
+    r"tredjedel|fjerdedel|femtedel|tiendedel|emissionsfri|ophør"
 )
 #: Units longer than this are cut into windows before parsing (a 1 MB "sentence" is not prose).
 MAX_UNIT_CHARS = 2000
@@ -56,7 +56,9 @@ def _candidate(text: str, seg: Segment) -> bool:
         return False
     if seg.context.in_list and (seg.context.target_list or seg.context.year is not None):
         return True
-    return _TRIGGER.search(text, seg.start, seg.end) is not None
+    if _DIGIT.search(text, seg.start, seg.end):
+        return True
+    return _TRIGGER.search(text[seg.start : seg.end].lower()) is not None
 
 
 def _windows(seg: Segment) -> list[tuple[int, int]]:
@@ -78,6 +80,7 @@ def extract_targets(text: str) -> list[Target]:
         found_here: list[Target] = []
         for ws, we in _windows(seg):
             doc = nlp.make_doc(text[ws:we])
+            doc.user_data["kl_text"] = text[ws:we]
             doc.user_data["kl_context"] = seg.context
             doc.user_data["kl_kind"] = seg.kind
             doc.user_data["kl_cells"] = [(s - ws, e - ws, y, r) for s, e, y, r in seg.cells]

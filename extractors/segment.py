@@ -139,7 +139,7 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     chunk = text[start:end]
     for m in _SENT_BOUNDARY.finditer(chunk):
         cut = start + m.start()
-        word = re.search(r"([\wæøå.]+)$", text[cur:cut])
+        word = re.search(r"([\wæøå.]+)$", text[max(cur, cut - 40) : cut])
         prev = word.group(1).lower().strip(".") if word else ""
         if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or re.fullmatch(r"\d{1,2}", prev):
             continue

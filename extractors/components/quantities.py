@@ -18,7 +18,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import Quantity, load_json
+from extractors.components.types import Quantity, doc_text, load_json
 from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_fraction, parse_number_word
 
 _NUM = re.compile(
@@ -130,7 +130,7 @@ class QuantityFinder:
             q.link = "af"
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         found: list[Quantity] = []
         taken: list[tuple[int, int]] = []
 

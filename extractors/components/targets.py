@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
-from extractors.components.types import Cue, YearMention
+from extractors.components.types import Cue, YearMention, doc_text
 from extractors.decide import decide, live_cues, within
 from extractors.segment import Cell, Context
 
@@ -48,7 +48,7 @@ def assemble(doc: Doc) -> list[dict]:
     ctx: Context = doc.user_data.get("kl_context") or Context()
     kind: str = doc.user_data.get("kl_kind", "sentence")
     cells: list[Cell] = doc.user_data.get("kl_cells", [])
-    text = doc.text
+    text = doc_text(doc)
     years: list[YearMention] = _with_cell_roles(doc._.kl_years, cells)
     cues = live_cues(doc._.kl_cues, years)
     anchors = find_anchors(text, cues, doc._.kl_quantities, years, cells, ctx.unit)

@@ -58,6 +58,12 @@ class YearMention:
     rule_id: str
 
 
+def doc_text(doc: Doc) -> str:
+    """The Doc's text; the pipeline hands the source string along, since ``doc.text`` re-joins every token."""
+    text = doc.user_data.get("kl_text")
+    return text if isinstance(text, str) else doc.text
+
+
 def register_extensions() -> None:
     """Doc attributes the components fill; idempotent."""
     for name in ("kl_cues", "kl_quantities", "kl_years", "kl_targets"):

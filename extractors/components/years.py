@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import YearMention, load_jsonl
+from extractors.components.types import YearMention, doc_text, load_jsonl
 
 YEAR_RE = r"(?<![\d.,])(?<![^\W\d_][^\W\d_])(?:19[5-9]\d|20\d\d|2100)(?!\d|[.,]\d)"
 
@@ -35,7 +35,7 @@ class YearFinder:
         ]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         claimed: dict[int, YearMention] = {}
         for rule_id, role, pattern in self.patterns:
             for m in pattern.finditer(text):
