@@ -14,6 +14,7 @@ prints p50/p95/p99 per page.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import random
 import socket
@@ -22,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -129,8 +130,7 @@ def seed_synthetic(
             code, name = MUNICIPALITIES[d % len(MUNICIPALITIES)]
             doc_rows.append(
                 {
-                    "id": doc_id,
-                    "sha256": f"{doc_id:064x}",
+                    "sha256": hashlib.sha256(f"synthetic-{doc_id}-{seed}".encode()).hexdigest(),
                     "source": f"synthetic://plan-{doc_id}.pdf",
                     "source_key": f"synthetic://plan-{doc_id}.pdf",
                     "title": f"Klimaplan {name} {2020 + d % 5} (syntetisk {doc_id})",
@@ -185,7 +185,15 @@ def seed_synthetic(
                         "text": extra_page,
                     }
                 )
+        # No explicit ids: PostgreSQL's sequences must stay in step for later inserts.
         conn.execute(insert(Document), doc_rows)
+        shas = [row["sha256"] for row in doc_rows]
+        real = dict(conn.execute(select(Document.sha256, Document.id).where(Document.sha256.in_(shas))).all())
+        label_to_id = {first_id + d: real[sha] for d, sha in enumerate(shas)}
+        for row in page_rows:
+            row["document_id"] = label_to_id[row["document_id"]]  # type: ignore[index]
+        for row in target_rows:
+            row["document_id"] = label_to_id[row["document_id"]]  # type: ignore[index]
         for i in range(0, len(page_rows), 5000):
             conn.execute(insert(Page), page_rows[i : i + 5000])
         for i in range(0, len(target_rows), 5000):
@@ -195,7 +203,7 @@ def seed_synthetic(
         "documents": documents,
         "pages": len(page_rows),
         "targets": len(target_rows),
-        "first_document": first_id,
+        "first_document": label_to_id[first_id],
     }
 
 
@@ -258,6 +266,7 @@ def main() -> None:
     )
     parser.add_argument("--targets", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=400, help="requests per page kind")
+    parser.add_argument("--concurrency", type=int, default=4, help="concurrent clients")
     parser.add_argument("--database", type=Path, default=ROOT / "benchmarks" / "out" / "review-100k.db")
     args = parser.parse_args()
     url = _ensure_database(args.database, args.targets)
@@ -273,6 +282,7 @@ def main() -> None:
         _wait_for(port, server)
         load = [sys.executable, str(ROOT / "benchmarks" / "load_review.py"), f"http://127.0.0.1:{port}"]
         load += ["--user", "bench", "--requests", str(args.requests), "--max-target-id", str(args.targets)]
+        load += ["--concurrency", str(args.concurrency)]
         subprocess.run(load, check=True, env=env)
     finally:
         server.terminate()
