@@ -274,9 +274,9 @@ class _State:
             self.target_list = True
         elif re.search(r"forpligte|vil\s+vi|skal\s+vi|vi\s+vil|vi\s+skal|målsætning", low):
             self.target_list = True
-        baseline, _direction, unit = _hints(body)
-        if baseline or unit:
-            self.hints = (baseline or self.hints[0], self.hints[1], unit or self.hints[2])
+        # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
+        baseline, _direction, unit = _hints(body) if len(body) <= 80 else (None, None, None)
+        self.hints = (baseline, self.hints[1], unit or self.hints[2])
 
     def prose(self) -> None:
         self.list_scope = None
