@@ -63,6 +63,15 @@ def test_queue_filters_sorts_counts_and_pages(site) -> None:  # type: ignore[no-
         ).all()
     by_confidence = [r.id for r in sorted(rows, key=lambda r: (r.confidence, r.id))][:50]
     assert _ids(client.get("/queue?sort=confidence").text) == by_confidence
+    first_page = client.get(f"/targets/{by_confidence[1]}?sort=confidence").text
+    assert f'href="/targets/{by_confidence[2]}?sort=confidence"' in first_page  # j: next in this order
+    assert f'href="/targets/{by_confidence[0]}?sort=confidence"' in first_page  # k: previous
+    highest = [r.id for r in sorted(rows, key=lambda r: (r.confidence, r.id), reverse=True)]
+    assert _ids(client.get("/queue?sort=-confidence").text) == highest[:50]
+    assert (
+        f'href="/targets/{highest[1]}?sort=-confidence"'
+        in client.get(f"/targets/{highest[0]}?sort=-confidence").text
+    )
     energi = {r.id for r in rows if r.sector == "energi"}
     assert set(_ids(client.get("/queue?sector=energi").text)) <= energi
     assert set(_ids(client.get("/queue?year=2030").text)) <= {r.id for r in rows if r.target_year == 2030}

@@ -215,17 +215,15 @@ def document_progress(session: Session, document_ids: list[int]) -> dict[int, di
 def neighbour(session: Session, f: QueueFilter, target: Target, *, forward: bool) -> int | None:
     """The id of the next (or previous) target in the queue order after ``target`` (keyset)."""
     if f.sort == "document":
-        key = tuple_(Target.document_id, Target.start, Target.id)
-        here = tuple_(target.document_id, target.start, target.id)
+        columns = [Target.document_id, Target.start, Target.id]
+        here = (target.document_id, target.start, target.id)
         ascending = True
     else:
-        key = tuple_(Target.confidence, Target.id)
-        here = tuple_(target.confidence, target.id)
+        columns = [Target.confidence, Target.id]
+        here = (target.confidence, target.id)
         ascending = f.sort == "confidence"
-    after = forward == ascending
-    columns = [c for c in (key.clauses if hasattr(key, "clauses") else [])]
-    order = [c if after else c.desc() for c in columns]
-    query = (
-        _filtered(select(Target.id), f).where(key > here if after else key < here).order_by(*order).limit(1)
-    )
+    later = forward == ascending  # moving towards larger keys
+    key, value = tuple_(*columns), tuple_(*here)
+    query = _filtered(select(Target.id), f).where(key > value if later else key < value)
+    query = query.order_by(*(c if later else c.desc() for c in columns)).limit(1)
     return session.scalar(query)
