@@ -19,6 +19,7 @@ _METRIC_HEAD = re.compile(
     r"opvarmning\w*|varmeforsyning\w*|elforsyning\w*|forsyning\w*|vandforbrug\w*|fødevare\w*|cykel\w*|madspild\w*|co2|co₂|c02|CO2e)",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"[\wæøåÆØÅ₂-]+")
 _METRIC_STOP = re.compile(
     r"\s(?:skal|vil|er|være|blive|bliver|med|på|reduceres|reduceret|nedbringes|øges|øget|steget|falde|være|udgøre|"
     r"baseret|kører|senest|inden|frem|målt|set|sammenlignet|fastholdes|i\s+(?:19|20)\d\d|i\s+forhold|og\s+i\s|"
@@ -90,8 +91,10 @@ def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) ->
             if phrase:
                 return phrase
     best: tuple[int, re.Match[str]] | None = None
-    for m in _METRIC_HEAD.finditer(clause):
-        if re.fullmatch(r"procent\w*", m.group(0), re.I) and m.start() > anchor_start:
+    for m in _WORD.finditer(clause):
+        if not _METRIC_HEAD.fullmatch(m.group(0)):
+            continue
+        if m.group(0).lower().startswith("procent") and m.start() > anchor_start:
             continue
         dist = abs(m.start() - anchor_start) if m.start() < anchor_start else m.start() - anchor_end
         if best is None or dist < best[0]:

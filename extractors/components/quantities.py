@@ -32,6 +32,7 @@ _REDUCE_AFTER = re.compile(
 _INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
 
 
+_YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _FROM_TO = re.compile(
     r"\s*(?:%|procent|pct\.?)?\s*(?:i\s+dag|i\s+(?:19|20)\d\d|\(\s*(?:19|20)\d\d\s*\))?\s*,?\s*"
     r"til\s*(?:mindst|maksimalt|højst|under|over)?\s*",
@@ -185,6 +186,8 @@ class QuantityFinder:
             taken.append((m.start(), end))
         found.sort(key=lambda q: q.start)
         for q in found:
+            if q.kind == "bare" and _YEARLIKE.fullmatch(text, q.start, q.end):
+                continue  # a year: never bounded, rated or linked
             if q.kind == "verb":
                 q.bound = self._bound(text, q.start)[0]
             elif q.kind in ("number", "word", "bare", "fraction"):

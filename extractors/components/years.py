@@ -21,8 +21,16 @@ from extractors.components.types import YearMention, doc_text, load_jsonl
 YEAR_RE = r"(?<![\d.,])(?<![^\W\d_][^\W\d_])(?:19[5-9]\d|20\d\d|2100)(?!\d|[.,]\d)"
 
 
+_ANY_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+
+
 class YearFinder:
-    """Assigns each year position one role, by pattern priority."""
+    """Assigns each year position one role, by pattern priority.
+
+    A pattern may list literal words it ``requires`` ("senest", "forhold"...);
+    it is skipped on a text without them, and a text without any year is skipped
+    altogether, so most sentences cost a couple of substring searches.
+    """
 
     def __init__(self) -> None:
         self.patterns = [
@@ -30,6 +38,7 @@ class YearFinder:
                 e["id"],
                 e["role"],
                 re.compile(e["regex"].replace("YEAR", YEAR_RE), re.IGNORECASE if e["role"] != "name" else 0),
+                tuple(e.get("requires", ())),
             )
             for e in load_jsonl("years.jsonl")
         ]
@@ -37,20 +46,24 @@ class YearFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         claimed: dict[int, YearMention] = {}
-        for rule_id, role, pattern in self.patterns:
-            for m in pattern.finditer(text):
-                for group in ("year", "year2"):
-                    if group not in pattern.groupindex or m.group(group) is None:
-                        continue
-                    start = m.start(group)
-                    if start in claimed:
-                        continue
-                    r = role
-                    if role == "period":
-                        r = "period_start" if group == "year" else "period_end"
-                    claimed[start] = YearMention(
-                        start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
-                    )
+        if _ANY_YEAR.search(text):
+            low = text.lower()
+            for rule_id, role, pattern, requires in self.patterns:
+                if requires and not any(word in low for word in requires):
+                    continue
+                for m in pattern.finditer(text):
+                    for group in ("year", "year2"):
+                        if group not in pattern.groupindex or m.group(group) is None:
+                            continue
+                        start = m.start(group)
+                        if start in claimed:
+                            continue
+                        r = role
+                        if role == "period":
+                            r = "period_start" if group == "year" else "period_end"
+                        claimed[start] = YearMention(
+                            start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
+                        )
         doc._.kl_years = sorted(claimed.values(), key=lambda y: y.start)
         return doc
 
