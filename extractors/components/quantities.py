@@ -32,6 +32,7 @@ _REDUCE_AFTER = re.compile(
 _INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
 
 
+_RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _FROM_TO = re.compile(
     r"\s*(?:%|procent|pct\.?)?\s*(?:i\s+dag|i\s+(?:19|20)\d\d|\(\s*(?:19|20)\d\d\s*\))?\s*,?\s*"
@@ -84,8 +85,8 @@ class QuantityFinder:
                     unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
                 return unit, multiplier * float(spec.get("multiplier", 1)), pos + offset + m.end(), uid
         m = self.count.match(rest)
-        if m and not offset:
-            return "count", 1.0, pos + m.end(), self.count_id
+        if m:
+            return "count", multiplier, pos + offset + m.end(), self.count_id
         if offset:
             return None, multiplier, pos + offset, None
         return None, 1.0, pos, None
@@ -103,6 +104,8 @@ class QuantityFinder:
         if m and not re.search(r"[,;:–]|\s(?:og|samt)\s", after[: m.start()]):
             return "per_year"
         before = text[max(0, start - 40) : start]
+        if _RATE_BEFORE.search(before):
+            return "per_year"
         if re.search(
             r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:mindst|minimum|ca\.)?\s*$", before, re.I
         ):
