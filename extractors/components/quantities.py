@@ -22,9 +22,9 @@ from extractors.components.types import Quantity, doc_text, load_json
 from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_fraction, parse_number_word
 
 _NUM = re.compile(
-    r"(?<![\d,.])(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{1,12}(?:[,.]\d{1,6})?)(?![\d])"
+    r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{1,12}(?:[,.]\d{1,6})?)(?![\d])"
 )
-_WORD = re.compile(r"(?<![\wæøå])(" + NUMBER_WORD_RE + r")(?![\wæøå])", re.IGNORECASE)
+_WORD = re.compile(r"\b(" + NUMBER_WORD_RE + r")(?![\wæøå])", re.IGNORECASE)
 _REDUCE_AFTER = re.compile(
     r"^\s*(?:[\wæøå₂]*-)?(?:reduktion|reducering|mindre|lavere|færre|nedbringelse|nedgang|fald|besparelse|energibesparelse|co2-reduktion)",
     re.I,
@@ -32,6 +32,7 @@ _REDUCE_AFTER = re.compile(
 _INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
 
 
+_GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _FROM_TO = re.compile(
@@ -55,8 +56,8 @@ class QuantityFinder:
         self.count_id = count["id"]
         self.count = re.compile(r"\s*(?:" + count["regex"] + r")", re.I)
         self.fraction_id = data["fractions"]["id"]
-        self.fractions = re.compile(r"(?<![\wæøå])(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
-        self.verbs = [(v["id"], re.compile(r"(?<![\wæøå])" + v["regex"], re.I), v) for v in data["verbs"]]
+        self.fractions = re.compile(r"\b(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
+        self.verbs = [(v["id"], re.compile(r"\b" + v["regex"], re.I), v) for v in data["verbs"]]
         self.bounds = [(b["id"], re.compile(b["regex"], re.I), b["bound"]) for b in data["bounds"]]
         self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
         self.of_total_id = data["of_total"]["id"]
@@ -161,7 +162,7 @@ class QuantityFinder:
                 found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
                 taken.append((m.start(), m.end()))
         for m in _NUM.finditer(text):
-            if not free(m.start(), m.end()):
+            if not free(m.start(), m.end()) or (m.start() and text[m.start() - 1] in _GLUE):
                 continue
             value = parse_digits(m.group(0))
             if value is None:
