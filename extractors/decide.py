@@ -105,7 +105,7 @@ def decide(
             return True, f"decide.{a.kind}_deadline"
         return False, "decide.reject.no_commitment"
     if a.kind == "share":
-        if year is None and ctx.year is None:
+        if year is None and ctx.year is None and start is None:
             return False, "decide.reject.share_without_deadline"
         if within(cues, clause.start, a.start, frozenset({"MILESTONE"})) and not list_ctx:
             return False, "decide.reject.milestone"

@@ -180,6 +180,9 @@ _LABEL_LINE = re.compile(
     + _YEAR
     + r"|[A-ZÆØÅ][\wæøåÆØÅ ,/&()-]{0,40}):[ \t\u00a0]+\S"
 )
+_NOMINAL_TARGET = re.compile(
+    r"\d\s*(?:%|procent|pct|ton|mwh|gwh|ha\b|km\b|kr)|neutral|netto-?nul|fossilfri|halver|fordobl", re.I
+)
 _UNIT_HINT = (
     (re.compile(r"\(\s*(?:i\s+)?(?:1\.000\s+)?tons?\b[^)]*\)|\(\s*t\s*CO", re.I), "tons"),
     (re.compile(r"\(\s*%\s*\)|\(\s*procent\s*\)|\bi\s+procent\b", re.I), "%"),
@@ -404,6 +407,10 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
             yield Segment(s, e, "header", state.snapshot(in_list=False))
             state.header(body)
             continue
+        if kind == "para" and state.target_list and _NOMINAL_TARGET.search(body) and "\n" not in body:
+            kind = (
+                "item"  # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
+            )
         if kind == "para" and "\n" not in body and _is_heading(body):
             state.heading(body)
             yield Segment(s, e, "heading", state.snapshot(in_list=False))
