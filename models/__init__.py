@@ -138,6 +138,8 @@ class Target(Base):
     __table_args__ = (
         Index("ix_targets_queue", "status", "document_id", "start"),
         Index("ix_targets_document", "document_id", "start"),
+        # the review queue sorted by confidence (lowest first) must not sort 100,000 rows
+        Index("ix_targets_confidence", "status", "confidence", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
