@@ -9,6 +9,7 @@ from the decision rules so each can change without the other.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 #: Words that name what is measured; the metric phrase is grown around the nearest one.
 _METRIC_HEAD = re.compile(
@@ -82,6 +83,11 @@ _BASELINE_LABEL = re.compile(
 )
 
 
+@lru_cache(maxsize=65536)
+def _is_head(word: str) -> bool:
+    return _METRIC_HEAD.fullmatch(word) is not None
+
+
 def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
     """The text's own words for what the clause measures (a best effort, never raises)."""
     if link == "af":
@@ -92,7 +98,7 @@ def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) ->
                 return phrase
     best: tuple[int, re.Match[str]] | None = None
     for m in _WORD.finditer(clause):
-        if not _METRIC_HEAD.fullmatch(m.group(0)):
+        if not _is_head(m.group(0)):
             continue
         if m.group(0).lower().startswith("procent") and m.start() > anchor_start:
             continue
