@@ -28,7 +28,7 @@ BOUNDARIES = (
     re.compile(r",\s+"),
 )
 #: Crossing one of these between a year and an anchor makes the year a worse fit.
-CROSSING = re.compile(r",\s|\s[–—-]\s|;|\|\s*|(?<!-)\s(?:og|samt|men|mens)\s|\.\s")
+CROSSING = re.compile(r",\s|\s[–—-]\s|;|\|\s*|(?<!-)\s(?:og|samt|men|mens)\s")
 #: A generic counted thing: "600 ejendomme", "150 små og mellemstore virksomheder".
 _GENERIC_COUNT = re.compile(
     r"^\s+(?:(?:nye|flere|ekstra|små|store|mellemstore|og|almene|private|kommunale|offentlige|yderligere|"

@@ -29,9 +29,7 @@ _INITIAL_YEAR = re.compile(
 #: Plan statements without a commitment word ("I 2030 genanvender vi 55 % plast") need a future-looking year.
 NOMINAL_MIN_YEAR = 2024
 #: A direction verb and its deadline must stand in one clause; a bare comma in an enumeration does not part them.
-STRONG_CROSSING = re.compile(
-    r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|der|som|hvor|hvilket)\s|\.\s|,\s+[A-ZÆØÅ]"
-)
+STRONG_CROSSING = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|der|som|hvor|hvilket)\s|,\s+[A-ZÆØÅ]")
 
 
 def live_cues(cues: list[Cue], years: list[YearMention]) -> list[Cue]:
@@ -45,6 +43,24 @@ def live_cues(cues: list[Cue], years: list[YearMention]) -> list[Cue]:
             continue
         out.append(c)
     return out
+
+
+#: Where the local phrase of an anchor ends: a comma, a colon, a dash, a subordinating word.
+_WEAK = re.compile(r",\s|;|:\s|\s[–—-]\s|\s(?:men|selvom|fordi|mens|da|hvis|hvor|hvilket)\s", re.I)
+#: Where its main clause ends: a coordination of clauses, a semicolon, a dash, a full stop.
+_STRONG = re.compile(
+    r";|\s[–—-]\s|,\s*(?:og|men|mens|da|fordi|selvom|hvis|så|derfor|hvilket|hvor)\s|\s(?:men|selvom|fordi)\s",
+    re.I,
+)
+
+
+def _span(text: str, a_start: int, a_end: int, lo: int, hi: int, bounds: re.Pattern[str]) -> tuple[int, int]:
+    """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi)."""
+    left = lo
+    for m in bounds.finditer(text, lo, a_start):
+        left = m.end()
+    right = bounds.search(text, a_end, hi)
+    return left, right.start() if right else hi
 
 
 def within(
@@ -62,15 +78,33 @@ def decide(
     year: YearMention | None,
     own_year: bool,
     start: YearMention | None = None,
+    siblings: int = 1,
 ) -> tuple[bool, str]:
-    """(is a target, decision rule id)."""
-    own = {c.label for c in within(cues, clause.start, clause.end)}
-    sent = {c.label for c in cues}
+    """(is a target, decision rule id).
+
+    Cues are read at three distances from the anchor: its local phrase (up to a
+    comma or a subordinating word), its main clause (up to ", og", ", men", ";",
+    " – "…) and the sentence. A statistic in the local phrase ("står for 35 %")
+    needs a commitment in that same phrase; a commitment in another main clause
+    ("…, og det skal vi udnytte") does not make a figure a target.
+    """
     a = clause.anchor
+    ls, le = _span(text, a.start, a.end, clause.start, clause.end, _WEAK)
+    ms, me = _span(text, a.start, a.end, clause.start, clause.end, _STRONG)
+    local = {c.label for c in within(cues, ls, le)}
+    own = {c.label for c in within(cues, ms, me)}
+    sent = {c.label for c in cues}
     if year is None and all(c.rule_id == "cue.binding.maa" for c in cues if c.label in COMMIT):
-        own, sent = own - COMMIT, sent - COMMIT  # "må højst være" without a deadline is a rule, not a target
+        own, sent, local = (
+            own - COMMIT,
+            sent - COMMIT,
+            local - COMMIT,
+        )  # "må højst være" without a deadline is a rule
     commit_own = bool(own & COMMIT)
-    commit = commit_own or bool(sent & COMMIT)
+    commit = commit_own or (siblings > 1 and bool(sent & COMMIT))
+    list_ctx_early = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
+    if local & SOFT_NEG and not local & COMMIT and not list_ctx_early:
+        return False, "decide.reject.statistic_or_history"
     list_ctx = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
     by = year is not None and year.role == "by"
     initial = bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(

@@ -62,7 +62,7 @@ def assemble(doc: Doc) -> list[dict]:
         if year is None:
             year = _shared_year(text, clauses, attached, i)
         start = next((y for y in clause.years if y.role == "start"), None)
-        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start)
+        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses))
         if ok:
             out.append(_fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decision))
     if len(out) == 1:
