@@ -12,7 +12,6 @@ plans. The pipeline is built once per process and reused.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from functools import cache
 
@@ -20,7 +19,7 @@ import spacy
 from spacy.language import Language
 
 import extractors.components  # noqa: F401  (registers the components)
-from extractors.segment import Segment, segments
+from extractors.segment import Segment, might_hold_target, segments
 from extractors.target import Target
 
 EXTRACTOR_VERSION = "rules-1"
@@ -33,11 +32,6 @@ COMPONENTS = (
 )
 
 #: A unit is worth parsing only if it holds one of these (or sits in a target list).
-_DIGIT = re.compile(r"[0-9]")
-_TRIGGER = re.compile(
-    r"procent|neutral|netto|nul|klimapositiv|fossil|udfas|kulfri|oliefri|længere|halv|fordobl|tredobl|"
-    r"tredjedel|fjerdedel|femtedel|tiendedel|emissionsfri|ophør"
-)
 #: Units longer than this are cut into windows before parsing (a 1 MB "sentence" is not prose).
 MAX_UNIT_CHARS = 2000
 
@@ -56,9 +50,7 @@ def _candidate(text: str, seg: Segment) -> bool:
         return False
     if seg.context.in_list and (seg.context.target_list or seg.context.year is not None):
         return True
-    if _DIGIT.search(text, seg.start, seg.end):
-        return True
-    return _TRIGGER.search(text[seg.start : seg.end].lower()) is not None
+    return might_hold_target(text, seg.start, seg.end)
 
 
 def _windows(seg: Segment) -> list[tuple[int, int]]:

@@ -117,6 +117,21 @@ class Segment:
     cells: list[Cell] = field(default_factory=list)
 
 
+_DIGIT = re.compile(r"[0-9]")
+#: Words that can make a unit a target without a digit (end states, fractions, multiplying verbs).
+TRIGGER_WORDS = re.compile(
+    r"procent|neutral|netto|nul|klimapositiv|fossil|udfas|kulfri|oliefri|længere|halv|fordobl|tredobl|"
+    r"tredjedel|fjerdedel|femtedel|tiendedel|emissionsfri|ophør"
+)
+
+
+def might_hold_target(text: str, start: int, end: int) -> bool:
+    """A cheap test: does ``text[start:end]`` contain a digit or a word that can anchor a target?"""
+    if _DIGIT.search(text, start, end):
+        return True
+    return TRIGGER_WORDS.search(text[start:end].lower()) is not None
+
+
 def scope_of(text: str) -> str | None:
     """The scope a heading names, if any."""
     for pattern, scope in SCOPE_CUES:
@@ -417,6 +432,8 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
             continue
         if kind == "para":
             state.prose()
+            if not might_hold_target(text, s, e):
+                continue  # prose without a number or end-state word: nothing to split
         ctx = state.snapshot(in_list=kind == "item")
         first = True
         for ss, se in split_sentences(text, s, e):
