@@ -37,3 +37,15 @@ def cached_engine(url: str) -> Engine:
 def session_factory(url_or_engine: str | Engine) -> sessionmaker[Session]:
     engine = cached_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """Refresh SQLite's planner statistics after migrations and bulk writes.
+
+    Without them (or with stats older than an index) SQLite may pick an index
+    that matches the filter but not the order, and sort the whole review
+    queue. PostgreSQL's autovacuum does this on its own.
+    """
+    if engine.dialect.name == "sqlite":
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ANALYZE")

@@ -22,8 +22,13 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema at ``url`` up to ``revision``."""
+    """Bring the schema at ``url`` up to ``revision`` and refresh the planner's statistics."""
+    from db.engine import make_engine, refresh_statistics
+
     command.upgrade(alembic_config(url), revision)
+    engine = make_engine(url)
+    refresh_statistics(engine)
+    engine.dispose()
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.engine import refresh_statistics
 from db.store import DocumentInfo, Extractor, find_by_sha, store_failure, store_parsed
 from extractors.document import NoTextError, ParsedDocument, ReadError
 
@@ -264,9 +265,8 @@ def _with_municipality(info: DocumentInfo, source: Source, parsed: ParsedDocumen
 
 def seed_municipalities(sessions: sessionmaker[Session]) -> None:
     """Make sure the 98 municipalities are in the database (documents point at them)."""
-    from extractors.municipalities import all_municipalities
-
     from db.store import ensure_municipalities
+    from extractors.municipalities import all_municipalities
 
     with sessions.begin() as session:
         ensure_municipalities(session, ((m.code, m.name, m.region) for m in all_municipalities()))
@@ -339,4 +339,6 @@ def record_run(
         )
         session.add(run)
         session.flush()
-        return run.id
+        run_id = run.id
+    refresh_statistics(sessions.kw["bind"])
+    return run_id
