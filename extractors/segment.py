@@ -422,7 +422,13 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
             yield Segment(s, e, "header", state.snapshot(in_list=False))
             state.header(body)
             continue
-        if kind == "para" and state.target_list and _NOMINAL_TARGET.search(body) and "\n" not in body:
+        if (
+            kind == "para"
+            and state.target_list
+            and "\n" not in body
+            and not body.endswith((".", "!", "?"))
+            and _NOMINAL_TARGET.search(body)
+        ):
             kind = (
                 "item"  # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
             )

@@ -1,0 +1,88 @@
+"""Danish numbers and the document segmenter, the two pieces everything else stands on."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.numbers import parse_digits, parse_fraction, parse_number, parse_number_word
+from extractors.segment import segments, split_sentences
+
+
+@pytest.mark.parametrize(
+    "raw,value",
+    [
+        ("25", 25.0),
+        ("1,5", 1.5),
+        ("220.536", 220536.0),
+        ("1.230,5", 1230.5),
+        ("10\u00a0000", 10000.0),
+        ("2.5", 2.5),
+    ],
+)
+def test_digits_the_danish_way(raw: str, value: float) -> None:
+    assert parse_digits(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["", "abc", "9" * 50, "1,2,3"])
+def test_not_numbers(raw: str) -> None:
+    assert parse_digits(raw) is None
+
+
+@pytest.mark.parametrize(
+    "word,value",
+    [
+        ("femten", 15.0),
+        ("femogtyve", 25.0),
+        ("halvtreds", 50.0),
+        ("to", 2.0),
+        ("hundrede", 100.0),
+        ("anden", None),
+    ],
+)
+def test_number_words(word: str, value: float | None) -> None:
+    assert parse_number_word(word) == value
+
+
+def test_fractions_and_fallback() -> None:
+    assert parse_fraction("tre  fjerdedele") == 75.0
+    assert parse_fraction("en tredjedel") == 33.33
+    assert parse_fraction("halvdelen") == 50.0
+    assert parse_number("fyrre") == 40.0 and parse_number("40") == 40.0
+
+
+def test_sentences_keep_abbreviations_together() -> None:
+    text = "Der anvendes 10 mio. kr. årligt, bl.a. til solceller. Næste sætning er her."
+    spans = list(split_sentences(text, 0, len(text)))
+    assert [text[s:e] for s, e in spans] == [
+        "Der anvendes 10 mio. kr. årligt, bl.a. til solceller.",
+        "Næste sætning er her.",
+    ]
+
+
+def test_headers_carry_scope_interim_and_year_to_list_items() -> None:
+    text = "Delmål:\n\nDet vi gør selv:\n\n- Første punkt 1.\n\nDet vi gør som medejer:\n\n- Andet punkt 2.\n\n2030:\n\n- Tredje 3."
+    items = [s for s in segments(text) if s.kind == "item"]
+    assert [(s.context.scope, s.context.interim, s.context.year) for s in items] == [
+        ("organisation", True, None),
+        ("utility", True, None),
+        ("utility", True, 2030),
+    ]
+    assert all(text[s.start : s.end].startswith(("Første", "Andet", "Tredje")) for s in items)
+
+
+def test_prose_ends_a_list_and_tables_give_column_years() -> None:
+    text = (
+        "Mål:\n\n- Punkt 5 %.\n\nAlmindelig tekst med 7 % her.\n\nSektor | 2025 | 2030\nEnergi | 60 % | 85 %"
+    )
+    segs = list(segments(text))
+    prose = next(s for s in segs if s.kind == "sentence")
+    assert prose.context.target_list is False
+    row = next(s for s in segs if s.kind == "row")
+    assert [c[2] for c in row.cells] == [None, 2025, 2030]
+
+
+def test_offsets_point_into_the_original_text() -> None:
+    text = "  •\u00a0Senest i 2030 er udledningen halveret.\n\n\f\n\nNy side: 50 % mindre affald i 2030."
+    for seg in segments(text):
+        assert text[seg.start : seg.end] == text[seg.start : seg.end].strip()
+        assert seg.end <= len(text)
