@@ -28,6 +28,12 @@ _METRIC_STOP = re.compile(
     re.IGNORECASE,
 )
 
+#: Words that name the supply side of energy: a target on them is an energy target even "i bygninger".
+_ENERGY_HEAD = re.compile(
+    r"^(?:el(?:forbrug|produktion|forsyning)\w*|el-|fjernvarme\w*|varmeforsyning\w*|ve-?\w*|vedvarende|vind\w*|sol\w*|\d.*\bMW\b)",
+    re.I,
+)
+_ORGANISATION_SECTOR = re.compile(r"som\s+virksomhed|egen\s+drift|kommunens\s+(?:indkøb|egen|egne)\b", re.I)
 _SECTOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "vand",
@@ -39,7 +45,8 @@ _SECTOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "fødevarer",
         re.compile(
-            r"økologiprocent|fødevare|madspild|køkken|måltid|økologisk\w*\s+(?:mad|fødevare|indkøb)", re.I
+            r"økologiprocent|fødevare|madspild|køkken|kantine|måltid|\bmad|økologisk\w*\s+(?:mad|fødevare|indkøb)",
+            re.I,
         ),
     ),
     ("landbrug", re.compile(r"landbrug|dyrket|lavbund|arealanvendelse|husdyr|gødning|kvælstof", re.I)),
@@ -47,7 +54,7 @@ _SECTOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "transport",
         re.compile(
-            r"transport|trafik|\bbil|biler|bilpark|busser|\bbus|cykel|drivmidl|skraldebil|køretøj|ladestander|kørsel|mobilitet|færge|elbil",
+            r"transport|trafik|\bbil|biler|bilpark|busser|\bbus|cykel|drivmidl|skraldebil|køretøj|ladestander|kørsel|mobilitet|færge|elbil|maskiner|brændstof",
             re.I,
         ),
     ),
@@ -55,11 +62,15 @@ _SECTOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "bygninger",
         re.compile(r"bygning|ejendom|nybyggeri|renovering|energimærk|boliger|bygningsmasse|byggeri", re.I),
     ),
-    ("natur", re.compile(r"natur|skov|biodiversitet|mangfoldighed|træer|vådområd|grønne områder", re.I)),
+    (
+        "natur",
+        re.compile(r"natur(?!gas)|skov|biodiversitet|mangfoldighed|træer|vådområd|grønne områder", re.I),
+    ),
     (
         "energi",
         re.compile(
-            r"\bel\b|el-|varme|energi|solcelle|vindmølle|\bve\b|vedvarende|fjernvarme|opvarmning|naturgas|olie|elektrific|strøm|biogas",
+            r"\bel\b|el-|varme|energi|solcelle|vind|\bMW\b|\bGWh\b|\bve\b|vedvarende|fjernvarme|opvarmning|naturgas|olie|"
+            r"elektrific|strøm|biogas|belysning|gadelys|elforbrug",
             re.I,
         ),
     ),
@@ -68,11 +79,15 @@ _SECTOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _ORGANISATION = re.compile(
     r"kommunale?\s+(?:bygninger|ejendomme|køretøjer|bilpark|bilflåde|flåde|institutioner|køkkener|drift|nybyggerier|"
     r"indkøb|fødevare\w*|arealer|bygningsmasse|biler|vognpark|skraldebiler)|kommunens\s+(?:egne?|bygninger|bilpark|"
-    r"drift|køretøjer|andel|vognpark|indkøb)|som\s+virksomhed|egne\s+bygninger|egen\s+drift|den\s+kommunale\s+organisation",
+    r"drift|køretøjer|andel|vognpark|indkøb|køkkener|kantiner|institutioner|skoler|biler|flåde|entreprenør\w*|maskiner|"
+    r"nedrivning\w*|arealer|medarbejdere|ejendomme)|som\s+virksomhed|egne\s+bygninger|egen\s+drift|"
+    r"den\s+kommunale\s+organisation|daginstitution\w*|skolernes|gadebelysning|gadelys|kommunens\s+\w+\s+køretøjer",
     re.I,
 )
 _UTILITY = re.compile(
-    r"forsyningsselskab|forsynings-selskab|vandværk|fjernvarmeselskab|\bforsyningen\b", re.I
+    r"forsyningsselskab|forsynings-selskab|vandværk|fjernvarmeselskab|\bforsyningen\b|vandforsyning\w*|"
+    r"fjernvarmeproduktion\w*|fjernvarmeværk\w*|renseanlæg\w*|ledningstab\w*|spildevand\w*|udpumpede",
+    re.I,
 )
 
 _BASELINE_LABEL = re.compile(
@@ -130,6 +145,10 @@ def _cut(rest: str) -> str:
 
 def sector(text: str, metric_text: str | None) -> str:
     """One of the DK2020 sectors; general emission targets are cross-cutting."""
+    if _ORGANISATION_SECTOR.search(metric_text or "") or _ORGANISATION_SECTOR.search(text[:80]):
+        return "organisation"
+    if metric_text and _ENERGY_HEAD.search(metric_text.strip()):
+        return "energi"
     for source in (metric_text or "", text):
         general = re.search(r"^(?:udledning\w*|udslip\w*|CO[2₂]-?\w*|drivhusgas\w*)\b", source.strip(), re.I)
         if general and source is metric_text and not re.search(r"\bfra\b|\bi\s+de\b", source):
@@ -144,10 +163,10 @@ def scope(text: str, inherited: str | None) -> str:
     """Scope from the heading above, else from the wording (organisation/utility), else the area."""
     if inherited:
         return inherited
-    if _ORGANISATION.search(text):
-        return "organisation"
     if _UTILITY.search(text):
         return "utility"
+    if _ORGANISATION.search(text):
+        return "organisation"
     return "area"
 
 

@@ -53,10 +53,15 @@ def _read_text(path: Path) -> str:
 def extract(file: Path | None, jsonl: bool, fmt: str) -> None:
     """Find the targets in FILE (a PDF, HTML or text document), or in JSONL passages on stdin."""
     if jsonl:
-        for line in sys.stdin:
+        for number, line in enumerate(sys.stdin, 1):
             if not line.strip():
                 continue
-            passage = json.loads(line)
+            try:
+                passage = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise click.ClickException(f"stdin line {number} is not JSON: {exc}") from exc
+            if not isinstance(passage, dict):
+                raise click.ClickException(f"stdin line {number} is not a JSON object")
             out = {"id": passage.get("id"), "targets": _targets_of(passage.get("text") or "")}
             sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
         return

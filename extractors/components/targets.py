@@ -33,8 +33,9 @@ from extractors.components.types import Cue, YearMention, doc_text
 from extractors.decide import decide, live_cues, within
 from extractors.segment import Cell, Context
 
-STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration"}
+STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
 DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAIN": "maintain"}
+_INTERIM = re.compile(r"\b(?:som\s+)?delmål(?:et|ene)?\b", re.I)
 _LEAD = re.compile(r"^(?:og|samt|mens|men)\s+", re.I)
 _FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 #: A baseline set off at the end of a sentence (", målt i forhold til 2010") applies to every clause.
@@ -228,7 +229,7 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
         "sector": fields.sector(clause_text, metric),
         "scope": fields.scope(clause_text, ctx.scope),
         "strength": _strength(cues, clause),
-        "interim": ctx.interim,
+        "interim": ctx.interim or bool(_INTERIM.search(text)),
         "rule_ids": tuple(dict.fromkeys(rule_ids)),
         "confidence": _confidence(decision, year, own_year, a.kind),
     }
@@ -236,9 +237,10 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
 
 def _strength(cues: list[Cue], clause: Clause) -> str | None:
     own = [c for c in within(cues, clause.start, clause.end) if c.label in STRENGTH_OF]
-    pool = own or [c for c in cues if c.label in STRENGTH_OF]
+    pool = own or [c for c in cues if c.label in STRENGTH_OF and c.end <= clause.start]
     if not pool:
-        return None
+        we = any(c.label == "MUNI" and 0 <= clause.anchor.start - c.end <= 3 for c in cues)
+        return "intent" if we else None
     if any(c.label == "ASPIRATION" for c in pool):
         return "aspiration"
     return STRENGTH_OF[pool[0].label]
