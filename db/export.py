@@ -21,22 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from db.reviews import current_fields, latest_decision
+from extractors.target import GOLD_KEYS
 from models import TARGET_FIELDS, Document, Municipality, Page, Target
 
 DECIDED = ("accepted", "edited", "rejected")
 FORMATS = ("csv", "xlsx", "jsonl")
-GOLD_KEYS = (
-    "quote",
-    "value",
-    "unit",
-    "direction",
-    "bound",
-    "metric",
-    "target_year",
-    "deadline_kind",
-    "baseline_year",
-)
-EXTRA_KEYS = ("baseline_label", "start_year", "rate", "sector", "scope", "strength", "interim")
+#: Fields beyond the gold format's, exported beside them.
+EXTRA_KEYS = tuple(name for name in TARGET_FIELDS if name not in GOLD_KEYS)
 COLUMNS = (
     "id",
     "municipality",

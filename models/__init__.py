@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from extractors.target import GOLD_KEYS
+
 #: Values of ``Document.status``.
 DOCUMENT_STATUSES = ("extracted", "failed", "no_text")
 #: Values of ``Target.status`` (the cache of the latest decision).
@@ -186,15 +188,7 @@ class Target(Base):
 
 #: Target columns a reviewer can change; also the keys of ``TargetReview.before/after``.
 TARGET_FIELDS = (
-    "quote",
-    "value",
-    "unit",
-    "direction",
-    "bound",
-    "metric",
-    "target_year",
-    "deadline_kind",
-    "baseline_year",
+    *GOLD_KEYS,
     "baseline_label",
     "start_year",
     "rate",
