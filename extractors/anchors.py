@@ -233,6 +233,16 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
                 and not re.search(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b", between)
             ):
                 separate = False
+            hundred = (
+                prev.kind == "qty"
+                and a.kind == "end"
+                and prev.quantity is not None
+                and prev.quantity.value == 100.0
+                and prev.quantity.link == "af"
+            )
+            # "100 % af personbilerne og varebilerne … nulemissionskøretøjer" is one target
+            if hundred and not re.search(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b", between):
+                separate = False
             if not separate or a.start < prev.end:
                 merged[-1] = _prefer(prev, a)
                 continue

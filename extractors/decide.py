@@ -119,7 +119,7 @@ def decide(
     if "NEG_OTHER_STRONG" in sent and "ADOPT" not in sent and not list_ctx:
         return False, "decide.reject.other_body"
     if "NEG_OTHER" in sent and not list_ctx:
-        adopted = ("MUNI" in sent and (commit or "GOAL_OWN" in sent)) or "ADOPT" in sent
+        adopted = ("MUNI" in own and (commit_own or "GOAL_OWN" in own)) or "ADOPT" in sent
         if not adopted:
             return False, "decide.reject.other_body"
     if a.kind in ("dir", "count"):

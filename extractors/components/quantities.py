@@ -32,6 +32,12 @@ _REDUCE_AFTER = re.compile(
 _INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
 
 
+#: "en reduktion på 70 %": the noun before "på" gives the direction.
+_DIR_NOUN = re.compile(
+    r"\b(?:(reduktion\w*|nedbringelse\w*|besparelse\w*|fald\w*|sænkning\w*|nedgang\w*)|"
+    r"(stigning\w*|forøgelse\w*|øgning\w*|udvidelse\w*))\s+(?:\S+\s+){0,4}?(?:med|på)$",
+    re.I,
+)
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
@@ -127,6 +133,9 @@ class QuantityFinder:
             q.link = "more"
         elif re.search(r"(?:^|\s)(?:med|på)$", core):
             q.link = "med"
+            noun = _DIR_NOUN.search(text[max(0, q.start - 60) : q.start].rstrip())
+            if noun:
+                q.link = "less" if noun.group(1) else "more"
         elif re.search(r"(?:^|\s)til$", core):
             q.link = "til"
         elif re.search(r"(?:^|\s)(?:er|være|udgøre|udgør|bliver|blive|udgjorde)$", core):
