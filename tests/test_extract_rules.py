@@ -265,12 +265,27 @@ NEGATIVE = [
     "Ring på 70 20 30 40 eller skriv til klima@kommune.dk.",
     "CO₂ udledningen skal nedbringes.",
     "Et medlem af byrådet foreslår, at kommunen halverer udledningen inden 2030.",
+    "Da transporten står for 35 % af udledningen, skal vi sætte ind her.",
+    "Siden 1990 er udledningen faldet med 38 %, men vi skal længere.",
+    "Over 90 % af kommunens borgere bor i byer, og det skal vi udnytte.",
+    "I 2050 skal Danmark være klimaneutralt, og det bidrager kommunen til.",
+    "Vi har nu nået vores mål om 25 % reduktion fra 2020.",
+    "Klimarådet anbefaler en reduktion på 80 % i 2035.",
+    "Projektet har et samlet budget på 12 mio. kr. og løber frem til 2027.",
 ]
 
 
 @pytest.mark.parametrize("text", NEGATIVE, ids=[s[:40] for s in NEGATIVE])
 def test_not_a_target(text: str) -> None:
     assert extract_targets(text) == []
+
+
+def test_goal_list_lines_and_nominal_headings() -> None:
+    text = "Klimamål\n2025: 50 % reduktion\n2030: 70 % reduktion\n2050: netto-nul"
+    found = [(t.value, t.direction, t.target_year) for t in extract_targets(text)]
+    assert found == [(50.0, "reduce", 2025), (70.0, "reduce", 2030), (None, "neutral", 2050)]
+    (t,) = extract_targets("Reduktion i drivhusgasudledning på 70 pct. i 2030 ift. 1990")
+    assert (t.value, t.direction, t.target_year, t.baseline_year) == (70.0, "reduce", 2030, 1990)
 
 
 def test_two_targets_in_one_sentence_share_year_and_keep_own_baseline() -> None:
