@@ -87,6 +87,14 @@ NUMBER_WORD_RE = (
     + r"|hundrede|tusind)"
 )
 
+#: Every number word ``NUMBER_WORD_RE`` matches, for a quick set test before the regex runs.
+NUMBER_WORDS = frozenset(
+    [w for w in UNITS_WORDS if w not in ("en", "et", "én", "ét", "nul")]
+    + list(TENS_WORDS)
+    + ["hundrede", "tusind"]
+    + [f"{u}og{t}" for u in UNITS_WORDS if u not in ("en", "et", "nul") for t in TENS_WORDS]
+)
+
 _DIGITS = re.compile(r"^\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?$|^\d+(?:[,.]\d+)?$")
 
 

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.components.types import Quantity, doc_text, load_json
-from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_fraction, parse_number_word
+from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
 _NUM = re.compile(
     r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{1,12}(?:[,.]\d{1,6})?)(?![\d])"
@@ -38,6 +38,9 @@ _DIR_NOUN = re.compile(
     r"(stigning\w*|forøgelse\w*|øgning\w*|udvidelse\w*))\s+(?:\S+\s+){0,4}?(?:med|på)$",
     re.I,
 )
+#: Verbs and fractions are looked for only in texts holding one of these stems.
+_LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
+_WORDS = re.compile(r"[a-zæøå]+")
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
@@ -151,7 +154,9 @@ class QuantityFinder:
         def free(s: int, e: int) -> bool:
             return all(e <= ts or s >= te for ts, te in taken)
 
-        for vid, pattern, spec in self.verbs:
+        low = text.lower()
+        lexical = any(stem in low for stem in _LEXICAL_STEMS)
+        for vid, pattern, spec in self.verbs if lexical else ():
             for m in pattern.finditer(text):
                 found.append(
                     Quantity(
@@ -165,7 +170,7 @@ class QuantityFinder:
                     )
                 )
                 taken.append((m.start(), m.end()))
-        for m in self.fractions.finditer(text):
+        for m in self.fractions.finditer(text) if lexical else ():
             value = parse_fraction(m.group(0))
             if value is not None and free(m.start(), m.end()):
                 found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
@@ -184,7 +189,8 @@ class QuantityFinder:
                 continue
             found.append(Quantity(m.start(), end, value * mult, unit, "number", uid or "qty.scale"))
             taken.append((m.start(), end))
-        for m in _WORD.finditer(text):
+        worded = not NUMBER_WORDS.isdisjoint(_WORDS.findall(low))
+        for m in _WORD.finditer(text) if worded else ():
             if not free(m.start(), m.end()):
                 continue
             unit, mult, end, uid = self._unit_after(text, m.end())
