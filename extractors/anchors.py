@@ -157,7 +157,18 @@ def find_anchors(
             direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
             anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
     anchors.sort(key=lambda a: (a.start, a.kind == "dir"))
+    if cells:
+        anchors = _row_label_states(anchors, cells)
     return _merge(text, anchors)
+
+
+def _row_label_states(anchors: list[Anchor], cells: list[Cell]) -> list[Anchor]:
+    """In a table row, an end state named in the label cell describes the row's value, not a second target."""
+    first = cells[0]
+    values = [a for a in anchors if a.kind == "qty" and not first[0] <= a.start < first[1]]
+    if not values:
+        return anchors
+    return [a for a in anchors if not (a.kind == "end" and first[0] <= a.start < first[1])]
 
 
 def yearlike(text: str, q: Quantity) -> bool:

@@ -305,11 +305,14 @@ class _State:
 
 
 def _column(cell: str) -> tuple[int | None, str | None]:
+    """What a header cell says about its column: a target year, a baseline, the year, a row label."""
     year = _YEAR_IN_CELL.search(cell)
     if re.search(r"basisår|baseline|referenceår|udgangsår", cell, re.I):
         return None, "baseline"
+    if re.fullmatch(r"\s*(?:mål)?(?:år|årstal)\s*|\s*(?:tidsfrist|deadline|frist)\s*", cell, re.I):
+        return None, "year"
     if _GOAL_WORD.search(cell):
-        return (int(year.group(1)) if year else None), "target"
+        return (int(year.group(1)) if year else None), ("target" if year else "label")
     return (int(year.group(1)) if year else None), None
 
 
@@ -327,6 +330,10 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     )
     columns = [_column(v) for v in values]
     if not has_quantity and any(y or role for y, role in columns):
+        if any(role == "label" for _, role in columns):
+            state.target_list = True
+        if any(re.search(r"reduktion|reducer", v, re.I) for v in values):
+            state.hints = (state.hints[0], "reduce", state.hints[2])
         if any(role == "target" for _, role in columns):
             columns = [(y, role or ("stat" if y else None)) for y, role in columns]
             state.target_list = True

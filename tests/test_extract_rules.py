@@ -340,6 +340,16 @@ def test_table_with_year_columns_and_caption_baseline() -> None:
     ]
 
 
+def test_table_with_label_year_and_value_columns() -> None:
+    text = (
+        "Delmål | År | Reduktion\n\n"
+        "CO₂-udledning i kommunen, målt i forhold til 1990 | 2030 | 70 %\n\n"
+        "Netto-nul CO₂-udledning, klimaneutral kommune | 2050 | 100 %"
+    )
+    found = [(t.value, t.direction, t.target_year, t.baseline_year) for t in extract_targets(text)]
+    assert found == [(70.0, "reduce", 2030, 1990), (100.0, "reduce", 2050, None)]
+
+
 def test_adopted_national_goal_is_a_target() -> None:
     (t,) = extract_targets(
         "Ballerup Kommune har forpligtet sig til at reducere CO₂-udledningen med 70 % i 2030, målt i forhold til 1990."

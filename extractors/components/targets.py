@@ -72,7 +72,7 @@ def assemble(doc: Doc) -> list[dict]:
 
 
 def _with_cell_roles(years: list[YearMention], cells: list[Cell]) -> list[YearMention]:
-    """A year in a table's baseline column is a baseline, whatever its wording."""
+    """A year in a table's baseline column is a baseline, in its year column the target year."""
     if not cells:
         return years
     out = []
@@ -82,6 +82,8 @@ def _with_cell_roles(years: list[YearMention], cells: list[Cell]) -> list[YearMe
             y = YearMention(
                 y.start, y.end, y.year, "baseline", y.expr_start, y.expr_end, "table.baseline_column"
             )
+        elif cell is not None and cell[3] == "year" and y.role in ("bare", "in"):
+            y = YearMention(y.start, y.end, y.year, "in", y.expr_start, y.expr_end, "table.year_column")
         out.append(y)
     return out
 
