@@ -12,8 +12,10 @@ plans. The pipeline is built once per process and reused.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from functools import cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -22,7 +24,29 @@ import extractors.components  # noqa: F401  (registers the components)
 from extractors.segment import Segment, might_hold_target, segments
 from extractors.target import Target
 
-EXTRACTOR_VERSION = "rules-1"
+_HERE = Path(__file__).resolve().parent
+#: Rule files whose content defines the extractor's behaviour; their digest is part of the version,
+#: so a changed pattern or rule re-extracts stored documents without anyone bumping a number.
+_RULE_FILES = (
+    *sorted((_HERE / "patterns").glob("*.json*")),
+    *sorted((_HERE / "components").glob("*.py")),
+    *(
+        _HERE / name
+        for name in ("anchors.py", "decide.py", "fields.py", "numbers.py", "segment.py", "pipeline.py")
+    ),
+)
+
+
+def _rules_digest() -> str:
+    digest = hashlib.sha1()
+    for path in _RULE_FILES:
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+EXTRACTOR_VERSION = f"rules-2+{_rules_digest()}"
 
 COMPONENTS = (
     "klimamaal_cues_v1",
