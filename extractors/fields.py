@@ -124,6 +124,14 @@ def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) ->
         return None
     m = best[1]
     start = m.start()
+    # "udledningen af drivhusgasser", "andelen af elbiler": the head before "af" belongs to the metric
+    of = re.search(
+        r"([\wæøå₂-]*(?:udledning\w*|udslip\w*|mængde\w*|andel\w*|forbrug\w*|antal\w*)\s+af\s+)$",
+        clause[:start],
+        re.I,
+    )
+    if of:
+        start = of.start(1)
     # take a preceding article/adjective run ("den biologiske mangfoldighed", "de kommunale bygninger")
     pre = re.search(
         r"((?:(?:den|det|de|al|alle|vores|kommunens|samlede|kommunale|biologiske|lokale|gennemsnitlige?)\s+){1,3})$",
