@@ -212,7 +212,7 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
     if kind == "row" and cells and not cells[0][0] <= a.start < cells[0][1]:
         metric = text[cells[0][0] : cells[0][1]] or metric
     if metric is None and a.kind == "end":
-        metric = text[a.start : a.end]
+        metric = text[a.start : a.end].rstrip(".,;:")
     rule_ids.append(decision)
     return {
         "start": s,
