@@ -32,9 +32,10 @@ NOMINAL_MIN_YEAR = 2024
 STRONG_CROSSING = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|der|som|hvor|hvilket)\s|,\s+[A-ZÆØÅ]")
 
 
-def live_cues(cues: list[Cue], years: list[YearMention]) -> list[Cue]:
+def live_cues(text: str, cues: list[Cue], years: list[YearMention]) -> list[Cue]:
     """Cues that count: not inside a baseline phrase ("af det, de var i 1990"), not voided by a subordinate modal."""
-    voids = [c for c in cues if c.label == "VOID"]
+    # "Der skal …" opening a sentence is an expletive "der", not a relative clause
+    voids = [c for c in cues if c.label == "VOID" and not _opens_sentence(text, c.start)]
     out = []
     for c in cues:
         if any(y.role == "baseline" and y.expr_start <= c.start and c.end <= y.expr_end for y in years):
@@ -43,6 +44,11 @@ def live_cues(cues: list[Cue], years: list[YearMention]) -> list[Cue]:
             continue
         out.append(c)
     return out
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    before = text[max(0, pos - 40) : pos].rstrip(' \t\n"“”»-–•*')
+    return pos == 0 or not before or before.endswith((":", ".")) or not text[:pos].strip(' \t\n"“”»-–•*')
 
 
 #: Where the local phrase of an anchor ends: a comma, a colon, a dash, a subordinating word.

@@ -71,6 +71,8 @@ class QuantityFinder:
         self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
         self.of_total_id = data["of_total"]["id"]
         self.rate_id = data["rate"]["id"]
+        self.digit_fraction = re.compile(data["digit_fraction"]["regex"])
+        self.digit_fraction_id = data["digit_fraction"]["id"]
         self.rate = re.compile(data["rate"]["regex"], re.I)
 
     def _unit_after(self, text: str, pos: int) -> tuple[str | None, float, int, str | None]:
@@ -167,6 +169,15 @@ class QuantityFinder:
                         "verb",
                         vid,
                         direction=spec["direction"],
+                    )
+                )
+                taken.append((m.start(), m.end()))
+        for m in self.digit_fraction.finditer(text) if "/" in text else ():
+            a, b = int(m.group(1)), int(m.group(2))
+            if a < b:
+                found.append(
+                    Quantity(
+                        m.start(), m.end(), round(100.0 * a / b, 2), "%", "fraction", self.digit_fraction_id
                     )
                 )
                 taken.append((m.start(), m.end()))

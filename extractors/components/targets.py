@@ -51,7 +51,7 @@ def assemble(doc: Doc) -> list[dict]:
     cells: list[Cell] = doc.user_data.get("kl_cells", [])
     text = doc_text(doc)
     years: list[YearMention] = _with_cell_roles(doc._.kl_years, cells)
-    cues = live_cues(doc._.kl_cues, years)
+    cues = live_cues(text, doc._.kl_cues, years)
     anchors = find_anchors(text, cues, doc._.kl_quantities, years, cells, ctx.unit)
     if not anchors:
         return []
