@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from extractors.document import ParsedDocument, ReadError
 from extractors.readers import read_document
 from extractors.readers.blocks import build_page, drop_repeated_runs
+from extractors.readers.text import read_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -136,3 +137,16 @@ def test_any_text_reads_with_consistent_offsets(text: str) -> None:
         return
     read(text, "x.md")
     read(text, "x.txt")
+
+
+def test_table_lines_stay_rows_of_their_own() -> None:
+    text = "Mål for sektorerne\n\nSektor | 2025 | 2030\n|---|---|---|\nTransport | 20 % | 50 %\nEnergi | 60 % | 85 %\nSlut på tabellen.\n"
+    page = read_text(text.encode("utf-8"), "plan.txt").pages[0]
+    rows = [b.text for b in page.blocks if b.kind == "table_row"]
+    assert rows == ["Sektor | 2025 | 2030", "Transport | 20 % | 50 %", "Energi | 60 % | 85 %"]
+    assert [b.kind for b in page.blocks][-1] == "paragraph"
+
+
+def test_markdown_table_outer_pipes_are_dropped() -> None:
+    page = read_text(b"| Sektor | 2030 |\n| --- | --- |\n| Affald | 70 % |\n", "plan.md").pages[0]
+    assert [b.text for b in page.blocks] == ["Sektor | 2030", "Affald | 70 %"]

@@ -12,7 +12,7 @@ import codecs
 import re
 
 from extractors.document import ParsedDocument, ReadError
-from extractors.readers.blocks import Item, build_page, dedupe, list_item, normalise
+from extractors.readers.blocks import Item, build_page, dedupe, list_item, normalise, table_row
 
 _BULLET = re.compile(r"^\s*(?:[-*•–·▪●◦‣]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -50,6 +50,17 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if "\x00" in text:
         raise ReadError(name, "looks like a binary file, not text", hint="supply a PDF, HTML or text file")
     return text, "cp1252"
+
+
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def _table_cells(line: str) -> list[str] | None:
+    """Cells of a table line ("a | b | c" or Markdown "| a | b |"), or None for ordinary text."""
+    if "|" not in line:
+        return None
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    return cells if len(cells) >= 2 and any(cells) else None
 
 
 def _is_heading(line: str) -> bool:
@@ -95,6 +106,14 @@ def parse_text(text: str, *, markdown: bool = False) -> tuple[list[Item], str | 
             flush()
             items.append(("heading", heading.group(2)))
             title = title or normalise(heading.group(2))
+            continue
+        if _TABLE_RULE.match(line) and "-" in line:
+            flush()  # the rule under a Markdown table header
+            continue
+        cells = _table_cells(stripped)
+        if cells is not None:
+            flush()  # each table line is a row of its own, never joined with the next
+            items.append(table_row(cells))
             continue
         if _BULLET.match(line):
             flush()
