@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.components.types import Cue, Quantity, YearMention
+from extractors.refine import refine
 from extractors.segment import Cell
 
 DEADLINE_ROLES = ("in", "by", "period_end")
@@ -104,6 +105,7 @@ def find_anchors(
     unit_hint: str | None,
 ) -> list[Anchor]:
     """Every anchor in a unit, merged where two describe one target."""
+    refine(text, quantities, years)
     anchors: list[Anchor] = []
     target_cols = [c for c in cells if c[3] == "target"]
     for q in quantities:

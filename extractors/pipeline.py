@@ -21,6 +21,7 @@ import spacy
 from spacy.language import Language
 
 import extractors.components  # noqa: F401  (registers the components)
+from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.segment import Segment, might_hold_target, segments
 from extractors.target import Target
 
@@ -32,7 +33,16 @@ _RULE_FILES = (
     *sorted((_HERE / "components").glob("*.py")),
     *(
         _HERE / name
-        for name in ("anchors.py", "decide.py", "fields.py", "numbers.py", "segment.py", "pipeline.py")
+        for name in (
+            "anchors.py",
+            "decide.py",
+            "fields.py",
+            "numbers.py",
+            "segment.py",
+            "pipeline.py",
+            "refine.py",
+            "normalise.py",
+        )
     ),
 )
 
@@ -131,18 +141,29 @@ def _run_unit(nlp: Language, unit: str, seg: Segment, offset: int) -> tuple[dict
     cached = _UNIT_CACHE.get(key)
     if cached is not None:
         return cached
-    doc = nlp.make_doc(unit)
-    doc.user_data["kl_text"] = unit
+    clean, back = strip_invisibles(unit)  # soft hyphens etc.: match on a clean copy, map offsets back
+    doc = nlp.make_doc(clean)
+    doc.user_data["kl_text"] = clean
     doc.user_data["kl_context"] = seg.context
     doc.user_data["kl_kind"] = seg.kind
-    doc.user_data["kl_cells"] = list(cells)
+    doc.user_data["kl_cells"] = [
+        (to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells
+    ]
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
-    result = tuple(doc._.kl_targets)
+    result = tuple(_to_original(t, back) for t in doc._.kl_targets)
     if len(_UNIT_CACHE) >= _UNIT_CACHE_LIMIT:
         _UNIT_CACHE.clear()
     _UNIT_CACHE[key] = result
     return result
+
+
+def _to_original(found: dict, back: list[int] | None) -> dict:
+    """A unit result with its offsets mapped from the clean copy back to the unit text."""
+    if back is None:
+        return found
+    start, end = to_original_span(found["start"], found["end"], back)
+    return {**found, "start": start, "end": end}
 
 
 def _continue_year(target: Target, year: int) -> Target:

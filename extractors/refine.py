@@ -1,0 +1,171 @@
+"""Second look at the quantities of a unit, before anchors are built from them.
+
+The quantity component reads each number with what stands right after it.
+Some meanings need a wider view, and the rules for them live here (data in
+``patterns/refine.json``, each with an id that ends up in the target's rule ids):
+
+* ranges ("65-70 %", "65–70 pct.") mean their lower end;
+* a level change "fra A til B" ("stige fra 120 i 2022 til 800 i 2028",
+  "øges fra ca. 90 GWh i dag til mindst 300 GWh i 2030"): B is the target
+  level, A and the year attached to A are the current state;
+* per-unit compounds ("2 tons CO2e pr. indbygger" -> ``tons/indbygger``,
+  "80 liter pr. elev pr. dag" -> ``liter/elev/dag``, "90 kWh/m²");
+* "X % under 1990-niveau" is a reduction, "X % over" an increase;
+* shares written as "9 ud af 10", "tre ud af fire".
+
+Everything works on character offsets of the unit text and mutates the lists
+handed in, so the rest of the assembly sees one consistent picture.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.components.types import Quantity, YearMention, load_json
+from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number_word
+
+_YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+
+
+def _rules() -> dict:
+    return load_json("refine.json")
+
+
+_R = _rules()
+_RANGE_BEFORE = re.compile(_R["range"]["regex"] + r"$", re.I)
+_FROM_BEFORE = re.compile(_R["from_to"]["before"] + r"$", re.I)
+_FROM_BETWEEN = re.compile(_R["from_to"]["between"], re.I)
+_FROM_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+_PER = re.compile(_R["per_unit"]["regex"], re.I)
+_PER_SKIP = frozenset(_R["per_unit"]["not_per"])
+_PER_UNITS_EXCLUDED = frozenset(_R["per_unit"]["not_for_units"])
+_PER_NORMAL = _R["per_unit"]["normalise"]
+_RELATIVE = [
+    (re.compile(r"^" + entry["regex"], re.I), entry["link"], entry["id"]) for entry in _R["relative_level"]
+]
+_NUM_OR_WORD = r"(\d{1,6}|" + NUMBER_WORD_RE + r"|en|én|et|ét)"
+_OUT_OF = re.compile(
+    r"(?<![\w.,])" + _NUM_OR_WORD + _R["out_of"]["regex"] + _NUM_OR_WORD + r"(?![\wæøå])", re.I
+)
+
+
+def _number(raw: str) -> float | None:
+    value = parse_digits(raw)
+    return value if value is not None else parse_number_word(raw)
+
+
+def refine(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
+    """Apply the rules of this module to the quantities (and years) of one unit, in place."""
+    if not quantities:
+        return
+    _out_of(text, quantities)
+    _ranges(text, quantities)
+    _from_to(text, quantities, years)
+    for q in quantities:
+        if q.unit is not None and q.kind in ("number", "word"):
+            _per_unit(text, q)
+        if q.kind in ("number", "word", "fraction") and q.link not in ("less", "more"):
+            _relative_level(text, q)
+
+
+def _is_year(text: str, q: Quantity) -> bool:
+    return q.kind == "bare" and _YEARLIKE.fullmatch(text, q.start, q.end) is not None
+
+
+def _ranges(text: str, quantities: list[Quantity]) -> None:
+    """ "65-70 %": the value is the lower end; the bare "65" is not a quantity of its own."""
+    for q in list(quantities):
+        if q.kind not in ("number", "word") or q.unit is None:
+            continue
+        m = _RANGE_BEFORE.search(text, max(0, q.start - 20), q.start)
+        if not m:
+            continue
+        low = parse_digits(m.group("low"))
+        upper = parse_digits(re.match(r"[\d.,]+", text[q.start : q.end]).group(0).rstrip(".,") or "0")
+        if low is None or not upper or low >= upper:
+            continue
+        q.value = round(q.value * low / upper, 6)
+        q.start = m.start("low")
+        q.rule_id = f"{q.rule_id}+{_R['range']['id']}"
+        quantities[:] = [o for o in quantities if o is q or not (q.start <= o.start < q.end)]
+
+
+def _from_to(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
+    """ "fra A (i 2022 | i dag) til B": B is reached; A and A's year describe today."""
+    values = [q for q in quantities if not _is_year(text, q)]
+    for a, b in zip(values, values[1:], strict=False):
+        if a.role == "from" or not _FROM_BEFORE.search(text, max(0, a.start - 40), a.start):
+            continue
+        between = text[a.end : b.start]
+        if not _FROM_BETWEEN.fullmatch(between):
+            continue
+        a.role = "from"
+        if b.unit is None and a.unit is not None:
+            b.unit, b.kind = a.unit, "number"
+        a.unit = a.unit or b.unit
+        b.direction = "reach"
+        b.link = "til"
+        b.rule_id = f"{b.rule_id}+{_R['from_to']['id']}"
+        for i, y in enumerate(years):
+            if a.end <= y.start < b.start:
+                years[i] = YearMention(
+                    y.start, y.end, y.year, "current", y.expr_start, y.expr_end, _R["from_to"]["id"]
+                )
+
+
+def _per_unit(text: str, q: Quantity) -> None:
+    """ "2 tons CO2e pr. indbygger" -> tons/indbygger; "liter pr. elev pr. dag" -> liter/elev/dag."""
+    if q.unit in _PER_UNITS_EXCLUDED or "/" in (q.unit or ""):
+        return
+    pos = q.end
+    nouns: list[str] = []
+    while True:
+        m = _PER.match(text, pos)
+        if not m:
+            break
+        noun = m.group("noun").lower()
+        if noun in _PER_SKIP:
+            break
+        nouns.append(_PER_NORMAL.get(noun, noun))
+        pos = m.end()
+    if nouns:
+        q.unit = "/".join([q.unit or "", *nouns])
+        q.end = pos
+        q.rule_id = f"{q.rule_id}+{_R['per_unit']['id']}"
+        if q.rate and re.match(r"\s*(?:/|pr\.?|per)\s*år", text[pos : pos + 12], re.I) is None:
+            q.rate = q.rate
+
+
+def _relative_level(text: str, q: Quantity) -> None:
+    """ "80 % under 1990-niveau" is a reduction; "20 % over niveauet i 2019" an increase."""
+    after = text[q.end : q.end + 60]
+    for pattern, link, _rule in _RELATIVE:
+        if pattern.match(after):
+            q.link = link
+            return
+
+
+def _out_of(text: str, quantities: list[Quantity]) -> None:
+    """ "9 ud af 10 husstande", "tre ud af fire ture": a share in percent."""
+    if " af " not in text:
+        return
+    for m in _OUT_OF.finditer(text):
+        a, b = (
+            _number(m.group(1)) if m.group(1).lower() not in ("en", "én", "et", "ét") else 1.0,
+            _number(m.group(2)),
+        )
+        if a is None or not b or a >= b or b > 1000:
+            continue
+        s, e = m.start(), m.end()
+        quantities[:] = [o for o in quantities if o.end <= s or o.start >= e]
+        q = Quantity(s, e, round(100.0 * a / b, 2), "%", "fraction", _R["out_of"]["id"])
+        q.link = "af"
+        bound = re.search(
+            r"(?:mindst|minimum|over|mere\s+end)\s*$|(?P<most>maksimalt|højst|under|mindre\s+end)\s*$",
+            text[max(0, s - 20) : s],
+            re.I,
+        )
+        if bound:
+            q.bound = "at_most" if bound.group("most") else "at_least"
+        quantities.append(q)
+    quantities.sort(key=lambda q: q.start)
