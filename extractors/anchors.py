@@ -159,9 +159,31 @@ def find_anchors(
             direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
             anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
     anchors.sort(key=lambda a: (a.start, a.kind == "dir"))
+    anchors = _goal_in_parentheses(text, anchors)
     if cells:
         anchors = _row_label_states(anchors, cells)
     return _merge(text, anchors)
+
+
+#: "Andel elbiler: 38 % (mål 2025: 50 %)": a status figure followed by its goal in parentheses.
+_GOAL_PAREN = re.compile(
+    r"\(\s*(?:[\wæøå-]*mål(?:et|sætning(?:en)?)?|ambition(?:en)?|måltal)\b[^():]{0,30}:?[^()]*\)", re.I
+)
+
+
+def _goal_in_parentheses(text: str, anchors: list[Anchor]) -> list[Anchor]:
+    """Where a goal stands in parentheses after a figure, the figure before it is status, not a target."""
+    parens = [m.span() for m in _GOAL_PAREN.finditer(text)] if "(" in text else []
+    if not parens:
+        return anchors
+    first = parens[0][0]
+    return [
+        a
+        for a in anchors
+        if any(s <= a.start < e for s, e in parens)
+        or a.start > first
+        or a.kind not in ("qty", "count", "share")
+    ]
 
 
 def _row_label_states(anchors: list[Anchor], cells: list[Cell]) -> list[Anchor]:
@@ -275,7 +297,8 @@ def _prefer(a: Anchor, b: Anchor) -> Anchor:
     if {a.kind, b.kind} == {"end", "qty"}:
         end, qty = (a, b) if a.kind == "end" else (b, a)
         if qty.quantity and qty.quantity.value == 100.0 and qty.quantity.unit == "%":
-            return end
+            # "100 % emissionsfri", "100 pct. fossilfrie drivmidler": the explicit value wins, one target
+            return Anchor(min(a.start, b.start), max(a.end, b.end), "qty", qty.rule_id, qty.quantity, "reach")
         if qty.quantity and qty.quantity.link in ("med", "less", "more"):
             return qty
         return end if end.start < qty.start else qty

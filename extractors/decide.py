@@ -69,6 +69,16 @@ def _span(text: str, a_start: int, a_end: int, lo: int, hi: int, bounds: re.Patt
     return left, right.start() if right else hi
 
 
+#: "vi forventer", "forventer vi", "regner med": an expectation, a target only where a goal list holds it.
+EXPECTATION_RULES = frozenset({"cue.aspiration.forventer_vi", "cue.aspiration.vi_forventer"})
+
+
+def _expectation_only(cues: list[Cue], start: int, end: int) -> bool:
+    """The clause's only commitment word is an expectation ("Vi forventer at nå ca. 55 % i 2025")."""
+    commits = within(cues, start, end, COMMIT)
+    return bool(commits) and all(c.rule_id in EXPECTATION_RULES for c in commits)
+
+
 def within(
     cues: list[Cue], start: int, end: int, labels: frozenset[str] | set[str] | None = None
 ) -> list[Cue]:
@@ -118,6 +128,8 @@ def decide(
     )
     if own & HARD_NEG or (sent & HARD_NEG and not commit_own):
         return False, "decide.reject.projection_tip_or_done"
+    if not list_ctx and _expectation_only(cues, ms, me):
+        return False, "decide.reject.expectation"
     if own & SOFT_NEG and not commit_own and not list_ctx:
         return False, "decide.reject.statistic_or_history"
     if sent & SOFT_NEG and not commit and not list_ctx:
@@ -149,8 +161,11 @@ def decide(
             return False, "decide.reject.share_without_deadline"
         if within(cues, clause.start, a.start, frozenset({"MILESTONE"})) and not list_ctx:
             return False, "decide.reject.milestone"
-        if commit or list_ctx or by or initial:
+        future = year is not None and year.year >= NOMINAL_MIN_YEAR
+        if commit or list_ctx or by or (initial and future):
             return True, "decide.share_deadline"
+        if future and own_year and year.role == "in" and not (sent & (SOFT_NEG | HARD_NEG)):
+            return True, "decide.share_nominal"  # "Alle kommunens egne biler kører på el i 2030."
         return False, "decide.reject.no_commitment"
     if commit:
         return True, "decide.commitment"

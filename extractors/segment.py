@@ -121,7 +121,8 @@ _DIGIT = re.compile(r"[0-9]")
 #: Words that can make a unit a target without a digit (end states, fractions, multiplying verbs).
 TRIGGER_WORDS = re.compile(
     r"procent|neutral|netto|nul|klimapositiv|fossil|udfas|kulfri|oliefri|længere|halv|fordobl|tredobl|"
-    r"tredjedel|fjerdedel|femtedel|tiendedel|emissionsfri|ophør"
+    r"tredjedel|fjerdedel|femtedel|tiendedel|emissionsfri|ophør|fri\s+(?:for|af)|frie\s+(?:for|af)|uafhængig|"
+    r"udelukkende|zero"
 )
 
 
