@@ -234,7 +234,7 @@ SINGLE = [
     (
         "Vi vil bringe udledningen ned på 3 ton pr. borger i 2035.",
         3.0,
-        "tons",
+        "tons/borger",
         "reach",
         None,
         2035,
