@@ -13,14 +13,17 @@ plans. The pipeline is built once per process and reused.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import extractors.components  # noqa: F401  (registers the components)
+from extractors.components.types import get_ext
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.segment import Segment, might_hold_target, segments
 from extractors.target import Target
@@ -98,6 +101,7 @@ def extract_targets(text: str) -> list[Target]:
     if not text:
         return []
     nlp = build_pipeline()
+    procs = [proc for _name, proc in nlp.pipeline]  # ``nlp.pipeline`` builds a new list on every access
     targets: list[Target] = []
     previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
     for seg in segments(text):
@@ -105,7 +109,7 @@ def extract_targets(text: str) -> list[Target]:
             continue
         found_here: list[Target] = []
         for ws, we in _windows(seg):
-            for found in _run_unit(nlp, text[ws:we], seg, ws):
+            for found in _run_unit(nlp, procs, text[ws:we], seg, ws):
                 start, end = found["start"] + ws, found["end"] + ws
                 fields = {k: v for k, v in found.items() if k not in ("start", "end")}
                 found_here.append(Target(start=start, end=end, quote=text[start:end], **fields))
@@ -133,7 +137,9 @@ def clear_unit_cache() -> None:
     _UNIT_CACHE.clear()
 
 
-def _run_unit(nlp: Language, unit: str, seg: Segment, offset: int) -> tuple[dict, ...]:
+def _run_unit(
+    nlp: Language, procs: list[Callable[[Doc], Doc]], unit: str, seg: Segment, offset: int
+) -> tuple[dict, ...]:
     """Targets of one unit (offsets relative to it), through the spaCy pipeline or the cache."""
     cells = tuple((s - offset, e - offset, y, r) for s, e, y, r in seg.cells)
     context = replace(seg.context, block=0)
@@ -143,15 +149,16 @@ def _run_unit(nlp: Language, unit: str, seg: Segment, offset: int) -> tuple[dict
         return cached
     clean, back = strip_invisibles(unit)  # soft hyphens etc.: match on a clean copy, map offsets back
     doc = nlp.make_doc(clean)
-    doc.user_data["kl_text"] = clean
-    doc.user_data["kl_context"] = seg.context
-    doc.user_data["kl_kind"] = seg.kind
-    doc.user_data["kl_cells"] = [
+    data = doc.user_data
+    data["kl_text"] = clean
+    data["kl_context"] = seg.context
+    data["kl_kind"] = seg.kind
+    data["kl_cells"] = [
         (to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells
     ]
-    for _name, proc in nlp.pipeline:
+    for proc in procs:
         doc = proc(doc)
-    result = tuple(_to_original(t, back) for t in doc._.kl_targets)
+    result = tuple(_to_original(t, back) for t in get_ext(doc, "kl_targets"))
     if len(_UNIT_CACHE) >= _UNIT_CACHE_LIMIT:
         _UNIT_CACHE.clear()
     _UNIT_CACHE[key] = result

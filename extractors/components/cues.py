@@ -22,7 +22,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import Cue, doc_text, load_jsonl
+from extractors.components.types import Cue, doc_text, load_jsonl, set_ext
 
 #: Characters that separate tokens (spaCy splits on them; a hyphen does not split).
 _SEP = r"\s,;:!?()\[\]\"“”„»«’'/|–—"
@@ -214,7 +214,7 @@ class CueMarker:
                 if found.end() > found.start():
                     cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))
         cues.sort(key=lambda c: (c.start, c.end))
-        doc._.kl_cues = cues
+        set_ext(doc, "kl_cues", cues)
         return doc
 
 

@@ -18,7 +18,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import Quantity, doc_text, load_json
+from extractors.components.types import Quantity, doc_text, load_json, set_ext
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
 _NUM = re.compile(
@@ -226,7 +226,7 @@ class QuantityFinder:
                 q.rate = self._rate(text, q.start, q.end)
                 self._link(q, text)
         self._from_to(found, text)
-        doc._.kl_quantities = found
+        set_ext(doc, "kl_quantities", found)
         return doc
 
     @staticmethod

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
-from extractors.components.types import Cue, YearMention, doc_text
+from extractors.components.types import Cue, YearMention, doc_text, get_ext, set_ext
 from extractors.decide import decide, live_cues, within
 from extractors.segment import Cell, Context
 
@@ -50,9 +50,9 @@ def assemble(doc: Doc) -> list[dict]:
     kind: str = doc.user_data.get("kl_kind", "sentence")
     cells: list[Cell] = doc.user_data.get("kl_cells", [])
     text = doc_text(doc)
-    years: list[YearMention] = _with_cell_roles(doc._.kl_years, cells)
-    cues = live_cues(text, doc._.kl_cues, years)
-    anchors = find_anchors(text, cues, doc._.kl_quantities, years, cells, ctx.unit)
+    years: list[YearMention] = _with_cell_roles(get_ext(doc, "kl_years"), cells)
+    cues = live_cues(text, get_ext(doc, "kl_cues"), years)
+    anchors = find_anchors(text, cues, get_ext(doc, "kl_quantities"), years, cells, ctx.unit)
     if not anchors:
         return []
     clauses = split_clauses(text, anchors, years)
@@ -282,7 +282,7 @@ class TargetAssembler:
     """Fills ``doc._.kl_targets`` from the cues, quantities and years of the earlier components."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.kl_targets = assemble(doc)
+        set_ext(doc, "kl_targets", assemble(doc))
         return doc
 
 

@@ -64,6 +64,24 @@ def doc_text(doc: Doc) -> str:
     return text if isinstance(text, str) else doc.text
 
 
+def _key(name: str) -> tuple[str, str, None, None]:
+    return ("._.", name, None, None)
+
+
+def get_ext(doc: Doc, name: str) -> Any:
+    """``doc._.<name>`` without building spaCy's ``Underscore`` proxy (about 2 µs a time, 8 times a unit).
+
+    Reads the very ``user_data`` slot spaCy uses for a Doc extension with a ``None``
+    default, so ``doc._.<name>`` still sees the same value.
+    """
+    return doc.user_data.get(_key(name))
+
+
+def set_ext(doc: Doc, name: str, value: Any) -> None:
+    """``doc._.<name> = value`` into the same ``user_data`` slot (see :func:`get_ext`)."""
+    doc.user_data[_key(name)] = value
+
+
 def register_extensions() -> None:
     """Doc attributes the components fill; idempotent."""
     for name in ("kl_cues", "kl_quantities", "kl_years", "kl_targets"):

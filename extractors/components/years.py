@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import YearMention, doc_text, load_jsonl
+from extractors.components.types import YearMention, doc_text, load_jsonl, set_ext
 
 #: A year; what may stand before it (not a digit, not two letters as in "DK2020") is checked after
 #: the match, because a look-behind tried at every position made these patterns several times slower.
@@ -45,27 +45,28 @@ class YearFinder:
     """
 
     def __init__(self) -> None:
-        self.patterns = [
-            (
-                e["id"],
-                e["role"],
-                re.compile(e["regex"].replace("YEAR", YEAR_RE), re.IGNORECASE if e["role"] != "name" else 0),
-                tuple(e.get("requires", ())),
+        self.patterns: list[tuple[str, str, re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]] = []
+        for e in load_jsonl("years.jsonl"):
+            pattern = re.compile(
+                e["regex"].replace("YEAR", YEAR_RE), re.IGNORECASE if e["role"] != "name" else 0
             )
-            for e in load_jsonl("years.jsonl")
-        ]
+            requires = e.get("requires", ())
+            # one C-level search for "any of the required words" instead of a Python loop over them
+            required = re.compile("|".join(re.escape(w) for w in requires)) if requires else None
+            groups = tuple(g for g in ("year", "year2") if g in pattern.groupindex)
+            self.patterns.append((e["id"], e["role"], pattern, required, groups))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         claimed: dict[int, YearMention] = {}
         if _ANY_YEAR.search(text):
             low = text.lower()
-            for rule_id, role, pattern, requires in self.patterns:
-                if requires and not any(word in low for word in requires):
+            for rule_id, role, pattern, required, groups in self.patterns:
+                if required is not None and required.search(low) is None:
                     continue
                 for m in pattern.finditer(text):
-                    for group in ("year", "year2"):
-                        if group not in pattern.groupindex or m.group(group) is None:
+                    for group in groups:
+                        if m.group(group) is None:
                             continue
                         start = m.start(group)
                         if start in claimed or _glued(text, start):
@@ -76,7 +77,7 @@ class YearFinder:
                         claimed[start] = YearMention(
                             start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
                         )
-        doc._.kl_years = sorted(claimed.values(), key=lambda y: y.start)
+        set_ext(doc, "kl_years", sorted(claimed.values(), key=lambda y: y.start))
         return doc
 
 
