@@ -98,6 +98,10 @@ NUMBER_WORDS = frozenset(
 _DIGITS = re.compile(r"^\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?$|^\d+(?:[,.]\d+)?$")
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?")
+_GROUP_SEP = re.compile(r"[.\u00a0\u202f ]")
+
+
 def parse_digits(raw: str) -> float | None:
     """Parse "25", "1,5", "220.536", "1.230,5", "10 000" the Danish way; None if not a number.
 
@@ -109,8 +113,8 @@ def parse_digits(raw: str) -> float | None:
     s = raw.strip()
     if not s or len(s) > 40 or not _DIGITS.match(s):
         return None
-    if re.fullmatch(r"\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?", s):
-        s = re.sub(r"[.\u00a0\u202f ]", "", s).replace(",", ".")
+    if _GROUPED.fullmatch(s):
+        s = _GROUP_SEP.sub("", s).replace(",", ".")
     elif "," in s:
         s = s.replace(",", ".")
     try:

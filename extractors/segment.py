@@ -149,15 +149,23 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: Precompiled (``re.search(str, …)`` looks its pattern up in re's cache on every call).
+_PREV_WORD = re.compile(r"([\wæøå.]+)$")
+_ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
+_FINITE_VERB = re.compile(r"\b(?:skal|vil|er|har)\b")
+_CELL_QUANTITY = re.compile(r"\d\s*(?:%|procent|pct|ton|kwh|mwh|gwh|mw|ha\b)|\d\.\d{3}", re.I)
+_TABLE_BAR = re.compile(r"\S\s*\|\s*\S")
+
+
 def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]``; abbreviations ("mio. kr.", "bl.a.") do not end one."""
     cur = start
     chunk = text[start:end]
     for m in _SENT_BOUNDARY.finditer(chunk):
         cut = start + m.start()
-        word = re.search(r"([\wæøå.]+)$", text[max(cur, cut - 40) : cut])
+        word = _PREV_WORD.search(text[max(cur, cut - 40) : cut])
         prev = word.group(1).lower().strip(".") if word else ""
-        if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or re.fullmatch(r"\d{1,2}", prev):
+        if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or _ONE_OR_TWO_DIGITS.fullmatch(prev):
             continue
         s, e = _strip(text, cur, start + m.end())
         if e > s:
@@ -185,7 +193,7 @@ def _is_heading(line: str) -> bool:
     letters = [c for c in body if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7 and len(letters) > 3:
         return True
-    return len(body) <= 120 and not re.search(r"\b(?:skal|vil|er|har)\b", body)
+    return len(body) <= 120 and not _FINITE_VERB.search(body)
 
 
 _GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
@@ -326,9 +334,7 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
         spans.append(_strip(text, pos, pos + len(part)))
         pos += len(part) + 1
     values = [text[s:e] for s, e in spans]
-    has_quantity = any(
-        re.search(r"\d\s*(?:%|procent|pct|ton|kwh|mwh|gwh|mw|ha\b)|\d\.\d{3}", v, re.I) for v in values
-    )
+    has_quantity = any(_CELL_QUANTITY.search(v) for v in values)
     columns = [_column(v) for v in values]
     if not has_quantity and any(y or role for y, role in columns):
         if any(role == "label" for _, role in columns):
@@ -387,7 +393,7 @@ def _block(text: str, bs: int, be: int, state: _State) -> Iterator[Segment]:
         if not line.strip():
             continue
         bullet = _BULLET.match(line)
-        if line.count("|") >= 1 and re.search(r"\S\s*\|\s*\S", line):
+        if line.count("|") >= 1 and _TABLE_BAR.search(line):
             if para:
                 units.append(("para", para[0], para_end))
                 para = []

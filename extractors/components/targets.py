@@ -44,6 +44,10 @@ _TRAILING_BASELINE = re.compile(
 )
 
 
+_NOUN_ENDING = re.compile(r"(?:ion|ing|else)(?:en|er)?$", re.I)
+_SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|til)\s+){0,4}$", re.I)
+
+
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
     ctx: Context = doc.user_data.get("kl_context") or Context()
@@ -123,7 +127,7 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
             nouns = [
                 c
                 for c in within(cues, clause.start, a.start, {"DIR_REDUCE", "DIR_INCREASE"})
-                if re.search(r"(?:ion|ing|else)(?:en|er)?$", text[c.start : c.end], re.I)
+                if _NOUN_ENDING.search(text[c.start : c.end])
             ]
             return DIRECTION_OF[nouns[-1].label] if nouns else "reach"
     verbs = within(cues, clause.start, clause.end, set(DIRECTION_OF))
@@ -170,7 +174,7 @@ def _trailing(text: str, y: YearMention) -> bool:
     if y.role != "baseline":
         return False
     before = text[max(0, y.expr_start - 20) : y.expr_start]
-    lead = re.search(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|til)\s+){0,4}$", before, re.I)
+    lead = _SET_OFF.search(before)
     if not lead and not _TRAILING_BASELINE.match(text[max(0, y.expr_start - 2) : y.expr_start + 14]):
         return False
     return not _FINITE.search(text[y.expr_end :])
