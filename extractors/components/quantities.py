@@ -40,7 +40,13 @@ _DIR_NOUN = re.compile(
 )
 #: Verbs and fractions are looked for only in texts holding one of these stems.
 _LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
-_WORDS = re.compile(r"[a-zæøå]+")
+#: Is some whole word ([a-zæøå]+ run) of the lower-cased text a number word? The same test as
+#: ``NUMBER_WORDS.isdisjoint(words)`` without building the list of every word of the unit.
+_NUMBER_WORD_PRESENT = re.compile(
+    r"(?<![a-zæøå])(?:"
+    + "|".join(re.escape(w) for w in sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r")(?![a-zæøå])"
+)
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
@@ -215,7 +221,7 @@ class QuantityFinder:
                 continue
             found.append(Quantity(m.start(), end, value * mult, unit, "number", uid or "qty.scale"))
             taken.append((m.start(), end))
-        worded = not NUMBER_WORDS.isdisjoint(_WORDS.findall(low))
+        worded = _NUMBER_WORD_PRESENT.search(low) is not None
         for m in _WORD.finditer(text) if worded else ():
             if not free(m.start(), m.end()):
                 continue
