@@ -40,13 +40,10 @@ _DIR_NOUN = re.compile(
 )
 #: Verbs and fractions are looked for only in texts holding one of these stems.
 _LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
-#: Is some whole word ([a-zæøå]+ run) of the lower-cased text a number word? The same test as
-#: ``NUMBER_WORDS.isdisjoint(words)`` without building the list of every word of the unit.
-_NUMBER_WORD_PRESENT = re.compile(
-    r"(?<![a-zæøå])(?:"
-    + "|".join(re.escape(w) for w in sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r")(?![a-zæøå])"
-)
+#: The words ([a-zæøå]+ runs) of a lower-cased text: number words are looked for only if one of them
+#: is in ``NUMBER_WORDS``. One findall and a set test in C; a regex alternation of the ~300 number
+#: words tried at every position cost eight times as much (0.11 s vs 0.013 s on 5000 units).
+_LOWER_WORDS = re.compile(r"[a-zæøå]+")
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
@@ -221,7 +218,7 @@ class QuantityFinder:
                 continue
             found.append(Quantity(m.start(), end, value * mult, unit, "number", uid or "qty.scale"))
             taken.append((m.start(), end))
-        worded = _NUMBER_WORD_PRESENT.search(low) is not None
+        worded = not NUMBER_WORDS.isdisjoint(_LOWER_WORDS.findall(low))
         for m in _WORD.finditer(text) if worded else ():
             if not free(m.start(), m.end()):
                 continue
