@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 import extractors.components  # noqa: F401  (registers the components)
 from extractors.components.types import get_ext
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
-from extractors.segment import Segment, might_hold_target, segments
+from extractors.segment import Segment, TriggerIndex, might_hold_target, segments
 from extractors.target import Target
 
 _HERE = Path(__file__).resolve().parent
@@ -82,11 +82,14 @@ def build_pipeline() -> Language:
     return nlp
 
 
-def _candidate(text: str, seg: Segment) -> bool:
+def _candidate(text: str, seg: Segment, triggers: TriggerIndex | None = None) -> bool:
+    """Is ``seg`` worth parsing? ``triggers`` (the text's index) makes the test a lookup."""
     if seg.kind == "heading" and seg.end - seg.start > 300:
         return False
     if seg.context.in_list and (seg.context.target_list or seg.context.year is not None):
         return True
+    if triggers is not None:
+        return triggers.might_hold(seg.start, seg.end)
     return might_hold_target(text, seg.start, seg.end)
 
 
@@ -104,8 +107,9 @@ def extract_targets(text: str) -> list[Target]:
     procs = [proc for _name, proc in nlp.pipeline]  # ``nlp.pipeline`` builds a new list on every access
     targets: list[Target] = []
     previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
-    for seg in segments(text):
-        if not _candidate(text, seg):
+    triggers = TriggerIndex(text)
+    for seg in segments(text, triggers):
+        if not _candidate(text, seg, triggers):
             continue
         found_here: list[Target] = []
         for ws, we in _windows(seg):
@@ -153,9 +157,7 @@ def _run_unit(
     data["kl_text"] = clean
     data["kl_context"] = seg.context
     data["kl_kind"] = seg.kind
-    data["kl_cells"] = [
-        (to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells
-    ]
+    data["kl_cells"] = [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells]
     for proc in procs:
         doc = proc(doc)
     result = tuple(_to_original(t, back) for t in get_ext(doc, "kl_targets"))
