@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from functools import cache
+from operator import attrgetter
 from pathlib import Path
 
 import spacy
@@ -25,7 +26,7 @@ from spacy.tokens import Doc
 import extractors.components  # noqa: F401  (registers the components)
 from extractors.components.types import get_ext
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
-from extractors.segment import Segment, TriggerIndex, might_hold_target, segments
+from extractors.segment import Context, Segment, TriggerIndex, might_hold_target, segments
 from extractors.target import Target
 
 _HERE = Path(__file__).resolve().parent
@@ -115,8 +116,7 @@ def extract_targets(text: str) -> list[Target]:
         for ws, we in _windows(seg):
             for found in _run_unit(nlp, procs, text[ws:we], seg, ws):
                 start, end = found["start"] + ws, found["end"] + ws
-                fields = {k: v for k, v in found.items() if k not in ("start", "end")}
-                found_here.append(Target(start=start, end=end, quote=text[start:end], **fields))
+                found_here.append(Target(**{**found, "start": start, "end": end, "quote": text[start:end]}))
         if (
             seg.kind == "sentence"
             and previous is not None
@@ -141,13 +141,17 @@ def clear_unit_cache() -> None:
     _UNIT_CACHE.clear()
 
 
+#: A context's fields but its block index, as a tuple: units that differ only in their block share a
+#: cache entry. The same key as ``dataclasses.replace(context, block=0)`` at a tenth of the cost.
+_context_key = attrgetter(*(f.name for f in fields(Context) if f.name != "block"))
+
+
 def _run_unit(
     nlp: Language, procs: list[Callable[[Doc], Doc]], unit: str, seg: Segment, offset: int
 ) -> tuple[dict, ...]:
     """Targets of one unit (offsets relative to it), through the spaCy pipeline or the cache."""
-    cells = tuple((s - offset, e - offset, y, r) for s, e, y, r in seg.cells)
-    context = replace(seg.context, block=0)
-    key = (unit, context, seg.kind, cells)
+    cells = tuple((s - offset, e - offset, y, r) for s, e, y, r in seg.cells) if seg.cells else ()
+    key = (unit, _context_key(seg.context), seg.kind, cells)
     cached = _UNIT_CACHE.get(key)
     if cached is not None:
         return cached
