@@ -60,6 +60,9 @@ _FROM_TO = re.compile(
 #: Precompiled (``re.search(str, …)`` looks its pattern up in re's cache on every call).
 _RATE_BREAK = re.compile(r"[,;:–]|\s(?:og|samt)\s")
 _YEARLY_ON = re.compile(r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:mindst|minimum|ca\.)?\s*$", re.I)
+#: Either of the two, in one search: both mean "per year" (and both need an "år", so a text without
+#: one is not searched at all: "å" and "r" have no other case-insensitive matches than "Å" and "R").
+_PER_YEAR_BEFORE = re.compile(f"{_RATE_BEFORE.pattern}|{_YEARLY_ON.pattern}", re.I)
 _BOUND_WORD_END = re.compile(
     r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring|yderligere|samlet|samlet set)\s*$"
 )
@@ -146,9 +149,7 @@ class QuantityFinder:
         if m and not _RATE_BREAK.search(after[: m.start()]):
             return "per_year"
         before = text[max(0, start - 40) : start]
-        if _RATE_BEFORE.search(before):
-            return "per_year"
-        if _YEARLY_ON.search(before):
+        if "år" in before.lower() and _PER_YEAR_BEFORE.search(before):
             return "per_year"
         return None
 
@@ -259,7 +260,7 @@ class QuantityFinder:
         for a, b in zip(found, found[1:], strict=False):
             between = text[a.end : b.start]
             before = text[max(0, a.start - 12) : a.start]
-            if _FROM_TO.fullmatch(between) and _ENDS_FRA.search(before):
+            if _ENDS_FRA.search(before) and _FROM_TO.fullmatch(between):
                 a.role = "from"
                 if b.unit is not None:
                     a.unit = a.unit or b.unit
