@@ -33,7 +33,7 @@ def _glued(text: str, start: int) -> bool:
     return start >= 2 and prev.isalpha() and text[start - 2].isalpha()
 
 
-_ANY_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+_YEAR = re.compile(YEAR_RE)
 
 
 class YearFinder:
@@ -66,11 +66,16 @@ class YearFinder:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         claimed: dict[int, YearMention] = {}
-        if _ANY_YEAR.search(text):
+        # Roles are only ever given to a year that stands alone (a ``YEAR_RE`` match not glued to what
+        # precedes it; such matches never overlap), so once each of those has one, no pattern can add any.
+        open_years = {m.start() for m in _YEAR.finditer(text) if not _glued(text, m.start())}
+        if open_years:
             low = text.lower()
             present = {w for w in self.required_words if w in low}
             fold = foldable(text)
             for rule_id, role, pattern, folded, required, groups in self.patterns:
+                if not open_years:
+                    break
                 if required is not None and required.isdisjoint(present):
                     continue
                 matches = folded.finditer(low) if fold and folded is not None else pattern.finditer(text)
@@ -87,6 +92,7 @@ class YearFinder:
                         claimed[start] = YearMention(
                             start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
                         )
+                        open_years.discard(start)
         set_ext(doc, "kl_years", sorted(claimed.values(), key=lambda y: y.start))
         return doc
 
