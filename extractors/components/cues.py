@@ -140,6 +140,9 @@ def pattern_regex(pattern: list[dict[str, Any]], folded: bool = False) -> str:
 
 _TOKEN = re.compile(rf"{_TOK}+")
 _CACHE_LIMIT = 200_000
+#: The classification of the many words that neither are a cue nor start one (one shared object, so
+#: the loop over a sentence's words can pass them with an identity test).
+_NOTHING: tuple[tuple[tuple[str, str], ...], tuple[int, ...]] = ((), ())
 
 
 def _folded_twin(pattern: list[dict[str, Any]]) -> re.Pattern[str] | None:
@@ -220,7 +223,7 @@ class CueMarker:
         starts = tuple(i for i, (_, _, test, _, _) in enumerate(self.multi) if any(test(f) for f in forms))
         if len(self.cache) > _CACHE_LIMIT:
             self.cache.clear()
-        found = (tuple(singles), starts)
+        found = (tuple(singles), starts) if singles or starts else _NOTHING
         self.cache[word] = found
         return found
 
@@ -231,11 +234,15 @@ class CueMarker:
         cues: list[Cue] = []
         # longer patterns run as their case-folded twins on the lower-cased text where that is the same
         low = text.lower() if foldable(text) else None
-        for m in _TOKEN.finditer(text):
-            word = m.group().lower()
+        # the words of the lower-cased text are the lower-cased words, but for the final sigma rule
+        lowered_words = low is not None and "Σ" not in text
+        for m in _TOKEN.finditer(low if lowered_words else text):
+            word = m.group() if lowered_words else m.group().lower()
             hit = cache.get(word)
             if hit is None:
                 hit = self._classify(word)
+            if hit is _NOTHING:
+                continue
             singles, starts = hit
             if singles:
                 start, end = m.span()
