@@ -239,14 +239,26 @@ _CELL_QUANTITY = re.compile(r"\d\s*(?:%|procent|pct|ton|kwh|mwh|gwh|mw|ha\b)|\d\
 _TABLE_BAR = re.compile(r"\S\s*\|\s*\S")
 
 
+_WORD_CHARS_START = re.compile(r"[\wæøå.]+")
+
+
+def _prev_word(before: str) -> str:
+    """``_PREV_WORD.search(before).group(1)`` (or "" if none): the run of word characters and dots
+    that ends ``before`` (or ends just before a final newline, where ``$`` also matches), read off
+    the reversed string in one match instead of trying every start position."""
+    if before.endswith("\n"):
+        before = before[:-1]
+    m = _WORD_CHARS_START.match(before[::-1])
+    return m.group()[::-1] if m else ""
+
+
 def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]``; abbreviations ("mio. kr.", "bl.a.") do not end one."""
     cur = start
     chunk = text[start:end]
     for m in _SENT_BOUNDARY.finditer(chunk):
         cut = start + m.start()
-        word = _PREV_WORD.search(text[max(cur, cut - 40) : cut])
-        prev = word.group(1).lower().strip(".") if word else ""
+        prev = _prev_word(text[max(cur, cut - 40) : cut]).lower().strip(".")
         if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or _ONE_OR_TWO_DIGITS.fullmatch(prev):
             continue
         s, e = _strip(text, cur, start + m.end())
@@ -336,20 +348,29 @@ class _State:
         self.columns: list[tuple[int | None, str | None]] = []
         self.hints: tuple[int | None, str | None, str | None] = (None, None, None)
         self.block = 0
+        self._last_key: tuple | None = None
+        self._last = Context()
 
     def snapshot(self, in_list: bool) -> Context:
+        """The context now; the items of a list mostly share one, so an equal last one is reused."""
         baseline, direction, unit = self.hints if in_list else (None, None, None)
-        return Context(
-            scope=self.list_scope or self.section_scope,
-            interim=self.interim,
-            year=self.year or self.section_year,
-            target_list=self.target_list,
-            in_list=in_list,
-            baseline=baseline,
-            direction=direction,
-            unit=unit,
-            block=self.block,
-        )
+        scope = self.list_scope or self.section_scope
+        year = self.year or self.section_year
+        key = (scope, self.interim, year, self.target_list, in_list, baseline, direction, unit, self.block)
+        if key != self._last_key:
+            self._last_key = key
+            self._last = Context(
+                scope=scope,
+                interim=self.interim,
+                year=year,
+                target_list=self.target_list,
+                in_list=in_list,
+                baseline=baseline,
+                direction=direction,
+                unit=unit,
+                block=self.block,
+            )
+        return self._last
 
     def heading(self, body: str) -> None:
         self.list_scope = None
