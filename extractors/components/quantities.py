@@ -18,7 +18,15 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import Quantity, doc_text, load_json, set_ext
+from extractors.components.types import (
+    Quantity,
+    compile_folded,
+    doc_text,
+    foldable,
+    load_json,
+    lower_source,
+    set_ext,
+)
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
 #: A number: "220.536", "10 000", "1,5", "2030". The leading digit is written once outside the
@@ -102,15 +110,24 @@ class QuantityFinder:
         self.anything_after = re.compile(
             r"\s*(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in parts) + r")", re.I
         )
+        # the same test on the lower-cased text (it only says yes or no, so no unit is read off it)
+        lowered = lower_source(self.anything_after.pattern)
+        self.anything_after_folded = compile_folded(lowered) if lowered is not None else None
 
-    def _unit_after(self, text: str, pos: int) -> tuple[str | None, float, int, str | None]:
+    def _unit_after(
+        self, text: str, pos: int, low: str | None = None
+    ) -> tuple[str | None, float, int, str | None]:
         """(unit, multiplier, end, rule id) of what follows a number at ``pos``.
 
         The patterns look at most 80 characters ahead (``endpos``; none looks behind), and
-        one combined match says first whether any of them can match at all.
+        one combined match says first whether any of them can match at all (on ``low``, the
+        lower-cased text, if given: see :func:`foldable`).
         """
         stop = pos + 80
-        if self.anything_after.match(text, pos, stop) is None:
+        if low is not None and self.anything_after_folded is not None:
+            if self.anything_after_folded.match(low, pos, stop) is None:
+                return None, 1.0, pos, None
+        elif self.anything_after.match(text, pos, stop) is None:
             return None, 1.0, pos, None
         multiplier = 1.0
         at = pos
@@ -182,6 +199,7 @@ class QuantityFinder:
             return all(e <= ts or s >= te for ts, te in taken)
 
         low = text.lower()
+        folded_low = low if foldable(text) else None
         lexical = any(stem in low for stem in _LEXICAL_STEMS)
         for vid, pattern, spec in self.verbs if lexical else ():
             for m in pattern.finditer(text):
@@ -212,12 +230,13 @@ class QuantityFinder:
                 found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
                 taken.append((m.start(), m.end()))
         for m in _NUM.finditer(text):
-            if not free(m.start(), m.end()) or (m.start() and text[m.start() - 1] in _GLUE):
+            ms = m.start()
+            if (taken and not free(ms, m.end())) or (ms and text[ms - 1] in _GLUE):
                 continue
             value = parse_digits(m.group(0))
             if value is None:
                 continue
-            unit, mult, end, uid = self._unit_after(text, m.end())
+            unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
             if unit is None and mult == 1.0 and self.of_total.match(text, m.end()):
                 unit, end, uid = "count", m.end(), self.of_total_id
             if unit is None and mult == 1.0:
@@ -227,9 +246,9 @@ class QuantityFinder:
             taken.append((m.start(), end))
         worded = not NUMBER_WORDS.isdisjoint(_LOWER_WORDS.findall(low))
         for m in _WORD.finditer(text) if worded else ():
-            if not free(m.start(), m.end()):
+            if taken and not free(m.start(), m.end()):
                 continue
-            unit, mult, end, uid = self._unit_after(text, m.end())
+            unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
             value = parse_number_word(m.group(1))
             if unit is None and value is not None:
                 of = self.of_total.match(text, m.end())

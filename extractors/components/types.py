@@ -150,6 +150,15 @@ def compile_folded(source: str) -> re.Pattern[str] | None:
     return re.compile(source) if _folds(parsed) else None
 
 
+def lower_source(source: str) -> str | None:
+    """A case-insensitive pattern with its letters lower-cased (the same pattern under IGNORECASE),
+    so that :func:`compile_folded` can take it; None where lower-casing could change its meaning
+    (an escape written with a capital, such as ``\\S``, or a group name)."""
+    if re.search(r"\\[A-Z]|\(\?P", source):
+        return None
+    return source.lower()
+
+
 def doc_text(doc: Doc) -> str:
     """The Doc's text; the pipeline hands the source string along, since ``doc.text`` re-joins every token."""
     text = doc.user_data.get("kl_text")
