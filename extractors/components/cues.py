@@ -30,6 +30,9 @@ _TOK = rf"[^{_SEP}]"
 _START = rf"(?<![^{_SEP}])"
 _END = rf"(?=[{_SEP}]|\.(?=[{_SEP}]|$)|$)"
 _ANY_TOKEN = rf"(?:{_TOK}+|[,;:])"
+#: The same, never split: ``_TOK+`` could otherwise give back characters, so that a run of optional
+#: any-tokens tries every way of cutting the following words into pieces before it fails.
+_WHOLE_TOKEN = rf"(?:(?>{_TOK}+)|[,;:])"
 
 
 def _anchors(regex: str) -> str:
@@ -121,11 +124,32 @@ def token_regex(spec: dict[str, Any], folded: bool = False) -> str:
     raise ValueError(f"unsupported token predicate {spec!r}")
 
 
+def _whole_tokens_suffice(pattern: list[dict[str, Any]], tokens: list[str], i: int) -> bool:
+    """May the optional any-token at ``i`` match whole words only (``_WHOLE_TOKEN``)?
+
+    Yes when only optional any-tokens stand between it and a required token whose regex
+    starts at a word boundary (``^`` in a ``REGEX``): a piece cut out of a word leaves the
+    next piece or that token inside the word, where the boundary fails, so every match
+    (and the first one found) runs over whole words anyway. Cutting is what makes a failing
+    "når … implementeret" try thousands of ways per sentence.
+    """
+    for spec, tok in zip(pattern[i + 1 :], tokens[i + 1 :], strict=True):
+        if set(spec) <= {"OP"}:
+            continue
+        return "OP" not in spec and tok.startswith(
+            tuple(f"({flag}{_START}" for flag in ("?i:", "?:", "?-i:"))
+        )
+    return False
+
+
 def pattern_regex(pattern: list[dict[str, Any]], folded: bool = False) -> str:
     """A character regex for a whole token pattern (tokens separated by whitespace)."""
     parts: list[str] = []
+    tokens = [token_regex(spec, folded) for spec in pattern]
     for i, spec in enumerate(pattern):
-        tok = token_regex(spec, folded)
+        tok = tokens[i]
+        if tok == _ANY_TOKEN and _whole_tokens_suffice(pattern, tokens, i):
+            tok = _WHOLE_TOKEN
         optional = spec.get("OP") == "?"
         if spec.get("OP") not in (None, "?"):
             raise ValueError(f"unsupported OP in {pattern!r}")
