@@ -23,6 +23,7 @@ from extractors.components.types import (
     compile_folded,
     doc_text,
     foldable,
+    leading_literal,
     load_json,
     lower_source,
     set_ext,
@@ -81,6 +82,12 @@ _STARTS_AF = re.compile(r"\s*(?:af|ud\s+af)\s")
 _ENDS_FRA = re.compile(r"fra\s*$", re.I)
 
 
+def _folded(source: str) -> re.Pattern[str] | None:
+    """The case-folded twin of an IGNORECASE pattern (see ``types.compile_folded``), or None."""
+    lowered = lower_source(source)
+    return compile_folded(lowered) if lowered is not None else None
+
+
 class QuantityFinder:
     """Finds every quantity in a Doc; compiled once from the pattern file."""
 
@@ -97,6 +104,10 @@ class QuantityFinder:
         self.fraction_id = data["fractions"]["id"]
         self.fractions = re.compile(r"\b(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
         self.verbs = [(v["id"], re.compile(r"\b" + v["regex"], re.I), v) for v in data["verbs"]]
+        # their case-folded twins for lower-cased text (None where that is not provably the same)
+        self.fractions_folded = _folded(self.fractions.pattern)
+        self.verbs_folded = [_folded(pattern.pattern) for _, pattern, _ in self.verbs]
+        self.verbs_stems = [leading_literal(p) if p is not None else "" for p in self.verbs_folded]
         self.bounds = [(b["id"], re.compile(b["regex"], re.I), b["bound"]) for b in data["bounds"]]
         self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
         self.of_total_id = data["of_total"]["id"]
@@ -111,8 +122,7 @@ class QuantityFinder:
             r"\s*(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in parts) + r")", re.I
         )
         # the same test on the lower-cased text (it only says yes or no, so no unit is read off it)
-        lowered = lower_source(self.anything_after.pattern)
-        self.anything_after_folded = compile_folded(lowered) if lowered is not None else None
+        self.anything_after_folded = _folded(self.anything_after.pattern)
 
     def _unit_after(
         self, text: str, pos: int, low: str | None = None
@@ -201,8 +211,15 @@ class QuantityFinder:
         low = text.lower()
         folded_low = low if foldable(text) else None
         lexical = any(stem in low for stem in _LEXICAL_STEMS)
-        for vid, pattern, spec in self.verbs if lexical else ():
-            for m in pattern.finditer(text):
+        verbs = zip(self.verbs, self.verbs_folded, self.verbs_stems, strict=True) if lexical else ()
+        for (vid, pattern, spec), folded, stem in verbs:
+            if folded is not None and folded_low is not None:
+                if stem not in folded_low:  # "halver", "fordobl"…: no match without it
+                    continue
+                matches = folded.finditer(folded_low)
+            else:
+                matches = pattern.finditer(text)
+            for m in matches:
                 found.append(
                     Quantity(
                         m.start(),
@@ -224,8 +241,14 @@ class QuantityFinder:
                     )
                 )
                 taken.append((m.start(), m.end()))
-        for m in self.fractions.finditer(text) if lexical else ():
-            value = parse_fraction(m.group(0))
+        if not lexical:
+            fractions = ()
+        elif self.fractions_folded is not None and folded_low is not None:
+            fractions = self.fractions_folded.finditer(folded_low)
+        else:
+            fractions = self.fractions.finditer(text)
+        for m in fractions:
+            value = parse_fraction(text[m.start() : m.end()])
             if value is not None and free(m.start(), m.end()):
                 found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
                 taken.append((m.start(), m.end()))

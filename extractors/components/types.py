@@ -150,6 +150,23 @@ def compile_folded(source: str) -> re.Pattern[str] | None:
     return re.compile(source) if _folds(parsed) else None
 
 
+def leading_literal(pattern: re.Pattern[str]) -> str:
+    """The literal text every match of ``pattern`` starts with (after ``\\b``-like assertions), or "".
+
+    A text without it cannot match, which ``str.find`` tells much faster than a search that
+    has to test a word boundary at every position."""
+    if _sre_parse is None or pattern.flags & re.IGNORECASE:
+        return ""
+    chars = []
+    for op, av in _sre_parse.parse(pattern.pattern, pattern.flags):
+        if op is _sre.AT and not chars:
+            continue
+        if op is not _sre.LITERAL:
+            break
+        chars.append(chr(av))
+    return "".join(chars)
+
+
 def lower_source(source: str) -> str | None:
     """A case-insensitive pattern with its letters lower-cased (the same pattern under IGNORECASE),
     so that :func:`compile_folded` can take it; None where lower-casing could change its meaning
