@@ -309,6 +309,20 @@ _UNIT_HINT = (
 )
 
 
+#: Precompiled: the patterns headings, list headers and table header cells are tested with.
+_BASELINE_HINT = re.compile(
+    r"(?:i\s+forhold\s+til|sammenlignet\s+med|basisår\w*|baseline)\s*:?\s*(" + _YEAR + r")", re.I
+)
+_REDUCE_HINT = re.compile(r"reduktion|reducer|nedbring", re.I)
+_DELMAAL_I = re.compile(r"delmål", re.I)
+_DELMAAL = re.compile(r"delmål")
+_GOAL_OR_AMBITION = re.compile(r"mål|ambition")
+_COMMITMENT = re.compile(r"forpligte|vil\s+vi|skal\s+vi|vi\s+vil|vi\s+skal|målsætning")
+_BASELINE_COLUMN = re.compile(r"basisår|baseline|referenceår|udgangsår", re.I)
+_YEAR_COLUMN = re.compile(r"\s*(?:mål)?(?:år|årstal)\s*|\s*(?:tidsfrist|deadline|frist)\s*", re.I)
+_REDUCE_CELL = re.compile(r"reduktion|reducer", re.I)
+
+
 def _header_year(body: str) -> int | None:
     """The year a list header or heading gives its items ("2030:", "Mål 2030:", "Delmål for 2025")."""
     years = list(_YEAR_IN_CELL.finditer(body))
@@ -325,12 +339,10 @@ def _header_year(body: str) -> int | None:
 def _hints(body: str) -> tuple[int | None, str | None, str | None]:
     """Baseline, direction and unit a heading or caption states for what follows."""
     baseline = None
-    m = re.search(
-        r"(?:i\s+forhold\s+til|sammenlignet\s+med|basisår\w*|baseline)\s*:?\s*(" + _YEAR + r")", body, re.I
-    )
+    m = _BASELINE_HINT.search(body)
     if m:
         baseline = int(m.group(1))
-    direction = "reduce" if re.search(r"reduktion|reducer|nedbring", body, re.I) else None
+    direction = "reduce" if _REDUCE_HINT.search(body) else None
     unit = next((u for pattern, u in _UNIT_HINT if pattern.search(body)), None)
     return baseline, direction, unit
 
@@ -374,7 +386,7 @@ class _State:
 
     def heading(self, body: str) -> None:
         self.list_scope = None
-        self.interim = bool(re.search(r"delmål", body, re.I))
+        self.interim = bool(_DELMAAL_I.search(body))
         self.year = _header_year(body)
         self.section_year = self.year
         self.section_scope = scope_of(body)
@@ -392,17 +404,17 @@ class _State:
         if _STATUS_WORD.search(low):
             self.target_list = False
             return
-        if re.search(r"delmål", low):
+        if _DELMAAL.search(low):
             self.interim = True
             self.target_list = True
-        elif re.search(r"mål|ambition", low):
-            self.interim = bool(re.search(r"delmål", low))
+        elif _GOAL_OR_AMBITION.search(low):
+            self.interim = bool(_DELMAAL.search(low))
             self.target_list = True
         year = _header_year(body)
         if year is not None:
             self.year = year
             self.target_list = True
-        elif re.search(r"forpligte|vil\s+vi|skal\s+vi|vi\s+vil|vi\s+skal|målsætning", low):
+        elif _COMMITMENT.search(low):
             self.target_list = True
         # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
         baseline, _direction, unit = _hints(body) if len(body) <= 80 else (None, None, None)
@@ -419,9 +431,9 @@ class _State:
 def _column(cell: str) -> tuple[int | None, str | None]:
     """What a header cell says about its column: a target year, a baseline, the year, a row label."""
     year = _YEAR_IN_CELL.search(cell)
-    if re.search(r"basisår|baseline|referenceår|udgangsår", cell, re.I):
+    if _BASELINE_COLUMN.search(cell):
         return None, "baseline"
-    if re.fullmatch(r"\s*(?:mål)?(?:år|årstal)\s*|\s*(?:tidsfrist|deadline|frist)\s*", cell, re.I):
+    if _YEAR_COLUMN.fullmatch(cell):
         return None, "year"
     if _GOAL_WORD.search(cell):
         return (int(year.group(1)) if year else None), ("target" if year else "label")
@@ -442,7 +454,7 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     if not has_quantity and any(y or role for y, role in columns):
         if any(role == "label" for _, role in columns):
             state.target_list = True
-        if any(re.search(r"reduktion|reducer", v, re.I) for v in values):
+        if any(_REDUCE_CELL.search(v) for v in values):
             state.hints = (state.hints[0], "reduce", state.hints[2])
         if any(role == "target" for _, role in columns):
             columns = [(y, role or ("stat" if y else None)) for y, role in columns]
