@@ -284,10 +284,10 @@ def _is_heading(line: str) -> bool:
     body = line.strip(" \t\u00a0*#")
     if not body or body.endswith((".", "!", "?", ",", ";")):
         return False
-    letters = [c for c in body if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.7 and len(letters) > 3:
-        return True
-    return len(body) <= 120 and not _FINITE_VERB.search(body)
+    if len(body) <= 120 and not _FINITE_VERB.search(body):
+        return True  # short and without a finite verb: a heading, whatever its case
+    letters = list(filter(str.isalpha, body))  # (filter/map: the loops run in C)
+    return bool(letters) and sum(map(str.isupper, letters)) / len(letters) > 0.7 and len(letters) > 3
 
 
 _GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
