@@ -531,10 +531,10 @@ def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -
     prev_line = ""
     for ls, le in _lines(text, bs, be):
         line = text[ls:le]
-        if not line.strip():
+        if not line or line.isspace():
             continue
         bullet = _BULLET.match(line)
-        if line.count("|") >= 1 and _TABLE_BAR.search(line):
+        if "|" in line and _TABLE_BAR.search(line):
             if para:
                 units.append(("para", para[0], para_end))
                 para = []
