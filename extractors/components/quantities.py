@@ -75,9 +75,11 @@ _PER_YEAR_BEFORE = re.compile(f"{_RATE_BEFORE.pattern}|{_YEARLY_ON.pattern}", re
 _BOUND_WORD_END = re.compile(
     r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring|yderligere|samlet|samlet set)\s*$"
 )
-_ENDS_MED = re.compile(r"(?:^|\s)(?:med|på)$")
-_ENDS_TIL = re.compile(r"(?:^|\s)til$")
-_ENDS_COPULA = re.compile(r"(?:^|\s)(?:er|være|udgøre|udgør|bliver|blive|udgjorde)$")
+#: Words a value's left context may end in, as ``(?:^|\s)(?:w1|w2…)$`` on an rstripped text would
+#: find them (see :func:`_ends_with_word`).
+_MED_WORDS = ("med", "på")
+_TIL_WORDS = ("til",)
+_COPULA_WORDS = ("er", "være", "udgøre", "udgør", "bliver", "blive", "udgjorde")
 _STARTS_AF = re.compile(r"\s*(?:af|ud\s+af)\s")
 _ENDS_FRA = re.compile(r"fra\s*$", re.I)
 
@@ -86,6 +88,17 @@ def _folded(source: str) -> re.Pattern[str] | None:
     """The case-folded twin of an IGNORECASE pattern (see ``types.compile_folded``), or None."""
     lowered = lower_source(source)
     return compile_folded(lowered) if lowered is not None else None
+
+
+def _ends_with_word(core: str, words: tuple[str, ...]) -> bool:
+    r"""Does ``core`` (right-stripped) end in one of ``words``, alone or after whitespace?
+
+    The regex ``(?:^|\s)(?:w1|w2…)$`` searched over it, with two string tests per word:
+    ``$`` can only mean the end, since a stripped text has no final newline."""
+    for word in words:
+        if core.endswith(word) and (len(core) == len(word) or core[-len(word) - 1].isspace()):
+            return True
+    return False
 
 
 class QuantityFinder:
@@ -188,14 +201,14 @@ class QuantityFinder:
             q.link = "less"
         elif _INCREASE_AFTER.match(after):
             q.link = "more"
-        elif _ENDS_MED.search(core):
+        elif _ends_with_word(core, _MED_WORDS):
             q.link = "med"
             noun = _DIR_NOUN.search(text[max(0, q.start - 60) : q.start].rstrip())
             if noun:
                 q.link = "less" if noun.group(1) else "more"
-        elif _ENDS_TIL.search(core):
+        elif _ends_with_word(core, _TIL_WORDS):
             q.link = "til"
-        elif _ENDS_COPULA.search(core):
+        elif _ends_with_word(core, _COPULA_WORDS):
             q.link = "copula"
         elif _STARTS_AF.match(after):
             q.link = "af"
