@@ -146,9 +146,12 @@ def parse_number_word(word: str) -> float | None:
     return None
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def parse_fraction(phrase: str) -> float | None:
     """The share in percent meant by a fraction word ("tre fjerdedele" -> 75.0)."""
-    p = re.sub(r"\s+", " ", phrase.lower().strip())
+    p = _SPACES.sub(" ", phrase.lower().strip())
     return FRACTION_WORDS.get(p)
 
 
