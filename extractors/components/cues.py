@@ -215,6 +215,8 @@ class CueMarker:
 
     def __init__(self) -> None:
         self.single: list[tuple[str, str, Any]] = []
+        self.single_specs: list[dict[str, Any]] = []
+        self.multi_specs: list[dict[str, Any]] = []
         self.multi: list[tuple[str, str, Any, re.Pattern[str], re.Pattern[str] | None]] = []
         scanned: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {}
         self.cache: dict[str, tuple[tuple[tuple[str, str], ...], tuple[int, ...]]] = {}
@@ -225,11 +227,13 @@ class CueMarker:
                 scanned.setdefault(entry["label"], []).append((entry["id"], pattern))
             elif len(pattern) == 1:
                 self.single.append((entry["label"], entry["id"], _single_predicate(first)))
+                self.single_specs.append(first)
             else:
                 full = re.compile(pattern_regex(pattern), re.IGNORECASE)
                 self.multi.append(
                     (entry["label"], entry["id"], _single_predicate(first), full, _folded_twin(pattern))
                 )
+                self.multi_specs.append(first)
         #: (label, regex, group name -> rule id, literals one of which a match needs or None)
         self.regexes: list[tuple[str, re.Pattern[str], dict[str, str], tuple[str, ...] | None]] = []
         for label, entries in scanned.items():
@@ -237,14 +241,48 @@ class CueMarker:
             source = "|".join(f"(?P<g{i}>{pattern_regex(p)})" for i, (_, p) in enumerate(entries))
             required = _required_text([p for _, p in entries])
             self.regexes.append((label, re.compile(source, re.IGNORECASE), names, required))
+        self._index_first_words()
+
+    def _index_first_words(self) -> None:
+        """Sort the first-word tests for :meth:`_classify`: the plain words (``LOWER`` string or ``IN``)
+        go into one dict, so a new word costs a lookup there, one search of the regex tests combined
+        (which most words fail) and the regex tests themselves only if that search succeeds."""
+        self.by_word: dict[str, list[tuple[bool, int]]] = {}
+        self.regex_tests: list[tuple[bool, int, Any]] = []
+        self.other_tests: list[tuple[bool, int, Any]] = []
+        regexes: list[str] = []
+        firsts = [(True, i, spec) for i, spec in enumerate(self.single_specs)]
+        firsts += [(False, i, spec) for i, spec in enumerate(self.multi_specs)]
+        for is_single, i, spec in firsts:
+            value = spec["LOWER"]
+            test = self.single[i][2] if is_single else self.multi[i][2]
+            if isinstance(value, str):
+                self.by_word.setdefault(value, []).append((is_single, i))
+            elif "IN" in value:
+                for word in set(value["IN"]):
+                    self.by_word.setdefault(word, []).append((is_single, i))
+            elif "REGEX" in value:
+                self.regex_tests.append((is_single, i, test))
+                regexes.append(value["REGEX"])
+            else:
+                self.other_tests.append((is_single, i, test))
+        self.any_regex: re.Pattern[str] | None = None
+        if regexes and not any(re.search(r"\\\d|\(\?[a-zA-Z]", r) for r in regexes):
+            # one search says whether any of them matches (no back references or flags to renumber)
+            self.any_regex = re.compile("|".join(f"(?:{r})" for r in regexes))
 
     def _classify(self, word: str) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
+        """Which single-word cues ``word`` is and which longer cues it may start (as if every first-word
+        test were run on the word and, if it ends in a dot, on the word without it)."""
         forms = (word, word.rstrip(".")) if word.endswith(".") and len(word) > 1 else (word,)
-        singles: list[tuple[str, str]] = []
-        for label, rule_id, test in self.single:
-            if any(test(f) for f in forms):
-                singles.append((label, rule_id))
-        starts = tuple(i for i, (_, _, test, _, _) in enumerate(self.multi) if any(test(f) for f in forms))
+        hits: set[tuple[bool, int]] = set()
+        for form in forms:
+            hits.update(self.by_word.get(form, ()))
+            if self.any_regex is None or self.any_regex.search(form):
+                hits.update((is_single, i) for is_single, i, test in self.regex_tests if test(form))
+            hits.update((is_single, i) for is_single, i, test in self.other_tests if test(form))
+        singles = [self.single[i][:2] for is_single, i in sorted(hits) if is_single]
+        starts = tuple(i for is_single, i in sorted(hits) if not is_single)
         if len(self.cache) > _CACHE_LIMIT:
             self.cache.clear()
         found = (tuple(singles), starts) if singles or starts else _NOTHING
