@@ -142,6 +142,19 @@ def _whole_tokens_suffice(pattern: list[dict[str, Any]], tokens: list[str], i: i
     return False
 
 
+def _next_required(pattern: list[dict[str, Any]], tokens: list[str], i: int) -> str | None:
+    """The regex of the required token after a run of optional any-tokens starting at ``i``, if the
+    run is only those. Between here and where it matches stand only word characters, whitespace
+    and ``,;:`` (what the optional tokens and the gaps match), so a look-ahead for it is implied:
+    a text without it ("ikke …" with no "længere" after) fails at once instead of after every
+    cut of the next five words into pieces."""
+    for spec, tok in zip(pattern[i + 1 :], tokens[i + 1 :], strict=True):
+        if set(spec) <= {"OP"}:
+            continue
+        return None if "OP" in spec else tok
+    return None
+
+
 def pattern_regex(pattern: list[dict[str, Any]], folded: bool = False) -> str:
     """A character regex for a whole token pattern (tokens separated by whitespace)."""
     parts: list[str] = []
@@ -150,6 +163,10 @@ def pattern_regex(pattern: list[dict[str, Any]], folded: bool = False) -> str:
         tok = tokens[i]
         if tok == _ANY_TOKEN and _whole_tokens_suffice(pattern, tokens, i):
             tok = _WHOLE_TOKEN
+        elif tok == _ANY_TOKEN and i > 0 and tokens[i - 1] != _ANY_TOKEN:
+            following = _next_required(pattern, tokens, i)
+            if following is not None:
+                parts.append(rf"(?=(?:{_TOK}|[\s,;:])*?{following})")
         optional = spec.get("OP") == "?"
         if spec.get("OP") not in (None, "?"):
             raise ValueError(f"unsupported OP in {pattern!r}")
