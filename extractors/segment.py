@@ -252,32 +252,28 @@ def _prev_word(before: str) -> str:
     return m.group()[::-1] if m else ""
 
 
+#: A word that ends in this many word characters (``str.isalnum`` is ``\w`` but for "_") is longer than
+#: every abbreviation, so the common case is decided without reading the word off the text.
+_LONG_WORD = max(map(len, _ABBREV)) + 1
+
+
 def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Sentence spans inside ``text[start:end]``; abbreviations ("mio. kr.", "bl.a.") do not end one."""
     cur = start
-    chunk = text[start:end]
-    for m in _SENT_BOUNDARY.finditer(chunk):
-        cut = start + m.start()
-        prev = _prev_word(text[max(cur, cut - 40) : cut]).lower().strip(".")
-        if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or _ONE_OR_TWO_DIGITS.fullmatch(prev):
-            continue
-        s, e = _strip(text, cur, start + m.end())
+    # pos/endpos instead of a slice: the pattern looks neither behind nor past the end it is given
+    for m in _SENT_BOUNDARY.finditer(text, start, end):
+        cut, after = m.span()
+        if cut - cur < _LONG_WORD or not text[cut - _LONG_WORD : cut].isalnum():
+            prev = _prev_word(text[max(cur, cut - 40) : cut]).lower().strip(".")
+            if prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or _ONE_OR_TWO_DIGITS.fullmatch(prev):
+                continue
+        s, e = _strip(text, cur, after)
         if e > s:
             yield s, e
-        cur = start + m.end()
+        cur = after
     s, e = _strip(text, cur, end)
     if e > s:
         yield s, e
-
-
-def _lines(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    pos = start
-    while pos < end:
-        nl = text.find("\n", pos, end)
-        if nl < 0:
-            nl = end
-        yield pos, nl
-        pos = nl + 1
 
 
 def _is_heading(line: str) -> bool:
@@ -449,9 +445,9 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
         spans.append(_strip(text, pos, pos + len(part)))
         pos += len(part) + 1
     values = [text[s:e] for s, e in spans]
-    has_quantity = any(_CELL_QUANTITY.search(v) for v in values)
-    columns = [_column(v) for v in values]
-    if not has_quantity and any(y or role for y, role in columns):
+    # a row with a quantity is data whatever its cells say, so its cells are not read as column heads
+    columns = [] if any(_CELL_QUANTITY.search(v) for v in values) else [_column(v) for v in values]
+    if any(y or role for y, role in columns):
         if any(role == "label" for _, role in columns):
             state.target_list = True
         if any(_REDUCE_CELL.search(v) for v in values):
@@ -529,8 +525,10 @@ def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -
     para: list[int] = []
     para_end = 0
     prev_line = ""
-    for ls, le in _lines(text, bs, be):
-        line = text[ls:le]
+    le = bs - 1
+    for line in text[bs:be].split("\n"):  # one split instead of a find and a slice per line
+        ls = le + 1
+        le = ls + len(line)
         if not line or line.isspace():
             continue
         bullet = _BULLET.match(line)
@@ -539,7 +537,7 @@ def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -
                 units.append(("para", para[0], para_end))
                 para = []
             units.append(("row", ls, le))
-        elif bullet or _LABEL_LINE.match(line):
+        elif bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
             if para:
                 units.append(("para", para[0], para_end))
                 para = []
