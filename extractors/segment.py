@@ -154,9 +154,29 @@ _TRIGGER_LITERALS = tuple(t for t in _TRIGGERS if re.escape(t) == t)
 _TRIGGER_PHRASES = re.compile("|".join(t for t in _TRIGGERS if re.escape(t) != t))
 
 
+#: From this span length on, ten ``str.find`` calls (about 1 us in all) beat the regex, which tests
+#: the character class at every position (about 3.5 ns a character).
+_FIND_DIGITS_FROM = 300
+
+
+def has_digit(text: str, start: int, end: int) -> bool:
+    """Does ``text[start:end]`` hold an ASCII digit (``_DIGIT.search(text, start, end)``)?
+
+    Long digit-free spans (prose paragraphs) are the common case here, and a search
+    that finds nothing reads all of the span.
+    """
+    if end - start < _FIND_DIGITS_FROM:
+        return _DIGIT.search(text, start, end) is not None
+    find = text.find
+    for digit in "0123456789":  # noqa: SIM110  (a plain loop: any() over a generator costs a third of the gain)
+        if find(digit, start, end) >= 0:
+            return True
+    return False
+
+
 def might_hold_target(text: str, start: int, end: int) -> bool:
     """A cheap test: does ``text[start:end]`` contain a digit or a word that can anchor a target?"""
-    if _DIGIT.search(text, start, end):
+    if has_digit(text, start, end):
         return True
     return TRIGGER_WORDS.search(text[start:end].lower()) is not None
 
@@ -209,7 +229,7 @@ class TriggerIndex:
         no_start, no_end = self._no_digit
         if no_start <= start and end <= no_end:
             return False
-        if _DIGIT.search(self._text, start, end) is None:
+        if not has_digit(self._text, start, end):
             self._no_digit = (start, end)
             return False
         return True
