@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from extractors.caseless import Caseless, fold
+
 #: Words that name what is measured; the metric phrase is grown around the nearest one.
 _METRIC_HEAD = re.compile(
     r"[\wæøå₂-]*(?:udledning|udledningen|udledninger|udslip|udslippet|forbrug|forbruget|energiforbrug\w*|andel|andelen|"
@@ -29,72 +31,66 @@ _METRIC_STOP = re.compile(
 )
 
 #: Words that name the supply side of energy: a target on them is an energy target even "i bygninger".
-_ENERGY_HEAD = re.compile(
-    r"^(?:el(?:forbrug|produktion|forsyning)\w*|el-|fjernvarme\w*|varmeforsyning\w*|ve-?\w*|vedvarende|vind\w*|sol\w*|\d.*\bMW\b)",
-    re.I,
+_ENERGY_HEAD = Caseless(
+    r"^(?:el(?:forbrug|produktion|forsyning)\w*|el-|fjernvarme\w*|varmeforsyning\w*|ve-?\w*|vedvarende|vind\w*|sol\w*|\d.*\bMW\b)"
 )
-_ORGANISATION_SECTOR = re.compile(r"som\s+virksomhed|egen\s+drift|kommunens\s+(?:indkøb|egen|egne)\b", re.I)
-_SECTOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+#: Sector rules, first match wins. ``x(?<!\wx)`` is ``\bx`` written literal-first: the regex engine
+#: then skips straight to the letters that can start a match instead of trying every position.
+_ORGANISATION_SECTOR = Caseless(r"som\s+virksomhed|egen\s+drift|kommunens\s+(?:indkøb|egen|egne)\b")
+_SECTOR_RULES: tuple[tuple[str, Caseless], ...] = (
     (
         "vand",
-        re.compile(
-            r"vandforbrug|grundvand|spildevand|ledningstab|vandværk|drikkevand|liter/døgn|regnvand|vandløb|vandkvalitet",
-            re.I,
+        Caseless(
+            r"vandforbrug|grundvand|spildevand|ledningstab|vandværk|drikkevand|liter/døgn|regnvand|vandløb|vandkvalitet"
         ),
     ),
     (
         "fødevarer",
-        re.compile(
-            r"økologiprocent|fødevare|madspild|køkken|kantine|måltid|\bmad|økologisk\w*\s+(?:mad|fødevare|indkøb)",
-            re.I,
+        Caseless(
+            r"økologiprocent|fødevare|madspild|køkken|kantine|måltid|mad(?<!\wmad)|økologisk\w*\s+(?:mad|fødevare|indkøb)"
         ),
     ),
-    ("landbrug", re.compile(r"landbrug|dyrket|lavbund|arealanvendelse|husdyr|gødning|kvælstof", re.I)),
-    ("affald", re.compile(r"affald|genanvend|genbrug|plast|metal|cirkulær|deponi|forbrændingsegne?t", re.I)),
+    ("landbrug", Caseless(r"landbrug|dyrket|lavbund|arealanvendelse|husdyr|gødning|kvælstof")),
+    ("affald", Caseless(r"affald|genanvend|genbrug|plast|metal|cirkulær|deponi|forbrændingsegne?t")),
     (
         "transport",
-        re.compile(
-            r"transport|trafik|\bbil|biler|bilpark|busser|\bbus|cykel|drivmidl|skraldebil|køretøj|ladestander|kørsel|mobilitet|færge|elbil|maskiner|brændstof",
-            re.I,
+        Caseless(
+            r"transport|trafik|bil(?<!\wbil)|biler|bilpark|busser|bus(?<!\wbus)|cykel|drivmidl|skraldebil|køretøj|ladestander|kørsel|mobilitet|færge|elbil|maskiner|brændstof"
         ),
     ),
     (
         "bygninger",
-        re.compile(r"bygning|ejendom|nybyggeri|renovering|energimærk|boliger|bygningsmasse|byggeri", re.I),
+        Caseless(r"bygning|ejendom|nybyggeri|renovering|energimærk|boliger|bygningsmasse|byggeri"),
     ),
     (
         "natur",
-        re.compile(r"natur(?!gas)|skov|biodiversitet|mangfoldighed|træer|vådområd|grønne områder", re.I),
+        Caseless(r"natur(?!gas)|skov|biodiversitet|mangfoldighed|træer|vådområd|grønne områder"),
     ),
     (
         "energi",
-        re.compile(
-            r"\bel\b|el-|varme|energi|solcelle|vind|\bMW\b|\bGWh\b|\bve\b|vedvarende|fjernvarme|opvarmning|naturgas|olie|"
-            r"elektrific|strøm|biogas|belysning|gadelys|elforbrug",
-            re.I,
+        Caseless(
+            r"el(?<!\wel)\b|el-|varme|energi|solcelle|vind|MW(?<!\wMW)\b|GWh(?<!\wGWh)\b|ve(?<!\wve)\b|vedvarende|fjernvarme|opvarmning|naturgas|olie|"
+            r"elektrific|strøm|biogas|belysning|gadelys|elforbrug"
         ),
     ),
 )
 
-_ORGANISATION = re.compile(
+_ORGANISATION = Caseless(
     r"kommunale?\s+(?:bygninger|ejendomme|køretøjer|bilpark|bilflåde|flåde|institutioner|køkkener|drift|nybyggerier|"
     r"indkøb|fødevare\w*|arealer|bygningsmasse|biler|vognpark|skraldebiler)|kommunens\s+(?:egne?|bygninger|bilpark|"
     r"drift|køretøjer|andel|vognpark|indkøb|køkkener|kantiner|institutioner|skoler|biler|flåde|entreprenør\w*|maskiner|"
     r"nedrivning\w*|arealer|medarbejdere|ejendomme)|som\s+virksomhed|egne\s+bygninger|egen\s+drift|"
-    r"den\s+kommunale\s+organisation|daginstitution\w*|skolernes|gadebelysning|gadelys|kommunens\s+\w+\s+køretøjer",
-    re.I,
+    r"den\s+kommunale\s+organisation|daginstitution\w*|skolernes|gadebelysning|gadelys|kommunens\s+\w+\s+køretøjer"
 )
-_UTILITY = re.compile(
-    r"forsyningsselskab|forsynings-selskab|vandværk|fjernvarmeselskab|\bforsyningen\b|vandforsyning\w*|"
-    r"fjernvarmeproduktion\w*|fjernvarmeværk\w*|renseanlæg\w*|ledningstab\w*|spildevand\w*|udpumpede",
-    re.I,
+_UTILITY = Caseless(
+    r"forsyningsselskab|forsynings-selskab|vandværk|fjernvarmeselskab|forsyningen(?<!\wforsyningen)\b|vandforsyning\w*|"
+    r"fjernvarmeproduktion\w*|fjernvarmeværk\w*|renseanlæg\w*|ledningstab\w*|spildevand\w*|udpumpede"
 )
 
-_BASELINE_LABEL = re.compile(
+_BASELINE_LABEL = Caseless(
     r"(?:i\s+forhold\s+til|sammenlignet\s+med|målt\s+i\s+forhold\s+til|set\s+i\s+forhold\s+til)\s+"
     r"(potentialet|basisåret|basisår|det\s+nuværende\s+niveau|nuværende\s+niveau|dagens\s+niveau|niveauet\s+i\s+dag|"
-    r"udgangspunktet|referenceåret|i\s+dag)",
-    re.I,
+    r"udgangspunktet|referenceåret|i\s+dag)"
 )
 
 
@@ -103,10 +99,24 @@ def _is_head(word: str) -> bool:
     return _METRIC_HEAD.fullmatch(word) is not None
 
 
+#: "andelen af elbiler": a head word before "af" belongs to the metric.
+_OF_HEAD = re.compile(
+    r"([\wæøå₂-]*(?:udledning\w*|udslip\w*|mængde\w*|andel\w*|forbrug\w*|antal\w*)\s+af\s+)$", re.I
+)
+#: What :data:`_OF_HEAD` needs right before the head; a cheap test that spares most clauses the full one.
+_OF_TAIL = re.compile(r"\saf\s+$", re.I)
+_PRE_WORDS = r"(?:den|det|de|al|alle|vores|kommunens|samlede|kommunale|biologiske|lokale|gennemsnitlige?)"
+_PRE_WORD_MAX = len("gennemsnitlige")
+#: "den biologiske mangfoldighed", "de kommunale bygninger": articles and adjectives before the head.
+_PRE = re.compile(r"((?:" + _PRE_WORDS + r"\s+){1,3})$", re.I)
+_PRE_TAIL = re.compile(_PRE_WORDS + r"\s+$", re.I)
+_OF_PHRASE = re.compile(r"\s*(?:af|ud\s+af)\s+(.{3,120})", re.S)
+
+
 def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
     """The text's own words for what the clause measures (a best effort, never raises)."""
     if link == "af":
-        m = re.match(r"\s*(?:af|ud\s+af)\s+(.{3,120})", clause[anchor_end:], re.S)
+        m = _OF_PHRASE.match(clause, anchor_end)
         if m:
             phrase = _cut(m.group(1))
             if phrase:
@@ -122,26 +132,27 @@ def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) ->
             best = (dist, m)
     if best is None:
         return None
-    m = best[1]
-    start = m.start()
-    # "udledningen af drivhusgasser", "andelen af elbiler": the head before "af" belongs to the metric
-    of = re.search(
-        r"([\wæøå₂-]*(?:udledning\w*|udslip\w*|mængde\w*|andel\w*|forbrug\w*|antal\w*)\s+af\s+)$",
-        clause[:start],
-        re.I,
-    )
-    if of:
-        start = of.start(1)
-    # take a preceding article/adjective run ("den biologiske mangfoldighed", "de kommunale bygninger")
-    pre = re.search(
-        r"((?:(?:den|det|de|al|alle|vores|kommunens|samlede|kommunale|biologiske|lokale|gennemsnitlige?)\s+){1,3})$",
-        clause[:start],
-        re.I,
-    )
-    if pre:
-        start = pre.start()
+    start = _grow_left(clause, best[1].start())
     phrase = _cut(clause[start:])
     return phrase or None
+
+
+def _grow_left(clause: str, start: int) -> int:
+    """Where the metric phrase begins: before "udledningen af" and a run of articles/adjectives.
+
+    Both patterns end at ``start``; their tails ("af ", an article and a space) are
+    tested first, from the last word on, so most clauses never run the full search.
+    """
+    if _OF_TAIL.search(clause, 0, start):
+        of = _OF_HEAD.search(clause, 0, start)
+        if of:
+            start = of.start(1)
+    last_word_end = len(clause[:start].rstrip())
+    if _PRE_TAIL.search(clause, max(0, last_word_end - _PRE_WORD_MAX), start):
+        pre = _PRE.search(clause, 0, start)
+        if pre:
+            start = pre.start()
+    return start
 
 
 def _cut(rest: str) -> str:
@@ -151,18 +162,31 @@ def _cut(rest: str) -> str:
     return phrase[:120]
 
 
+#: An emission metric names no sector of its own; "udledningen fra transport" does.
+_GENERAL = Caseless(r"^(?:udledning\w*|udslip\w*|CO[2₂]-?\w*|drivhusgas\w*)\b")
+_FROM_PART = re.compile(r"\bfra\b|\bi\s+de\b")
+
+
 def sector(text: str, metric_text: str | None) -> str:
     """One of the DK2020 sectors; general emission targets are cross-cutting."""
-    if _ORGANISATION_SECTOR.search(metric_text or "") or _ORGANISATION_SECTOR.search(text[:80]):
+    low = fold(text)
+    metric_low = fold(metric_text) if metric_text else None
+    if metric_text and _ORGANISATION_SECTOR.search(metric_text, metric_low):
         return "organisation"
-    if metric_text and _ENERGY_HEAD.search(metric_text.strip()):
-        return "energi"
-    for source in (metric_text or "", text):
-        general = re.search(r"^(?:udledning\w*|udslip\w*|CO[2₂]-?\w*|drivhusgas\w*)\b", source.strip(), re.I)
-        if general and source is metric_text and not re.search(r"\bfra\b|\bi\s+de\b", source):
+    if _ORGANISATION_SECTOR.search(text, low, 0, 80):
+        return "organisation"
+    if metric_text:
+        stripped = metric_text.strip()
+        if _ENERGY_HEAD.search(stripped, metric_low.strip() if metric_low is not None else None):
+            return "energi"
+    for source, source_low in ((metric_text or "", metric_low), (text, low)):
+        if not source:
+            continue
+        general = source is metric_text and _GENERAL.search(source.strip(), source_low and source_low.strip())
+        if general and not _FROM_PART.search(source):
             return "tværgående"
         for name, pattern in _SECTOR_RULES:
-            if source and pattern.search(source):
+            if pattern.search(source, source_low):
                 return name
     return "tværgående"
 
@@ -171,14 +195,18 @@ def scope(text: str, inherited: str | None) -> str:
     """Scope from the heading above, else from the wording (organisation/utility), else the area."""
     if inherited:
         return inherited
-    if _UTILITY.search(text):
+    low = fold(text)
+    if _UTILITY.search(text, low):
         return "utility"
-    if _ORGANISATION.search(text):
+    if _ORGANISATION.search(text, low):
         return "organisation"
     return "area"
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def baseline_label(text: str) -> str | None:
     """A baseline named by a word instead of a year ("i forhold til potentialet")."""
-    m = _BASELINE_LABEL.search(text)
-    return re.sub(r"\s+", " ", m.group(1).lower()) if m else None
+    m = _BASELINE_LABEL.search(text, fold(text))
+    return _SPACES.sub(" ", text[m.start(1) : m.end(1)].lower()) if m else None
