@@ -96,6 +96,10 @@ def crossing(text: str) -> bool:
     return CROSSING.search(text) is not None
 
 
+_END_LABELS = frozenset({"END_NEUTRAL", "END_PHASE_OUT", "PHASE_VERB"})
+_DIR_LABELS = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
+
+
 def find_anchors(
     text: str,
     cues: list[Cue],
@@ -111,7 +115,7 @@ def find_anchors(
     for q in quantities:
         if q.role == "from" or _reference(text, q):
             continue
-        cell = next((c for c in cells if c[0] <= q.start < c[1]), None)
+        cell = next((c for c in cells if c[0] <= q.start < c[1]), None) if cells else None
         if target_cols and cell is not None and cell[3] != "target":
             continue
         if q.kind == "bare":
@@ -128,7 +132,36 @@ def find_anchors(
                 continue
             q.unit = None if unit == "?" else unit
         anchors.append(Anchor(q.start, q.end, "qty", q.rule_id, q, q.direction))
-    fossil = any(c.label == "FOSSIL" for c in cues)
+    # most units lack most cue labels: test the label set before walking the cues for each kind
+    labels = {c.label for c in cues}
+    if not labels.isdisjoint(_END_LABELS):
+        _end_states(text, cues, years, "FOSSIL" in labels, anchors)
+    if "STATE" in labels:
+        _all_states(text, cues, anchors)
+    if not labels.isdisjoint(_DIR_LABELS):
+        purposes = [p for p in cues if p.label == "PURPOSE"]
+        for c in cues:
+            if c.label in _DIR_LABELS and not _purpose_before(c, purposes):
+                direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
+                anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
+    if len(anchors) > 1:
+        anchors.sort(key=_anchor_order)
+    if anchors:
+        anchors = _goal_in_parentheses(text, anchors)
+    if cells:
+        anchors = _row_label_states(anchors, cells)
+    return _merge(text, anchors) if len(anchors) > 1 else anchors
+
+
+def _anchor_order(a: Anchor) -> tuple[int, bool]:
+    return a.start, a.kind == "dir"
+
+
+def _end_states(
+    text: str, cues: list[Cue], years: list[YearMention], fossil: bool, anchors: list[Anchor]
+) -> None:
+    """End states ("CO₂-neutral", "fossilfri", a phase-out verb where fossil fuels are named) as anchors."""
+    plans = [p for p in cues if p.label == "PLAN_OF"]
     for c in cues:
         if c.label in ("END_NEUTRAL", "END_PHASE_OUT") or (c.label == "PHASE_VERB" and fossil):
             direction = "neutral" if c.label == "END_NEUTRAL" else "phase_out"
@@ -137,11 +170,13 @@ def find_anchors(
                 for a in anchors
             ):
                 continue
-            if _oriented(text, c, years, cues) or any(
-                p.label == "PLAN_OF" and 0 <= c.start - p.end <= 20 for p in cues
-            ):
+            if _oriented(text, c, years, cues) or any(0 <= c.start - p.end <= 20 for p in plans):
                 continue
             anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction))
+
+
+def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
+    """ "alle lokale busser på el": a state tied to "all" is an implicit 100 % share."""
     alls = [c for c in cues if c.label == "ALL"]
     for c in cues:
         if c.label != "STATE":
@@ -154,15 +189,6 @@ def find_anchors(
         if qualified and not any(a.start <= c.start < a.end + 3 for a in anchors):
             q = Quantity(c.start, c.end, 100.0, "%", "share", "qty.share.all")
             anchors.append(Anchor(c.start, c.end, "share", c.rule_id, q, "reach"))
-    for c in cues:
-        if c.label in ("DIR_REDUCE", "DIR_INCREASE") and not _purpose_before(c, cues):
-            direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
-            anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
-    anchors.sort(key=lambda a: (a.start, a.kind == "dir"))
-    anchors = _goal_in_parentheses(text, anchors)
-    if cells:
-        anchors = _row_label_states(anchors, cells)
-    return _merge(text, anchors)
 
 
 #: "Andel elbiler: 38 % (mål 2025: 50 %)": a status figure followed by its goal in parentheses.
@@ -195,36 +221,38 @@ def _row_label_states(anchors: list[Anchor], cells: list[Cell]) -> list[Anchor]:
     return [a for a in anchors if not (a.kind == "end" and first[0] <= a.start < first[1])]
 
 
+_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+_REFERENCE = re.compile(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$", re.I)
+_BARE_BEFORE = re.compile(
+    r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
+    re.I,
+)
+_BARE_AFTER = re.compile(r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s)")
+_SHARE_WORD = re.compile(r"procent|andel")
+
+
 def yearlike(text: str, q: Quantity) -> bool:
     """ "2030" may be a year; "2.000" may not."""
-    return bool(re.fullmatch(r"(?:19[5-9]\d|20\d\d|2100)", text[q.start : q.end]))
+    return _YEAR.fullmatch(text, q.start, q.end) is not None
 
 
 def _reference(text: str, q: Quantity) -> bool:
     """A figure referred to as known ("de 2 %", "kun 2 %") is a statistic, not a value to reach."""
-    return bool(
-        re.search(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$", text[max(0, q.start - 8) : q.start], re.I)
-    )
+    return _REFERENCE.search(text[max(0, q.start - 8) : q.start]) is not None
 
 
 def _bare_unit(text: str, q: Quantity) -> str | None:
     """A bare number counts only where the wording names its unit ("økologiprocent fastholdes på 75")."""
     if yearlike(text, q):
         return None
-    before = text[max(0, q.start - 40) : q.start]
-    after = text[q.end : q.end + 25]
-    if not re.search(
-        r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
-        before,
-        re.I,
-    ):
+    if not _BARE_BEFORE.search(text[max(0, q.start - 40) : q.start]):
         return None
-    if not re.match(r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s)", after):
+    if not _BARE_AFTER.match(text[q.end : q.end + 25]):
         return None
     head = text[: q.start].lower()
-    if re.search(r"procent|andel", head):
+    if _SHARE_WORD.search(head):
         return "%"
-    if re.search(r"antal", head):
+    if "antal" in head:
         return "count"
     return None
 
@@ -242,8 +270,8 @@ def _oriented(text: str, c: Cue, years: list[YearMention], cues: list[Cue]) -> b
     return not after
 
 
-def _purpose_before(c: Cue, cues: list[Cue]) -> bool:
-    return any(p.label == "PURPOSE" and 0 <= c.start - p.end <= 25 for p in cues)
+def _purpose_before(c: Cue, purposes: list[Cue]) -> bool:
+    return any(0 <= c.start - p.end <= 25 for p in purposes)
 
 
 def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:

@@ -35,10 +35,13 @@ STRONG_CROSSING = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|der|s
 def live_cues(text: str, cues: list[Cue], years: list[YearMention]) -> list[Cue]:
     """Cues that count: not inside a baseline phrase ("af det, de var i 1990"), not voided by a subordinate modal."""
     # "Der skal …" opening a sentence is an expletive "der", not a relative clause
+    baselines = [y for y in years if y.role == "baseline"]
     voids = [c for c in cues if c.label == "VOID" and not _opens_sentence(text, c.start)]
+    if not baselines and not voids:
+        return list(cues)
     out = []
     for c in cues:
-        if any(y.role == "baseline" and y.expr_start <= c.start and c.end <= y.expr_end for y in years):
+        if any(y.expr_start <= c.start and c.end <= y.expr_end for y in baselines):
             continue
         if c.label in COMMIT and any(v.start <= c.start < v.end for v in voids):
             continue
@@ -85,6 +88,16 @@ def within(
     return [c for c in cues if c.start >= start and c.end <= end and (labels is None or c.label in labels)]
 
 
+_PRESENT = re.compile(r"(?:es|er)$")
+
+
+def _initial_year(text: str, clause: Clause) -> bool:
+    """The clause or the sentence opens with its year ("I 2030 …", "2030: …")."""
+    return bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
+        _INITIAL_YEAR.match(text.lstrip())
+    )
+
+
 def decide(
     text: str,
     clause: Clause,
@@ -105,27 +118,24 @@ def decide(
     ("…, og det skal vi udnytte") does not make a figure a target.
     """
     a = clause.anchor
-    ls, le = _span(text, a.start, a.end, clause.start, clause.end, _WEAK)
-    ms, me = _span(text, a.start, a.end, clause.start, clause.end, _STRONG)
-    local = {c.label for c in within(cues, ls, le)}
-    own = {c.label for c in within(cues, ms, me)}
     sent = {c.label for c in cues}
+    if sent:
+        ms, me = _span(text, a.start, a.end, clause.start, clause.end, _STRONG)
+        own = {c.label for c in cues if c.start >= ms and c.end <= me}
+    else:  # no cue, nothing to weigh where it stands
+        ms, me, own = clause.start, clause.end, set()
     if year is None and all(c.rule_id == "cue.binding.maa" for c in cues if c.label in COMMIT):
-        own, sent, local = (
-            own - COMMIT,
-            sent - COMMIT,
-            local - COMMIT,
-        )  # "må højst være" without a deadline is a rule
+        own, sent = own - COMMIT, sent - COMMIT  # "må højst være" without a deadline is a rule
     commit_own = bool(own & COMMIT)
     commit = commit_own or (siblings > 1 and bool(sent & COMMIT))
-    list_ctx_early = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
-    if local & SOFT_NEG and not local & COMMIT and not list_ctx_early:
-        return False, "decide.reject.statistic_or_history"
     list_ctx = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
+    # the local phrase matters only for a statistic or history word somewhere in the sentence
+    if not sent.isdisjoint(SOFT_NEG) and not list_ctx:
+        ls, le = _span(text, a.start, a.end, clause.start, clause.end, _WEAK)
+        local = {c.label for c in cues if c.start >= ls and c.end <= le} & sent
+        if local & SOFT_NEG and not local & COMMIT:
+            return False, "decide.reject.statistic_or_history"
     by = year is not None and year.role == "by"
-    initial = bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
-        _INITIAL_YEAR.match(text.lstrip())
-    )
     if own & HARD_NEG or (sent & HARD_NEG and not commit_own):
         return False, "decide.reject.projection_tip_or_done"
     if not list_ctx and _expectation_only(cues, ms, me):
@@ -162,7 +172,7 @@ def decide(
         if within(cues, clause.start, a.start, frozenset({"MILESTONE"})) and not list_ctx:
             return False, "decide.reject.milestone"
         future = year is not None and year.year >= NOMINAL_MIN_YEAR
-        if commit or list_ctx or by or (initial and future):
+        if commit or list_ctx or by or (future and _initial_year(text, clause)):
             return True, "decide.share_deadline"
         if future and own_year and year.role == "in" and not (sent & (SOFT_NEG | HARD_NEG)):
             return True, "decide.share_nominal"  # "Alle kommunens egne biler kører på el i 2030."
@@ -178,7 +188,7 @@ def decide(
     q = a.quantity
     if q is not None and q.link in ("med", "less", "more") and (year is not None or q.rate):
         verbs = within(cues, clause.start, clause.end, frozenset({"DIR_REDUCE", "DIR_INCREASE"}))
-        if any(re.search(r"(?:es|er)$", text[v.start : v.end]) for v in verbs):
+        if any(_PRESENT.search(text[v.start : v.end]) for v in verbs):
             return True, "decide.direction_present"
     if "PLAN_PASSIVE" in own and q is not None and (year is not None or q.rate or "DIR_MAINTAIN" in own):
         return True, "decide.plan_passive"
@@ -189,9 +199,9 @@ def decide(
     if (
         year is not None
         and year.year >= NOMINAL_MIN_YEAR
-        and (initial or (q is not None and q.link in ("less", "more")))
+        and ((q is not None and q.link in ("less", "more")) or _initial_year(text, clause))
     ):
         return True, "decide.nominal_year"
-    if q is not None and q.rate and initial:
+    if q is not None and q.rate and _initial_year(text, clause):
         return True, "decide.rate_from_year"
     return False, "decide.reject.no_commitment"

@@ -252,20 +252,24 @@ def _strength(cues: list[Cue], clause: Clause) -> str | None:
     return STRENGTH_OF[pool[0].label]
 
 
+#: How much a decision rule alone says; a deadline of the clause's own adds 0.1.
+_CONFIDENCE = {
+    "decide.commitment": 0.8,
+    "decide.target_list": 0.8,
+    "decide.deadline_by": 0.75,
+    "decide.end_state_year": 0.7,
+    "decide.dir_deadline": 0.6,
+    "decide.count_deadline": 0.6,
+    "decide.share_deadline": 0.6,
+    "decide.goal_noun": 0.6,
+    "decide.direction_present": 0.6,
+    "decide.nominal_year": 0.55,
+    "decide.rate_from_year": 0.55,
+}
+
+
 def _confidence(decision: str, year: YearMention | None, own_year: bool, kind: str) -> float:
-    base = {
-        "decide.commitment": 0.8,
-        "decide.target_list": 0.8,
-        "decide.deadline_by": 0.75,
-        "decide.end_state_year": 0.7,
-        "decide.dir_deadline": 0.6,
-        "decide.count_deadline": 0.6,
-        "decide.share_deadline": 0.6,
-        "decide.goal_noun": 0.6,
-        "decide.direction_present": 0.6,
-        "decide.nominal_year": 0.55,
-        "decide.rate_from_year": 0.55,
-    }.get(decision, 0.5)
+    base = _CONFIDENCE.get(decision, 0.5)
     if year is not None and own_year:
         base += 0.1
     return round(min(base, 0.95), 2)
