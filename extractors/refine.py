@@ -33,6 +33,10 @@ def _rules() -> dict:
 
 _R = _rules()
 _RANGE_BEFORE = re.compile(_R["range"]["regex"] + r"$", re.I)
+#: A range ends in a dash or "til" right before the upper value: tested first, the range regex only then.
+_RANGE_DASH = ("-", "–", "—")
+_RANGE_TIL = re.compile("til", re.I)
+_RANGE_TAIL_KNOWN = _R["range"]["regex"].endswith(r"\s*(?:-|–|—|til)\s*")
 _FROM_BEFORE = re.compile(_R["from_to"]["before"] + r"$", re.I)
 _FROM_BETWEEN = re.compile(_R["from_to"]["between"], re.I)
 _FROM_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
@@ -47,6 +51,8 @@ _NUM_OR_WORD = r"(\d{1,6}|" + NUMBER_WORD_RE + r"|en|én|et|ét)"
 _OUT_OF = re.compile(
     r"(?<![\w.,])" + _NUM_OR_WORD + _R["out_of"]["regex"] + _NUM_OR_WORD + r"(?![\wæøå])", re.I
 )
+#: What every "ud af" share holds; one fast scan (it starts at a space) before the full regex.
+_UD_AF = re.compile(r"\sud\s+af\s", re.I) if _R["out_of"]["regex"].startswith(r"\s+ud\s+af\s+") else None
 
 
 def _number(raw: str) -> float | None:
@@ -77,6 +83,8 @@ def _ranges(text: str, quantities: list[Quantity]) -> None:
     for q in list(quantities):
         if q.kind not in ("number", "word") or q.unit is None:
             continue
+        if _RANGE_TAIL_KNOWN and not _dash_or_til_before(text, q.start):
+            continue
         m = _RANGE_BEFORE.search(text, max(0, q.start - 20), q.start)
         if not m:
             continue
@@ -88,6 +96,12 @@ def _ranges(text: str, quantities: list[Quantity]) -> None:
         q.start = m.start("low")
         q.rule_id = f"{q.rule_id}+{_R['range']['id']}"
         quantities[:] = [o for o in quantities if o is q or not (q.start <= o.start < q.end)]
+
+
+def _dash_or_til_before(text: str, pos: int) -> bool:
+    """The 20 characters before ``pos`` end in a dash or "til" (then only spaces)."""
+    before = text[max(0, pos - 20) : pos].rstrip()
+    return before.endswith(_RANGE_DASH) or _RANGE_TIL.fullmatch(before, max(0, len(before) - 3)) is not None
 
 
 def _from_to(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
@@ -147,7 +161,7 @@ def _relative_level(text: str, q: Quantity) -> None:
 
 def _out_of(text: str, quantities: list[Quantity]) -> None:
     """ "9 ud af 10 husstande", "tre ud af fire ture": a share in percent."""
-    if " af " not in text:
+    if " af " not in text or (_UD_AF is not None and not _UD_AF.search(text)):
         return
     for m in _OUT_OF.finditer(text):
         a, b = (
