@@ -22,12 +22,13 @@ _METRIC_HEAD = re.compile(
     r"opvarmning\w*|varmeforsyning\w*|elforsyning\w*|forsyning\w*|vandforbrug\w*|fødevare\w*|cykel\w*|madspild\w*|co2|co₂|c02|CO2e)",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"[\wæøåÆØÅ₂-]+")
-_METRIC_STOP = re.compile(
+#: A word that may be a metric head: every head is at least three characters ("co2"), so the
+#: "i", "er", "af" and "%" of a clause never reach the head test.
+_WORD = re.compile(r"[\wæøåÆØÅ₂-]{3,}")
+_METRIC_STOP = Caseless(
     r"\s(?:skal|vil|er|være|blive|bliver|med|på|reduceres|reduceret|nedbringes|øges|øget|steget|falde|være|udgøre|"
     r"baseret|kører|senest|inden|frem|målt|set|sammenlignet|fastholdes|i\s+(?:19|20)\d\d|i\s+forhold|og\s+i\s|"
-    r"hvor|som|der|så|til\s+at|for\s+at|til\s+\d|til\s+(?:mindst|maksimalt|højst))\b|[,;:.()–]",
-    re.IGNORECASE,
+    r"hvor|som|der|så|til\s+at|for\s+at|til\s+\d|til\s+(?:mindst|maksimalt|højst))\b|[,;:.()–]"
 )
 
 #: Words that name the supply side of energy: a target on them is an energy target even "i bygninger".
@@ -100,63 +101,65 @@ def _is_head(word: str) -> bool:
 
 
 #: "andelen af elbiler": a head word before "af" belongs to the metric.
-_OF_HEAD = re.compile(
-    r"([\wæøå₂-]*(?:udledning\w*|udslip\w*|mængde\w*|andel\w*|forbrug\w*|antal\w*)\s+af\s+)$", re.I
-)
+_OF_HEAD = Caseless(r"([\wæøå₂-]*(?:udledning\w*|udslip\w*|mængde\w*|andel\w*|forbrug\w*|antal\w*)\s+af\s+)$")
 #: What :data:`_OF_HEAD` needs right before the head; a cheap test that spares most clauses the full one.
-_OF_TAIL = re.compile(r"\saf\s+$", re.I)
+_OF_TAIL = Caseless(r"\saf\s+$")
 _PRE_WORDS = r"(?:den|det|de|al|alle|vores|kommunens|samlede|kommunale|biologiske|lokale|gennemsnitlige?)"
 _PRE_WORD_MAX = len("gennemsnitlige")
 #: "den biologiske mangfoldighed", "de kommunale bygninger": articles and adjectives before the head.
-_PRE = re.compile(r"((?:" + _PRE_WORDS + r"\s+){1,3})$", re.I)
-_PRE_TAIL = re.compile(_PRE_WORDS + r"\s+$", re.I)
+_PRE = Caseless(r"((?:" + _PRE_WORDS + r"\s+){1,3})$")
+_PRE_TAIL = Caseless(_PRE_WORDS + r"\s+$")
 _OF_PHRASE = re.compile(r"\s*(?:af|ud\s+af)\s+(.{3,120})", re.S)
 
 
 def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
     """The text's own words for what the clause measures (a best effort, never raises)."""
+    low = fold(clause)
     if link == "af":
         m = _OF_PHRASE.match(clause, anchor_end)
         if m:
-            phrase = _cut(m.group(1))
+            phrase = _cut(m.group(1), None if low is None else low[m.start(1) : m.end(1)])
             if phrase:
                 return phrase
-    best: tuple[int, re.Match[str]] | None = None
-    for m in _WORD.finditer(clause):
-        if not _is_head(m.group(0)):
+    best: tuple[int, int] | None = None
+    # words of the lower-cased clause: same offsets, same head test, fewer distinct words to remember
+    for m in _WORD.finditer(clause if low is None else low):
+        word = m.group(0)
+        if not _is_head(word):
             continue
-        if m.group(0).lower().startswith("procent") and m.start() > anchor_start:
+        at = m.start()
+        if at > anchor_start and word.lower().startswith("procent"):
             continue
-        dist = abs(m.start() - anchor_start) if m.start() < anchor_start else m.start() - anchor_end
+        dist = anchor_start - at if at < anchor_start else at - anchor_end
         if best is None or dist < best[0]:
-            best = (dist, m)
+            best = (dist, at)
     if best is None:
         return None
-    start = _grow_left(clause, best[1].start())
-    phrase = _cut(clause[start:])
+    start = _grow_left(clause, low, best[1])
+    phrase = _cut(clause[start:], None if low is None else low[start:])
     return phrase or None
 
 
-def _grow_left(clause: str, start: int) -> int:
+def _grow_left(clause: str, low: str | None, start: int) -> int:
     """Where the metric phrase begins: before "udledningen af" and a run of articles/adjectives.
 
     Both patterns end at ``start``; their tails ("af ", an article and a space) are
     tested first, from the last word on, so most clauses never run the full search.
     """
-    if _OF_TAIL.search(clause, 0, start):
-        of = _OF_HEAD.search(clause, 0, start)
+    if _OF_TAIL.search(clause, low, 0, start):
+        of = _OF_HEAD.search(clause, low, 0, start)
         if of:
             start = of.start(1)
     last_word_end = len(clause[:start].rstrip())
-    if _PRE_TAIL.search(clause, max(0, last_word_end - _PRE_WORD_MAX), start):
-        pre = _PRE.search(clause, 0, start)
+    if _PRE_TAIL.search(clause, low, max(0, last_word_end - _PRE_WORD_MAX), start):
+        pre = _PRE.search(clause, low, 0, start)
         if pre:
             start = pre.start()
     return start
 
 
-def _cut(rest: str) -> str:
-    stop = _METRIC_STOP.search(" " + rest)
+def _cut(rest: str, rest_low: str | None) -> str:
+    stop = _METRIC_STOP.search(" " + rest, None if rest_low is None else " " + rest_low)
     phrase = rest[: max(0, stop.start() - 1)] if stop else rest
     phrase = phrase.strip(" -–")
     return phrase[:120]
@@ -185,10 +188,23 @@ def sector(text: str, metric_text: str | None) -> str:
         general = source is metric_text and _GENERAL.search(source.strip(), source_low and source_low.strip())
         if general and not _FROM_PART.search(source):
             return "tværgående"
-        for name, pattern in _SECTOR_RULES:
-            if pattern.search(source, source_low):
-                return name
+        found = _first_sector(source, source_low)
+        if found is not None:
+            return found
     return "tværgående"
+
+
+_SECTOR_FOLDED = tuple((name, pattern.folded) for name, pattern in _SECTOR_RULES)
+_SECTOR_IGNORECASE = tuple((name, pattern.ignorecase) for name, pattern in _SECTOR_RULES)
+
+
+def _first_sector(source: str, low: str | None) -> str | None:
+    """The first sector rule that matches (compiled patterns picked once: this runs up to 16 times a target)."""
+    rules, subject = (_SECTOR_IGNORECASE, source) if low is None else (_SECTOR_FOLDED, low)
+    for name, pattern in rules:
+        if pattern.search(subject):
+            return name
+    return None
 
 
 def scope(text: str, inherited: str | None) -> str:
