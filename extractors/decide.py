@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from extractors.anchors import Clause, gap
-from extractors.components.types import Cue, YearMention
+from extractors.components.types import Cue, Quantity, YearMention
 from extractors.segment import Context
 
 COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
@@ -91,6 +91,40 @@ def within(
 _PRESENT = re.compile(r"(?:es|er)$")
 
 
+def in_target_list(kind: str, ctx: Context) -> bool:
+    """A list item or table row under a target heading ("Delmål:", "2030:", a target table)."""
+    return kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
+
+
+def rejects_every_clause(
+    cues: list[Cue], years: list[YearMention], quantities: list[Quantity], kind: str, ctx: Context
+) -> bool:
+    """True where :func:`decide` rejects whatever clause the unit is cut into, so assembly can stop early.
+
+    These are decide's sentence-wide rules, read before anchors and clauses exist
+    (about a third of the candidate units of a plan end here): a projection, tip
+    or done deed with no commitment word anywhere; outside a target list a
+    statistic or history word with no commitment word, or another body's goal
+    nobody here adopts; and a sentence without cues or years, outside a target
+    list, whose figures carry no rate. Keep in step with :func:`decide`: each
+    condition here must make one of its rejections certain for every clause.
+    """
+    labels = {c.label for c in cues}
+    commits = not labels.isdisjoint(COMMIT)
+    if not commits and not labels.isdisjoint(HARD_NEG):
+        return True
+    if in_target_list(kind, ctx):
+        return False
+    if not commits and not labels.isdisjoint(SOFT_NEG):
+        return True
+    if "ADOPT" not in labels:
+        if "NEG_OTHER_STRONG" in labels:
+            return True
+        if "NEG_OTHER" in labels and ("MUNI" not in labels or not (commits or "GOAL_OWN" in labels)):
+            return True
+    return not labels and not years and not any(q.rate for q in quantities)
+
+
 def _initial_year(text: str, clause: Clause) -> bool:
     """The clause or the sentence opens with its year ("I 2030 …", "2030: …")."""
     return bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
@@ -128,7 +162,7 @@ def decide(
         own, sent = own - COMMIT, sent - COMMIT  # "må højst være" without a deadline is a rule
     commit_own = bool(own & COMMIT)
     commit = commit_own or (siblings > 1 and bool(sent & COMMIT))
-    list_ctx = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
+    list_ctx = in_target_list(kind, ctx)
     # the local phrase matters only for a statistic or history word somewhere in the sentence
     if not sent.isdisjoint(SOFT_NEG) and not list_ctx:
         ls, le = _span(text, a.start, a.end, clause.start, clause.end, _WEAK)

@@ -29,8 +29,8 @@ from spacy.tokens import Doc
 
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
-from extractors.components.types import Cue, YearMention, doc_text, get_ext, set_ext
-from extractors.decide import decide, live_cues, within
+from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
+from extractors.decide import decide, live_cues, rejects_every_clause, within
 from extractors.segment import Cell, Context
 
 STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
@@ -55,8 +55,14 @@ def assemble(doc: Doc) -> list[dict]:
     cells: list[Cell] = doc.user_data.get("kl_cells", [])
     text = doc_text(doc)
     years: list[YearMention] = _with_cell_roles(get_ext(doc, "kl_years"), cells)
-    cues = live_cues(text, get_ext(doc, "kl_cues"), years)
-    anchors = find_anchors(text, cues, get_ext(doc, "kl_quantities"), years, cells, ctx.unit)
+    quantities: list[Quantity] = get_ext(doc, "kl_quantities")
+    cues = get_ext(doc, "kl_cues")
+    if not quantities and not cues:
+        return []  # nothing to anchor a target on
+    cues = live_cues(text, cues, years)
+    if rejects_every_clause(cues, years, quantities, kind, ctx):
+        return []
+    anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit)
     if not anchors:
         return []
     clauses = split_clauses(text, anchors, years)
