@@ -25,6 +25,7 @@ from extractors.components.types import Quantity, YearMention, load_json
 from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number_word
 
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+_DIGITS = re.compile(r"[\d.,]+")
 
 
 def _rules() -> dict:
@@ -89,7 +90,8 @@ def _ranges(text: str, quantities: list[Quantity]) -> None:
         if not m:
             continue
         low = parse_digits(m.group("low"))
-        upper = parse_digits(re.match(r"[\d.,]+", text[q.start : q.end]).group(0).rstrip(".,") or "0")
+        digits = _DIGITS.match(text, q.start, q.end)  # none for a number word ("femogtyve procent")
+        upper = parse_digits(digits.group(0).rstrip(".,") or "0") if digits else None
         if low is None or not upper or low >= upper:
             continue
         q.value = round(q.value * low / upper, 6)
