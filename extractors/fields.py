@@ -112,9 +112,8 @@ _PRE_TAIL = Caseless(_PRE_WORDS + r"\s+$")
 _OF_PHRASE = re.compile(r"\s*(?:af|ud\s+af)\s+(.{3,120})", re.S)
 
 
-def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
-    """The text's own words for what the clause measures (a best effort, never raises)."""
-    low = fold(clause)
+def metric(clause: str, low: str | None, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
+    """The text's own words for what the clause measures (a best effort, never raises); ``low`` is ``fold(clause)``."""
     if link == "af":
         m = _OF_PHRASE.match(clause, anchor_end)
         if m:
@@ -170,9 +169,8 @@ _GENERAL = Caseless(r"^(?:udledning\w*|udslip\w*|CO[2₂]-?\w*|drivhusgas\w*)\b"
 _FROM_PART = re.compile(r"\bfra\b|\bi\s+de\b")
 
 
-def sector(text: str, metric_text: str | None) -> str:
-    """One of the DK2020 sectors; general emission targets are cross-cutting."""
-    low = fold(text)
+def sector(text: str, low: str | None, metric_text: str | None) -> str:
+    """One of the DK2020 sectors; general emission targets are cross-cutting. ``low`` is ``fold(text)``."""
     metric_low = fold(metric_text) if metric_text else None
     if metric_text and _ORGANISATION_SECTOR.search(metric_text, metric_low):
         return "organisation"
@@ -207,11 +205,10 @@ def _first_sector(source: str, low: str | None) -> str | None:
     return None
 
 
-def scope(text: str, inherited: str | None) -> str:
+def scope(text: str, low: str | None, inherited: str | None) -> str:
     """Scope from the heading above, else from the wording (organisation/utility), else the area."""
     if inherited:
         return inherited
-    low = fold(text)
     if _UTILITY.search(text, low):
         return "utility"
     if _ORGANISATION.search(text, low):

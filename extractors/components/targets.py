@@ -29,13 +29,15 @@ from spacy.tokens import Doc
 
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
+from extractors.caseless import Caseless, fold
 from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
 from extractors.decide import decide, live_cues, rejects_every_clause, within
 from extractors.segment import Cell, Context
 
 STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
 DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAIN": "maintain"}
-_INTERIM = re.compile(r"\b(?:som\s+)?delmål(?:et|ene)?\b", re.I)
+#: "delmål", "delmålet", "som delmål" as a word (written literal-first: only presence counts).
+_INTERIM = Caseless(r"delmål(?<!\wdelmål)(?:et|ene)?\b")
 _LEAD = re.compile(r"^(?:og|samt|mens|men)\s+", re.I)
 _FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 #: A baseline set off at the end of a sentence (", målt i forhold til 2010") applies to every clause.
@@ -218,9 +220,12 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
         rule_ids.append(baseline_rule)
     s, e = _trim(text, clause.start, clause.end)
     clause_text = text[s:e]
-    metric = fields.metric(clause_text, a.start - s, a.end - s, q.link if q else None)
+    clause_low = fold(clause_text)
+    metric = None
     if kind == "row" and cells and not cells[0][0] <= a.start < cells[0][1]:
-        metric = text[cells[0][0] : cells[0][1]] or metric
+        metric = text[cells[0][0] : cells[0][1]] or None  # a value cell: the row label names the metric
+    if metric is None:
+        metric = fields.metric(clause_text, clause_low, a.start - s, a.end - s, q.link if q else None)
     if metric is None and a.kind == "end":
         metric = text[a.start : a.end].rstrip(".,;:")
     rule_ids.append(decision)
@@ -238,10 +243,10 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
         "baseline_label": label,
         "start_year": start_year,
         "rate": rate,
-        "sector": fields.sector(clause_text, metric),
-        "scope": fields.scope(clause_text, ctx.scope),
+        "sector": fields.sector(clause_text, clause_low, metric),
+        "scope": fields.scope(clause_text, clause_low, ctx.scope),
         "strength": _strength(cues, clause),
-        "interim": ctx.interim or bool(_INTERIM.search(text)),
+        "interim": ctx.interim or _INTERIM.search(text, fold(text)) is not None,
         "rule_ids": tuple(dict.fromkeys(rule_ids)),
         "confidence": _confidence(decision, year, own_year, a.kind),
     }
