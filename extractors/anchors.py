@@ -274,6 +274,12 @@ def _purpose_before(c: Cue, purposes: list[Cue]) -> bool:
     return any(0 <= c.start - p.end <= 25 for p in purposes)
 
 
+#: What keeps two anchors apart in :func:`_merge` although no coordination separates them.
+_PUNCT_OR_YEAR = re.compile(r"[,;–]|(?:19|20)\d\d")
+_YEAR_OR_FINITE = re.compile(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b")
+_PUNCT_YEAR_OR_MODAL = re.compile(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b")
+
+
 def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
     """Anchors that belong to one target (no coordination between them) become one."""
     merged: list[Anchor] = []
@@ -287,14 +293,10 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
                 prev.kind == "dir"
                 and a.kind in ("qty", "count")
                 and governed
-                and not re.search(r"[,;–]|(?:19|20)\d\d", between)
+                and not _PUNCT_OR_YEAR.search(between)
             ):
                 separate = False
-            if (
-                prev.kind == "end"
-                and a.kind == "end"
-                and not re.search(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b", between)
-            ):
+            if prev.kind == "end" and a.kind == "end" and not _YEAR_OR_FINITE.search(between):
                 separate = False
             hundred = (
                 prev.kind == "qty"
@@ -304,7 +306,7 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
                 and prev.quantity.link == "af"
             )
             # "100 % af personbilerne og varebilerne … nulemissionskøretøjer" is one target
-            if hundred and not re.search(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b", between):
+            if hundred and not _PUNCT_YEAR_OR_MODAL.search(between):
                 separate = False
             if not separate or a.start < prev.end:
                 merged[-1] = _prefer(prev, a)

@@ -74,10 +74,12 @@ def assemble(doc: Doc) -> list[dict]:
         year, own_year = attached[i], attached[i] is not None
         if year is None:
             year = _shared_year(text, clauses, attached, i)
-        start = next((y for y in clause.years if y.role == "start"), None)
+        start = next((y for y in clause.years if y.role == "start"), None) if clause.years else None
         ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses))
         if ok:
-            out.append(_fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decision))
+            out.append(
+                _fields(text, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision)
+            )
     if len(out) == 1:
         out[0]["start"], out[0]["end"] = _trim(text, 0, len(text))
     return out
@@ -171,8 +173,9 @@ def _baseline(text, clause, clauses, value, direction, ctx) -> tuple[int | None,
             return shared[0].year, None, shared[0].rule_id
         if ctx.baseline:
             return ctx.baseline, None, "context.heading_baseline"
+    whole = clause.start == 0 and clause.end == len(text)  # then the sentence says nothing more
     label = fields.baseline_label(text[clause.start : clause.end]) or (
-        fields.baseline_label(text) if value is not None else None
+        fields.baseline_label(text) if value is not None and not whole else None
     )
     return None, label, None
 
@@ -188,7 +191,8 @@ def _trailing(text: str, y: YearMention) -> bool:
     return not _FINITE.search(text[y.expr_end :])
 
 
-def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decision) -> dict:
+def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision) -> dict:
+    """The Target fields of an accepted clause; ``start`` is its first start year ("fra 2025"), if any."""
     a: Anchor = clause.anchor
     q = a.quantity
     direction = _direction(text, clause, clauses, cues, ctx)
@@ -204,14 +208,13 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
     )
     if year is not None:
         rule_ids.append(year.rule_id)
-    starts = [y for y in clause.years if y.role == "start"]
-    start_year = starts[0].year if starts else None
+    start_year = start.year if start is not None else None
     rate = q.rate if q else None
-    if start_year is not None and (rate or target_year is None or not own_year):
-        target_year, deadline = start_year, None
-        rule_ids.append(starts[0].rule_id)
+    if start is not None and (rate or target_year is None or not own_year):
+        target_year, deadline = start.year, None
+        rule_ids.append(start.rule_id)
     if target_year is None:
-        cell_year = next((c[2] for c in cells if c[0] <= a.start < c[1] and c[2]), None)
+        cell_year = next((c[2] for c in cells if c[0] <= a.start < c[1] and c[2]), None) if cells else None
         if cell_year is not None or ctx.year is not None:
             target_year, deadline = cell_year or ctx.year, "in"
             rule_ids.append("context.header_year")
