@@ -174,26 +174,36 @@ _FROM_PART = re.compile(r"\bfra\b|\bi\s+de\b")
 
 
 def sector(text: str, low: str | None, metric_text: str | None) -> str:
-    """One of the DK2020 sectors; general emission targets are cross-cutting. ``low`` is ``fold(text)``."""
-    metric_low = fold(metric_text) if metric_text else None
-    if metric_text and _ORGANISATION_SECTOR.search(metric_text, metric_low):
+    """One of the DK2020 sectors; general emission targets are cross-cutting. ``low`` is ``fold(text)``.
+
+    The metric phrase decides first (organisation, energy supply, a general
+    emission metric, a sector word), then the clause; only "kommunens egen
+    drift"-like wording at the start of the clause outranks the metric's sector.
+    """
+    org, energy, named = _metric_sector(metric_text) if metric_text else (False, False, None)
+    if org or _ORGANISATION_SECTOR.search(text, low, 0, 80):
         return "organisation"
-    if _ORGANISATION_SECTOR.search(text, low, 0, 80):
-        return "organisation"
-    if metric_text:
-        stripped = metric_text.strip()
-        if _ENERGY_HEAD.search(stripped, metric_low.strip() if metric_low is not None else None):
-            return "energi"
-    for source, source_low in ((metric_text or "", metric_low), (text, low)):
-        if not source:
-            continue
-        general = source is metric_text and _GENERAL.search(source.strip(), source_low and source_low.strip())
-        if general and not _FROM_PART.search(source):
-            return "tværgående"
-        found = _first_sector(source, source_low)
-        if found is not None:
-            return found
-    return "tværgående"
+    if energy:
+        return "energi"
+    if named is not None:
+        return named
+    return _first_sector(text, low) or "tværgående"
+
+
+@lru_cache(maxsize=4096)
+def _metric_sector(metric_text: str) -> tuple[bool, bool, str | None]:
+    """What the metric phrase alone says: (organisation word, energy-supply head, sector or None).
+
+    A pure function of a short phrase that recurs through a plan ("CO₂-udledningen",
+    "andelen af elbiler"), hence remembered.
+    """
+    low = fold(metric_text)
+    organisation = _ORGANISATION_SECTOR.search(metric_text, low) is not None
+    stripped, stripped_low = metric_text.strip(), None if low is None else low.strip()
+    energy = _ENERGY_HEAD.search(stripped, stripped_low) is not None
+    if _GENERAL.search(stripped, stripped_low) and not _FROM_PART.search(metric_text):
+        return organisation, energy, "tværgående"
+    return organisation, energy, _first_sector(metric_text, low)
 
 
 _SECTOR_FOLDED = tuple((name, pattern.folded) for name, pattern in _SECTOR_RULES)

@@ -52,9 +52,10 @@ _SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|t
 
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
-    ctx: Context = doc.user_data.get("kl_context") or Context()
-    kind: str = doc.user_data.get("kl_kind", "sentence")
-    cells: list[Cell] = doc.user_data.get("kl_cells", [])
+    data = doc.user_data
+    ctx: Context = data.get("kl_context") or Context()
+    kind: str = data.get("kl_kind", "sentence")
+    cells: list[Cell] = data.get("kl_cells", [])
     text = doc_text(doc)
     years: list[YearMention] = _with_cell_roles(get_ext(doc, "kl_years"), cells)
     quantities: list[Quantity] = get_ext(doc, "kl_quantities")
@@ -282,11 +283,21 @@ _CONFIDENCE = {
 }
 
 
-def _confidence(decision: str, year: YearMention | None, own_year: bool, kind: str) -> float:
-    base = _CONFIDENCE.get(decision, 0.5)
-    if year is not None and own_year:
-        base += 0.1
+def _rounded(base: float) -> float:
     return round(min(base, 0.95), 2)
+
+
+#: Confidence by decision rule, without and with a deadline of the clause's own (rounded once, here).
+_CONFIDENCE_BY_OWN_YEAR = {
+    own: {decision: _rounded(base + 0.1 if own else base) for decision, base in _CONFIDENCE.items()}
+    for own in (False, True)
+}
+_DEFAULT_CONFIDENCE = {False: _rounded(0.5), True: _rounded(0.5 + 0.1)}
+
+
+def _confidence(decision: str, year: YearMention | None, own_year: bool, kind: str) -> float:
+    own = year is not None and own_year
+    return _CONFIDENCE_BY_OWN_YEAR[own].get(decision, _DEFAULT_CONFIDENCE[own])
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
