@@ -108,6 +108,8 @@ def _dash_or_til_before(text: str, pos: int) -> bool:
 
 def _from_to(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
     """ "fra A (i 2022 | i dag) til B": B is reached; A and A's year describe today."""
+    if len(quantities) < 2:
+        return  # no pair
     values = [q for q in quantities if not _is_year(text, q)]
     for a, b in zip(values, values[1:], strict=False):
         if a.role == "from" or not _FROM_BEFORE.search(text, max(0, a.start - 40), a.start):
