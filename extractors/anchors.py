@@ -113,6 +113,8 @@ def find_anchors(
     anchors: list[Anchor] = []
     target_cols = [c for c in cells if c[3] == "target"]
     for q in quantities:
+        if q.kind == "bare" and yearlike(text, q):
+            continue  # "senest i 2050": a year, whatever the wording around it (see _bare_unit and below)
         if q.role == "from" or _reference(text, q):
             continue
         cell = next((c for c in cells if c[0] <= q.start < c[1]), None) if cells else None
@@ -347,6 +349,8 @@ def boundary(between: str) -> re.Match[str] | None:
 
 def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) -> list[Clause]:
     """One clause per anchor, cut at the strongest coordination between neighbours."""
+    if len(anchors) == 1:
+        return [Clause(0, len(text), anchors[0], [y for y in years if 0 <= y.start < len(text)])]
     cuts = [0]
     for a, b in zip(anchors, anchors[1:], strict=False):
         m = boundary(text[a.end : b.start])
