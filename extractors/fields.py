@@ -149,6 +149,8 @@ def _grow_left(clause: str, low: str | None, start: int) -> int:
     Both patterns end at ``start``; their tails ("af ", an article and a space) are
     tested first, from the last word on, so most clauses never run the full search.
     """
+    if start == 0:
+        return 0
     if _OF_TAIL.search(clause, low, 0, start):
         of = _OF_HEAD.search(clause, low, 0, start)
         if of:
