@@ -38,7 +38,8 @@ STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspirati
 DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAIN": "maintain"}
 #: "delmål", "delmålet", "som delmål" as a word (written literal-first: only presence counts).
 _INTERIM = Caseless(r"delmål(?<!\wdelmål)(?:et|ene)?\b")
-_LEAD = re.compile(r"^(?:og|samt|mens|men)\s+", re.I)
+#: A coordinating word opening a clause; matched at the clause start (no "^": match() anchors at pos).
+_LEAD = re.compile(r"(?:og|samt|mens|men)\s+", re.I)
 _FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 #: A baseline set off at the end of a sentence (", målt i forhold til 2010") applies to every clause.
 _TRAILING_BASELINE = re.compile(
@@ -305,9 +306,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
         s += 1
     while e > s and text[e - 1] in ' \t\n\r\u00a0,;:–—-|."“”»':
         e -= 1
-    m = _LEAD.match(text[s:e])
-    if m and m.end() < e - s:
-        s += m.end()
+    m = _LEAD.match(text, s, e)
+    if m and m.end() < e:
+        s = m.end()
     return s, e
 
 
