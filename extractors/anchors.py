@@ -340,10 +340,10 @@ def _prefer(a: Anchor, b: Anchor) -> Anchor:
 
 
 def boundary(between: str) -> re.Match[str] | None:
+    """The last match of the strongest coordination in ``between``; most gaps hold none of the weaker ones."""
     for pattern in BOUNDARIES:
-        found = list(pattern.finditer(between))
-        if found:
-            return found[-1]
+        if pattern.search(between) is not None:
+            return list(pattern.finditer(between))[-1]
     return None
 
 
