@@ -235,7 +235,7 @@ def scope(text: str, low: str | None, inherited: str | None) -> str:
 _SPACES = re.compile(r"\s+")
 
 
-def baseline_label(text: str) -> str | None:
-    """A baseline named by a word instead of a year ("i forhold til potentialet")."""
-    m = _BASELINE_LABEL.search(text, fold(text))
+def baseline_label(text: str, low: str | None) -> str | None:
+    """A baseline named by a word instead of a year ("i forhold til potentialet"); ``low`` is ``fold(text)``."""
+    m = _BASELINE_LABEL.search(text, low)
     return _SPACES.sub(" ", text[m.start(1) : m.end(1)].lower()) if m else None

@@ -71,6 +71,7 @@ def assemble(doc: Doc) -> list[dict]:
         return []
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
+    low = fold(text)  # once for every field test of every clause
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
@@ -80,7 +81,7 @@ def assemble(doc: Doc) -> list[dict]:
         ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses))
         if ok:
             out.append(
-                _fields(text, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision)
+                _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision)
             )
     if len(out) == 1:
         out[0]["start"], out[0]["end"] = _trim(text, 0, len(text))
@@ -162,7 +163,7 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
     return DIRECTION_OF[v.label]
 
 
-def _baseline(text, clause, clauses, value, direction, ctx) -> tuple[int | None, str | None, str | None]:
+def _baseline(text, low, clause, clauses, value, direction, ctx) -> tuple[int | None, str | None, str | None]:
     if direction in ("neutral", "phase_out"):
         return None, None, None
     own = [y for y in clause.years if y.role in ("baseline", "period_start")]
@@ -176,8 +177,9 @@ def _baseline(text, clause, clauses, value, direction, ctx) -> tuple[int | None,
         if ctx.baseline:
             return ctx.baseline, None, "context.heading_baseline"
     whole = clause.start == 0 and clause.end == len(text)  # then the sentence says nothing more
-    label = fields.baseline_label(text[clause.start : clause.end]) or (
-        fields.baseline_label(text) if value is not None and not whole else None
+    clause_low = None if low is None else low[clause.start : clause.end]
+    label = fields.baseline_label(text[clause.start : clause.end], clause_low) or (
+        fields.baseline_label(text, low) if value is not None and not whole else None
     )
     return None, label, None
 
@@ -193,8 +195,9 @@ def _trailing(text: str, y: YearMention) -> bool:
     return not _FINITE.search(text[y.expr_end :])
 
 
-def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision) -> dict:
-    """The Target fields of an accepted clause; ``start`` is its first start year ("fra 2025"), if any."""
+def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision) -> dict:
+    """The Target fields of an accepted clause; ``low`` is ``fold(text)``, ``start`` the clause's first
+    start year ("fra 2025"), if any."""
     a: Anchor = clause.anchor
     q = a.quantity
     direction = _direction(text, clause, clauses, cues, ctx)
@@ -220,12 +223,12 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, start, cues
         if cell_year is not None or ctx.year is not None:
             target_year, deadline = cell_year or ctx.year, "in"
             rule_ids.append("context.header_year")
-    baseline_year, label, baseline_rule = _baseline(text, clause, clauses, value, direction, ctx)
+    baseline_year, label, baseline_rule = _baseline(text, low, clause, clauses, value, direction, ctx)
     if baseline_rule:
         rule_ids.append(baseline_rule)
     s, e = _trim(text, clause.start, clause.end)
     clause_text = text[s:e]
-    clause_low = fold(clause_text)
+    clause_low = None if low is None else low[s:e]
     metric = None
     if kind == "row" and cells and not cells[0][0] <= a.start < cells[0][1]:
         metric = text[cells[0][0] : cells[0][1]] or None  # a value cell: the row label names the metric
@@ -251,7 +254,7 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, start, cues
         "sector": fields.sector(clause_text, clause_low, metric),
         "scope": fields.scope(clause_text, clause_low, ctx.scope),
         "strength": _strength(cues, clause),
-        "interim": ctx.interim or _INTERIM.search(text, fold(text)) is not None,
+        "interim": ctx.interim or _INTERIM.search(text, low) is not None,
         "rule_ids": tuple(dict.fromkeys(rule_ids)),
         "confidence": _confidence(decision, year, own_year, a.kind),
     }
