@@ -36,7 +36,8 @@ from extractors.segment import Cell, Context
 
 STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
 DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAIN": "maintain"}
-#: "delmål", "delmålet", "som delmål" as a word (written literal-first: only presence counts).
+#: "delmål", "delmålet", "delmålene" as a word; only presence counts, so an optional "som " before it
+#: adds nothing, and ``delmål(?<!\wdelmål)`` is ``\bdelmål`` written literal-first (a fast scan).
 _INTERIM = Caseless(r"delmål(?<!\wdelmål)(?:et|ene)?\b")
 #: A coordinating word opening a clause; matched at the clause start (no "^": match() anchors at pos).
 _LEAD = re.compile(r"(?:og|samt|mens|men)\s+", re.I)
