@@ -370,10 +370,11 @@ def gap(text: str, a: Anchor, y: YearMention) -> str:
 
 def attach_year(text: str, clause: Clause) -> YearMention | None:
     """The deadline nearest the anchor, preferring one not across a coordination."""
+    deadlines = [y for y in clause.years if y.role in DEADLINE_ROLES]
+    if len(deadlines) < 2:
+        return deadlines[0] if deadlines else None  # nothing to weigh
     best: tuple[float, YearMention] | None = None
-    for y in clause.years:
-        if y.role not in DEADLINE_ROLES:
-            continue
+    for y in deadlines:
         between = gap(text, clause.anchor, y)
         dist = len(between) + (1000 if crossing(between) else 0)
         if best is None or dist < best[0]:

@@ -64,7 +64,13 @@ _STRONG = re.compile(
 
 
 def _span(text: str, a_start: int, a_end: int, lo: int, hi: int, bounds: re.Pattern[str]) -> tuple[int, int]:
-    """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi)."""
+    """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi).
+
+    ``bounds`` hold no anchors or lookarounds, so a clause with no match at all is
+    the whole stretch: one search instead of a scan on each side.
+    """
+    if bounds.search(text, lo, hi) is None:
+        return lo, hi
     left = lo
     for m in bounds.finditer(text, lo, a_start):
         left = m.end()
