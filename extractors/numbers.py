@@ -110,6 +110,8 @@ def parse_digits(raw: str) -> float | None:
     is read as a decimal point, because English-style "2.5 %" occurs in
     translated material.
     """
+    if raw.isascii() and raw.isdigit() and len(raw) <= 40:
+        return float(raw)  # plain digits ("2030", "45"), most numbers: what the rules below give them
     s = raw.strip()
     if not s or len(s) > 40 or not _DIGITS.match(s):
         return None

@@ -22,7 +22,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import Cue, doc_text, load_jsonl, set_ext
+from extractors.components.types import Cue, compile_folded, doc_text, foldable, load_jsonl, set_ext
 
 #: Characters that separate tokens (spaCy splits on them; a hyphen does not split).
 _SEP = r"\s,;:!?()\[\]\"“”„»«’'/|–—"
@@ -30,6 +30,9 @@ _TOK = rf"[^{_SEP}]"
 _START = rf"(?<![^{_SEP}])"
 _END = rf"(?=[{_SEP}]|\.(?=[{_SEP}]|$)|$)"
 _ANY_TOKEN = rf"(?:{_TOK}+|[,;:])"
+#: The same, never split: ``_TOK+`` could otherwise give back characters, so that a run of optional
+#: any-tokens tries every way of cutting the following words into pieces before it fails.
+_WHOLE_TOKEN = rf"(?:(?>{_TOK}+)|[,;:])"
 
 
 def _anchors(regex: str) -> str:
@@ -87,11 +90,21 @@ def _alternatives(words: list[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
 
-def token_regex(spec: dict[str, Any]) -> str:
-    """A character regex for one token of a spaCy token pattern."""
-    for key, case in (("LOWER", "(?i:{})"), ("TEXT", "(?-i:{})")):
+class _NotFoldable(ValueError):
+    """A ``TEXT`` predicate compares case: no case-folded twin of its pattern."""
+
+
+def token_regex(spec: dict[str, Any], folded: bool = False) -> str:
+    """A character regex for one token of a spaCy token pattern.
+
+    ``folded``: the twin for lower-cased text, without case-insensitive groups (see
+    :func:`extractors.components.types.compile_folded`).
+    """
+    for key, case in (("LOWER", "(?:{})" if folded else "(?i:{})"), ("TEXT", "(?-i:{})")):
         if key not in spec:
             continue
+        if folded and key == "TEXT":
+            raise _NotFoldable(key)
         value = spec[key]
         if isinstance(value, str):
             return case.format(re.escape(value)) + (_END if value[-1:].isalnum() else "")
@@ -111,11 +124,32 @@ def token_regex(spec: dict[str, Any]) -> str:
     raise ValueError(f"unsupported token predicate {spec!r}")
 
 
-def pattern_regex(pattern: list[dict[str, Any]]) -> str:
+def _whole_tokens_suffice(pattern: list[dict[str, Any]], tokens: list[str], i: int) -> bool:
+    """May the optional any-token at ``i`` match whole words only (``_WHOLE_TOKEN``)?
+
+    Yes when only optional any-tokens stand between it and a required token whose regex
+    starts at a word boundary (``^`` in a ``REGEX``): a piece cut out of a word leaves the
+    next piece or that token inside the word, where the boundary fails, so every match
+    (and the first one found) runs over whole words anyway. Cutting is what makes a failing
+    "når … implementeret" try thousands of ways per sentence.
+    """
+    for spec, tok in zip(pattern[i + 1 :], tokens[i + 1 :], strict=True):
+        if set(spec) <= {"OP"}:
+            continue
+        return "OP" not in spec and tok.startswith(
+            tuple(f"({flag}{_START}" for flag in ("?i:", "?:", "?-i:"))
+        )
+    return False
+
+
+def pattern_regex(pattern: list[dict[str, Any]], folded: bool = False) -> str:
     """A character regex for a whole token pattern (tokens separated by whitespace)."""
     parts: list[str] = []
+    tokens = [token_regex(spec, folded) for spec in pattern]
     for i, spec in enumerate(pattern):
-        tok = token_regex(spec)
+        tok = tokens[i]
+        if tok == _ANY_TOKEN and _whole_tokens_suffice(pattern, tokens, i):
+            tok = _WHOLE_TOKEN
         optional = spec.get("OP") == "?"
         if spec.get("OP") not in (None, "?"):
             raise ValueError(f"unsupported OP in {pattern!r}")
@@ -130,6 +164,29 @@ def pattern_regex(pattern: list[dict[str, Any]]) -> str:
 
 _TOKEN = re.compile(rf"{_TOK}+")
 _CACHE_LIMIT = 200_000
+#: The classification of the many words that neither are a cue nor start one (one shared object, so
+#: the loop over a sentence's words can pass them with an identity test).
+_NOTHING: tuple[tuple[tuple[str, str], ...], tuple[int, ...]] = ((), ())
+
+
+def _folded_twin(pattern: list[dict[str, Any]]) -> re.Pattern[str] | None:
+    """The pattern's regex for lower-cased text, if it provably matches the same there."""
+    try:
+        return compile_folded(pattern_regex(pattern, folded=True))
+    except _NotFoldable:
+        return None
+
+
+def _required_text(patterns: list[list[dict[str, Any]]]) -> tuple[str, ...] | None:
+    """Literal strings one of which every match of these patterns contains: their first tokens'
+    ``TEXT`` values (the "?" of a question), or None if some first token is not such a literal."""
+    literals = []
+    for pattern in patterns:
+        first = pattern[0]
+        if set(first) != {"TEXT"} or not isinstance(first["TEXT"], str) or not first["TEXT"]:
+            return None
+        literals.append(first["TEXT"])
+    return tuple(literals)
 
 
 def _single_predicate(spec: dict[str, Any]):
@@ -158,24 +215,28 @@ class CueMarker:
 
     def __init__(self) -> None:
         self.single: list[tuple[str, str, Any]] = []
-        self.multi: list[tuple[str, str, Any, re.Pattern[str]]] = []
-        scanned: dict[str, list[tuple[str, str]]] = {}
+        self.multi: list[tuple[str, str, Any, re.Pattern[str], re.Pattern[str] | None]] = []
+        scanned: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {}
         self.cache: dict[str, tuple[tuple[tuple[str, str], ...], tuple[int, ...]]] = {}
         for entry in load_jsonl("cues.jsonl"):
             pattern = entry["pattern"]
             first = pattern[0]
             if set(first) != {"LOWER"}:
-                scanned.setdefault(entry["label"], []).append((entry["id"], pattern_regex(pattern)))
+                scanned.setdefault(entry["label"], []).append((entry["id"], pattern))
             elif len(pattern) == 1:
                 self.single.append((entry["label"], entry["id"], _single_predicate(first)))
             else:
                 full = re.compile(pattern_regex(pattern), re.IGNORECASE)
-                self.multi.append((entry["label"], entry["id"], _single_predicate(first), full))
-        self.regexes: list[tuple[str, re.Pattern[str], dict[str, str]]] = []
+                self.multi.append(
+                    (entry["label"], entry["id"], _single_predicate(first), full, _folded_twin(pattern))
+                )
+        #: (label, regex, group name -> rule id, literals one of which a match needs or None)
+        self.regexes: list[tuple[str, re.Pattern[str], dict[str, str], tuple[str, ...] | None]] = []
         for label, entries in scanned.items():
             names = {f"g{i}": rule_id for i, (rule_id, _) in enumerate(entries)}
-            source = "|".join(f"(?P<g{i}>{rx})" for i, (_, rx) in enumerate(entries))
-            self.regexes.append((label, re.compile(source, re.IGNORECASE), names))
+            source = "|".join(f"(?P<g{i}>{pattern_regex(p)})" for i, (_, p) in enumerate(entries))
+            required = _required_text([p for _, p in entries])
+            self.regexes.append((label, re.compile(source, re.IGNORECASE), names, required))
 
     def _classify(self, word: str) -> tuple[tuple[tuple[str, str], ...], tuple[int, ...]]:
         forms = (word, word.rstrip(".")) if word.endswith(".") and len(word) > 1 else (word,)
@@ -183,10 +244,10 @@ class CueMarker:
         for label, rule_id, test in self.single:
             if any(test(f) for f in forms):
                 singles.append((label, rule_id))
-        starts = tuple(i for i, (_, _, test, _) in enumerate(self.multi) if any(test(f) for f in forms))
+        starts = tuple(i for i, (_, _, test, _, _) in enumerate(self.multi) if any(test(f) for f in forms))
         if len(self.cache) > _CACHE_LIMIT:
             self.cache.clear()
-        found = (tuple(singles), starts)
+        found = (tuple(singles), starts) if singles or starts else _NOTHING
         self.cache[word] = found
         return found
 
@@ -195,21 +256,32 @@ class CueMarker:
         cache = self.cache
         multi = self.multi
         cues: list[Cue] = []
-        for m in _TOKEN.finditer(text):
-            word = m.group().lower()
+        # longer patterns run as their case-folded twins on the lower-cased text where that is the same
+        low = text.lower() if foldable(text) else None
+        # the words of the lower-cased text are the lower-cased words, but for the final sigma rule
+        lowered_words = low is not None and "Σ" not in text
+        for m in _TOKEN.finditer(low if lowered_words else text):
+            word = m.group() if lowered_words else m.group().lower()
             hit = cache.get(word)
             if hit is None:
                 hit = self._classify(word)
+            if hit is _NOTHING:
+                continue
             singles, starts = hit
             if singles:
                 start, end = m.span()
                 cues.extend(Cue(label, start, end, rule_id) for label, rule_id in singles)
             for i in starts:
-                label, rule_id, _, full = multi[i]
-                found = full.match(text, m.start())
+                label, rule_id, _, full, folded = multi[i]
+                if low is not None and folded is not None:
+                    found = folded.match(low, m.start())
+                else:
+                    found = full.match(text, m.start())
                 if found and found.end() > found.start():
                     cues.append(Cue(label, found.start(), found.end(), rule_id))
-        for label, pattern, names in self.regexes:
+        for label, pattern, names, required in self.regexes:
+            if required is not None and not any(literal in text for literal in required):
+                continue
             for found in pattern.finditer(text):
                 if found.end() > found.start():
                     cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))

@@ -18,11 +18,23 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import Quantity, doc_text, load_json, set_ext
+from extractors.components.types import (
+    Quantity,
+    compile_folded,
+    doc_text,
+    foldable,
+    leading_literal,
+    load_json,
+    lower_source,
+    set_ext,
+)
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
+#: A number: "220.536", "10 000", "1,5", "2030". The leading digit is written once outside the
+#: alternation (``\d\d{0,2}`` tries the same lengths in the same order as ``\d{1,3}``), so the engine
+#: knows every match starts with a digit and skips the letters in C, three times faster.
 _NUM = re.compile(
-    r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{1,12}(?:[,.]\d{1,6})?)(?![\d])"
+    r"\d(?:\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d{0,2}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{0,11}(?:[,.]\d{1,6})?)(?![\d])"
 )
 _WORD = re.compile(r"\b(" + NUMBER_WORD_RE + r")(?![\wæøå])", re.IGNORECASE)
 _REDUCE_AFTER = re.compile(
@@ -40,13 +52,10 @@ _DIR_NOUN = re.compile(
 )
 #: Verbs and fractions are looked for only in texts holding one of these stems.
 _LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
-#: Is some whole word ([a-zæøå]+ run) of the lower-cased text a number word? The same test as
-#: ``NUMBER_WORDS.isdisjoint(words)`` without building the list of every word of the unit.
-_NUMBER_WORD_PRESENT = re.compile(
-    r"(?<![a-zæøå])(?:"
-    + "|".join(re.escape(w) for w in sorted(NUMBER_WORDS, key=len, reverse=True))
-    + r")(?![a-zæøå])"
-)
+#: The words ([a-zæøå]+ runs) of a lower-cased text: number words are looked for only if one of them
+#: is in ``NUMBER_WORDS``. One findall and a set test in C; a regex alternation of the ~300 number
+#: words tried at every position cost eight times as much (0.11 s vs 0.013 s on 5000 units).
+_LOWER_WORDS = re.compile(r"[a-zæøå]+")
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
@@ -60,6 +69,9 @@ _FROM_TO = re.compile(
 #: Precompiled (``re.search(str, …)`` looks its pattern up in re's cache on every call).
 _RATE_BREAK = re.compile(r"[,;:–]|\s(?:og|samt)\s")
 _YEARLY_ON = re.compile(r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:mindst|minimum|ca\.)?\s*$", re.I)
+#: Either of the two, in one search: both mean "per year" (and both need an "år", so a text without
+#: one is not searched at all: "å" and "r" have no other case-insensitive matches than "Å" and "R").
+_PER_YEAR_BEFORE = re.compile(f"{_RATE_BEFORE.pattern}|{_YEARLY_ON.pattern}", re.I)
 _BOUND_WORD_END = re.compile(
     r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring|yderligere|samlet|samlet set)\s*$"
 )
@@ -68,6 +80,12 @@ _ENDS_TIL = re.compile(r"(?:^|\s)til$")
 _ENDS_COPULA = re.compile(r"(?:^|\s)(?:er|være|udgøre|udgør|bliver|blive|udgjorde)$")
 _STARTS_AF = re.compile(r"\s*(?:af|ud\s+af)\s")
 _ENDS_FRA = re.compile(r"fra\s*$", re.I)
+
+
+def _folded(source: str) -> re.Pattern[str] | None:
+    """The case-folded twin of an IGNORECASE pattern (see ``types.compile_folded``), or None."""
+    lowered = lower_source(source)
+    return compile_folded(lowered) if lowered is not None else None
 
 
 class QuantityFinder:
@@ -86,6 +104,10 @@ class QuantityFinder:
         self.fraction_id = data["fractions"]["id"]
         self.fractions = re.compile(r"\b(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
         self.verbs = [(v["id"], re.compile(r"\b" + v["regex"], re.I), v) for v in data["verbs"]]
+        # their case-folded twins for lower-cased text (None where that is not provably the same)
+        self.fractions_folded = _folded(self.fractions.pattern)
+        self.verbs_folded = [_folded(pattern.pattern) for _, pattern, _ in self.verbs]
+        self.verbs_stems = [leading_literal(p) if p is not None else "" for p in self.verbs_folded]
         self.bounds = [(b["id"], re.compile(b["regex"], re.I), b["bound"]) for b in data["bounds"]]
         self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
         self.of_total_id = data["of_total"]["id"]
@@ -99,22 +121,33 @@ class QuantityFinder:
         self.anything_after = re.compile(
             r"\s*(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in parts) + r")", re.I
         )
+        # the same test on the lower-cased text (it only says yes or no, so no unit is read off it)
+        self.anything_after_folded = _folded(self.anything_after.pattern)
 
-    def _unit_after(self, text: str, pos: int) -> tuple[str | None, float, int, str | None]:
-        """(unit, multiplier, end, rule id) of what follows a number at ``pos``."""
-        window = text[pos : pos + 80]
-        if self.anything_after.match(window) is None:
+    def _unit_after(
+        self, text: str, pos: int, low: str | None = None
+    ) -> tuple[str | None, float, int, str | None]:
+        """(unit, multiplier, end, rule id) of what follows a number at ``pos``.
+
+        The patterns look at most 80 characters ahead (``endpos``; none looks behind), and
+        one combined match says first whether any of them can match at all (on ``low``, the
+        lower-cased text, if given: see :func:`foldable`).
+        """
+        stop = pos + 80
+        if low is not None and self.anything_after_folded is not None:
+            if self.anything_after_folded.match(low, pos, stop) is None:
+                return None, 1.0, pos, None
+        elif self.anything_after.match(text, pos, stop) is None:
             return None, 1.0, pos, None
         multiplier = 1.0
-        offset = 0
+        at = pos
         for _sid, pattern, mult in self.scales:
-            m = pattern.match(window)
+            m = pattern.match(text, pos, stop)
             if m:
-                multiplier, offset = float(mult), m.end()
+                multiplier, at = float(mult), m.end()
                 break
-        rest = window[offset:]
         for uid, pattern, spec in self.units:
-            m = pattern.match(rest)
+            m = pattern.match(text, at, stop)
             if m:
                 unit = spec["unit"]
                 if "{prefix}" in unit:
@@ -122,12 +155,12 @@ class QuantityFinder:
                 if "{per}" in unit:
                     per = m.groupdict().get("per")
                     unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
-                return unit, multiplier * float(spec.get("multiplier", 1)), pos + offset + m.end(), uid
-        m = self.count.match(rest)
+                return unit, multiplier * float(spec.get("multiplier", 1)), m.end(), uid
+        m = self.count.match(text, at, stop)
         if m:
-            return "count", multiplier, pos + offset + m.end(), self.count_id
-        if offset:
-            return None, multiplier, pos + offset, None
+            return "count", multiplier, m.end(), self.count_id
+        if at > pos:
+            return None, multiplier, at, None
         return None, 1.0, pos, None
 
     def _bound(self, text: str, start: int) -> tuple[str | None, str | None]:
@@ -143,9 +176,7 @@ class QuantityFinder:
         if m and not _RATE_BREAK.search(after[: m.start()]):
             return "per_year"
         before = text[max(0, start - 40) : start]
-        if _RATE_BEFORE.search(before):
-            return "per_year"
-        if _YEARLY_ON.search(before):
+        if "år" in before.lower() and _PER_YEAR_BEFORE.search(before):
             return "per_year"
         return None
 
@@ -178,9 +209,17 @@ class QuantityFinder:
             return all(e <= ts or s >= te for ts, te in taken)
 
         low = text.lower()
+        folded_low = low if foldable(text) else None
         lexical = any(stem in low for stem in _LEXICAL_STEMS)
-        for vid, pattern, spec in self.verbs if lexical else ():
-            for m in pattern.finditer(text):
+        verbs = zip(self.verbs, self.verbs_folded, self.verbs_stems, strict=True) if lexical else ()
+        for (vid, pattern, spec), folded, stem in verbs:
+            if folded is not None and folded_low is not None:
+                if stem not in folded_low:  # "halver", "fordobl"…: no match without it
+                    continue
+                matches = folded.finditer(folded_low)
+            else:
+                matches = pattern.finditer(text)
+            for m in matches:
                 found.append(
                     Quantity(
                         m.start(),
@@ -202,18 +241,25 @@ class QuantityFinder:
                     )
                 )
                 taken.append((m.start(), m.end()))
-        for m in self.fractions.finditer(text) if lexical else ():
-            value = parse_fraction(m.group(0))
+        if not lexical:
+            fractions = ()
+        elif self.fractions_folded is not None and folded_low is not None:
+            fractions = self.fractions_folded.finditer(folded_low)
+        else:
+            fractions = self.fractions.finditer(text)
+        for m in fractions:
+            value = parse_fraction(text[m.start() : m.end()])
             if value is not None and free(m.start(), m.end()):
                 found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
                 taken.append((m.start(), m.end()))
         for m in _NUM.finditer(text):
-            if not free(m.start(), m.end()) or (m.start() and text[m.start() - 1] in _GLUE):
+            ms = m.start()
+            if (taken and not free(ms, m.end())) or (ms and text[ms - 1] in _GLUE):
                 continue
             value = parse_digits(m.group(0))
             if value is None:
                 continue
-            unit, mult, end, uid = self._unit_after(text, m.end())
+            unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
             if unit is None and mult == 1.0 and self.of_total.match(text, m.end()):
                 unit, end, uid = "count", m.end(), self.of_total_id
             if unit is None and mult == 1.0:
@@ -221,11 +267,11 @@ class QuantityFinder:
                 continue
             found.append(Quantity(m.start(), end, value * mult, unit, "number", uid or "qty.scale"))
             taken.append((m.start(), end))
-        worded = _NUMBER_WORD_PRESENT.search(low) is not None
+        worded = not NUMBER_WORDS.isdisjoint(_LOWER_WORDS.findall(low))
         for m in _WORD.finditer(text) if worded else ():
-            if not free(m.start(), m.end()):
+            if taken and not free(m.start(), m.end()):
                 continue
-            unit, mult, end, uid = self._unit_after(text, m.end())
+            unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
             value = parse_number_word(m.group(1))
             if unit is None and value is not None:
                 of = self.of_total.match(text, m.end())
@@ -256,7 +302,7 @@ class QuantityFinder:
         for a, b in zip(found, found[1:], strict=False):
             between = text[a.end : b.start]
             before = text[max(0, a.start - 12) : a.start]
-            if _FROM_TO.fullmatch(between) and _ENDS_FRA.search(before):
+            if _ENDS_FRA.search(before) and _FROM_TO.fullmatch(between):
                 a.role = "from"
                 if b.unit is not None:
                     a.unit = a.unit or b.unit

@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import YearMention, doc_text, load_jsonl, set_ext
+from extractors.components.types import YearMention, compile_folded, doc_text, foldable, load_jsonl, set_ext
 
 #: A year; what may stand before it (not a digit, not two letters as in "DK2020") is checked after
 #: the match, because a look-behind tried at every position made these patterns several times slower.
@@ -33,7 +33,7 @@ def _glued(text: str, start: int) -> bool:
     return start >= 2 and prev.isalpha() and text[start - 2].isalpha()
 
 
-_ANY_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+_YEAR = re.compile(YEAR_RE)
 
 
 class YearFinder:
@@ -41,30 +41,45 @@ class YearFinder:
 
     A pattern may list literal words it ``requires`` ("senest", "forhold"...);
     it is skipped on a text without them, and a text without any year is skipped
-    altogether, so most sentences cost a couple of substring searches.
+    altogether. Which required words a text holds is found once per text (a
+    substring test per distinct word), not once per pattern; the case-insensitive
+    patterns run as their case-sensitive twins on the lower-cased text where that
+    provably matches the same (:func:`compile_folded`), which is about 1.5 times faster.
     """
 
     def __init__(self) -> None:
-        self.patterns: list[tuple[str, str, re.Pattern[str], re.Pattern[str] | None, tuple[str, ...]]] = []
+        self.patterns: list[
+            tuple[str, str, re.Pattern[str], re.Pattern[str] | None, frozenset[str] | None, tuple[str, ...]]
+        ] = []
+        words: set[str] = set()
         for e in load_jsonl("years.jsonl"):
-            pattern = re.compile(
-                e["regex"].replace("YEAR", YEAR_RE), re.IGNORECASE if e["role"] != "name" else 0
-            )
-            requires = e.get("requires", ())
-            # one C-level search for "any of the required words" instead of a Python loop over them
-            required = re.compile("|".join(re.escape(w) for w in requires)) if requires else None
+            source = e["regex"].replace("YEAR", YEAR_RE)
+            ignore_case = e["role"] != "name"
+            pattern = re.compile(source, re.IGNORECASE if ignore_case else 0)
+            folded = compile_folded(source) if ignore_case else None
+            requires = frozenset(e.get("requires", ())) or None
+            words |= requires or set()
             groups = tuple(g for g in ("year", "year2") if g in pattern.groupindex)
-            self.patterns.append((e["id"], e["role"], pattern, required, groups))
+            self.patterns.append((e["id"], e["role"], pattern, folded, requires, groups))
+        self.required_words = tuple(sorted(words))
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         claimed: dict[int, YearMention] = {}
-        if _ANY_YEAR.search(text):
+        # Roles are only ever given to a year that stands alone (a ``YEAR_RE`` match not glued to what
+        # precedes it; such matches never overlap), so once each of those has one, no pattern can add any.
+        open_years = {m.start() for m in _YEAR.finditer(text) if not _glued(text, m.start())}
+        if open_years:
             low = text.lower()
-            for rule_id, role, pattern, required, groups in self.patterns:
-                if required is not None and required.search(low) is None:
+            present = {w for w in self.required_words if w in low}
+            fold = foldable(text)
+            for rule_id, role, pattern, folded, required, groups in self.patterns:
+                if not open_years:
+                    break
+                if required is not None and required.isdisjoint(present):
                     continue
-                for m in pattern.finditer(text):
+                matches = folded.finditer(low) if fold and folded is not None else pattern.finditer(text)
+                for m in matches:
                     for group in groups:
                         if m.group(group) is None:
                             continue
@@ -77,6 +92,7 @@ class YearFinder:
                         claimed[start] = YearMention(
                             start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
                         )
+                        open_years.discard(start)
         set_ext(doc, "kl_years", sorted(claimed.values(), key=lambda y: y.start))
         return doc
 
