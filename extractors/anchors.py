@@ -107,8 +107,9 @@ def find_anchors(
     years: list[YearMention],
     cells: list[Cell],
     unit_hint: str | None,
+    labels: set[str],
 ) -> list[Anchor]:
-    """Every anchor in a unit, merged where two describe one target."""
+    """Every anchor in a unit, merged where two describe one target; ``labels`` are those of ``cues``."""
     refine(text, quantities, years)
     anchors: list[Anchor] = []
     target_cols = [c for c in cells if c[3] == "target"]
@@ -135,7 +136,6 @@ def find_anchors(
             q.unit = None if unit == "?" else unit
         anchors.append(Anchor(q.start, q.end, "qty", q.rule_id, q, q.direction))
     # most units lack most cue labels: test the label set before walking the cues for each kind
-    labels = {c.label for c in cues}
     if not labels.isdisjoint(_END_LABELS):
         _end_states(text, cues, years, "FOSSIL" in labels, anchors)
     if "STATE" in labels:

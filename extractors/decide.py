@@ -38,7 +38,7 @@ def live_cues(text: str, cues: list[Cue], years: list[YearMention]) -> list[Cue]
     baselines = [y for y in years if y.role == "baseline"]
     voids = [c for c in cues if c.label == "VOID" and not _opens_sentence(text, c.start)]
     if not baselines and not voids:
-        return list(cues)
+        return cues  # nothing voided: the list itself (no caller changes it)
     out = []
     for c in cues:
         if any(y.expr_start <= c.start and c.end <= y.expr_end for y in baselines):
@@ -103,7 +103,7 @@ def in_target_list(kind: str, ctx: Context) -> bool:
 
 
 def rejects_every_clause(
-    cues: list[Cue], years: list[YearMention], quantities: list[Quantity], kind: str, ctx: Context
+    labels: set[str], years: list[YearMention], quantities: list[Quantity], kind: str, ctx: Context
 ) -> bool:
     """True where :func:`decide` rejects whatever clause the unit is cut into, so assembly can stop early.
 
@@ -114,8 +114,8 @@ def rejects_every_clause(
     nobody here adopts; and a sentence without cues or years, outside a target
     list, whose figures carry no rate. Keep in step with :func:`decide`: each
     condition here must make one of its rejections certain for every clause.
+    ``labels`` are the labels of the unit's live cues (assembly collects them once).
     """
-    labels = {c.label for c in cues}
     commits = not labels.isdisjoint(COMMIT)
     if not commits and not labels.isdisjoint(HARD_NEG):
         return True
@@ -148,6 +148,7 @@ def decide(
     own_year: bool,
     start: YearMention | None = None,
     siblings: int = 1,
+    labels: set[str] | None = None,
 ) -> tuple[bool, str]:
     """(is a target, decision rule id).
 
@@ -155,10 +156,11 @@ def decide(
     comma or a subordinating word), its main clause (up to ", og", ", men", ";",
     " – "…) and the sentence. A statistic in the local phrase ("står for 35 %")
     needs a commitment in that same phrase; a commitment in another main clause
-    ("…, og det skal vi udnytte") does not make a figure a target.
+    ("…, og det skal vi udnytte") does not make a figure a target. ``labels``, the
+    labels of ``cues`` if the caller has them, spares collecting them per clause.
     """
     a = clause.anchor
-    sent = {c.label for c in cues}
+    sent = {c.label for c in cues} if labels is None else labels
     if sent:
         ms, me = _span(text, a.start, a.end, clause.start, clause.end, _STRONG)
         own = {c.label for c in cues if c.start >= ms and c.end <= me}

@@ -54,20 +54,21 @@ _SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|t
 
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
+    quantities: list[Quantity] = get_ext(doc, "kl_quantities")
+    cues: list[Cue] = get_ext(doc, "kl_cues")
+    if not quantities and not cues:
+        return []  # nothing to anchor a target on (most units: read nothing else)
     data = doc.user_data
     ctx: Context = data.get("kl_context") or Context()
     kind: str = data.get("kl_kind", "sentence")
     cells: list[Cell] = data.get("kl_cells", [])
     text = doc_text(doc)
     years: list[YearMention] = _with_cell_roles(get_ext(doc, "kl_years"), cells)
-    quantities: list[Quantity] = get_ext(doc, "kl_quantities")
-    cues = get_ext(doc, "kl_cues")
-    if not quantities and not cues:
-        return []  # nothing to anchor a target on
     cues = live_cues(text, cues, years)
-    if rejects_every_clause(cues, years, quantities, kind, ctx):
+    labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+    if rejects_every_clause(labels, years, quantities, kind, ctx):
         return []
-    anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit)
+    anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit, labels)
     if not anchors:
         return []
     clauses = split_clauses(text, anchors, years)
@@ -79,7 +80,7 @@ def assemble(doc: Doc) -> list[dict]:
         if year is None:
             year = _shared_year(text, clauses, attached, i)
         start = next((y for y in clause.years if y.role == "start"), None) if clause.years else None
-        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses))
+        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses), labels)
         if ok:
             out.append(
                 _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision)
