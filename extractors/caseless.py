@@ -18,13 +18,19 @@ from __future__ import annotations
 import re
 import sys
 
-_UNFOLDABLE = re.compile("[\u0130\u0131\u017f]")
 _ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
 
 
 def fold(text: str) -> str | None:
-    """``text.lower()`` if case-sensitive matching on it equals ``re.IGNORECASE`` matching on ``text``."""
-    return None if _UNFOLDABLE.search(text) else text.lower()
+    """``text.lower()`` if case-sensitive matching on it equals ``re.IGNORECASE`` matching on ``text``.
+
+    The exceptions are "İ", "ı" and "ſ" (see the module docstring). Three substring
+    tests rather than one search for a class of three: ``in`` scans a string in C
+    without the regex engine's per-character dispatch (several times faster).
+    """
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
+        return None
+    return text.lower()
 
 
 def _lower_literals(source: str) -> str:
