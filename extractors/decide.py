@@ -16,12 +16,15 @@ from __future__ import annotations
 import re
 
 from extractors.anchors import Clause, gap
+from extractors.caseless import Caseless
 from extractors.components.types import Cue, Quantity, YearMention
 from extractors.segment import Context
 
 COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
 HARD_NEG = frozenset({"NEG_PROJECTION", "NEG_TIP", "NEG_DONE", "NEG_PROPOSAL"})
 SOFT_NEG = frozenset({"NEG_PAST", "NEG_ACHIEVED", "NEG_STAT", "NEG_HYPO"})
+_MILESTONE = frozenset({"MILESTONE"})
+_DIR_VERBS = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
 _INITIAL_YEAR = re.compile(
     r"^\W{0,3}(?:i|inden|senest(?:\s+i)?|fra|frem\s+mod|ved\s+udgangen\s+af)\s*(?:19|20)\d\d\b|^\W{0,3}(?:19|20)\d\d\s*[:–-]",
     re.I,
@@ -55,26 +58,28 @@ def _opens_sentence(text: str, pos: int) -> bool:
 
 
 #: Where the local phrase of an anchor ends: a comma, a colon, a dash, a subordinating word.
-_WEAK = re.compile(r",\s|;|:\s|\s[–—-]\s|\s(?:men|selvom|fordi|mens|da|hvis|hvor|hvilket)\s", re.I)
+_WEAK = Caseless(r",\s|;|:\s|\s[–—-]\s|\s(?:men|selvom|fordi|mens|da|hvis|hvor|hvilket)\s")
 #: Where its main clause ends: a coordination of clauses, a semicolon, a dash, a full stop.
-_STRONG = re.compile(
-    r";|\s[–—-]\s|,\s*(?:og|men|mens|da|fordi|selvom|hvis|så|derfor|hvilket|hvor)\s|\s(?:men|selvom|fordi)\s",
-    re.I,
+_STRONG = Caseless(
+    r";|\s[–—-]\s|,\s*(?:og|men|mens|da|fordi|selvom|hvis|så|derfor|hvilket|hvor)\s|\s(?:men|selvom|fordi)\s"
 )
 
 
-def _span(text: str, a_start: int, a_end: int, lo: int, hi: int, bounds: re.Pattern[str]) -> tuple[int, int]:
+def _span(
+    text: str, low: str | None, a_start: int, a_end: int, lo: int, hi: int, bounds: Caseless
+) -> tuple[int, int]:
     """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi).
 
     ``bounds`` hold no anchors or lookarounds, so a clause with no match at all is
-    the whole stretch: one search instead of a scan on each side.
+    the whole stretch: one search instead of a scan on each side. ``low`` is
+    ``fold(text)`` (None: search ``text`` case-insensitively).
     """
-    if bounds.search(text, lo, hi) is None:
+    if bounds.search(text, low, lo, hi) is None:
         return lo, hi
     left = lo
-    for m in bounds.finditer(text, lo, a_start):
+    for m in bounds.finditer(text, low, lo, a_start):
         left = m.end()
-    right = bounds.search(text, a_end, hi)
+    right = bounds.search(text, low, a_end, hi)
     return left, right.start() if right else hi
 
 
@@ -149,6 +154,7 @@ def decide(
     start: YearMention | None = None,
     siblings: int = 1,
     labels: set[str] | None = None,
+    low: str | None = None,
 ) -> tuple[bool, str]:
     """(is a target, decision rule id).
 
@@ -157,12 +163,14 @@ def decide(
     " – "…) and the sentence. A statistic in the local phrase ("står for 35 %")
     needs a commitment in that same phrase; a commitment in another main clause
     ("…, og det skal vi udnytte") does not make a figure a target. ``labels``, the
-    labels of ``cues`` if the caller has them, spares collecting them per clause.
+    labels of ``cues`` if the caller has them, spares collecting them per clause;
+    ``low`` (``fold(text)``, if the caller has it) lets the clause bounds be found
+    case-sensitively on lower-cased text.
     """
     a = clause.anchor
     sent = {c.label for c in cues} if labels is None else labels
     if sent:
-        ms, me = _span(text, a.start, a.end, clause.start, clause.end, _STRONG)
+        ms, me = _span(text, low, a.start, a.end, clause.start, clause.end, _STRONG)
         own = {c.label for c in cues if c.start >= ms and c.end <= me}
     else:  # no cue, nothing to weigh where it stands
         ms, me, own = clause.start, clause.end, set()
@@ -173,14 +181,15 @@ def decide(
     list_ctx = in_target_list(kind, ctx)
     # the local phrase matters only for a statistic or history word somewhere in the sentence
     if not sent.isdisjoint(SOFT_NEG) and not list_ctx:
-        ls, le = _span(text, a.start, a.end, clause.start, clause.end, _WEAK)
+        ls, le = _span(text, low, a.start, a.end, clause.start, clause.end, _WEAK)
         local = {c.label for c in cues if c.start >= ls and c.end <= le} & sent
         if local & SOFT_NEG and not local & COMMIT:
             return False, "decide.reject.statistic_or_history"
     by = year is not None and year.role == "by"
     if own & HARD_NEG or (sent & HARD_NEG and not commit_own):
         return False, "decide.reject.projection_tip_or_done"
-    if not list_ctx and _expectation_only(cues, ms, me):
+    # an expectation needs commitment words in the main clause, that is commit_own (a "må" alone is none)
+    if commit_own and not list_ctx and _expectation_only(cues, ms, me):
         return False, "decide.reject.expectation"
     if own & SOFT_NEG and not commit_own and not list_ctx:
         return False, "decide.reject.statistic_or_history"
@@ -202,7 +211,7 @@ def decide(
             return False, "decide.reject.without_own_deadline"
         if own & SOFT_NEG:
             return False, "decide.reject.statistic_or_history"
-        if a.kind == "dir" and within(cues, clause.start, a.start, frozenset({"MILESTONE"})):
+        if a.kind == "dir" and within(cues, clause.start, a.start, _MILESTONE):
             return False, "decide.reject.milestone"
         we = any(m.label == "MUNI" and 0 <= a.start - m.end <= 3 for m in cues)
         if commit_own or list_ctx or we or (a.kind == "count" and by):
@@ -211,7 +220,7 @@ def decide(
     if a.kind == "share":
         if year is None and ctx.year is None and start is None:
             return False, "decide.reject.share_without_deadline"
-        if within(cues, clause.start, a.start, frozenset({"MILESTONE"})) and not list_ctx:
+        if within(cues, clause.start, a.start, _MILESTONE) and not list_ctx:
             return False, "decide.reject.milestone"
         future = year is not None and year.year >= NOMINAL_MIN_YEAR
         if commit or list_ctx or by or (future and _initial_year(text, clause)):
@@ -229,7 +238,7 @@ def decide(
         return True, "decide.end_state_year"
     q = a.quantity
     if q is not None and q.link in ("med", "less", "more") and (year is not None or q.rate):
-        verbs = within(cues, clause.start, clause.end, frozenset({"DIR_REDUCE", "DIR_INCREASE"}))
+        verbs = within(cues, clause.start, clause.end, _DIR_VERBS)
         if any(_PRESENT.search(text[v.start : v.end]) for v in verbs):
             return True, "decide.direction_present"
     if "PLAN_PASSIVE" in own and q is not None and (year is not None or q.rate or "DIR_MAINTAIN" in own):

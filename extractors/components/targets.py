@@ -36,6 +36,11 @@ from extractors.segment import Cell, Context
 
 STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
 DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAIN": "maintain"}
+#: Label sets of the direction rules, built once rather than per target.
+_DIRECTIONS = frozenset(DIRECTION_OF)
+_MAINTAIN = frozenset({"DIR_MAINTAIN"})
+_CHANGE = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
+_BINDING_OR_INTENT = frozenset({"BINDING", "INTENT"})
 #: "delmål", "delmålet", "delmålene" as a word; only presence counts, so an optional "som " before it
 #: adds nothing, and ``delmål(?<!\wdelmål)`` is ``\bdelmål`` written literal-first (a fast scan).
 _INTERIM = Caseless(r"delmål(?<!\wdelmål)(?:et|ene)?\b")
@@ -73,14 +78,14 @@ def assemble(doc: Doc) -> list[dict]:
         return []
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
-    low = fold(text)  # once for every field test of every clause
+    low = fold(text)  # once for every decision and field test of every clause
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
         if year is None:
             year = _shared_year(text, clauses, attached, i)
         start = next((y for y in clause.years if y.role == "start"), None) if clause.years else None
-        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses), labels)
+        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses), labels, low)
         if ok:
             out.append(
                 _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision)
@@ -134,18 +139,16 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
         if q.link == "more":
             return "increase"
         if q.link in ("til", "af"):
-            maintain = [
-                c for c in within(cues, clause.start, a.start, {"DIR_MAINTAIN"}) if a.start - c.end < 30
-            ]
+            maintain = [c for c in within(cues, clause.start, a.start, _MAINTAIN) if a.start - c.end < 30]
             return "maintain" if maintain else "reach"
         if q.link == "copula":
             nouns = [
                 c
-                for c in within(cues, clause.start, a.start, {"DIR_REDUCE", "DIR_INCREASE"})
+                for c in within(cues, clause.start, a.start, _CHANGE)
                 if _NOUN_ENDING.search(text[c.start : c.end])
             ]
             return DIRECTION_OF[nouns[-1].label] if nouns else "reach"
-    verbs = within(cues, clause.start, clause.end, set(DIRECTION_OF))
+    verbs = within(cues, clause.start, clause.end, _DIRECTIONS)
     if q is not None and q.link != "med":
         verbs = [
             v
@@ -156,7 +159,7 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
         not verbs
         and q is not None
         and q.link in ("med", None)
-        and not within(cues, clause.start, clause.end, {"BINDING", "INTENT"})
+        and not within(cues, clause.start, clause.end, _BINDING_OR_INTENT)
     ):
         verbs = [c for c in cues if c.label in DIRECTION_OF and c.end <= clause.start]
     if not verbs:
