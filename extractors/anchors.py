@@ -108,9 +108,11 @@ def find_anchors(
     cells: list[Cell],
     unit_hint: str | None,
     labels: set[str],
+    low: str | None = None,
 ) -> list[Anchor]:
-    """Every anchor in a unit, merged where two describe one target; ``labels`` are those of ``cues``."""
-    refine(text, quantities, years)
+    """Every anchor in a unit, merged where two describe one target; ``labels`` are those of ``cues``,
+    ``low`` is ``fold(text)`` (lets refine skip rules whose words are absent)."""
+    refine(text, quantities, years, low)
     anchors: list[Anchor] = []
     target_cols = [c for c in cells if c[3] == "target"]
     for q in quantities:

@@ -54,6 +54,9 @@ _OUT_OF = re.compile(
 )
 #: What every "ud af" share holds; one fast scan (it starts at a space) before the full regex.
 _UD_AF = re.compile(r"\sud\s+af\s", re.I) if _R["out_of"]["regex"].startswith(r"\s+ud\s+af\s+") else None
+#: The same test on lower-cased text, written literal-first ("ud", then the space before it) so the
+#: engine scans for "ud" instead of trying the pattern at every space.
+_UD_AF_FOLDED = re.compile(r"ud(?<=\sud)\s+af\s")
 
 
 def _number(raw: str) -> float | None:
@@ -61,13 +64,17 @@ def _number(raw: str) -> float | None:
     return value if value is not None else parse_number_word(raw)
 
 
-def refine(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
-    """Apply the rules of this module to the quantities (and years) of one unit, in place."""
+def refine(text: str, quantities: list[Quantity], years: list[YearMention], low: str | None = None) -> None:
+    """Apply the rules of this module to the quantities (and years) of one unit, in place.
+
+    ``low`` is ``caseless.fold(text)`` if the caller has it: then rules whose
+    required words are absent from it are skipped (None: every rule runs).
+    """
     if not quantities:
         return
-    _out_of(text, quantities)
-    _ranges(text, quantities)
-    _from_to(text, quantities, years)
+    _out_of(text, quantities, low)
+    _ranges(text, quantities, low)
+    _from_to(text, quantities, years, low)
     for q in quantities:
         if q.unit is not None and q.kind in ("number", "word"):
             _per_unit(text, q)
@@ -79,8 +86,10 @@ def _is_year(text: str, q: Quantity) -> bool:
     return q.kind == "bare" and _YEARLIKE.fullmatch(text, q.start, q.end) is not None
 
 
-def _ranges(text: str, quantities: list[Quantity]) -> None:
+def _ranges(text: str, quantities: list[Quantity], low: str | None = None) -> None:
     """ "65-70 %": the value is the lower end; the bare "65" is not a quantity of its own."""
+    if _RANGE_TAIL_KNOWN and low is not None and "til" not in low and not _has_dash(text):
+        return  # no range ends anywhere (see _dash_or_til_before)
     for q in list(quantities):
         if q.kind not in ("number", "word") or q.unit is None:
             continue
@@ -100,16 +109,22 @@ def _ranges(text: str, quantities: list[Quantity]) -> None:
         quantities[:] = [o for o in quantities if o is q or not (q.start <= o.start < q.end)]
 
 
+def _has_dash(text: str) -> bool:
+    return "-" in text or "–" in text or "—" in text
+
+
 def _dash_or_til_before(text: str, pos: int) -> bool:
     """The 20 characters before ``pos`` end in a dash or "til" (then only spaces)."""
     before = text[max(0, pos - 20) : pos].rstrip()
     return before.endswith(_RANGE_DASH) or _RANGE_TIL.fullmatch(before, max(0, len(before) - 3)) is not None
 
 
-def _from_to(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
+def _from_to(text: str, quantities: list[Quantity], years: list[YearMention], low: str | None = None) -> None:
     """ "fra A (i 2022 | i dag) til B": B is reached; A and A's year describe today."""
     if len(quantities) < 2:
         return  # no pair
+    if low is not None and ("fra" not in low or "til" not in low):
+        return  # _FROM_BEFORE needs "fra", _FROM_BETWEEN "til"
     values = [q for q in quantities if not _is_year(text, q)]
     for a, b in zip(values, values[1:], strict=False):
         if a.role == "from" or not _FROM_BEFORE.search(text, max(0, a.start - 40), a.start):
@@ -163,9 +178,11 @@ def _relative_level(text: str, q: Quantity) -> None:
             return
 
 
-def _out_of(text: str, quantities: list[Quantity]) -> None:
+def _out_of(text: str, quantities: list[Quantity], low: str | None = None) -> None:
     """ "9 ud af 10 husstande", "tre ud af fire ture": a share in percent."""
-    if " af " not in text or (_UD_AF is not None and not _UD_AF.search(text)):
+    if " af " not in text:
+        return
+    if _UD_AF is not None and not (_UD_AF.search(text) if low is None else _UD_AF_FOLDED.search(low)):
         return
     for m in _OUT_OF.finditer(text):
         a, b = (

@@ -73,12 +73,12 @@ def assemble(doc: Doc) -> list[dict]:
     labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
     if rejects_every_clause(labels, years, quantities, kind, ctx):
         return []
-    anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit, labels)
+    low = fold(text)  # once for refine, every decision and every field test of every clause
+    anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit, labels, low)
     if not anchors:
         return []
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
-    low = fold(text)  # once for every decision and field test of every clause
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
