@@ -35,6 +35,7 @@ from extractors.decide import decide, live_cues, rejects_every_clause, within
 from extractors.segment import Cell, Context
 
 STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
+_STRENGTH_LABELS = frozenset(STRENGTH_OF)
 DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAIN": "maintain"}
 #: Label sets of the direction rules, built once rather than per target.
 _DIRECTIONS = frozenset(DIRECTION_OF)
@@ -88,7 +89,21 @@ def assemble(doc: Doc) -> list[dict]:
         ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses), labels, low)
         if ok:
             out.append(
-                _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision)
+                _fields(
+                    text,
+                    low,
+                    clause,
+                    clauses,
+                    ctx,
+                    kind,
+                    cells,
+                    year,
+                    own_year,
+                    start,
+                    cues,
+                    labels,
+                    decision,
+                )
             )
     if len(out) == 1:
         out[0]["start"], out[0]["end"] = _trim(text, 0, len(text))
@@ -200,9 +215,11 @@ def _trailing(text: str, y: YearMention) -> bool:
     return not _FINITE.search(text[y.expr_end :])
 
 
-def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, decision) -> dict:
+def _fields(
+    text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels, decision
+) -> dict:
     """The Target fields of an accepted clause; ``low`` is ``fold(text)``, ``start`` the clause's first
-    start year ("fra 2025"), if any."""
+    start year ("fra 2025"), if any, ``labels`` the labels of ``cues``."""
     a: Anchor = clause.anchor
     q = a.quantity
     direction = _direction(text, clause, clauses, cues, ctx)
@@ -258,16 +275,23 @@ def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start,
         "rate": rate,
         "sector": fields.sector(clause_text, clause_low, metric),
         "scope": fields.scope(clause_text, clause_low, ctx.scope),
-        "strength": _strength(cues, clause),
+        "strength": _strength(cues, clause, labels),
         "interim": ctx.interim or _INTERIM.search(text, low) is not None,
         "rule_ids": tuple(dict.fromkeys(rule_ids)),
         "confidence": _confidence(decision, year, own_year, a.kind),
     }
 
 
-def _strength(cues: list[Cue], clause: Clause) -> str | None:
-    own = [c for c in within(cues, clause.start, clause.end) if c.label in STRENGTH_OF]
-    pool = own or [c for c in cues if c.label in STRENGTH_OF and c.end <= clause.start]
+def _strength(cues: list[Cue], clause: Clause, labels: set[str]) -> str | None:
+    """The commitment's strength: from the clause's own commitment words, else earlier ones, else "we".
+
+    ``labels`` are those of ``cues``: without a strength label there is no pool to look through.
+    """
+    if labels.isdisjoint(_STRENGTH_LABELS):
+        pool = []
+    else:
+        own = [c for c in within(cues, clause.start, clause.end) if c.label in STRENGTH_OF]
+        pool = own or [c for c in cues if c.label in STRENGTH_OF and c.end <= clause.start]
     if not pool:
         we = any(c.label == "MUNI" and 0 <= clause.anchor.start - c.end <= 3 for c in cues)
         return "intent" if we else None
