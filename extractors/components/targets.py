@@ -105,7 +105,7 @@ def assemble(doc: Doc) -> list[dict]:
                     decision,
                 )
             )
-    if len(out) == 1:
+    if len(out) == 1 and len(clauses) > 1:  # one clause spans the whole text: _fields trimmed just that
         out[0]["start"], out[0]["end"] = _trim(text, 0, len(text))
     return out
 
