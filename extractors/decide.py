@@ -65,6 +65,24 @@ _STRONG = Caseless(
 )
 
 
+def _may_end_main_clause(folded: str) -> bool:
+    """Does lower-cased ``folded`` hold a mark or word that every :data:`_STRONG` match holds?
+
+    Substring tests: a clause without any ("Andelen af elbiler skal udgøre mindst 27 % i 2025")
+    is spared the search, which tries its alternatives at every space.
+    """
+    return (
+        "," in folded
+        or ";" in folded
+        or "-" in folded
+        or "–" in folded
+        or "—" in folded
+        or "men" in folded
+        or "selvom" in folded
+        or "fordi" in folded
+    )
+
+
 def _span(
     text: str, low: str | None, a_start: int, a_end: int, lo: int, hi: int, bounds: Caseless
 ) -> tuple[int, int]:
@@ -170,7 +188,10 @@ def decide(
     a = clause.anchor
     sent = {c.label for c in cues} if labels is None else labels
     if sent:
-        ms, me = _span(text, low, a.start, a.end, clause.start, clause.end, _STRONG)
+        if low is not None and not _may_end_main_clause(low[clause.start : clause.end]):
+            ms, me = clause.start, clause.end  # what _span finds where no bound can match
+        else:
+            ms, me = _span(text, low, a.start, a.end, clause.start, clause.end, _STRONG)
         own = {c.label for c in cues if c.start >= ms and c.end <= me}
     else:  # no cue, nothing to weigh where it stands
         ms, me, own = clause.start, clause.end, set()
