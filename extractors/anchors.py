@@ -349,7 +349,10 @@ def _prefer(a: Anchor, b: Anchor) -> Anchor:
 
 
 def _may_coordinate(between: str) -> bool:
-    """Does ``between`` hold a mark or word that every :data:`BOUNDARIES` match holds (they are case-sensitive)?"""
+    """Does ``between`` hold a mark or word that every :data:`BOUNDARIES` match holds (they are case-sensitive)?
+
+    Keep in step with :data:`BOUNDARIES`: a coordination added there needs its mark or word here.
+    """
     return (
         "," in between
         or "og" in between

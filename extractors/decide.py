@@ -69,7 +69,8 @@ def _may_end_main_clause(folded: str) -> bool:
     """Does lower-cased ``folded`` hold a mark or word that every :data:`_STRONG` match holds?
 
     Substring tests: a clause without any ("Andelen af elbiler skal udgøre mindst 27 % i 2025")
-    is spared the search, which tries its alternatives at every space.
+    is spared the search, which tries its alternatives at every space. Keep in step with
+    :data:`_STRONG`: a bound added there needs its mark or word here.
     """
     return (
         "," in folded

@@ -109,7 +109,8 @@ _UTILITY = Caseless(
     r"fjernvarmeproduktion\w*|fjernvarmeværk\w*|renseanlæg\w*|ledningstab\w*|spildevand\w*|udpumpede"
 )
 
-#: Every :data:`_BASELINE_LABEL` holds one of these words; a text without them is spared the search.
+#: Every :data:`_BASELINE_LABEL` match holds one of these words; a text without them is spared the search
+#: (keep in step: a phrase added there needs its word here).
 _BASELINE_WORDS = ("forhold", "sammenlignet")
 _BASELINE_LABEL = Caseless(
     r"(?:i\s+forhold\s+til|sammenlignet\s+med|målt\s+i\s+forhold\s+til|set\s+i\s+forhold\s+til)\s+"
