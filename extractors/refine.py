@@ -40,6 +40,29 @@ _RANGE_TIL = re.compile("til", re.I)
 _RANGE_TAIL_KNOWN = _R["range"]["regex"].endswith(r"\s*(?:-|–|—|til)\s*")
 _FROM_BEFORE = re.compile(_R["from_to"]["before"] + r"$", re.I)
 _FROM_BETWEEN = re.compile(_R["from_to"]["between"], re.I)
+
+
+def _top_level_literals(source: str) -> list[str]:
+    """The runs of plain characters every match of ``source`` holds (outside groups, repeats, branches)."""
+    try:
+        from re import _parser as sre_parse  # CPython 3.11+: the parser behind re.compile
+    except ImportError:  # pragma: no cover - another Python: claim nothing
+        return []
+    runs, run = [], ""
+    for op, av in sre_parse.parse(source):
+        if op is sre_parse.LITERAL:
+            run += chr(av)
+        else:
+            runs.append(run)
+            run = ""
+    return [r.lower() for r in [*runs, run] if r]
+
+
+#: Every from-to pair holds "fra" (its ``before`` pattern) and "til" (its ``between``), read off the
+#: rule data: a unit without them has no pair.
+_FROM_TO_WORDS_KNOWN = any("fra" in r for r in _top_level_literals(_R["from_to"]["before"])) and any(
+    "til" in r for r in _top_level_literals(_R["from_to"]["between"])
+)
 _FROM_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _PER = re.compile(_R["per_unit"]["regex"], re.I)
 _PER_SKIP = frozenset(_R["per_unit"]["not_per"])
@@ -123,7 +146,7 @@ def _from_to(text: str, quantities: list[Quantity], years: list[YearMention], lo
     """ "fra A (i 2022 | i dag) til B": B is reached; A and A's year describe today."""
     if len(quantities) < 2:
         return  # no pair
-    if low is not None and ("fra" not in low or "til" not in low):
+    if _FROM_TO_WORDS_KNOWN and low is not None and ("fra" not in low or "til" not in low):
         return  # _FROM_BEFORE needs "fra", _FROM_BETWEEN "til"
     values = [q for q in quantities if not _is_year(text, q)]
     for a, b in zip(values, values[1:], strict=False):
