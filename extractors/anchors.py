@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractors.caseless import Caseless
 from extractors.components.types import Cue, Quantity, YearMention
 from extractors.refine import refine
 from extractors.segment import Cell
@@ -96,6 +97,10 @@ def crossing(text: str) -> bool:
     return CROSSING.search(text) is not None
 
 
+_END_LABELS = frozenset({"END_NEUTRAL", "END_PHASE_OUT", "PHASE_VERB"})
+_DIR_LABELS = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
+
+
 def find_anchors(
     text: str,
     cues: list[Cue],
@@ -103,15 +108,20 @@ def find_anchors(
     years: list[YearMention],
     cells: list[Cell],
     unit_hint: str | None,
+    labels: set[str],
+    low: str | None = None,
 ) -> list[Anchor]:
-    """Every anchor in a unit, merged where two describe one target."""
-    refine(text, quantities, years)
+    """Every anchor in a unit, merged where two describe one target; ``labels`` are those of ``cues``,
+    ``low`` is ``fold(text)`` (lets refine skip rules whose words are absent)."""
+    refine(text, quantities, years, low)
     anchors: list[Anchor] = []
     target_cols = [c for c in cells if c[3] == "target"]
     for q in quantities:
-        if q.role == "from" or _reference(text, q):
+        if q.kind == "bare" and yearlike(text, q):
+            continue  # "senest i 2050": a year, whatever the wording around it (see _bare_unit and below)
+        if q.role == "from" or _reference(text, low, q):
             continue
-        cell = next((c for c in cells if c[0] <= q.start < c[1]), None)
+        cell = next((c for c in cells if c[0] <= q.start < c[1]), None) if cells else None
         if target_cols and cell is not None and cell[3] != "target":
             continue
         if q.kind == "bare":
@@ -128,7 +138,35 @@ def find_anchors(
                 continue
             q.unit = None if unit == "?" else unit
         anchors.append(Anchor(q.start, q.end, "qty", q.rule_id, q, q.direction))
-    fossil = any(c.label == "FOSSIL" for c in cues)
+    # most units lack most cue labels: test the label set before walking the cues for each kind
+    if not labels.isdisjoint(_END_LABELS):
+        _end_states(text, cues, years, "FOSSIL" in labels, anchors)
+    if "STATE" in labels:
+        _all_states(text, cues, anchors)
+    if not labels.isdisjoint(_DIR_LABELS):
+        purposes = [p for p in cues if p.label == "PURPOSE"]
+        for c in cues:
+            if c.label in _DIR_LABELS and not _purpose_before(c, purposes):
+                direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
+                anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
+    if len(anchors) > 1:
+        anchors.sort(key=_anchor_order)
+    if anchors:
+        anchors = _goal_in_parentheses(text, anchors)
+    if cells:
+        anchors = _row_label_states(anchors, cells)
+    return _merge(text, anchors) if len(anchors) > 1 else anchors
+
+
+def _anchor_order(a: Anchor) -> tuple[int, bool]:
+    return a.start, a.kind == "dir"
+
+
+def _end_states(
+    text: str, cues: list[Cue], years: list[YearMention], fossil: bool, anchors: list[Anchor]
+) -> None:
+    """End states ("CO₂-neutral", "fossilfri", a phase-out verb where fossil fuels are named) as anchors."""
+    plans = [p for p in cues if p.label == "PLAN_OF"]
     for c in cues:
         if c.label in ("END_NEUTRAL", "END_PHASE_OUT") or (c.label == "PHASE_VERB" and fossil):
             direction = "neutral" if c.label == "END_NEUTRAL" else "phase_out"
@@ -137,11 +175,13 @@ def find_anchors(
                 for a in anchors
             ):
                 continue
-            if _oriented(text, c, years, cues) or any(
-                p.label == "PLAN_OF" and 0 <= c.start - p.end <= 20 for p in cues
-            ):
+            if _oriented(text, c, years, cues) or any(0 <= c.start - p.end <= 20 for p in plans):
                 continue
             anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction))
+
+
+def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
+    """ "alle lokale busser på el": a state tied to "all" is an implicit 100 % share."""
     alls = [c for c in cues if c.label == "ALL"]
     for c in cues:
         if c.label != "STATE":
@@ -154,15 +194,6 @@ def find_anchors(
         if qualified and not any(a.start <= c.start < a.end + 3 for a in anchors):
             q = Quantity(c.start, c.end, 100.0, "%", "share", "qty.share.all")
             anchors.append(Anchor(c.start, c.end, "share", c.rule_id, q, "reach"))
-    for c in cues:
-        if c.label in ("DIR_REDUCE", "DIR_INCREASE") and not _purpose_before(c, cues):
-            direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
-            anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
-    anchors.sort(key=lambda a: (a.start, a.kind == "dir"))
-    anchors = _goal_in_parentheses(text, anchors)
-    if cells:
-        anchors = _row_label_states(anchors, cells)
-    return _merge(text, anchors)
 
 
 #: "Andel elbiler: 38 % (mål 2025: 50 %)": a status figure followed by its goal in parentheses.
@@ -195,36 +226,44 @@ def _row_label_states(anchors: list[Anchor], cells: list[Cell]) -> list[Anchor]:
     return [a for a in anchors if not (a.kind == "end" and first[0] <= a.start < first[1])]
 
 
+_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+_REFERENCE = Caseless(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$")
+_BARE_BEFORE = re.compile(
+    r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
+    re.I,
+)
+_BARE_AFTER = re.compile(r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s)")
+_SHARE_WORD = re.compile(r"procent|andel")
+
+
 def yearlike(text: str, q: Quantity) -> bool:
     """ "2030" may be a year; "2.000" may not."""
-    return bool(re.fullmatch(r"(?:19[5-9]\d|20\d\d|2100)", text[q.start : q.end]))
+    return _YEAR.fullmatch(text, q.start, q.end) is not None
 
 
-def _reference(text: str, q: Quantity) -> bool:
-    """A figure referred to as known ("de 2 %", "kun 2 %") is a statistic, not a value to reach."""
-    return bool(
-        re.search(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$", text[max(0, q.start - 8) : q.start], re.I)
-    )
+def _reference(text: str, low: str | None, q: Quantity) -> bool:
+    """A figure referred to as known ("de 2 %", "kun 2 %") is a statistic, not a value to reach.
+
+    ``low`` is ``fold(text)``: the eight characters before the figure are read from it when there.
+    """
+    lo = max(0, q.start - 8)
+    if low is None:
+        return _REFERENCE.ignorecase.search(text[lo : q.start]) is not None
+    return _REFERENCE.folded.search(low[lo : q.start]) is not None
 
 
 def _bare_unit(text: str, q: Quantity) -> str | None:
     """A bare number counts only where the wording names its unit ("økologiprocent fastholdes på 75")."""
     if yearlike(text, q):
         return None
-    before = text[max(0, q.start - 40) : q.start]
-    after = text[q.end : q.end + 25]
-    if not re.search(
-        r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
-        before,
-        re.I,
-    ):
+    if not _BARE_BEFORE.search(text[max(0, q.start - 40) : q.start]):
         return None
-    if not re.match(r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s)", after):
+    if not _BARE_AFTER.match(text[q.end : q.end + 25]):
         return None
     head = text[: q.start].lower()
-    if re.search(r"procent|andel", head):
+    if _SHARE_WORD.search(head):
         return "%"
-    if re.search(r"antal", head):
+    if "antal" in head:
         return "count"
     return None
 
@@ -242,8 +281,14 @@ def _oriented(text: str, c: Cue, years: list[YearMention], cues: list[Cue]) -> b
     return not after
 
 
-def _purpose_before(c: Cue, cues: list[Cue]) -> bool:
-    return any(p.label == "PURPOSE" and 0 <= c.start - p.end <= 25 for p in cues)
+def _purpose_before(c: Cue, purposes: list[Cue]) -> bool:
+    return any(0 <= c.start - p.end <= 25 for p in purposes)
+
+
+#: What keeps two anchors apart in :func:`_merge` although no coordination separates them.
+_PUNCT_OR_YEAR = re.compile(r"[,;–]|(?:19|20)\d\d")
+_YEAR_OR_FINITE = re.compile(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b")
+_PUNCT_YEAR_OR_MODAL = re.compile(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b")
 
 
 def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
@@ -259,14 +304,10 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
                 prev.kind == "dir"
                 and a.kind in ("qty", "count")
                 and governed
-                and not re.search(r"[,;–]|(?:19|20)\d\d", between)
+                and not _PUNCT_OR_YEAR.search(between)
             ):
                 separate = False
-            if (
-                prev.kind == "end"
-                and a.kind == "end"
-                and not re.search(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b", between)
-            ):
+            if prev.kind == "end" and a.kind == "end" and not _YEAR_OR_FINITE.search(between):
                 separate = False
             hundred = (
                 prev.kind == "qty"
@@ -276,7 +317,7 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
                 and prev.quantity.link == "af"
             )
             # "100 % af personbilerne og varebilerne … nulemissionskøretøjer" is one target
-            if hundred and not re.search(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b", between):
+            if hundred and not _PUNCT_YEAR_OR_MODAL.search(between):
                 separate = False
             if not separate or a.start < prev.end:
                 merged[-1] = _prefer(prev, a)
@@ -307,16 +348,42 @@ def _prefer(a: Anchor, b: Anchor) -> Anchor:
     return a
 
 
+def _may_coordinate(between: str) -> bool:
+    """Does ``between`` hold a mark or word that every :data:`BOUNDARIES` match holds (they are case-sensitive)?
+
+    Keep in step with :data:`BOUNDARIES`: a coordination added there needs its mark or word here.
+    """
+    return (
+        "," in between
+        or "og" in between
+        or "|" in between
+        or ";" in between
+        or "-" in between
+        or "–" in between
+        or "—" in between
+        or "samt" in between
+        or "mens" in between
+    )
+
+
 def boundary(between: str) -> re.Match[str] | None:
+    """The last match of the strongest coordination in ``between``; most gaps hold none of the weaker ones.
+
+    A gap without a coordinating mark or word (" med ", "reduceret med") is answered
+    by substring tests instead of six searches.
+    """
+    if not _may_coordinate(between):
+        return None
     for pattern in BOUNDARIES:
-        found = list(pattern.finditer(between))
-        if found:
-            return found[-1]
+        if pattern.search(between) is not None:
+            return list(pattern.finditer(between))[-1]
     return None
 
 
 def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) -> list[Clause]:
     """One clause per anchor, cut at the strongest coordination between neighbours."""
+    if len(anchors) == 1:
+        return [Clause(0, len(text), anchors[0], [y for y in years if 0 <= y.start < len(text)])]
     cuts = [0]
     for a, b in zip(anchors, anchors[1:], strict=False):
         m = boundary(text[a.end : b.start])
@@ -336,10 +403,11 @@ def gap(text: str, a: Anchor, y: YearMention) -> str:
 
 def attach_year(text: str, clause: Clause) -> YearMention | None:
     """The deadline nearest the anchor, preferring one not across a coordination."""
+    deadlines = [y for y in clause.years if y.role in DEADLINE_ROLES]
+    if len(deadlines) < 2:
+        return deadlines[0] if deadlines else None  # nothing to weigh
     best: tuple[float, YearMention] | None = None
-    for y in clause.years:
-        if y.role not in DEADLINE_ROLES:
-            continue
+    for y in deadlines:
         between = gap(text, clause.anchor, y)
         dist = len(between) + (1000 if crossing(between) else 0)
         if best is None or dist < best[0]:

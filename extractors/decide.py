@@ -16,12 +16,15 @@ from __future__ import annotations
 import re
 
 from extractors.anchors import Clause, gap
-from extractors.components.types import Cue, YearMention
+from extractors.caseless import Caseless
+from extractors.components.types import Cue, Quantity, YearMention
 from extractors.segment import Context
 
 COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
 HARD_NEG = frozenset({"NEG_PROJECTION", "NEG_TIP", "NEG_DONE", "NEG_PROPOSAL"})
 SOFT_NEG = frozenset({"NEG_PAST", "NEG_ACHIEVED", "NEG_STAT", "NEG_HYPO"})
+_MILESTONE = frozenset({"MILESTONE"})
+_DIR_VERBS = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
 _INITIAL_YEAR = re.compile(
     r"^\W{0,3}(?:i|inden|senest(?:\s+i)?|fra|frem\s+mod|ved\s+udgangen\s+af)\s*(?:19|20)\d\d\b|^\W{0,3}(?:19|20)\d\d\s*[:–-]",
     re.I,
@@ -35,10 +38,13 @@ STRONG_CROSSING = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|der|s
 def live_cues(text: str, cues: list[Cue], years: list[YearMention]) -> list[Cue]:
     """Cues that count: not inside a baseline phrase ("af det, de var i 1990"), not voided by a subordinate modal."""
     # "Der skal …" opening a sentence is an expletive "der", not a relative clause
+    baselines = [y for y in years if y.role == "baseline"]
     voids = [c for c in cues if c.label == "VOID" and not _opens_sentence(text, c.start)]
+    if not baselines and not voids:
+        return cues  # nothing voided: the list itself (no caller changes it)
     out = []
     for c in cues:
-        if any(y.role == "baseline" and y.expr_start <= c.start and c.end <= y.expr_end for y in years):
+        if any(y.expr_start <= c.start and c.end <= y.expr_end for y in baselines):
             continue
         if c.label in COMMIT and any(v.start <= c.start < v.end for v in voids):
             continue
@@ -52,20 +58,47 @@ def _opens_sentence(text: str, pos: int) -> bool:
 
 
 #: Where the local phrase of an anchor ends: a comma, a colon, a dash, a subordinating word.
-_WEAK = re.compile(r",\s|;|:\s|\s[–—-]\s|\s(?:men|selvom|fordi|mens|da|hvis|hvor|hvilket)\s", re.I)
+_WEAK = Caseless(r",\s|;|:\s|\s[–—-]\s|\s(?:men|selvom|fordi|mens|da|hvis|hvor|hvilket)\s")
 #: Where its main clause ends: a coordination of clauses, a semicolon, a dash, a full stop.
-_STRONG = re.compile(
-    r";|\s[–—-]\s|,\s*(?:og|men|mens|da|fordi|selvom|hvis|så|derfor|hvilket|hvor)\s|\s(?:men|selvom|fordi)\s",
-    re.I,
+_STRONG = Caseless(
+    r";|\s[–—-]\s|,\s*(?:og|men|mens|da|fordi|selvom|hvis|så|derfor|hvilket|hvor)\s|\s(?:men|selvom|fordi)\s"
 )
 
 
-def _span(text: str, a_start: int, a_end: int, lo: int, hi: int, bounds: re.Pattern[str]) -> tuple[int, int]:
-    """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi)."""
+def _may_end_main_clause(folded: str) -> bool:
+    """Does lower-cased ``folded`` hold a mark or word that every :data:`_STRONG` match holds?
+
+    Substring tests: a clause without any ("Andelen af elbiler skal udgøre mindst 27 % i 2025")
+    is spared the search, which tries its alternatives at every space. Keep in step with
+    :data:`_STRONG`: a bound added there needs its mark or word here.
+    """
+    return (
+        "," in folded
+        or ";" in folded
+        or "-" in folded
+        or "–" in folded
+        or "—" in folded
+        or "men" in folded
+        or "selvom" in folded
+        or "fordi" in folded
+    )
+
+
+def _span(
+    text: str, low: str | None, a_start: int, a_end: int, lo: int, hi: int, bounds: Caseless
+) -> tuple[int, int]:
+    """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi).
+
+    ``bounds`` hold no anchors or lookarounds, so a clause with no match at all is
+    the whole stretch: one search instead of a scan on each side. ``low`` is
+    ``fold(text)`` (None: search ``text`` case-insensitively).
+    """
+    if bounds.search(text, low, lo, hi) is None:
+        return lo, hi
     left = lo
-    for m in bounds.finditer(text, lo, a_start):
+    for m in bounds.finditer(text, low, lo, a_start):
         left = m.end()
-    right = bounds.search(text, a_end, hi)
+    right = bounds.search(text, low, a_end, hi)
     return left, right.start() if right else hi
 
 
@@ -85,6 +118,50 @@ def within(
     return [c for c in cues if c.start >= start and c.end <= end and (labels is None or c.label in labels)]
 
 
+_PRESENT = re.compile(r"(?:es|er)$")
+
+
+def in_target_list(kind: str, ctx: Context) -> bool:
+    """A list item or table row under a target heading ("Delmål:", "2030:", a target table)."""
+    return kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
+
+
+def rejects_every_clause(
+    labels: set[str], years: list[YearMention], quantities: list[Quantity], kind: str, ctx: Context
+) -> bool:
+    """True where :func:`decide` rejects whatever clause the unit is cut into, so assembly can stop early.
+
+    These are decide's sentence-wide rules, read before anchors and clauses exist
+    (about a third of the candidate units of a plan end here): a projection, tip
+    or done deed with no commitment word anywhere; outside a target list a
+    statistic or history word with no commitment word, or another body's goal
+    nobody here adopts; and a sentence without cues or years, outside a target
+    list, whose figures carry no rate. Keep in step with :func:`decide`: each
+    condition here must make one of its rejections certain for every clause.
+    ``labels`` are the labels of the unit's live cues (assembly collects them once).
+    """
+    commits = not labels.isdisjoint(COMMIT)
+    if not commits and not labels.isdisjoint(HARD_NEG):
+        return True
+    if in_target_list(kind, ctx):
+        return False
+    if not commits and not labels.isdisjoint(SOFT_NEG):
+        return True
+    if "ADOPT" not in labels:
+        if "NEG_OTHER_STRONG" in labels:
+            return True
+        if "NEG_OTHER" in labels and ("MUNI" not in labels or not (commits or "GOAL_OWN" in labels)):
+            return True
+    return not labels and not years and not any(q.rate for q in quantities)
+
+
+def _initial_year(text: str, clause: Clause) -> bool:
+    """The clause or the sentence opens with its year ("I 2030 …", "2030: …")."""
+    return bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
+        _INITIAL_YEAR.match(text.lstrip())
+    )
+
+
 def decide(
     text: str,
     clause: Clause,
@@ -95,6 +172,8 @@ def decide(
     own_year: bool,
     start: YearMention | None = None,
     siblings: int = 1,
+    labels: set[str] | None = None,
+    low: str | None = None,
 ) -> tuple[bool, str]:
     """(is a target, decision rule id).
 
@@ -102,33 +181,37 @@ def decide(
     comma or a subordinating word), its main clause (up to ", og", ", men", ";",
     " – "…) and the sentence. A statistic in the local phrase ("står for 35 %")
     needs a commitment in that same phrase; a commitment in another main clause
-    ("…, og det skal vi udnytte") does not make a figure a target.
+    ("…, og det skal vi udnytte") does not make a figure a target. ``labels``, the
+    labels of ``cues`` if the caller has them, spares collecting them per clause;
+    ``low`` (``fold(text)``, if the caller has it) lets the clause bounds be found
+    case-sensitively on lower-cased text.
     """
     a = clause.anchor
-    ls, le = _span(text, a.start, a.end, clause.start, clause.end, _WEAK)
-    ms, me = _span(text, a.start, a.end, clause.start, clause.end, _STRONG)
-    local = {c.label for c in within(cues, ls, le)}
-    own = {c.label for c in within(cues, ms, me)}
-    sent = {c.label for c in cues}
+    sent = {c.label for c in cues} if labels is None else labels
+    if sent:
+        if low is not None and not _may_end_main_clause(low[clause.start : clause.end]):
+            ms, me = clause.start, clause.end  # what _span finds where no bound can match
+        else:
+            ms, me = _span(text, low, a.start, a.end, clause.start, clause.end, _STRONG)
+        own = {c.label for c in cues if c.start >= ms and c.end <= me}
+    else:  # no cue, nothing to weigh where it stands
+        ms, me, own = clause.start, clause.end, set()
     if year is None and all(c.rule_id == "cue.binding.maa" for c in cues if c.label in COMMIT):
-        own, sent, local = (
-            own - COMMIT,
-            sent - COMMIT,
-            local - COMMIT,
-        )  # "må højst være" without a deadline is a rule
+        own, sent = own - COMMIT, sent - COMMIT  # "må højst være" without a deadline is a rule
     commit_own = bool(own & COMMIT)
     commit = commit_own or (siblings > 1 and bool(sent & COMMIT))
-    list_ctx_early = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
-    if local & SOFT_NEG and not local & COMMIT and not list_ctx_early:
-        return False, "decide.reject.statistic_or_history"
-    list_ctx = kind in ("item", "row") and (ctx.target_list or ctx.interim or ctx.year is not None)
+    list_ctx = in_target_list(kind, ctx)
+    # the local phrase matters only for a statistic or history word somewhere in the sentence
+    if not sent.isdisjoint(SOFT_NEG) and not list_ctx:
+        ls, le = _span(text, low, a.start, a.end, clause.start, clause.end, _WEAK)
+        local = {c.label for c in cues if c.start >= ls and c.end <= le} & sent
+        if local & SOFT_NEG and not local & COMMIT:
+            return False, "decide.reject.statistic_or_history"
     by = year is not None and year.role == "by"
-    initial = bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
-        _INITIAL_YEAR.match(text.lstrip())
-    )
     if own & HARD_NEG or (sent & HARD_NEG and not commit_own):
         return False, "decide.reject.projection_tip_or_done"
-    if not list_ctx and _expectation_only(cues, ms, me):
+    # an expectation needs commitment words in the main clause, that is commit_own (a "må" alone is none)
+    if commit_own and not list_ctx and _expectation_only(cues, ms, me):
         return False, "decide.reject.expectation"
     if own & SOFT_NEG and not commit_own and not list_ctx:
         return False, "decide.reject.statistic_or_history"
@@ -150,7 +233,7 @@ def decide(
             return False, "decide.reject.without_own_deadline"
         if own & SOFT_NEG:
             return False, "decide.reject.statistic_or_history"
-        if a.kind == "dir" and within(cues, clause.start, a.start, frozenset({"MILESTONE"})):
+        if a.kind == "dir" and within(cues, clause.start, a.start, _MILESTONE):
             return False, "decide.reject.milestone"
         we = any(m.label == "MUNI" and 0 <= a.start - m.end <= 3 for m in cues)
         if commit_own or list_ctx or we or (a.kind == "count" and by):
@@ -159,10 +242,10 @@ def decide(
     if a.kind == "share":
         if year is None and ctx.year is None and start is None:
             return False, "decide.reject.share_without_deadline"
-        if within(cues, clause.start, a.start, frozenset({"MILESTONE"})) and not list_ctx:
+        if within(cues, clause.start, a.start, _MILESTONE) and not list_ctx:
             return False, "decide.reject.milestone"
         future = year is not None and year.year >= NOMINAL_MIN_YEAR
-        if commit or list_ctx or by or (initial and future):
+        if commit or list_ctx or by or (future and _initial_year(text, clause)):
             return True, "decide.share_deadline"
         if future and own_year and year.role == "in" and not (sent & (SOFT_NEG | HARD_NEG)):
             return True, "decide.share_nominal"  # "Alle kommunens egne biler kører på el i 2030."
@@ -177,8 +260,8 @@ def decide(
         return True, "decide.end_state_year"
     q = a.quantity
     if q is not None and q.link in ("med", "less", "more") and (year is not None or q.rate):
-        verbs = within(cues, clause.start, clause.end, frozenset({"DIR_REDUCE", "DIR_INCREASE"}))
-        if any(re.search(r"(?:es|er)$", text[v.start : v.end]) for v in verbs):
+        verbs = within(cues, clause.start, clause.end, _DIR_VERBS)
+        if any(_PRESENT.search(text[v.start : v.end]) for v in verbs):
             return True, "decide.direction_present"
     if "PLAN_PASSIVE" in own and q is not None and (year is not None or q.rate or "DIR_MAINTAIN" in own):
         return True, "decide.plan_passive"
@@ -189,9 +272,9 @@ def decide(
     if (
         year is not None
         and year.year >= NOMINAL_MIN_YEAR
-        and (initial or (q is not None and q.link in ("less", "more")))
+        and ((q is not None and q.link in ("less", "more")) or _initial_year(text, clause))
     ):
         return True, "decide.nominal_year"
-    if q is not None and q.rate and initial:
+    if q is not None and q.rate and _initial_year(text, clause):
         return True, "decide.rate_from_year"
     return False, "decide.reject.no_commitment"

@@ -11,174 +11,252 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-#: Words that name what is measured; the metric phrase is grown around the nearest one.
-_METRIC_HEAD = re.compile(
-    r"[\wæøå₂-]*(?:udledning|udledningen|udledninger|udslip|udslippet|forbrug|forbruget|energiforbrug\w*|andel|andelen|"
+from extractors.caseless import Caseless, fold
+
+#: Words that name what is measured; the metric phrase is grown around the nearest one. A word is a
+#: head if it ends in one of these (any prefix: "CO₂-udledningen", "elforbruget").
+_METRIC_HEADS = (
+    r"udledning|udledningen|udledninger|udslip|udslippet|forbrug|forbruget|energiforbrug\w*|andel|andelen|"
     r"trafik|trafikken|genanvendelse\w*|genbrug\w*|mængde|mængden|ledningstab|emission\w*|drivhusgas\w*|"
     r"areal\w*|transport\w*|biltrafik\w*|kørsel|kørslen|produktion\w*|affald\w*|økologiprocent\w*|procent\w*|"
-    r"mangfoldighed\w*|biodiversitet\w*|partikler|kvælstof\w*|fosfor\w*|skov\w*|elbiler|busser|bilerne|bilparken|"
-    r"opvarmning\w*|varmeforsyning\w*|elforsyning\w*|forsyning\w*|vandforbrug\w*|fødevare\w*|cykel\w*|madspild\w*|co2|co₂|c02|CO2e)",
-    re.IGNORECASE,
+    r"mangfoldighed\w*|biodiversitet\w*|partikler|kvælstof\w*|fosfor\w*|skov\w*|elbiler|busser|bilerne|"
+    r"bilparken|opvarmning\w*|varmeforsyning\w*|elforsyning\w*|forsyning\w*|vandforbrug\w*|fødevare\w*|"
+    r"cykel\w*|madspild\w*|co2|co₂|c02|co2e"
 )
-_WORD = re.compile(r"[\wæøåÆØÅ₂-]+")
-_METRIC_STOP = re.compile(
+#: Characters of a word (a run of them is a word; a word's end is where the run ends).
+_WORD_CHARS = r"[\wæøåÆØÅ₂-]"
+
+
+def _by_first_letter(alternation: str) -> str:
+    """``a|b|…`` grouped by first letter, ``u(?:dledning|dslip…)|f(?:orbrug…)|…``: the same matches.
+
+    Each alternative starts with a plain letter (no escape, group or class), and
+    alternatives with different first letters never match at the same place; the
+    order within a group is kept, so leftmost-first matching picks the same
+    alternative. The regex engine then tests one branch per letter instead of all
+    fifty, and skips letters that start no head at all.
+    """
+    groups: dict[str, list[str]] = {}
+    for alternative in alternation.split("|"):
+        groups.setdefault(alternative[0], []).append(alternative[1:])
+    return "(?:" + "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
+
+
+#: A head at the end of a word. Searched for at word ends across the clause in one scan, rather than
+#: a match per word (a Python loop over every word) or a whole-word match with a ``[\wæøå₂-]*``
+#: prefix (backtracking through every alternative at every letter).
+_HEAD_AT_WORD_END = Caseless(_by_first_letter(_METRIC_HEADS) + f"(?!{_WORD_CHARS})")
+_METRIC_STOP = Caseless(
     r"\s(?:skal|vil|er|være|blive|bliver|med|på|reduceres|reduceret|nedbringes|øges|øget|steget|falde|være|udgøre|"
     r"baseret|kører|senest|inden|frem|målt|set|sammenlignet|fastholdes|i\s+(?:19|20)\d\d|i\s+forhold|og\s+i\s|"
-    r"hvor|som|der|så|til\s+at|for\s+at|til\s+\d|til\s+(?:mindst|maksimalt|højst))\b|[,;:.()–]",
-    re.IGNORECASE,
+    r"hvor|som|der|så|til\s+at|for\s+at|til\s+\d|til\s+(?:mindst|maksimalt|højst))\b|[,;:.()–]"
 )
 
 #: Words that name the supply side of energy: a target on them is an energy target even "i bygninger".
-_ENERGY_HEAD = re.compile(
-    r"^(?:el(?:forbrug|produktion|forsyning)\w*|el-|fjernvarme\w*|varmeforsyning\w*|ve-?\w*|vedvarende|vind\w*|sol\w*|\d.*\bMW\b)",
-    re.I,
+_ENERGY_HEAD = Caseless(
+    r"^(?:el(?:forbrug|produktion|forsyning)\w*|el-|fjernvarme\w*|varmeforsyning\w*|ve-?\w*|vedvarende|vind\w*|sol\w*|\d.*\bMW\b)"
 )
-_ORGANISATION_SECTOR = re.compile(r"som\s+virksomhed|egen\s+drift|kommunens\s+(?:indkøb|egen|egne)\b", re.I)
-_SECTOR_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+#: Sector rules, first match wins. ``x(?<!\wx)`` is ``\bx`` written literal-first: the regex engine
+#: then skips straight to the letters that can start a match instead of trying every position.
+_ORGANISATION_SECTOR = Caseless(r"som\s+virksomhed|egen\s+drift|kommunens\s+(?:indkøb|egen|egne)\b")
+_SECTOR_RULES: tuple[tuple[str, Caseless], ...] = (
     (
         "vand",
-        re.compile(
-            r"vandforbrug|grundvand|spildevand|ledningstab|vandværk|drikkevand|liter/døgn|regnvand|vandløb|vandkvalitet",
-            re.I,
+        Caseless(
+            r"vandforbrug|grundvand|spildevand|ledningstab|vandværk|drikkevand|liter/døgn|regnvand|vandløb|vandkvalitet"
         ),
     ),
     (
         "fødevarer",
-        re.compile(
-            r"økologiprocent|fødevare|madspild|køkken|kantine|måltid|\bmad|økologisk\w*\s+(?:mad|fødevare|indkøb)",
-            re.I,
+        Caseless(
+            r"økologiprocent|fødevare|madspild|køkken|kantine|måltid|mad(?<!\wmad)|økologisk\w*\s+(?:mad|fødevare|indkøb)"
         ),
     ),
-    ("landbrug", re.compile(r"landbrug|dyrket|lavbund|arealanvendelse|husdyr|gødning|kvælstof", re.I)),
-    ("affald", re.compile(r"affald|genanvend|genbrug|plast|metal|cirkulær|deponi|forbrændingsegne?t", re.I)),
+    ("landbrug", Caseless(r"landbrug|dyrket|lavbund|arealanvendelse|husdyr|gødning|kvælstof")),
+    ("affald", Caseless(r"affald|genanvend|genbrug|plast|metal|cirkulær|deponi|forbrændingsegne?t")),
     (
         "transport",
-        re.compile(
-            r"transport|trafik|\bbil|biler|bilpark|busser|\bbus|cykel|drivmidl|skraldebil|køretøj|ladestander|kørsel|mobilitet|færge|elbil|maskiner|brændstof",
-            re.I,
+        Caseless(
+            r"transport|trafik|bil(?<!\wbil)|biler|bilpark|busser|bus(?<!\wbus)|cykel|drivmidl|skraldebil|køretøj|ladestander|kørsel|mobilitet|færge|elbil|maskiner|brændstof"
         ),
     ),
     (
         "bygninger",
-        re.compile(r"bygning|ejendom|nybyggeri|renovering|energimærk|boliger|bygningsmasse|byggeri", re.I),
+        Caseless(r"bygning|ejendom|nybyggeri|renovering|energimærk|boliger|bygningsmasse|byggeri"),
     ),
     (
         "natur",
-        re.compile(r"natur(?!gas)|skov|biodiversitet|mangfoldighed|træer|vådområd|grønne områder", re.I),
+        Caseless(r"natur(?!gas)|skov|biodiversitet|mangfoldighed|træer|vådområd|grønne områder"),
     ),
     (
         "energi",
-        re.compile(
-            r"\bel\b|el-|varme|energi|solcelle|vind|\bMW\b|\bGWh\b|\bve\b|vedvarende|fjernvarme|opvarmning|naturgas|olie|"
-            r"elektrific|strøm|biogas|belysning|gadelys|elforbrug",
-            re.I,
+        Caseless(
+            r"el(?<!\wel)\b|el-|varme|energi|solcelle|vind|MW(?<!\wMW)\b|GWh(?<!\wGWh)\b|ve(?<!\wve)\b|vedvarende|fjernvarme|opvarmning|naturgas|olie|"
+            r"elektrific|strøm|biogas|belysning|gadelys|elforbrug"
         ),
     ),
 )
 
-_ORGANISATION = re.compile(
+_ORGANISATION = Caseless(
     r"kommunale?\s+(?:bygninger|ejendomme|køretøjer|bilpark|bilflåde|flåde|institutioner|køkkener|drift|nybyggerier|"
     r"indkøb|fødevare\w*|arealer|bygningsmasse|biler|vognpark|skraldebiler)|kommunens\s+(?:egne?|bygninger|bilpark|"
     r"drift|køretøjer|andel|vognpark|indkøb|køkkener|kantiner|institutioner|skoler|biler|flåde|entreprenør\w*|maskiner|"
     r"nedrivning\w*|arealer|medarbejdere|ejendomme)|som\s+virksomhed|egne\s+bygninger|egen\s+drift|"
-    r"den\s+kommunale\s+organisation|daginstitution\w*|skolernes|gadebelysning|gadelys|kommunens\s+\w+\s+køretøjer",
-    re.I,
+    r"den\s+kommunale\s+organisation|daginstitution\w*|skolernes|gadebelysning|gadelys|kommunens\s+\w+\s+køretøjer"
 )
-_UTILITY = re.compile(
-    r"forsyningsselskab|forsynings-selskab|vandværk|fjernvarmeselskab|\bforsyningen\b|vandforsyning\w*|"
-    r"fjernvarmeproduktion\w*|fjernvarmeværk\w*|renseanlæg\w*|ledningstab\w*|spildevand\w*|udpumpede",
-    re.I,
+_UTILITY = Caseless(
+    r"forsyningsselskab|forsynings-selskab|vandværk|fjernvarmeselskab|forsyningen(?<!\wforsyningen)\b|vandforsyning\w*|"
+    r"fjernvarmeproduktion\w*|fjernvarmeværk\w*|renseanlæg\w*|ledningstab\w*|spildevand\w*|udpumpede"
 )
 
-_BASELINE_LABEL = re.compile(
+#: Every :data:`_BASELINE_LABEL` match holds one of these words; a text without them is spared the search
+#: (keep in step: a phrase added there needs its word here).
+_BASELINE_WORDS = ("forhold", "sammenlignet")
+_BASELINE_LABEL = Caseless(
     r"(?:i\s+forhold\s+til|sammenlignet\s+med|målt\s+i\s+forhold\s+til|set\s+i\s+forhold\s+til)\s+"
     r"(potentialet|basisåret|basisår|det\s+nuværende\s+niveau|nuværende\s+niveau|dagens\s+niveau|niveauet\s+i\s+dag|"
-    r"udgangspunktet|referenceåret|i\s+dag)",
-    re.I,
+    r"udgangspunktet|referenceåret|i\s+dag)"
 )
 
 
-@lru_cache(maxsize=65536)
-def _is_head(word: str) -> bool:
-    return _METRIC_HEAD.fullmatch(word) is not None
+def _word_start(source: str, at: int) -> int:
+    """Where the word (run of :data:`_WORD_CHARS`; ``\\w`` is ``isalnum`` or "_") holding ``at`` begins."""
+    while at and (source[at - 1].isalnum() or source[at - 1] in "_-"):
+        at -= 1
+    return at
 
 
-def metric(clause: str, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
-    """The text's own words for what the clause measures (a best effort, never raises)."""
+#: "andelen af elbiler": a head word before "af" belongs to the metric.
+_OF_HEAD = Caseless(r"([\wæøå₂-]*(?:udledning\w*|udslip\w*|mængde\w*|andel\w*|forbrug\w*|antal\w*)\s+af\s+)$")
+#: What :data:`_OF_HEAD` needs right before the head; a cheap test that spares most clauses the full one.
+_OF_TAIL = Caseless(r"\saf\s+$")
+_PRE_WORDS = r"(?:den|det|de|al|alle|vores|kommunens|samlede|kommunale|biologiske|lokale|gennemsnitlige?)"
+_PRE_WORD_MAX = len("gennemsnitlige")
+#: "den biologiske mangfoldighed", "de kommunale bygninger": articles and adjectives before the head.
+_PRE = Caseless(r"((?:" + _PRE_WORDS + r"\s+){1,3})$")
+_PRE_TAIL = Caseless(_PRE_WORDS + r"\s+$")
+_OF_PHRASE = re.compile(r"\s*(?:af|ud\s+af)\s+(.{3,120})", re.S)
+
+
+def metric(clause: str, low: str | None, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
+    """The text's own words for what the clause measures (a best effort, never raises); ``low`` is ``fold(clause)``."""
     if link == "af":
-        m = re.match(r"\s*(?:af|ud\s+af)\s+(.{3,120})", clause[anchor_end:], re.S)
+        m = _OF_PHRASE.match(clause, anchor_end)
         if m:
-            phrase = _cut(m.group(1))
+            phrase = _cut(m.group(1), None if low is None else low[m.start(1) : m.end(1)])
             if phrase:
                 return phrase
-    best: tuple[int, re.Match[str]] | None = None
-    for m in _WORD.finditer(clause):
-        if not _is_head(m.group(0)):
+    best: tuple[int, int] | None = None
+    source = clause if low is None else low
+    for m in _HEAD_AT_WORD_END.finditer(clause, low):
+        at = _word_start(source, m.start())  # the whole word: "co₂-udledningen", not "udledningen"
+        if at > anchor_start and source[at : m.end()].lower().startswith("procent"):
             continue
-        if m.group(0).lower().startswith("procent") and m.start() > anchor_start:
-            continue
-        dist = abs(m.start() - anchor_start) if m.start() < anchor_start else m.start() - anchor_end
+        dist = anchor_start - at if at < anchor_start else at - anchor_end
         if best is None or dist < best[0]:
-            best = (dist, m)
+            best = (dist, at)
     if best is None:
         return None
-    m = best[1]
-    start = m.start()
-    # "udledningen af drivhusgasser", "andelen af elbiler": the head before "af" belongs to the metric
-    of = re.search(
-        r"([\wæøå₂-]*(?:udledning\w*|udslip\w*|mængde\w*|andel\w*|forbrug\w*|antal\w*)\s+af\s+)$",
-        clause[:start],
-        re.I,
-    )
-    if of:
-        start = of.start(1)
-    # take a preceding article/adjective run ("den biologiske mangfoldighed", "de kommunale bygninger")
-    pre = re.search(
-        r"((?:(?:den|det|de|al|alle|vores|kommunens|samlede|kommunale|biologiske|lokale|gennemsnitlige?)\s+){1,3})$",
-        clause[:start],
-        re.I,
-    )
-    if pre:
-        start = pre.start()
-    phrase = _cut(clause[start:])
+    start = _grow_left(clause, low, best[1])
+    phrase = _cut(clause[start:], None if low is None else low[start:])
     return phrase or None
 
 
-def _cut(rest: str) -> str:
-    stop = _METRIC_STOP.search(" " + rest)
+def _grow_left(clause: str, low: str | None, start: int) -> int:
+    """Where the metric phrase begins: before "udledningen af" and a run of articles/adjectives.
+
+    Both patterns end at ``start``; their tails ("af ", an article and a space) are
+    tested first, from the last word on, so most clauses never run the full search.
+    """
+    if start == 0:
+        return 0
+    if _OF_TAIL.search(clause, low, 0, start):
+        of = _OF_HEAD.search(clause, low, 0, start)
+        if of:
+            start = of.start(1)
+    last_word_end = len(clause[:start].rstrip())
+    if _PRE_TAIL.search(clause, low, max(0, last_word_end - _PRE_WORD_MAX), start):
+        pre = _PRE.search(clause, low, 0, start)
+        if pre:
+            start = pre.start()
+    return start
+
+
+def _cut(rest: str, rest_low: str | None) -> str:
+    stop = _METRIC_STOP.search(" " + rest, None if rest_low is None else " " + rest_low)
     phrase = rest[: max(0, stop.start() - 1)] if stop else rest
     phrase = phrase.strip(" -–")
     return phrase[:120]
 
 
-def sector(text: str, metric_text: str | None) -> str:
-    """One of the DK2020 sectors; general emission targets are cross-cutting."""
-    if _ORGANISATION_SECTOR.search(metric_text or "") or _ORGANISATION_SECTOR.search(text[:80]):
+#: An emission metric names no sector of its own; "udledningen fra transport" does.
+_GENERAL = Caseless(r"^(?:udledning\w*|udslip\w*|CO[2₂]-?\w*|drivhusgas\w*)\b")
+_FROM_PART = re.compile(r"\bfra\b|\bi\s+de\b")
+
+
+def sector(text: str, low: str | None, metric_text: str | None) -> str:
+    """One of the DK2020 sectors; general emission targets are cross-cutting. ``low`` is ``fold(text)``.
+
+    The metric phrase decides first (organisation, energy supply, a general
+    emission metric, a sector word), then the clause; only "kommunens egen
+    drift"-like wording at the start of the clause outranks the metric's sector.
+    """
+    org, energy, named = _metric_sector(metric_text) if metric_text else (False, False, None)
+    if org or _ORGANISATION_SECTOR.search(text, low, 0, 80):
         return "organisation"
-    if metric_text and _ENERGY_HEAD.search(metric_text.strip()):
+    if energy:
         return "energi"
-    for source in (metric_text or "", text):
-        general = re.search(r"^(?:udledning\w*|udslip\w*|CO[2₂]-?\w*|drivhusgas\w*)\b", source.strip(), re.I)
-        if general and source is metric_text and not re.search(r"\bfra\b|\bi\s+de\b", source):
-            return "tværgående"
-        for name, pattern in _SECTOR_RULES:
-            if source and pattern.search(source):
-                return name
-    return "tværgående"
+    if named is not None:
+        return named
+    return _first_sector(text, low) or "tværgående"
 
 
-def scope(text: str, inherited: str | None) -> str:
+@lru_cache(maxsize=4096)
+def _metric_sector(metric_text: str) -> tuple[bool, bool, str | None]:
+    """What the metric phrase alone says: (organisation word, energy-supply head, sector or None).
+
+    A pure function of a short phrase that recurs through a plan ("CO₂-udledningen",
+    "andelen af elbiler"), hence remembered.
+    """
+    low = fold(metric_text)
+    organisation = _ORGANISATION_SECTOR.search(metric_text, low) is not None
+    stripped, stripped_low = metric_text.strip(), None if low is None else low.strip()
+    energy = _ENERGY_HEAD.search(stripped, stripped_low) is not None
+    if _GENERAL.search(stripped, stripped_low) and not _FROM_PART.search(metric_text):
+        return organisation, energy, "tværgående"
+    return organisation, energy, _first_sector(metric_text, low)
+
+
+_SECTOR_FOLDED = tuple((name, pattern.folded) for name, pattern in _SECTOR_RULES)
+_SECTOR_IGNORECASE = tuple((name, pattern.ignorecase) for name, pattern in _SECTOR_RULES)
+
+
+def _first_sector(source: str, low: str | None) -> str | None:
+    """The first sector rule that matches (compiled patterns picked once: this runs up to 16 times a target)."""
+    rules, subject = (_SECTOR_IGNORECASE, source) if low is None else (_SECTOR_FOLDED, low)
+    for name, pattern in rules:
+        if pattern.search(subject):
+            return name
+    return None
+
+
+def scope(text: str, low: str | None, inherited: str | None) -> str:
     """Scope from the heading above, else from the wording (organisation/utility), else the area."""
     if inherited:
         return inherited
-    if _UTILITY.search(text):
+    if _UTILITY.search(text, low):
         return "utility"
-    if _ORGANISATION.search(text):
+    if _ORGANISATION.search(text, low):
         return "organisation"
     return "area"
 
 
-def baseline_label(text: str) -> str | None:
-    """A baseline named by a word instead of a year ("i forhold til potentialet")."""
-    m = _BASELINE_LABEL.search(text)
-    return re.sub(r"\s+", " ", m.group(1).lower()) if m else None
+_SPACES = re.compile(r"\s+")
+
+
+def baseline_label(text: str, low: str | None) -> str | None:
+    """A baseline named by a word instead of a year ("i forhold til potentialet"); ``low`` is ``fold(text)``."""
+    if low is not None and _BASELINE_WORDS[0] not in low and _BASELINE_WORDS[1] not in low:
+        return None  # most clauses: two substring tests instead of a search for four phrases
+    m = _BASELINE_LABEL.search(text, low)
+    return _SPACES.sub(" ", text[m.start(1) : m.end(1)].lower()) if m else None

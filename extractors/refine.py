@@ -25,6 +25,7 @@ from extractors.components.types import Quantity, YearMention, load_json
 from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number_word
 
 _YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+_DIGITS = re.compile(r"[\d.,]+")
 
 
 def _rules() -> dict:
@@ -33,8 +34,35 @@ def _rules() -> dict:
 
 _R = _rules()
 _RANGE_BEFORE = re.compile(_R["range"]["regex"] + r"$", re.I)
+#: A range ends in a dash or "til" right before the upper value: tested first, the range regex only then.
+_RANGE_DASH = ("-", "–", "—")
+_RANGE_TIL = re.compile("til", re.I)
+_RANGE_TAIL_KNOWN = _R["range"]["regex"].endswith(r"\s*(?:-|–|—|til)\s*")
 _FROM_BEFORE = re.compile(_R["from_to"]["before"] + r"$", re.I)
 _FROM_BETWEEN = re.compile(_R["from_to"]["between"], re.I)
+
+
+def _top_level_literals(source: str) -> list[str]:
+    """The runs of plain characters every match of ``source`` holds (outside groups, repeats, branches)."""
+    try:
+        from re import _parser as sre_parse  # CPython 3.11+: the parser behind re.compile
+    except ImportError:  # pragma: no cover - another Python: claim nothing
+        return []
+    runs, run = [], ""
+    for op, av in sre_parse.parse(source):
+        if op is sre_parse.LITERAL:
+            run += chr(av)
+        else:
+            runs.append(run)
+            run = ""
+    return [r.lower() for r in [*runs, run] if r]
+
+
+#: Every from-to pair holds "fra" (its ``before`` pattern) and "til" (its ``between``), read off the
+#: rule data: a unit without them has no pair.
+_FROM_TO_WORDS_KNOWN = any("fra" in r for r in _top_level_literals(_R["from_to"]["before"])) and any(
+    "til" in r for r in _top_level_literals(_R["from_to"]["between"])
+)
 _FROM_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _PER = re.compile(_R["per_unit"]["regex"], re.I)
 _PER_SKIP = frozenset(_R["per_unit"]["not_per"])
@@ -47,6 +75,11 @@ _NUM_OR_WORD = r"(\d{1,6}|" + NUMBER_WORD_RE + r"|en|én|et|ét)"
 _OUT_OF = re.compile(
     r"(?<![\w.,])" + _NUM_OR_WORD + _R["out_of"]["regex"] + _NUM_OR_WORD + r"(?![\wæøå])", re.I
 )
+#: What every "ud af" share holds; one fast scan (it starts at a space) before the full regex.
+_UD_AF = re.compile(r"\sud\s+af\s", re.I) if _R["out_of"]["regex"].startswith(r"\s+ud\s+af\s+") else None
+#: The same test on lower-cased text, written literal-first ("ud", then the space before it) so the
+#: engine scans for "ud" instead of trying the pattern at every space.
+_UD_AF_FOLDED = re.compile(r"ud(?<=\sud)\s+af\s")
 
 
 def _number(raw: str) -> float | None:
@@ -54,13 +87,17 @@ def _number(raw: str) -> float | None:
     return value if value is not None else parse_number_word(raw)
 
 
-def refine(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
-    """Apply the rules of this module to the quantities (and years) of one unit, in place."""
+def refine(text: str, quantities: list[Quantity], years: list[YearMention], low: str | None = None) -> None:
+    """Apply the rules of this module to the quantities (and years) of one unit, in place.
+
+    ``low`` is ``caseless.fold(text)`` if the caller has it: then rules whose
+    required words are absent from it are skipped (None: every rule runs).
+    """
     if not quantities:
         return
-    _out_of(text, quantities)
-    _ranges(text, quantities)
-    _from_to(text, quantities, years)
+    _out_of(text, quantities, low)
+    _ranges(text, quantities, low)
+    _from_to(text, quantities, years, low)
     for q in quantities:
         if q.unit is not None and q.kind in ("number", "word"):
             _per_unit(text, q)
@@ -72,16 +109,21 @@ def _is_year(text: str, q: Quantity) -> bool:
     return q.kind == "bare" and _YEARLIKE.fullmatch(text, q.start, q.end) is not None
 
 
-def _ranges(text: str, quantities: list[Quantity]) -> None:
+def _ranges(text: str, quantities: list[Quantity], low: str | None = None) -> None:
     """ "65-70 %": the value is the lower end; the bare "65" is not a quantity of its own."""
+    if _RANGE_TAIL_KNOWN and low is not None and "til" not in low and not _has_dash(text):
+        return  # no range ends anywhere (see _dash_or_til_before)
     for q in list(quantities):
         if q.kind not in ("number", "word") or q.unit is None:
+            continue
+        if _RANGE_TAIL_KNOWN and not _dash_or_til_before(text, q.start):
             continue
         m = _RANGE_BEFORE.search(text, max(0, q.start - 20), q.start)
         if not m:
             continue
         low = parse_digits(m.group("low"))
-        upper = parse_digits(re.match(r"[\d.,]+", text[q.start : q.end]).group(0).rstrip(".,") or "0")
+        digits = _DIGITS.match(text, q.start, q.end)  # none for a number word ("femogtyve procent")
+        upper = parse_digits(digits.group(0).rstrip(".,") or "0") if digits else None
         if low is None or not upper or low >= upper:
             continue
         q.value = round(q.value * low / upper, 6)
@@ -90,8 +132,22 @@ def _ranges(text: str, quantities: list[Quantity]) -> None:
         quantities[:] = [o for o in quantities if o is q or not (q.start <= o.start < q.end)]
 
 
-def _from_to(text: str, quantities: list[Quantity], years: list[YearMention]) -> None:
+def _has_dash(text: str) -> bool:
+    return "-" in text or "–" in text or "—" in text
+
+
+def _dash_or_til_before(text: str, pos: int) -> bool:
+    """The 20 characters before ``pos`` end in a dash or "til" (then only spaces)."""
+    before = text[max(0, pos - 20) : pos].rstrip()
+    return before.endswith(_RANGE_DASH) or _RANGE_TIL.fullmatch(before, max(0, len(before) - 3)) is not None
+
+
+def _from_to(text: str, quantities: list[Quantity], years: list[YearMention], low: str | None = None) -> None:
     """ "fra A (i 2022 | i dag) til B": B is reached; A and A's year describe today."""
+    if len(quantities) < 2:
+        return  # no pair
+    if _FROM_TO_WORDS_KNOWN and low is not None and ("fra" not in low or "til" not in low):
+        return  # _FROM_BEFORE needs "fra", _FROM_BETWEEN "til"
     values = [q for q in quantities if not _is_year(text, q)]
     for a, b in zip(values, values[1:], strict=False):
         if a.role == "from" or not _FROM_BEFORE.search(text, max(0, a.start - 40), a.start):
@@ -145,9 +201,11 @@ def _relative_level(text: str, q: Quantity) -> None:
             return
 
 
-def _out_of(text: str, quantities: list[Quantity]) -> None:
+def _out_of(text: str, quantities: list[Quantity], low: str | None = None) -> None:
     """ "9 ud af 10 husstande", "tre ud af fire ture": a share in percent."""
     if " af " not in text:
+        return
+    if _UD_AF is not None and not (_UD_AF.search(text) if low is None else _UD_AF_FOLDED.search(low)):
         return
     for m in _OUT_OF.finditer(text):
         a, b = (

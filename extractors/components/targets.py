@@ -29,14 +29,24 @@ from spacy.tokens import Doc
 
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
-from extractors.components.types import Cue, YearMention, doc_text, get_ext, set_ext
-from extractors.decide import decide, live_cues, within
+from extractors.caseless import Caseless, fold
+from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
+from extractors.decide import decide, live_cues, rejects_every_clause, within
 from extractors.segment import Cell, Context
 
 STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
+_STRENGTH_LABELS = frozenset(STRENGTH_OF)
 DIRECTION_OF = {"DIR_REDUCE": "reduce", "DIR_INCREASE": "increase", "DIR_MAINTAIN": "maintain"}
-_INTERIM = re.compile(r"\b(?:som\s+)?delmål(?:et|ene)?\b", re.I)
-_LEAD = re.compile(r"^(?:og|samt|mens|men)\s+", re.I)
+#: Label sets of the direction rules, built once rather than per target.
+_DIRECTIONS = frozenset(DIRECTION_OF)
+_MAINTAIN = frozenset({"DIR_MAINTAIN"})
+_CHANGE = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
+_BINDING_OR_INTENT = frozenset({"BINDING", "INTENT"})
+#: "delmål", "delmålet", "delmålene" as a word; only presence counts, so an optional "som " before it
+#: adds nothing, and ``delmål(?<!\wdelmål)`` is ``\bdelmål`` written literal-first (a fast scan).
+_INTERIM = Caseless(r"delmål(?<!\wdelmål)(?:et|ene)?\b")
+#: A coordinating word opening a clause; matched at the clause start (no "^": match() anchors at pos).
+_LEAD = re.compile(r"(?:og|samt|mens|men)\s+", re.I)
 _FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 #: A baseline set off at the end of a sentence (", målt i forhold til 2010") applies to every clause.
 _TRAILING_BASELINE = re.compile(
@@ -50,13 +60,22 @@ _SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|t
 
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
-    ctx: Context = doc.user_data.get("kl_context") or Context()
-    kind: str = doc.user_data.get("kl_kind", "sentence")
-    cells: list[Cell] = doc.user_data.get("kl_cells", [])
+    quantities: list[Quantity] = get_ext(doc, "kl_quantities")
+    cues: list[Cue] = get_ext(doc, "kl_cues")
+    if not quantities and not cues:
+        return []  # nothing to anchor a target on (most units: read nothing else)
+    data = doc.user_data
+    ctx: Context = data.get("kl_context") or Context()
+    kind: str = data.get("kl_kind", "sentence")
+    cells: list[Cell] = data.get("kl_cells", [])
     text = doc_text(doc)
     years: list[YearMention] = _with_cell_roles(get_ext(doc, "kl_years"), cells)
-    cues = live_cues(text, get_ext(doc, "kl_cues"), years)
-    anchors = find_anchors(text, cues, get_ext(doc, "kl_quantities"), years, cells, ctx.unit)
+    cues = live_cues(text, cues, years)
+    labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+    if rejects_every_clause(labels, years, quantities, kind, ctx):
+        return []
+    low = fold(text)  # once for refine, every decision and every field test of every clause
+    anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit, labels, low)
     if not anchors:
         return []
     clauses = split_clauses(text, anchors, years)
@@ -66,11 +85,27 @@ def assemble(doc: Doc) -> list[dict]:
         year, own_year = attached[i], attached[i] is not None
         if year is None:
             year = _shared_year(text, clauses, attached, i)
-        start = next((y for y in clause.years if y.role == "start"), None)
-        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses))
+        start = next((y for y in clause.years if y.role == "start"), None) if clause.years else None
+        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses), labels, low)
         if ok:
-            out.append(_fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decision))
-    if len(out) == 1:
+            out.append(
+                _fields(
+                    text,
+                    low,
+                    clause,
+                    clauses,
+                    ctx,
+                    kind,
+                    cells,
+                    year,
+                    own_year,
+                    start,
+                    cues,
+                    labels,
+                    decision,
+                )
+            )
+    if len(out) == 1 and len(clauses) > 1:  # one clause spans the whole text: _fields trimmed just that
         out[0]["start"], out[0]["end"] = _trim(text, 0, len(text))
     return out
 
@@ -119,18 +154,16 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
         if q.link == "more":
             return "increase"
         if q.link in ("til", "af"):
-            maintain = [
-                c for c in within(cues, clause.start, a.start, {"DIR_MAINTAIN"}) if a.start - c.end < 30
-            ]
+            maintain = [c for c in within(cues, clause.start, a.start, _MAINTAIN) if a.start - c.end < 30]
             return "maintain" if maintain else "reach"
         if q.link == "copula":
             nouns = [
                 c
-                for c in within(cues, clause.start, a.start, {"DIR_REDUCE", "DIR_INCREASE"})
+                for c in within(cues, clause.start, a.start, _CHANGE)
                 if _NOUN_ENDING.search(text[c.start : c.end])
             ]
             return DIRECTION_OF[nouns[-1].label] if nouns else "reach"
-    verbs = within(cues, clause.start, clause.end, set(DIRECTION_OF))
+    verbs = within(cues, clause.start, clause.end, _DIRECTIONS)
     if q is not None and q.link != "med":
         verbs = [
             v
@@ -141,7 +174,7 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
         not verbs
         and q is not None
         and q.link in ("med", None)
-        and not within(cues, clause.start, clause.end, {"BINDING", "INTENT"})
+        and not within(cues, clause.start, clause.end, _BINDING_OR_INTENT)
     ):
         verbs = [c for c in cues if c.label in DIRECTION_OF and c.end <= clause.start]
     if not verbs:
@@ -150,7 +183,7 @@ def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue]
     return DIRECTION_OF[v.label]
 
 
-def _baseline(text, clause, clauses, value, direction, ctx) -> tuple[int | None, str | None, str | None]:
+def _baseline(text, low, clause, clauses, value, direction, ctx) -> tuple[int | None, str | None, str | None]:
     if direction in ("neutral", "phase_out"):
         return None, None, None
     own = [y for y in clause.years if y.role in ("baseline", "period_start")]
@@ -163,8 +196,10 @@ def _baseline(text, clause, clauses, value, direction, ctx) -> tuple[int | None,
             return shared[0].year, None, shared[0].rule_id
         if ctx.baseline:
             return ctx.baseline, None, "context.heading_baseline"
-    label = fields.baseline_label(text[clause.start : clause.end]) or (
-        fields.baseline_label(text) if value is not None else None
+    whole = clause.start == 0 and clause.end == len(text)  # then the sentence says nothing more
+    clause_low = None if low is None else low[clause.start : clause.end]
+    label = fields.baseline_label(text[clause.start : clause.end], clause_low) or (
+        fields.baseline_label(text, low) if value is not None and not whole else None
     )
     return None, label, None
 
@@ -180,7 +215,11 @@ def _trailing(text: str, y: YearMention) -> bool:
     return not _FINITE.search(text[y.expr_end :])
 
 
-def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decision) -> dict:
+def _fields(
+    text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels, decision
+) -> dict:
+    """The Target fields of an accepted clause; ``low`` is ``fold(text)``, ``start`` the clause's first
+    start year ("fra 2025"), if any, ``labels`` the labels of ``cues``."""
     a: Anchor = clause.anchor
     q = a.quantity
     direction = _direction(text, clause, clauses, cues, ctx)
@@ -196,25 +235,27 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
     )
     if year is not None:
         rule_ids.append(year.rule_id)
-    starts = [y for y in clause.years if y.role == "start"]
-    start_year = starts[0].year if starts else None
+    start_year = start.year if start is not None else None
     rate = q.rate if q else None
-    if start_year is not None and (rate or target_year is None or not own_year):
-        target_year, deadline = start_year, None
-        rule_ids.append(starts[0].rule_id)
+    if start is not None and (rate or target_year is None or not own_year):
+        target_year, deadline = start.year, None
+        rule_ids.append(start.rule_id)
     if target_year is None:
-        cell_year = next((c[2] for c in cells if c[0] <= a.start < c[1] and c[2]), None)
+        cell_year = next((c[2] for c in cells if c[0] <= a.start < c[1] and c[2]), None) if cells else None
         if cell_year is not None or ctx.year is not None:
             target_year, deadline = cell_year or ctx.year, "in"
             rule_ids.append("context.header_year")
-    baseline_year, label, baseline_rule = _baseline(text, clause, clauses, value, direction, ctx)
+    baseline_year, label, baseline_rule = _baseline(text, low, clause, clauses, value, direction, ctx)
     if baseline_rule:
         rule_ids.append(baseline_rule)
     s, e = _trim(text, clause.start, clause.end)
     clause_text = text[s:e]
-    metric = fields.metric(clause_text, a.start - s, a.end - s, q.link if q else None)
+    clause_low = None if low is None else low[s:e]
+    metric = None
     if kind == "row" and cells and not cells[0][0] <= a.start < cells[0][1]:
-        metric = text[cells[0][0] : cells[0][1]] or metric
+        metric = text[cells[0][0] : cells[0][1]] or None  # a value cell: the row label names the metric
+    if metric is None:
+        metric = fields.metric(clause_text, clause_low, a.start - s, a.end - s, q.link if q else None)
     if metric is None and a.kind == "end":
         metric = text[a.start : a.end].rstrip(".,;:")
     rule_ids.append(decision)
@@ -232,18 +273,25 @@ def _fields(text, clause, clauses, ctx, kind, cells, year, own_year, cues, decis
         "baseline_label": label,
         "start_year": start_year,
         "rate": rate,
-        "sector": fields.sector(clause_text, metric),
-        "scope": fields.scope(clause_text, ctx.scope),
-        "strength": _strength(cues, clause),
-        "interim": ctx.interim or bool(_INTERIM.search(text)),
+        "sector": fields.sector(clause_text, clause_low, metric),
+        "scope": fields.scope(clause_text, clause_low, ctx.scope),
+        "strength": _strength(cues, clause, labels),
+        "interim": ctx.interim or _INTERIM.search(text, low) is not None,
         "rule_ids": tuple(dict.fromkeys(rule_ids)),
         "confidence": _confidence(decision, year, own_year, a.kind),
     }
 
 
-def _strength(cues: list[Cue], clause: Clause) -> str | None:
-    own = [c for c in within(cues, clause.start, clause.end) if c.label in STRENGTH_OF]
-    pool = own or [c for c in cues if c.label in STRENGTH_OF and c.end <= clause.start]
+def _strength(cues: list[Cue], clause: Clause, labels: set[str]) -> str | None:
+    """The commitment's strength: from the clause's own commitment words, else earlier ones, else "we".
+
+    ``labels`` are those of ``cues``: without a strength label there is no pool to look through.
+    """
+    if labels.isdisjoint(_STRENGTH_LABELS):
+        pool = []
+    else:
+        own = [c for c in within(cues, clause.start, clause.end) if c.label in STRENGTH_OF]
+        pool = own or [c for c in cues if c.label in STRENGTH_OF and c.end <= clause.start]
     if not pool:
         we = any(c.label == "MUNI" and 0 <= clause.anchor.start - c.end <= 3 for c in cues)
         return "intent" if we else None
@@ -252,33 +300,55 @@ def _strength(cues: list[Cue], clause: Clause) -> str | None:
     return STRENGTH_OF[pool[0].label]
 
 
-def _confidence(decision: str, year: YearMention | None, own_year: bool, kind: str) -> float:
-    base = {
-        "decide.commitment": 0.8,
-        "decide.target_list": 0.8,
-        "decide.deadline_by": 0.75,
-        "decide.end_state_year": 0.7,
-        "decide.dir_deadline": 0.6,
-        "decide.count_deadline": 0.6,
-        "decide.share_deadline": 0.6,
-        "decide.goal_noun": 0.6,
-        "decide.direction_present": 0.6,
-        "decide.nominal_year": 0.55,
-        "decide.rate_from_year": 0.55,
-    }.get(decision, 0.5)
-    if year is not None and own_year:
-        base += 0.1
+#: How much a decision rule alone says; a deadline of the clause's own adds 0.1.
+_CONFIDENCE = {
+    "decide.commitment": 0.8,
+    "decide.target_list": 0.8,
+    "decide.deadline_by": 0.75,
+    "decide.end_state_year": 0.7,
+    "decide.dir_deadline": 0.6,
+    "decide.count_deadline": 0.6,
+    "decide.share_deadline": 0.6,
+    "decide.goal_noun": 0.6,
+    "decide.direction_present": 0.6,
+    "decide.nominal_year": 0.55,
+    "decide.rate_from_year": 0.55,
+}
+
+
+def _rounded(base: float) -> float:
     return round(min(base, 0.95), 2)
 
 
+#: Confidence by decision rule, without and with a deadline of the clause's own (rounded once, here).
+_CONFIDENCE_BY_OWN_YEAR = {
+    own: {decision: _rounded(base + 0.1 if own else base) for decision, base in _CONFIDENCE.items()}
+    for own in (False, True)
+}
+_DEFAULT_CONFIDENCE = {False: _rounded(0.5), True: _rounded(0.5 + 0.1)}
+
+
+def _confidence(decision: str, year: YearMention | None, own_year: bool, kind: str) -> float:
+    own = year is not None and own_year
+    return _CONFIDENCE_BY_OWN_YEAR[own].get(decision, _DEFAULT_CONFIDENCE[own])
+
+
+#: What a quote does not start with, and what it does not end with.
+_LEADING_JUNK = ' \t\n\r\u00a0,;–—-|"“”»'
+_TRAILING_JUNK = ' \t\n\r\u00a0,;:–—-|."“”»'
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s] in ' \t\n\r\u00a0,;–—-|"“”»':
-        s += 1
-    while e > s and text[e - 1] in ' \t\n\r\u00a0,;:–—-|."“”»':
-        e -= 1
-    m = _LEAD.match(text[s:e])
-    if m and m.end() < e - s:
-        s += m.end()
+    """``text[s:e]`` without the spaces, punctuation and leading "og"/"samt"/… around the words.
+
+    Trimmed with ``str.lstrip``/``rstrip`` (in C) rather than a loop over the characters.
+    """
+    inner = text[s:e].lstrip(_LEADING_JUNK)
+    s = e - len(inner)
+    e = s + len(inner.rstrip(_TRAILING_JUNK))
+    m = _LEAD.match(text, s, e)
+    if m and m.end() < e:
+        s = m.end()
     return s, e
 
 
