@@ -17,20 +17,30 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
+
+try:  # the parser behind ``re.compile``, to prove a pattern may run on lower-cased text (CPython 3.11+)
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - another Python: patterns simply keep their IGNORECASE form
+    _sre = _sre_parse = None
 
 _ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
 
 
-def fold(text: str) -> str | None:
-    """``text.lower()`` if case-sensitive matching on it equals ``re.IGNORECASE`` matching on ``text``.
+def foldable(text: str) -> bool:
+    """May a :func:`compile_folded` twin run on ``text.lower()`` in place of the IGNORECASE pattern?
 
-    The exceptions are "İ", "ı" and "ſ" (see the module docstring). Three substring
+    Not where the text holds "İ", "ı" or "ſ" (see the module docstring). Three substring
     tests rather than one search for a class of three: ``in`` scans a string in C
     without the regex engine's per-character dispatch (several times faster).
     """
-    if "\u0130" in text or "\u0131" in text or "\u017f" in text:
-        return None
-    return text.lower()
+    return text.isascii() or not ("\u0130" in text or "\u0131" in text or "\u017f" in text)
+
+
+def fold(text: str) -> str | None:
+    """``text.lower()`` if case-sensitive matching on it equals ``re.IGNORECASE`` matching on ``text``."""
+    return text.lower() if foldable(text) else None
 
 
 def _lower_literals(source: str) -> str:
@@ -50,23 +60,124 @@ class Caseless:
     def __init__(self, source: str, flags: int = 0) -> None:
         self.pattern = source
         self.ignorecase = re.compile(source, flags | re.I)
-        self.folded = re.compile(_lower_literals(source), flags)
+        # the lower-cased twin only where the pattern provably matches the same (always, for today's rules)
+        self.folded = None if flags else compile_folded(_lower_literals(source))
 
     def search(
         self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize
     ) -> re.Match[str] | None:
-        if low is None:
+        if low is None or self.folded is None:
             return self.ignorecase.search(text, pos, endpos)
         return self.folded.search(low, pos, endpos)
 
     def match(
         self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize
     ) -> re.Match[str] | None:
-        if low is None:
+        if low is None or self.folded is None:
             return self.ignorecase.match(text, pos, endpos)
         return self.folded.match(low, pos, endpos)
 
     def finditer(self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize):
-        if low is None:
+        if low is None or self.folded is None:
             return self.ignorecase.finditer(text, pos, endpos)
         return self.folded.finditer(low, pos, endpos)
+
+
+def _plain_char(code: int) -> bool:
+    """A character an IGNORECASE pattern matches exactly where its lower-cased text has it:
+    lower-case ASCII, "æøå" or uncased (digits, punctuation, "₂")."""
+    ch = chr(code)
+    if ch.isascii():
+        return not ch.isupper()
+    return ch in "æøå" or (not ch.isalpha() and ch.lower() == ch == ch.upper())
+
+
+def _class_folds(items: list[tuple[Any, Any]]) -> bool:
+    """A character class whose members' lower cases are members too, all of them plain."""
+    members: set[int] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            members.add(av)
+        elif op is _sre.RANGE:
+            if av[1] - av[0] > 256:
+                return False
+            members.update(range(av[0], av[1] + 1))
+        elif op not in (_sre.CATEGORY, _sre.NEGATE):
+            return False
+    for code in members:
+        low = chr(code).lower()
+        if len(low) != 1 or ord(low) not in members or not _plain_char(ord(low)):
+            return False
+    return True
+
+
+def _folds(parsed: Any) -> bool:
+    """Does every part of a parsed pattern match the same on lower-cased text without IGNORECASE?"""
+    for op, av in parsed:
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL):
+            ok = _plain_char(av)
+        elif op is _sre.IN:
+            ok = _class_folds(av)
+        elif op in (_sre.ANY, _sre.AT):
+            ok = True
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            ok = _folds(av[2])
+        elif op is _sre.SUBPATTERN:
+            ok = not (av[1] | av[2]) & re.IGNORECASE and _folds(av[3])  # no (?i:…)/(?-i:…) inside
+        elif op is _sre.ATOMIC_GROUP:
+            ok = _folds(av)
+        elif op is _sre.BRANCH:
+            ok = all(_folds(branch) for branch in av[1])
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            ok = _folds(av[1])
+        else:  # back references and conditionals compare captured text: not worth proving
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def compile_folded(source: str) -> re.Pattern[str] | None:
+    """``source`` compiled case-sensitively to run on lower-cased text, or None if that could differ.
+
+    Python's regex engine gives up its fast paths (literal prefixes, the first-character
+    test of alternatives) for case-insensitive patterns, so searching ``text.lower()``
+    with the case-sensitive twin is quicker. It finds the very same spans as
+    ``re.compile(source, re.IGNORECASE)`` on ``text`` when the pattern's letters are
+    lower case (or its classes hold both cases) and ``foldable(text)``: the engine
+    then compares each character's lower case, ``text.lower()`` keeps every offset,
+    and ``\\w``, ``\\s``, ``\\d`` and ``\\b`` say the same of a character and its lower case.
+    """
+    if _sre_parse is None:
+        return None
+    try:
+        parsed = _sre_parse.parse(source, re.IGNORECASE)
+    except re.error:
+        return None
+    return re.compile(source) if _folds(parsed) else None
+
+
+def leading_literal(pattern: re.Pattern[str]) -> str:
+    """The literal text every match of ``pattern`` starts with (after ``\\b``-like assertions), or "".
+
+    A text without it cannot match, which ``str.find`` tells much faster than a search that
+    has to test a word boundary at every position."""
+    if _sre_parse is None or pattern.flags & re.IGNORECASE:
+        return ""
+    chars = []
+    for op, av in _sre_parse.parse(pattern.pattern, pattern.flags):
+        if op is _sre.AT and not chars:
+            continue
+        if op is not _sre.LITERAL:
+            break
+        chars.append(chr(av))
+    return "".join(chars)
+
+
+def lower_source(source: str) -> str | None:
+    """A case-insensitive pattern with its letters lower-cased (the same pattern under IGNORECASE),
+    so that :func:`compile_folded` can take it; None where lower-casing could change its meaning
+    (an escape written with a capital, such as ``\\S``, or a group name)."""
+    if re.search(r"\\[A-Z]|\(\?P", source):
+        return None
+    return source.lower()

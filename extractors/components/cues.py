@@ -22,7 +22,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import Cue, compile_folded, doc_text, foldable, load_jsonl, set_ext
+from extractors.caseless import compile_folded, foldable
+from extractors.components.types import Cue, doc_text, load_jsonl, set_ext
 
 #: Characters that separate tokens (spaCy splits on them; a hyphen does not split).
 _SEP = r"\s,;:!?()\[\]\"“”„»«’'/|–—"
@@ -98,7 +99,7 @@ def token_regex(spec: dict[str, Any], folded: bool = False) -> str:
     """A character regex for one token of a spaCy token pattern.
 
     ``folded``: the twin for lower-cased text, without case-insensitive groups (see
-    :func:`extractors.components.types.compile_folded`).
+    :func:`extractors.caseless.compile_folded`).
     """
     for key, case in (("LOWER", "(?:{})" if folded else "(?i:{})"), ("TEXT", "(?-i:{})")):
         if key not in spec:

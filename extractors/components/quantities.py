@@ -18,16 +18,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import (
-    Quantity,
-    compile_folded,
-    doc_text,
-    foldable,
-    leading_literal,
-    load_json,
-    lower_source,
-    set_ext,
-)
+from extractors.caseless import compile_folded, foldable, leading_literal, lower_source
+from extractors.components.types import Quantity, doc_text, load_json, set_ext
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
 #: A number: "220.536", "10 000", "1,5", "2030". The leading digit is written once outside the
@@ -85,7 +77,7 @@ _ENDS_FRA = re.compile(r"fra\s*$", re.I)
 
 
 def _folded(source: str) -> re.Pattern[str] | None:
-    """The case-folded twin of an IGNORECASE pattern (see ``types.compile_folded``), or None."""
+    """The case-folded twin of an IGNORECASE pattern (see ``extractors.caseless.compile_folded``), or None."""
     lowered = lower_source(source)
     return compile_folded(lowered) if lowered is not None else None
 

@@ -16,7 +16,8 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.components.types import YearMention, compile_folded, doc_text, foldable, load_jsonl, set_ext
+from extractors.caseless import compile_folded, foldable
+from extractors.components.types import YearMention, doc_text, load_jsonl, set_ext
 
 #: A year; what may stand before it (not a digit, not two letters as in "DK2020") is checked after
 #: the match, because a look-behind tried at every position made these patterns several times slower.
