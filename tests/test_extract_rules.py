@@ -168,6 +168,10 @@ SINGLE = [
         None,
     ),
     ("Mål:\n\n- Et ledningstab på maksimalt 5 % i 2026.", 5.0, "%", "reach", "at_most", 2026, "in", None),
+    # a negated bound word is the opposite bound: "ikke over" is at most, "ikke under" at least
+    ("Udledningen må ikke over 50 ton CO2 i 2030.", 50.0, "tons", "reach", "at_most", 2030, "in", None),
+    ("Forbruget skal i 2030 være ikke mere end 40 GWh.", 40.0, "GWh", "reach", "at_most", 2030, "in", None),
+    ("Andelen skal i 2030 være ikke under 60 %.", 60.0, "%", "reach", "at_least", 2030, "in", None),
     ("I 2030 skal udledningen være 60 % lavere end i 2019.", 60.0, "%", "reduce", None, 2030, "in", 2019),
     (
         "Målet er, at cykelandelen skal stige fra 24 % i dag til 30 % i 2030.",

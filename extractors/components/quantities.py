@@ -169,11 +169,15 @@ class QuantityFinder:
         return None, 1.0, pos, None
 
     def _bound(self, text: str, start: int) -> tuple[str | None, str | None]:
+        """The bound phrase that starts first before the value wins: in "ikke over 50 ton" the
+        at-most phrase "ikke over" encloses the at-least word "over", so the earlier start decides."""
         before = text[max(0, start - 30) : start]
+        best: tuple[int, str, str] | None = None
         for bid, pattern, bound in self.bounds:
-            if pattern.search(before):
-                return bound, bid
-        return None, None
+            m = pattern.search(before)
+            if m and (best is None or m.start() < best[0]):
+                best = (m.start(), bound, bid)
+        return (best[1], best[2]) if best else (None, None)
 
     def _rate(self, text: str, start: int, end: int) -> str | None:
         after = text[end : end + 30]
