@@ -23,7 +23,11 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import extractors.components  # noqa: F401  (registers the components)
+# importing a component module registers its factory with spaCy
+import extractors.components.cues  # noqa: F401
+import extractors.components.quantities  # noqa: F401
+import extractors.components.targets  # noqa: F401
+import extractors.components.years  # noqa: F401
 from extractors.components.types import get_ext
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.segment import Context, Segment, TriggerIndex, might_hold_target, segments
