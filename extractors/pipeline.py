@@ -30,7 +30,7 @@ import extractors.components.targets  # noqa: F401
 import extractors.components.years  # noqa: F401
 from extractors.components.types import get_ext
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
-from extractors.segment import Context, Segment, TriggerIndex, might_hold_target, segments
+from extractors.segment import Context, Segment, TriggerIndex, segments
 from extractors.target import Target
 
 _HERE = Path(__file__).resolve().parent
@@ -73,7 +73,6 @@ COMPONENTS = (
     "klimamaal_targets_v1",
 )
 
-#: A unit is worth parsing only if it holds one of these (or sits in a target list).
 #: Units longer than this are cut into windows before parsing (a 1 MB "sentence" is not prose).
 MAX_UNIT_CHARS = 2000
 
@@ -87,15 +86,13 @@ def build_pipeline() -> Language:
     return nlp
 
 
-def _candidate(text: str, seg: Segment, triggers: TriggerIndex | None = None) -> bool:
+def _candidate(seg: Segment, triggers: TriggerIndex) -> bool:
     """Is ``seg`` worth parsing? ``triggers`` (the text's index) makes the test a lookup."""
     if seg.kind == "heading" and seg.end - seg.start > 300:
         return False
     if seg.context.in_list and (seg.context.target_list or seg.context.year is not None):
         return True
-    if triggers is not None:
-        return triggers.might_hold(seg.start, seg.end)
-    return might_hold_target(text, seg.start, seg.end)
+    return triggers.might_hold(seg.start, seg.end)
 
 
 def _windows(seg: Segment) -> list[tuple[int, int]]:
@@ -114,7 +111,7 @@ def extract_targets(text: str) -> list[Target]:
     previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
     triggers = TriggerIndex(text)
     for seg in segments(text, triggers):
-        if not _candidate(text, seg, triggers):
+        if not _candidate(seg, triggers):
             continue
         found_here: list[Target] = []
         for ws, we in _windows(seg):

@@ -63,7 +63,6 @@ def _top_level_literals(source: str) -> list[str]:
 _FROM_TO_WORDS_KNOWN = any("fra" in r for r in _top_level_literals(_R["from_to"]["before"])) and any(
     "til" in r for r in _top_level_literals(_R["from_to"]["between"])
 )
-_FROM_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _PER = re.compile(_R["per_unit"]["regex"], re.I)
 _PER_SKIP = frozenset(_R["per_unit"]["not_per"])
 _PER_UNITS_EXCLUDED = frozenset(_R["per_unit"]["not_for_units"])
