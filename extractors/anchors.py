@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.caseless import Caseless
-from extractors.components.types import Cue, Quantity, YearMention
+from extractors.components.types import Cue, Quantity, YearMention, yearlike
 from extractors.refine import refine
 from extractors.segment import Cell
 
@@ -226,7 +226,6 @@ def _row_label_states(anchors: list[Anchor], cells: list[Cell]) -> list[Anchor]:
     return [a for a in anchors if not (a.kind == "end" and first[0] <= a.start < first[1])]
 
 
-_YEAR = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _REFERENCE = Caseless(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$")
 _BARE_BEFORE = re.compile(
     r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
@@ -234,11 +233,6 @@ _BARE_BEFORE = re.compile(
 )
 _BARE_AFTER = re.compile(r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s)")
 _SHARE_WORD = re.compile(r"procent|andel")
-
-
-def yearlike(text: str, q: Quantity) -> bool:
-    """ "2030" may be a year; "2.000" may not."""
-    return _YEAR.fullmatch(text, q.start, q.end) is not None
 
 
 def _reference(text: str, low: str | None, q: Quantity) -> bool:

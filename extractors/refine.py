@@ -21,10 +21,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.components.types import Quantity, YearMention, load_json
+from extractors.components.types import Quantity, YearMention, load_json, yearlike
 from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number_word
 
-_YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _DIGITS = re.compile(r"[\d.,]+")
 
 
@@ -105,7 +104,7 @@ def refine(text: str, quantities: list[Quantity], years: list[YearMention], low:
 
 
 def _is_year(text: str, q: Quantity) -> bool:
-    return q.kind == "bare" and _YEARLIKE.fullmatch(text, q.start, q.end) is not None
+    return q.kind == "bare" and yearlike(text, q)
 
 
 def _ranges(text: str, quantities: list[Quantity], low: str | None = None) -> None:

@@ -19,7 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.caseless import compile_folded, foldable, leading_literal, lower_source
-from extractors.components.types import Quantity, doc_text, load_json, set_ext
+from extractors.components.types import YEARLIKE, Quantity, doc_text, load_json, set_ext
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
 #: A number: "220.536", "10 000", "1,5", "2030". The leading digit is written once outside the
@@ -50,7 +50,6 @@ _LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
 _LOWER_WORDS = re.compile(r"[a-zæøå]+")
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
-_YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
 _FROM_TO = re.compile(
     r"\s*(?:%|procent|pct\.?)?\s*(?:i\s+dag|i\s+(?:19|20)\d\d|\(\s*(?:19|20)\d\d\s*\))?\s*,?\s*"
     r"til\s*(?:mindst|maksimalt|højst|under|over)?\s*",
@@ -292,7 +291,7 @@ class QuantityFinder:
             taken.append((m.start(), end))
         found.sort(key=lambda q: q.start)
         for q in found:
-            if q.kind == "bare" and _YEARLIKE.fullmatch(text, q.start, q.end):
+            if q.kind == "bare" and YEARLIKE.fullmatch(text, q.start, q.end):
                 continue  # a year: never bounded, rated or linked
             if q.kind == "verb":
                 q.bound = self._bound(text, q.start)[0]

@@ -8,6 +8,7 @@ component can reason about characters without re-tokenising.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -43,6 +44,15 @@ class Quantity:
     link: str | None = None  # med | til | af | less | more: how it attaches to its verb or noun
     rate: str | None = None
     role: str = "value"  # value | from
+
+
+#: A number the rules read as a year (1950-2100); the year patterns of the components build on it.
+YEARLIKE = re.compile(r"(?:19[5-9]\d|20\d\d|2100)")
+
+
+def yearlike(text: str, q: Quantity) -> bool:
+    """ "2030" may be a year; "2.000" may not."""
+    return YEARLIKE.fullmatch(text, q.start, q.end) is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.caseless import compile_folded, foldable
-from extractors.components.types import YearMention, doc_text, load_jsonl, set_ext
+from extractors.components.types import YEARLIKE, YearMention, doc_text, load_jsonl, set_ext
 
 #: A year; what may stand before it (not a digit, not two letters as in "DK2020") is checked after
 #: the match, because a look-behind tried at every position made these patterns several times slower.
-YEAR_RE = r"(?:19[5-9]\d|20\d\d|2100)(?!\d|[.,]\d)"
+YEAR_RE = YEARLIKE.pattern + r"(?!\d|[.,]\d)"
 
 
 def _glued(text: str, start: int) -> bool:
