@@ -143,7 +143,7 @@ def _shared_year(
     return None
 
 
-def _direction(text: str, clause: Clause, clauses: list[Clause], cues: list[Cue], ctx: Context) -> str:
+def _direction(text: str, clause: Clause, cues: list[Cue], ctx: Context) -> str:
     a = clause.anchor
     if a.direction:
         return a.direction
@@ -222,7 +222,7 @@ def _fields(
     start year ("fra 2025"), if any, ``labels`` the labels of ``cues``."""
     a: Anchor = clause.anchor
     q = a.quantity
-    direction = _direction(text, clause, clauses, cues, ctx)
+    direction = _direction(text, clause, cues, ctx)
     if a.kind == "end":
         value, unit, bound = None, None, None
     else:
@@ -278,7 +278,7 @@ def _fields(
         "strength": _strength(cues, clause, labels),
         "interim": ctx.interim or _INTERIM.search(text, low) is not None,
         "rule_ids": tuple(dict.fromkeys(rule_ids)),
-        "confidence": _confidence(decision, year, own_year, a.kind),
+        "confidence": _confidence(decision, year, own_year),
     }
 
 
@@ -328,7 +328,7 @@ _CONFIDENCE_BY_OWN_YEAR = {
 _DEFAULT_CONFIDENCE = {False: _rounded(0.5), True: _rounded(0.5 + 0.1)}
 
 
-def _confidence(decision: str, year: YearMention | None, own_year: bool, kind: str) -> float:
+def _confidence(decision: str, year: YearMention | None, own_year: bool) -> float:
     own = year is not None and own_year
     return _CONFIDENCE_BY_OWN_YEAR[own].get(decision, _DEFAULT_CONFIDENCE[own])
 
