@@ -22,7 +22,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.caseless import compile_folded, foldable
+from extractors.caseless import compile_folded, fold
 from extractors.components.types import Cue, doc_text, load_jsonl, set_ext
 
 #: Characters that separate tokens (spaCy splits on them; a hyphen does not split).
@@ -313,7 +313,7 @@ class CueMarker:
         multi = self.multi
         cues: list[Cue] = []
         # longer patterns run as their case-folded twins on the lower-cased text where that is the same
-        low = text.lower() if foldable(text) else None
+        low = fold(text)
         # the words of the lower-cased text are the lower-cased words, but for the final sigma rule
         lowered_words = low is not None and "Σ" not in text
         for m in _TOKEN.finditer(low if lowered_words else text):
