@@ -11,8 +11,7 @@ from prefect.deployments.runner import RunnerDeployment
 
 from flows.ingest import ingest_flow
 from flows.reextract import reextract_flow
-
-DEFAULT_CRON = "0 3 * * *"
+from klimamaal.config import DEFAULT_CRON
 
 
 def ingest_deployment(

@@ -27,6 +27,7 @@ from klimamaal.ingest import (
     record_run,
     seed_municipalities,
 )
+from models import utcnow
 
 
 @task(name="prepare-database", cache_policy=NO_CACHE)
@@ -61,7 +62,7 @@ def summarise(url: str, kind: str, locations: list[str], summary: RunSummary, st
 def ingest_flow(paths: list[str], database_url: str | None = None, progress: bool = False) -> RunSummary:
     """Ingest files, folders and URLs into the database and summarise the run."""
     url = database_url or default_database_url()
-    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started_at = utcnow()
     prepare_database(url)
     sources = discover_sources(paths)
     summary = RunSummary()

@@ -6,8 +6,6 @@ where the new rules disagree (see ``db.store.reextract_document``).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from sqlalchemy import select
@@ -19,7 +17,7 @@ from flows.ingest import prepare_database, summarise
 from flows.progress import progress_bar
 from klimamaal.config import database_url as default_database_url
 from klimamaal.ingest import IngestOutcome, RunSummary
-from models import Document
+from models import Document, utcnow
 
 
 @task(name="list-documents", cache_policy=NO_CACHE)
@@ -49,7 +47,7 @@ def reextract_one(url: str, document_id: int) -> IngestOutcome:
 @flow(name="reextract", log_prints=True)
 def reextract_flow(database_url: str | None = None, progress: bool = False) -> RunSummary:
     url = database_url or default_database_url()
-    started_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    started_at = utcnow()
     prepare_database(url)
     ids = list_extracted(url)
     summary = RunSummary()

@@ -9,23 +9,18 @@ from pathlib import Path
 
 import click
 
-from klimamaal.config import CORPUS_DIR, prepare_prefect_env
+from extractors.target import GOLD_KEYS
+from klimamaal.config import CORPUS_DIR, DEFAULT_CRON
 from klimamaal.config import database_url as default_database_url
 
+#: The gold-format keys with the reviewer's sector, scope and strength; the long quote goes last.
 TARGET_COLUMNS = (
     "id",
     "municipality",
     "document",
     "page",
     "status",
-    "value",
-    "unit",
-    "direction",
-    "bound",
-    "metric",
-    "target_year",
-    "deadline_kind",
-    "baseline_year",
+    *(key for key in GOLD_KEYS if key != "quote"),
     "sector",
     "scope",
     "strength",
@@ -62,12 +57,12 @@ def _print_summary(summary, kind: str) -> None:  # type: ignore[no-untyped-def]
 )
 def ingest(paths: tuple[str, ...], database_url: str | None, progress: bool | None) -> None:
     """Ingest files or folders (.pdf, .html/.htm, .txt/.md) or URLs; default: the bundled corpus."""
-    prepare_prefect_env()
     from flows.ingest import ingest_flow
+    from klimamaal.ingest import is_url
 
     locations = list(paths) or [str(CORPUS_DIR)]
     for location in locations:
-        if not location.startswith(("http://", "https://")) and not Path(location).exists():
+        if not is_url(location) and not Path(location).exists():
             raise click.BadParameter(f"{location} does not exist", param_hint="PATHS")
     show = sys.stderr.isatty() if progress is None else progress
     summary = ingest_flow(locations, database_url=database_url, progress=show)
@@ -79,7 +74,6 @@ def ingest(paths: tuple[str, ...], database_url: str | None, progress: bool | No
 @click.option("--progress/--no-progress", default=None)
 def reextract(database_url: str | None, progress: bool | None) -> None:
     """Run the current rules over all stored text again; reviewed targets are kept and flagged."""
-    prepare_prefect_env()
     from flows.reextract import reextract_flow
 
     show = sys.stderr.isatty() if progress is None else progress
@@ -177,14 +171,14 @@ def _emit(rows: list[dict[str, object]], columns: tuple[str, ...], fmt: str) -> 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--cron", default="0 3 * * *", show_default=True, help="When to ingest (cron syntax).")
+@click.option("--cron", default=DEFAULT_CRON, show_default=True, help="When to ingest (cron syntax).")
 @click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
 def schedule(paths: tuple[str, ...], cron: str, database_url: str | None) -> None:
     """Serve a deployment that ingests PATHS (default: the corpus) on a schedule; needs a Prefect server."""
-    prepare_prefect_env()
     from flows.deployments import serve_deployments
+    from klimamaal.ingest import is_url
 
-    locations = [p if p.startswith(("http://", "https://")) else str(Path(p).resolve()) for p in paths]
+    locations = [p if is_url(p) else str(Path(p).resolve()) for p in paths]
     serve_deployments(locations or [str(CORPUS_DIR)], cron, database_url)
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = PROJECT_ROOT / "corpus"
+#: When the scheduled ingest runs unless told otherwise (cron syntax): 03:00 every night.
+DEFAULT_CRON = "0 3 * * *"
 
 
 def data_dir() -> Path:

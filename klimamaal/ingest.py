@@ -104,6 +104,11 @@ def read_manifest(folder: Path) -> dict[Path, ManifestEntry]:
     return entries
 
 
+def is_url(location: str) -> bool:
+    """Whether a location names a web address rather than a local path."""
+    return location.startswith(("http://", "https://"))
+
+
 def discover(locations: Iterable[str | Path]) -> list[Source]:
     """Expand files, folders (recursively) and URLs into sources, attaching manifest rows.
 
@@ -114,7 +119,7 @@ def discover(locations: Iterable[str | Path]) -> list[Source]:
     seen: set[str] = set()
     for location in locations:
         text = str(location)
-        if text.startswith(("http://", "https://")):
+        if is_url(text):
             candidates: Iterator[Source] = iter([Source(location=text, is_url=True)])
         else:
             candidates = _discover_path(Path(text))
@@ -191,9 +196,10 @@ def ingest_source(
             document = store_failure(session, info, status, str(error))
             return IngestOutcome(source.location, status, document.id, error=str(error), seconds=seconds)
     seconds["parse"] = time.perf_counter() - clock
+    text = parsed.text  # joined from the pages on every access: join once, for the rules and the municipality
     clock = time.perf_counter()
     try:
-        found = extract(parsed.text)
+        found = extract(text)
     except Exception as error:  # a rule bug must not stop the run; record it on the document
         message = f"{source.location}: target extraction failed: {type(error).__name__}: {error}"
         with sessions.begin() as session:
@@ -206,7 +212,7 @@ def ingest_source(
         if retry is not None:  # an earlier failure of the same bytes: replace it with the real thing
             session.delete(retry)
             session.flush()
-        info = _with_municipality(info, source, parsed)
+        info = _with_municipality(info, source, parsed.title, text)
         document = store_parsed(session, info, parsed, found, extractor_version)
         outcome = IngestOutcome(
             source=source.location,
@@ -248,7 +254,7 @@ def _document_info(source: Source, sha256: str, size: int) -> DocumentInfo:
     )
 
 
-def _with_municipality(info: DocumentInfo, source: Source, parsed: ParsedDocument) -> DocumentInfo:
+def _with_municipality(info: DocumentInfo, source: Source, title: str | None, text: str) -> DocumentInfo:
     from dataclasses import replace
 
     from extractors.municipalities import find_municipality
@@ -256,9 +262,9 @@ def _with_municipality(info: DocumentInfo, source: Source, parsed: ParsedDocumen
     entry = source.manifest
     found = find_municipality(
         name=entry.municipality if entry else None,
-        title=info.title or parsed.title,
+        title=info.title or title,
         url=(entry.source_url if entry else None) or (source.location if source.is_url else None),
-        text=parsed.text[:20000],
+        text=text[:20000],
     )
     return replace(info, municipality_code=found.code if found else None)
 
@@ -307,7 +313,7 @@ class RunSummary:
         """One row per source, for tables and artifacts."""
         return [
             {
-                "source": Path(o.source).name if not o.source.startswith("http") else o.source,
+                "source": o.source if is_url(o.source) else Path(o.source).name,
                 "status": o.status,
                 "pages": o.pages,
                 "targets": o.targets,
@@ -326,13 +332,13 @@ def record_run(
     extractor_version: str,
 ) -> int:
     """Store the run and its figures; returns the run id."""
-    from models import IngestRun
+    from models import IngestRun, utcnow
 
     with sessions.begin() as session:
         run = IngestRun(
             kind=kind,
             started_at=started_at,
-            finished_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            finished_at=utcnow(),
             sources=sources,
             extractor_version=extractor_version,
             **summary.figures(),
