@@ -85,10 +85,6 @@ class ParsedDocument:
             offset += len(page.text) + len(PAGE_SEPARATOR)
         return starts
 
-    def locate(self, offset: int) -> tuple[int, int]:
-        """Map an offset in ``text`` to (page number, offset in that page)."""
-        return locate(self.page_starts(), [p.number for p in self.pages], offset)
-
     def blocks(self) -> Iterator[tuple[Page, Block]]:
         for page in self.pages:
             for block in page.blocks:

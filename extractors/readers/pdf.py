@@ -103,13 +103,14 @@ def _read_pdfium(data: bytes, name: str) -> tuple[list[PageLayout], dict[str, st
     try:
         document = pdfium.PdfDocument(data)
         info = {k: v for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
-        document.close()
     except Exception as error:  # noqa: BLE001
         raise _open_error(name, error) from error
-    try:
-        return list(pdf_pdfium.iter_layouts(data)), info
+    try:  # the pages come from the document opened here: the file is parsed once
+        return list(pdf_pdfium.iter_layouts(document, data)), info
     except PageFailure as failure:
         raise _page_error(name, failure) from failure
+    finally:
+        document.close()
 
 
 def _is_encryption(error: BaseException) -> bool:

@@ -24,11 +24,12 @@ RULED_PATHS = 4
 X_TOLERANCE = 2.0
 
 
-def iter_layouts(data: bytes) -> Iterator[PageLayout]:
-    """Yield one ``PageLayout`` per page; raises ``PageFailure`` naming the page on errors."""
-    import pypdfium2 as pdfium
+def iter_layouts(document, data: bytes) -> Iterator[PageLayout]:  # type: ignore[no-untyped-def]
+    """Yield one ``PageLayout`` per page of an open pdfium ``document`` (the caller closes it).
 
-    document = pdfium.PdfDocument(data)
+    ``data`` are the file's bytes, opened with pdfplumber only if a page may
+    hold a ruled table. Raises ``PageFailure`` naming the page on errors.
+    """
     plumber = None
     try:
         for index in range(len(document)):
@@ -56,14 +57,6 @@ def iter_layouts(data: bytes) -> Iterator[PageLayout]:
     finally:
         if plumber is not None:
             plumber.close()
-        document.close()
-
-
-def open_check(data: bytes) -> None:
-    """Open and close the file, so that encryption and corruption surface before any page is read."""
-    import pypdfium2 as pdfium
-
-    pdfium.PdfDocument(data).close()
 
 
 def _ruled(page) -> bool:  # type: ignore[no-untyped-def]
