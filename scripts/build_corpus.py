@@ -283,6 +283,18 @@ def two_column_page(heading: str, blocks: list[tuple[str, str]], breaks: dict[st
     ]
 
 
+def cover_page(title: str, subtitle: str, line: Paragraph) -> list:  # type: ignore[type-arg]
+    """The first page: title, subtitle and one more line on the green band; one-column pages follow."""
+    return [
+        Spacer(1, 25 * mm),
+        para(title, COVER),
+        para(subtitle, H1),
+        line,
+        NextPageTemplate("onecol"),
+        PageBreak(),
+    ]
+
+
 def section(blocks: list[tuple[str, str]], start: str, end: str | None) -> list[tuple[str, str]]:
     """Blocks from the heading ``start`` up to (not including) the heading ``end``."""
     texts = [t for _, t in blocks]
@@ -311,14 +323,9 @@ def build_ballerup(seed: str, out: Path) -> None:
         "Ballerup Kommune · Klimapolitik og handleplan 2023–2050",
         footer,
     )
-    story: list = [  # type: ignore[type-arg]
-        Spacer(1, 25 * mm),
-        para("KLIMAPOLITIK OG HANDLEPLAN 2023–2050", COVER),
-        para("Ballerup Kommune", H1),
-        para("I GÅR – I DAG – I MORGEN", H2),
-        NextPageTemplate("onecol"),
-        PageBreak(),
-    ]
+    story = cover_page(
+        "KLIMAPOLITIK OG HANDLEPLAN 2023–2050", "Ballerup Kommune", para("I GÅR – I DAG – I MORGEN", H2)
+    )
     intro = section(blocks, "Rammerne for klimapolitikken og handleplanen", None)
     foreword = [b for b in blocks[: len(blocks) - len(intro)] if b[1] != "I GÅR – I DAG – I MORGEN"]
     story += [para("Forord", H1), *flowables(foreword, breaks)]
@@ -362,14 +369,11 @@ def build_green_cities(seed: str, out: Path) -> None:
         "Green Cities – et ambitiøst og forpligtende miljøsamarbejde",
         footer,
     )
-    story: list = [  # type: ignore[type-arg]
-        Spacer(1, 25 * mm),
-        para("GREEN CITIES", COVER),
-        para("– et ambitiøst og forpligtende miljøsamarbejde", H1),
+    story = cover_page(
+        "GREEN CITIES",
+        "– et ambitiøst og forpligtende miljøsamarbejde",
         para("Albertslund · Allerød · Ballerup · Herning · Kolding · København", BODY),
-        NextPageTemplate("onecol"),
-        PageBreak(),
-    ]
+    )
     story += flowables(section(blocks, "Vision og mission", "Hvordan går det med at opfylde målene?"), breaks)
     story += [
         Spacer(1, 4 * mm),
