@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.reviews import current_fields, latest_decision
+from db.reviews import current_fields, latest_decision, quote_span
 from extractors.target import GOLD_KEYS
 from models import TARGET_FIELDS, Document, Municipality, Page, Target
 
@@ -134,20 +134,6 @@ def _cell(sheet: Any, value: Any) -> Any:
     return value
 
 
-def _span(page_text: str, target: Target, quote: str) -> tuple[int, int] | None:
-    """Where the current quote sits in the page: the stored span, else its occurrence nearest to it."""
-    start, end = target.page_start or 0, target.page_end or 0
-    if page_text[start:end] == quote:
-        return start, end
-    best: int | None = None
-    position = page_text.find(quote)
-    while position != -1:
-        if best is None or abs(position - start) < abs(best - start):
-            best = position
-        position = page_text.find(quote, position + 1)
-    return (best, best + len(quote)) if best is not None and quote else None
-
-
 def _paragraph(page: Page, start: int, end: int) -> tuple[int, int]:
     """The blocks a span lies in, else the blank-line-separated paragraph around it."""
     covering = [b for b in page.blocks if b.start < end and start < b.end]
@@ -176,7 +162,7 @@ def gold_lines(session: Session, statuses: Sequence[str] = DECIDED) -> Iterator[
             continue
         spans = []
         for row in rows:
-            span = _span(page.text, row.target, row.fields["quote"])
+            span = quote_span(page.text, row.target, row.fields["quote"])
             if span is not None:
                 spans.append((*_paragraph(page, *span), span, row))
         spans.sort(key=lambda item: item[0])

@@ -28,10 +28,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
 
-from models import TARGET_FIELDS, Document, Page, Target, TargetReview, target_fields, utcnow
+from models import DECISIONS, TARGET_FIELDS, Document, Page, Target, TargetReview, target_fields, utcnow
 
 #: Actions that set a state (all but skip); each bumps ``Target.revision``.
-STATE_ACTIONS = ("accept", "edit", "reject", "add", "undo")
+STATE_ACTIONS = (*DECISIONS, "undo")
 #: The status a decision leaves a target in.
 STATUS_OF = {"accept": "accepted", "edit": "edited", "reject": "rejected", "add": "accepted"}
 
@@ -111,12 +111,23 @@ def decision_stack(reviews: Sequence[TargetReview]) -> list[TargetReview]:
     return stack
 
 
-def history(session: Session, target_id: int) -> list[Change]:
-    """Every review row of a target, oldest first."""
-    rows = session.scalars(
-        select(TargetReview).where(TargetReview.target_id == target_id).order_by(TargetReview.id)
-    )
-    return [_change(r) for r in rows]
+def history(target: Target) -> list[Change]:
+    """Every review row of a target, oldest first (``Target.reviews`` is ordered by id)."""
+    return [_change(r) for r in target.reviews]
+
+
+def quote_span(page_text: str, target: Target, quote: str) -> tuple[int, int] | None:
+    """Where the current quote sits in its page: the stored span, else the occurrence nearest to it."""
+    start, end = target.page_start or 0, target.page_end or 0
+    if page_text[start:end] == quote:
+        return start, end
+    best: int | None = None
+    position = page_text.find(quote) if quote else -1
+    while position != -1:
+        if best is None or abs(position - start) < abs(best - start):
+            best = position
+        position = page_text.find(quote, position + 1)
+    return (best, best + len(quote)) if best is not None else None
 
 
 def _load(session: Session, target_id: int) -> Target:
@@ -180,21 +191,28 @@ def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
     return {k: fields[k] for k in TARGET_FIELDS if k in fields}
 
 
-def accept(session: Session, target_id: int, reviewer: str, seen_revision: int) -> TargetReview:
-    """Accept the target as it currently stands."""
+def _confirm(
+    session: Session, target_id: int, reviewer: str, seen_revision: int, action: str, note: str | None
+) -> TargetReview:
+    """Record ``action`` on the target as it currently stands (its fields do not change)."""
     target = _load(session, target_id)
     fields = current_fields(target)
     return _record(
         session,
         target,
         reviewer=reviewer,
-        action="accept",
+        action=action,
         seen_revision=seen_revision,
         before=fields,
         after=fields,
-        status="accepted",
-        note=None,
+        status=STATUS_OF[action],
+        note=note,
     )
+
+
+def accept(session: Session, target_id: int, reviewer: str, seen_revision: int) -> TargetReview:
+    """Accept the target as it currently stands."""
+    return _confirm(session, target_id, reviewer, seen_revision, "accept", None)
 
 
 def edit(
@@ -227,19 +245,7 @@ def reject(session: Session, target_id: int, reviewer: str, seen_revision: int, 
     """Reject the target; the reason is required (it tells the rule authors what went wrong)."""
     if not reason or not reason.strip():
         raise ReviewError("a rejection needs a reason")
-    target = _load(session, target_id)
-    fields = current_fields(target)
-    return _record(
-        session,
-        target,
-        reviewer=reviewer,
-        action="reject",
-        seen_revision=seen_revision,
-        before=fields,
-        after=fields,
-        status="rejected",
-        note=reason.strip(),
-    )
+    return _confirm(session, target_id, reviewer, seen_revision, "reject", reason.strip())
 
 
 def skip(session: Session, target_id: int, reviewer: str, note: str | None = None) -> TargetReview:
@@ -299,15 +305,21 @@ def last_undoable_by(session: Session, reviewer: str, *, window: int = 50) -> Ta
         .order_by(TargetReview.id.desc())
         .limit(window)
     )
-    seen: set[int] = set()
-    for target_id in recent:
-        if target_id in seen:
-            continue
-        seen.add(target_id)
-        target = _load(session, target_id)
-        top = undoable(target)
+    newest_first = list(dict.fromkeys(recent))
+    # One query for all candidates rather than one per target.
+    targets = {
+        t.id: t
+        for t in session.scalars(
+            select(Target)
+            .where(Target.id.in_(newest_first))
+            .options(selectinload(Target.reviews))
+            .execution_options(populate_existing=True)
+        )
+    }
+    for target_id in newest_first:
+        top = undoable(targets[target_id])
         if top is not None and top.reviewer == reviewer:
-            return target
+            return targets[target_id]
     return None
 
 

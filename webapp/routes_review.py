@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -25,6 +25,8 @@ from webapp.security import CheckedForm, CurrentUser, flash
 
 log = logging.getLogger("klimamaal.webapp")
 router = APIRouter()
+#: What the flash after each decision says was done.
+DONE = {"accept": "accepteret", "reject": "afvist", "edit": "gemt med rettelser", "skip": "sprunget over"}
 
 
 def _url(path: str, f: QueueFilter) -> str:
@@ -37,8 +39,6 @@ def _filter(request: Request) -> QueueFilter:
 
 
 def _form_filter(form: FormData) -> QueueFilter:
-    from urllib.parse import parse_qsl
-
     return QueueFilter.from_params(dict(parse_qsl(str(form.get("q", "")))))
 
 
@@ -74,18 +74,10 @@ def queue(request: Request, user: CurrentUser) -> Response:
     )
 
 
-def _page_span(page: Page | None, target: Target, quote: str) -> tuple[int, int]:
-    """Where to mark the current quote: the stored span, else the occurrence nearest to it."""
-    start, end = target.page_start or 0, target.page_end or 0
-    if page is None or page.text[start:end] == quote:
-        return start, end
-    best = None
-    position = page.text.find(quote) if quote else -1
-    while position != -1:
-        if best is None or abs(position - start) < abs(best - start):
-            best = position
-        position = page.text.find(quote, position + 1)
-    return (best, best + len(quote)) if best is not None else (start, end)
+def _page_of(session: Session, target: Target) -> Page | None:
+    return session.scalar(
+        select(Page).where(Page.document_id == target.document_id, Page.number == target.page_number)
+    )
 
 
 def _target_context(session: Session, target_id: int, f: QueueFilter) -> dict[str, Any]:
@@ -96,12 +88,14 @@ def _target_context(session: Session, target_id: int, f: QueueFilter) -> dict[st
     municipality = (
         session.get(Municipality, document.municipality_code) if document.municipality_code else None
     )
-    page = session.scalar(
-        select(Page).where(Page.document_id == target.document_id, Page.number == target.page_number)
-    )
+    page = _page_of(session, target)
     fields = current_fields(target)
-    start, end = _page_span(page, target, fields["quote"])
-    passage = build_passage(page.text, start, end, fields) if page is not None else None
+    passage = None
+    if page is not None:
+        # mark the current quote; the stored span if it is no longer on the page
+        span = reviews.quote_span(page.text, target, fields["quote"])
+        start, end = span or (target.page_start or 0, target.page_end or 0)
+        passage = build_passage(page.text, start, end, fields)
     return {
         "target": target,
         "document": document,
@@ -110,7 +104,7 @@ def _target_context(session: Session, target_id: int, f: QueueFilter) -> dict[st
         "fields": fields,
         "machine": target_fields(target),
         "passage": passage,
-        "history": reviews.history(session, target.id),
+        "history": reviews.history(target),
         "undoable": reviews.undoable(target),
         "next_id": neighbour(session, f, target, forward=True),
         "prev_id": neighbour(session, f, target, forward=False),
@@ -206,14 +200,8 @@ def _decide(request: Request, target_id: int, form: FormData, user: UserInfo, ac
         return render(
             request, "target.html", status_code=422, values=invalid.values, errors=invalid.errors, **context
         )
-    messages = {
-        "accept": "accepteret",
-        "reject": "afvist",
-        "edit": "gemt med rettelser",
-        "skip": "sprunget over",
-    }
     hint = "" if action == "skip" else " Fortryd med u."
-    flash(request, f"Mål #{target_id} {messages[action]}.{hint}")
+    flash(request, f"Mål #{target_id} {DONE[action]}.{hint}")
     log.info("%s %s target %s", user.name, action, target_id)
     return _after_decision(f, next_id)
 
@@ -229,9 +217,7 @@ def _quote_errors(session: Session, target_id: int, quote: str | None) -> dict[s
     target = session.get(Target, target_id)
     if target is None or quote is None:
         return {}
-    page = session.scalar(
-        select(Page).where(Page.document_id == target.document_id, Page.number == target.page_number)
-    )
+    page = _page_of(session, target)
     if page is not None and quote not in page.text:
         return {"quote": "Citatet skal stå ordret i sidens tekst."}
     return {}
@@ -273,8 +259,7 @@ def undo(request: Request, target_id: int, form: CheckedForm, user: CurrentUser)
             else:
                 target = reviews.last_undoable_by(session, user.name)
                 if target is None:
-                    flash(request, "Der er ingen beslutning at fortryde.")
-                    return RedirectResponse(_url(f"/targets/{target_id}", f), status_code=303)
+                    raise ReviewError("nothing of this reviewer's to undo")
                 seen = target.revision
             undone_id = target.id
             reviews.undo(session, undone_id, user.name, seen)
