@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from db.reviews import current_fields
 from extractors.document import PAGE_SEPARATOR, ParsedDocument, locate
 from extractors.target import Target as FoundTarget
-from models import Block, Document, Municipality, Page, Target
-from models import Target as TargetRow
+from models import TARGET_FIELDS, Block, Document, Municipality, Page, Target, utcnow
 
 Extractor = Callable[[str], list[FoundTarget]]
 
@@ -95,7 +95,7 @@ def store_failure(session: Session, info: DocumentInfo, status: str, error: str)
         session.add(document)
     document.status = status
     document.error = error
-    document.fetched_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    document.fetched_at = utcnow()
     session.flush()
     return document
 
@@ -117,9 +117,9 @@ def _document_row(info: DocumentInfo, previous: Document | None) -> Document:
 
 def _target_row(
     found: FoundTarget, page_starts: list[int], page_numbers: list[int], extractor_version: str
-) -> TargetRow:
+) -> Target:
     page, page_start = locate(page_starts, page_numbers, found.start)
-    return TargetRow(
+    return Target(
         origin="machine",
         page_number=page,
         start=found.start,
@@ -129,24 +129,9 @@ def _target_row(
         rule_ids=list(found.rule_ids),
         extractor_version=extractor_version,
         confidence=found.confidence,
-        quote=found.quote,
-        value=found.value,
-        unit=found.unit,
-        direction=found.direction,
-        bound=found.bound,
-        metric=found.metric,
-        target_year=found.target_year,
-        deadline_kind=found.deadline_kind,
-        baseline_year=found.baseline_year,
-        baseline_label=found.baseline_label,
-        start_year=found.start_year,
-        rate=found.rate,
-        sector=found.sector,
-        scope=found.scope,
-        strength=found.strength,
-        interim=found.interim,
         status="pending",
         revision=0,
+        **{name: getattr(found, name) for name in TARGET_FIELDS},
     )
 
 
@@ -178,14 +163,18 @@ def reextract_document(
     decided target is flagged with what the rules now say. A decided machine
     target that the rules no longer find at all is flagged too.
     """
-    from db.reviews import current_fields
-
     text = document_text(document)
     found = extract(text)
     starts = [p.start_offset for p in document.pages]
     numbers = [p.number for p in document.pages]
-    decided = [t for t in document.targets if is_decided(t)]
-    stale = [t for t in document.targets if not is_decided(t)]
+    # is_decided reads each target's reviews: load them for the whole document in one query, not one per target
+    session.scalars(
+        select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
+    ).all()
+    decided: list[Target] = []
+    stale: list[Target] = []
+    for target in document.targets:
+        (decided if is_decided(target) else stale).append(target)
     for target in stale:
         session.delete(target)
     matched: set[int] = set()

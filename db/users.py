@@ -101,16 +101,6 @@ def unlock_user(sessions: sessionmaker[Session], user_id: int) -> None:
         user.locked_until = None
 
 
-def set_password(sessions: sessionmaker[Session], user_id: int, password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
-    with sessions.begin() as session:
-        user = session.get_one(User, user_id)
-        user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
-
-
 def lock_period(failures: int) -> dt.timedelta:
     """How long an account stays locked after ``failures`` failed logins in a row."""
     if failures < MAX_FAILURES:
