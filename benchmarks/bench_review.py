@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from extractors.document import PAGE_SEPARATOR  # noqa: E402
 from models import Document, Municipality, Page, Target  # noqa: E402
 
-PAGE_SEPARATOR = "\n\n\f\n\n"
 BENCH_PASSWORD = "bench-password"  # a throwaway user in a throwaway benchmark database
 TARGET_SENTENCES = [
     ("Senest i {y} er CO₂-udledningen reduceret med {p} % i forhold til {b}.", "reduce", "by", "energi"),
@@ -214,7 +214,7 @@ def free_port() -> int:
 
 
 def _ensure_database(path: Path, targets: int) -> str:
-    from db.engine import make_engine, session_factory
+    from db.engine import make_engine, refresh_statistics, session_factory
     from db.migrate import upgrade
     from db.users import create_user
 
@@ -238,10 +238,9 @@ def _ensure_database(path: Path, targets: int) -> str:
         f"seeded {figures['targets']} targets in {figures['documents']} documents in {time.perf_counter() - started:.1f} s"
     )
     create_user(session_factory(url), "bench", "reviewer", BENCH_PASSWORD)
-    # The review app's users table is empty otherwise; ANALYZE lets SQLite pick the queue indexes.
+    # Statistics of the seeded tables (upgrade took them while empty) let SQLite pick the queue indexes.
     engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    refresh_statistics(engine)
     engine.dispose()
     return url
 

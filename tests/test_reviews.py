@@ -152,40 +152,25 @@ def test_add_target_checks_the_span_against_the_page(sessions, seeded) -> None: 
         assert page is not None
         document_id, number, text = page.document_id, page.number, page.text
     quote = text[5:40]
-    with pytest.raises(ReviewError), sessions.begin() as session:
-        reviews.add_target(
+
+    def add(session, *, page_end: int = 40, quote: str = quote, fields: dict | None = None) -> Target:  # type: ignore[no-untyped-def]
+        return reviews.add_target(
             session,
             document_id=document_id,
             page_number=number,
             page_start=5,
-            page_end=40,
-            quote=quote + "x",
-            fields={},
-            reviewer="anna",
-        )
-    with pytest.raises(ReviewError), sessions.begin() as session:
-        reviews.add_target(
-            session,
-            document_id=document_id,
-            page_number=number,
-            page_start=5,
-            page_end=len(text) + 1,
+            page_end=page_end,
             quote=quote,
-            fields={},
+            fields=fields or {},
             reviewer="anna",
         )
+
+    with pytest.raises(ReviewError), sessions.begin() as session:
+        add(session, quote=quote + "x")
+    with pytest.raises(ReviewError), sessions.begin() as session:
+        add(session, page_end=len(text) + 1)
     with sessions.begin() as session:
-        added = reviews.add_target(
-            session,
-            document_id=document_id,
-            page_number=number,
-            page_start=5,
-            page_end=40,
-            quote=quote,
-            fields={"value": 40.0, "direction": "reduce"},
-            reviewer="anna",
-        )
-        added_id = added.id
+        added_id = add(session, fields={"value": 40.0, "direction": "reduce"}).id
     target = _target(sessions, added_id)
     assert target.origin == "reviewer" and target.status == "accepted" and target.revision == 1
     assert target.reviews[0].action == "add" and target.reviews[0].after["value"] == 40.0

@@ -16,6 +16,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -130,8 +131,6 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
 
     @app.exception_handler(LoginRequired)
     def login_required(request: Request, exc: LoginRequired) -> Response:
-        from urllib.parse import urlencode
-
         return RedirectResponse("/login?" + urlencode({"next": exc.next_url}), status_code=303)
 
     @app.exception_handler(HTTPException)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from contextlib import contextmanager
 import httpx
 import uvicorn
 
+from benchmarks.bench_review import free_port
 from db.engine import session_factory
 from db.users import create_user
 
@@ -23,12 +23,6 @@ HOSTILE_PAGE = (
     "Vi vil reducere udledningen fra kommunens egne bygninger med 40 % i 2030.\n\n"
     "Projektet foregår fra 2023 til 2026."
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
