@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from extractors.components.types import Quantity, YearMention, load_json, yearlike
-from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number_word
+from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number
 
 _DIGITS = re.compile(r"[\d.,]+")
 
@@ -78,11 +78,10 @@ _UD_AF = re.compile(r"\sud\s+af\s", re.I) if _R["out_of"]["regex"].startswith(r"
 #: The same test on lower-cased text, written literal-first ("ud", then the space before it) so the
 #: engine scans for "ud" instead of trying the pattern at every space.
 _UD_AF_FOLDED = re.compile(r"ud(?<=\sud)\s+af\s")
-
-
-def _number(raw: str) -> float | None:
-    value = parse_digits(raw)
-    return value if value is not None else parse_number_word(raw)
+#: A bound word right before a share: "mindst 9 ud af 10" (``most``: an upper bound).
+_OUT_OF_BOUND = re.compile(
+    r"(?:mindst|minimum|over|mere\s+end)\s*$|(?P<most>maksimalt|højst|under|mindre\s+end)\s*$", re.I
+)
 
 
 def refine(text: str, quantities: list[Quantity], years: list[YearMention], low: str | None = None) -> None:
@@ -186,8 +185,6 @@ def _per_unit(text: str, q: Quantity) -> None:
         q.unit = "/".join([q.unit or "", *nouns])
         q.end = pos
         q.rule_id = f"{q.rule_id}+{_R['per_unit']['id']}"
-        if q.rate and re.match(r"\s*(?:/|pr\.?|per)\s*år", text[pos : pos + 12], re.I) is None:
-            q.rate = q.rate
 
 
 def _relative_level(text: str, q: Quantity) -> None:
@@ -207,8 +204,8 @@ def _out_of(text: str, quantities: list[Quantity], low: str | None = None) -> No
         return
     for m in _OUT_OF.finditer(text):
         a, b = (
-            _number(m.group(1)) if m.group(1).lower() not in ("en", "én", "et", "ét") else 1.0,
-            _number(m.group(2)),
+            parse_number(m.group(1)) if m.group(1).lower() not in ("en", "én", "et", "ét") else 1.0,
+            parse_number(m.group(2)),
         )
         if a is None or not b or a >= b or b > 1000:
             continue
@@ -216,11 +213,7 @@ def _out_of(text: str, quantities: list[Quantity], low: str | None = None) -> No
         quantities[:] = [o for o in quantities if o.end <= s or o.start >= e]
         q = Quantity(s, e, round(100.0 * a / b, 2), "%", "fraction", _R["out_of"]["id"])
         q.link = "af"
-        bound = re.search(
-            r"(?:mindst|minimum|over|mere\s+end)\s*$|(?P<most>maksimalt|højst|under|mindre\s+end)\s*$",
-            text[max(0, s - 20) : s],
-            re.I,
-        )
+        bound = _OUT_OF_BOUND.search(text[max(0, s - 20) : s])
         if bound:
             q.bound = "at_most" if bound.group("most") else "at_least"
         quantities.append(q)
