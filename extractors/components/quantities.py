@@ -167,16 +167,16 @@ class QuantityFinder:
             return None, multiplier, at, None
         return None, 1.0, pos, None
 
-    def _bound(self, text: str, start: int) -> tuple[str | None, str | None]:
+    def _bound(self, text: str, start: int) -> str | None:
         """The bound phrase that starts first before the value wins: in "ikke over 50 ton" the
         at-most phrase "ikke over" encloses the at-least word "over", so the earlier start decides."""
         before = text[max(0, start - 30) : start]
-        best: tuple[int, str, str] | None = None
-        for bid, pattern, bound in self.bounds:
+        best: tuple[int, str] | None = None
+        for _bid, pattern, bound in self.bounds:
             m = pattern.search(before)
             if m and (best is None or m.start() < best[0]):
-                best = (m.start(), bound, bid)
-        return (best[1], best[2]) if best else (None, None)
+                best = (m.start(), bound)
+        return best[1] if best else None
 
     def _rate(self, text: str, start: int, end: int) -> str | None:
         after = text[end : end + 30]
@@ -294,10 +294,9 @@ class QuantityFinder:
             if q.kind == "bare" and YEARLIKE.fullmatch(text, q.start, q.end):
                 continue  # a year: never bounded, rated or linked
             if q.kind == "verb":
-                q.bound = self._bound(text, q.start)[0]
+                q.bound = self._bound(text, q.start)
             elif q.kind in ("number", "word", "bare", "fraction"):
-                bound, _bid = self._bound(text, q.start)
-                q.bound = bound
+                q.bound = self._bound(text, q.start)
                 q.rate = self._rate(text, q.start, q.end)
                 self._link(q, text)
         self._from_to(found, text)
