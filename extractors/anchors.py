@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from extractors.caseless import Caseless
 from extractors.components.types import Cue, Quantity, YearMention, yearlike
-from extractors.refine import refine
+from extractors.refine import may_add_share, refine
 from extractors.segment import Cell
 
 DEADLINE_ROLES = ("in", "by", "period_end")
@@ -407,3 +407,21 @@ def attach_year(text: str, clause: Clause) -> YearMention | None:
         if best is None or dist < best[0]:
             best = (dist, y)
     return best[1] if best else None
+
+
+#: Cue labels :func:`find_anchors` builds anchors from (end states, "all" states, direction verbs).
+ANCHOR_LABELS = _END_LABELS | _DIR_LABELS | {"STATE"}
+
+
+def may_anchor(text: str, quantities: list[Quantity], labels: set[str]) -> bool:
+    """Could :func:`find_anchors` find any anchor? False lets the extractor skip the unit unparsed.
+
+    Every anchor comes from a quantity that is not a bare year (refine adds only
+    "ud af" shares, see :func:`refine.may_add_share`) or from a cue with one of
+    :data:`ANCHOR_LABELS`. Keep in step with :func:`find_anchors`.
+    """
+    if not labels.isdisjoint(ANCHOR_LABELS):
+        return True
+    if any(not (q.kind == "bare" and yearlike(text, q)) for q in quantities):
+        return True
+    return bool(quantities) and may_add_share(text)

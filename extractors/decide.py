@@ -132,13 +132,24 @@ def rejects_every_clause(
     """True where :func:`decide` rejects whatever clause the unit is cut into, so assembly can stop early.
 
     These are decide's sentence-wide rules, read before anchors and clauses exist
-    (about a third of the candidate units of a plan end here): a projection, tip
-    or done deed with no commitment word anywhere; outside a target list a
-    statistic or history word with no commitment word, or another body's goal
-    nobody here adopts; and a sentence without cues or years, outside a target
-    list, whose figures carry no rate. Keep in step with :func:`decide`: each
-    condition here must make one of its rejections certain for every clause.
+    (about a third of the candidate units of a plan end here): those of
+    :func:`rejects_by_cues`, and a sentence without cues or years, outside a
+    target list, whose figures carry no rate. Keep in step with :func:`decide`:
+    each condition here must make one of its rejections certain for every clause.
     ``labels`` are the labels of the unit's live cues (assembly collects them once).
+    """
+    if rejects_by_cues(labels, kind, ctx):
+        return True
+    return not in_target_list(kind, ctx) and not labels and not years and not any(q.rate for q in quantities)
+
+
+def rejects_by_cues(labels: set[str], kind: str, ctx: Context) -> bool:
+    """The part of :func:`rejects_every_clause` that needs only the live cue labels and the context.
+
+    A projection, tip or done deed with no commitment word anywhere; outside a
+    target list a statistic or history word with no commitment word, or another
+    body's goal nobody here adopts. The extractor asks this before it reads the
+    quantities of a unit at all.
     """
     commits = not labels.isdisjoint(COMMIT)
     if not commits and not labels.isdisjoint(HARD_NEG):
@@ -152,7 +163,7 @@ def rejects_every_clause(
             return True
         if "NEG_OTHER" in labels and ("MUNI" not in labels or not (commits or "GOAL_OWN" in labels)):
             return True
-    return not labels and not years and not any(q.rate for q in quantities)
+    return False
 
 
 def _initial_year(text: str, clause: Clause) -> bool:

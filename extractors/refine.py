@@ -218,3 +218,9 @@ def _out_of(text: str, quantities: list[Quantity], low: str | None = None) -> No
             q.bound = "at_most" if bound.group("most") else "at_least"
         quantities.append(q)
     quantities.sort(key=lambda q: q.start)
+
+
+def may_add_share(text: str) -> bool:
+    """Could :func:`refine` add a quantity to ``text``'s? Only :func:`_out_of` adds any ("tre ud af fire"),
+    and it needs what it tests first; False lets the extractor skip a unit without other anchors."""
+    return " af " in text and (_UD_AF is None or _UD_AF.search(text) is not None)

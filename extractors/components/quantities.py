@@ -209,7 +209,11 @@ class QuantityFinder:
             q.link = "af"
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        set_ext(doc, "kl_quantities", self.find(doc_text(doc)))
+        return doc
+
+    def find(self, text: str) -> list[Quantity]:
+        """The quantities of ``text`` in order of position."""
         found: list[Quantity] = []
         taken: list[tuple[int, int]] = []
 
@@ -300,8 +304,7 @@ class QuantityFinder:
                 q.rate = self._rate(text, q.start, q.end)
                 self._link(q, text)
         self._from_to(found, text)
-        set_ext(doc, "kl_quantities", found)
-        return doc
+        return found
 
     @staticmethod
     def _from_to(found: list[Quantity], text: str) -> None:
