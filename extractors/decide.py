@@ -133,14 +133,24 @@ def rejects_every_clause(
 
     These are decide's sentence-wide rules, read before anchors and clauses exist
     (about a third of the candidate units of a plan end here): those of
-    :func:`rejects_by_cues`, and a sentence without cues or years, outside a
-    target list, whose figures carry no rate. Keep in step with :func:`decide`:
-    each condition here must make one of its rejections certain for every clause.
-    ``labels`` are the labels of the unit's live cues (assembly collects them once).
+    :func:`rejects_by_cues`, and, outside a target list, a unit without a year,
+    without a rate on its figures and without any of the cues that carry a clause
+    without either (:data:`YEARLESS_EVIDENCE`): every accepting rule of
+    :func:`decide` but those needs a year (a deadline, a start, a future or
+    initial year) or a rate. Keep in step with :func:`decide`: each condition here
+    must make one of its rejections certain for every clause. ``labels`` are the
+    labels of the unit's live cues (assembly collects them once).
     """
     if rejects_by_cues(labels, kind, ctx):
         return True
-    return not in_target_list(kind, ctx) and not labels and not years and not any(q.rate for q in quantities)
+    if in_target_list(kind, ctx) or years or not labels.isdisjoint(YEARLESS_EVIDENCE):
+        return False
+    return not any(q.rate for q in quantities)
+
+
+#: Cue labels that let :func:`decide` accept a clause with no year and no rate in its unit: a
+#: commitment word, "vores mål er", a goal noun (with an end state), a plan's passive ("fastholdes").
+YEARLESS_EVIDENCE = COMMIT | {"GOAL_OWN", "GOAL", "PLAN_PASSIVE"}
 
 
 def rejects_by_cues(labels: set[str], kind: str, ctx: Context) -> bool:

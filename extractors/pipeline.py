@@ -34,7 +34,7 @@ from extractors.components.cues import CueMarker
 from extractors.components.quantities import QuantityFinder
 from extractors.components.types import get_ext, set_ext
 from extractors.components.years import YearFinder
-from extractors.decide import live_cues, rejects_by_cues
+from extractors.decide import live_cues, rejects_by_cues, rejects_every_clause
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.segment import Context, Segment, TriggerIndex, segments
 from extractors.target import Target
@@ -202,20 +202,30 @@ def _screened(
     on the string (their ``find``); what they find is what they would set on the
     Doc. A unit whose cues alone make ``decide`` reject every clause (a statistic,
     history, another body's goal: a fifth of a plan's candidates) stops after
-    cues and years, and one with nothing to anchor a target on after quantities;
-    only the rest is tokenised and assembled. Table rows skip the screen: their
-    cells give years roles the components do not see.
+    cues and years; one that ``decide`` must reject for want of a year, a rate or
+    a commitment, or that has nothing to anchor a target on, stops after
+    quantities. Only the rest is tokenised and assembled. Rows of a table with a
+    baseline column skip the screen: the column gives its years a role the
+    year component does not see.
     """
     cues = stages.cues.find(clean)
     years = stages.years.find(clean)
-    quantities = None
-    if not cells:
+    # a baseline column makes its years baselines, which void the cues inside them (see live_cues)
+    screened = not any(cell[3] == "baseline" for cell in cells)
+    if screened:
         labels = {c.label for c in live_cues(clean, cues, years)}
         if rejects_by_cues(labels, seg.kind, seg.context):
             return ()
-        quantities = stages.quantities.find(clean)
-        if not may_anchor(clean, quantities, labels):
-            return ()
+        if not stages.quantities.may_rate(clean) and rejects_every_clause(
+            labels, years, [], seg.kind, seg.context
+        ):
+            return ()  # it would need a rate on one of its figures, and none can have one
+    quantities = stages.quantities.find(clean)
+    if screened and (
+        rejects_every_clause(labels, years, quantities, seg.kind, seg.context)
+        or not may_anchor(clean, quantities, labels)
+    ):
+        return ()
     doc = nlp.make_doc(clean)
     data = doc.user_data
     data["kl_text"] = clean
@@ -224,7 +234,7 @@ def _screened(
     data["kl_cells"] = [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells]
     set_ext(doc, "kl_cues", cues)
     set_ext(doc, "kl_years", years)
-    set_ext(doc, "kl_quantities", stages.quantities.find(clean) if quantities is None else quantities)
+    set_ext(doc, "kl_quantities", quantities)
     for proc in stages.on_doc:
         doc = proc(doc)
     return tuple(_to_original(t, back) for t in get_ext(doc, "kl_targets"))

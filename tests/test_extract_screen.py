@@ -166,3 +166,60 @@ def test_may_add_share_holds_wherever_refine_adds_a_quantity() -> None:
         assert may_add_share(text) or not added, text
     assert may_add_share("tre ud af fire ture")
     assert not may_add_share("udledningen fra transport")
+
+
+RATE_FRAGMENTS = [
+    "om året",
+    "årligt",
+    "årlig",
+    "pr. år",
+    "pr år",
+    "per år",
+    "hvert år",
+    "om år",
+    "/år",
+    "ÅRLIGT",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(
+            [*RATE_FRAGMENTS, "25 %", "10 ton ", "3 GWh", " spares ", "med ", "mindst ", "og ", ", "]
+        ),
+        min_size=1,
+        max_size=15,
+    ).map(" ".join)
+)
+def test_a_rate_needs_the_rate_word(text: str) -> None:
+    finder = pipeline._stages().quantities
+    if any(q.rate for q in finder.find(text)):
+        assert finder.may_rate(text), text
+    if not finder.may_rate(text):
+        assert not any(q.rate for q in finder.find(text))
+
+
+def test_every_rate_phrase_is_read_as_a_rate() -> None:
+    finder = pipeline._stages().quantities
+    for phrase in RATE_FRAGMENTS:
+        assert [q.rate for q in finder.find(f"10 ton {phrase}")] == ["per_year"], phrase
+
+
+def test_a_figure_without_year_rate_or_commitment_is_rejected_before_assembly() -> None:
+    text = "De har stor indflydelse på en reduktion på 25 %."
+    stages = pipeline._stages()
+    cues, years = stages.cues.find(text), stages.years.find(text)
+    labels = {c.label for c in live_cues(text, cues, years)}
+    assert not years and not stages.quantities.may_rate(text)
+    assert rejects_every_clause(labels, years, stages.quantities.find(text), "sentence", pipeline.Context())
+
+
+def test_a_goal_noun_keeps_a_yearless_end_state() -> None:
+    text = "Vores mål er, at kommunen bliver klimaneutral."
+    stages = pipeline._stages()
+    cues, years = stages.cues.find(text), stages.years.find(text)
+    labels = {c.label for c in live_cues(text, cues, years)}
+    assert not rejects_every_clause(
+        labels, years, stages.quantities.find(text), "sentence", pipeline.Context()
+    )

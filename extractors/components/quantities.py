@@ -319,6 +319,15 @@ class QuantityFinder:
                 b.direction = "reach"
                 b.link = "til"
 
+    #: Every way ``_rate`` reads "per year" holds this word: each alternative of the rate pattern
+    #: ("om året", "årligt", "pr. år", "/år" ...) and of ``_PER_YEAR_BEFORE`` (tests/test_extract_screen.py).
+    RATE_WORD = "år"
+
+    def may_rate(self, text: str) -> bool:
+        """Could any quantity of ``text`` carry a rate? False lets the extractor reject a unit that needs
+        one without reading its quantities."""
+        return self.RATE_WORD in text.lower()
+
 
 @Language.factory("klimamaal_quantities_v1")
 def make_quantity_finder(nlp: Language, name: str) -> QuantityFinder:
