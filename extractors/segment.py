@@ -148,7 +148,7 @@ _TRIGGERS = (
     "zero",
 )
 TRIGGER_WORDS = re.compile("|".join(_TRIGGERS))
-#: The triggers that are plain words (found with ``str.find``) and the rest (found with a regex).
+#: The triggers that are plain words (found with ``bytes.find``) and the phrases (found after their "fri").
 _TRIGGER_LITERALS = tuple(t for t in _TRIGGERS if re.escape(t) == t)
 _TRIGGER_PHRASES = re.compile("|".join(t for t in _TRIGGERS if re.escape(t) != t))
 
@@ -180,39 +180,93 @@ def might_hold_target(text: str, start: int, end: int) -> bool:
     return TRIGGER_WORDS.search(text[start:end].lower()) is not None
 
 
+#: Triggers found through a shorter word they share: one scan for "fri" serves "kulfri", "oliefri",
+#: "emissionsfri" and both phrases, one for "edel" the four fractions; each occurrence is then
+#: checked for the full words around it. Every other trigger is its own anchor.
+_SHARED_ANCHORS = ("fri", "dobl", "edel")
+
+
+def _anchored_triggers() -> tuple[tuple[bytes, tuple[tuple[bytes, int], ...]], ...]:
+    """``(anchor, ((word, offset of the anchor in the word), ...))`` covering every literal trigger."""
+    groups: dict[str, list[tuple[bytes, int]]] = {}
+    for word in _TRIGGER_LITERALS:
+        anchor = next((a for a in _SHARED_ANCHORS if a in word), word)
+        groups.setdefault(anchor, []).append((word.encode("latin-1"), word.index(anchor)))
+    return tuple((anchor.encode("latin-1"), tuple(words)) for anchor, words in groups.items())
+
+
+_ANCHORED_TRIGGERS = _anchored_triggers()
+#: The anchor every trigger phrase starts with, and the rest of the phrases as a case-sensitive pattern for
+#: the original text: ``[eE]?\s+(?:[fF][oO][rR]|[aA][fF])`` after "fri" in the text is ``e?\s+(?:for|af)``
+#: after "fri" in the lower-cased text (tests/test_segment_speed.py checks every character).
+_PHRASE_ANCHOR = b"fri"
+_PHRASE_TAIL = re.compile(r"[eE]?\s+(?:[fF][oO][rR]|[aA][fF])")
+#: The lower case of each latin-1 character (always one latin-1 character), but every ASCII digit is "0".
+_FOLD = bytes(ord(chr(b).lower()) for b in range(256)).translate(bytes.maketrans(b"123456789", b"000000000"))
+#: The characters outside latin-1 whose lower case is not one character outside latin-1 ("İ" lower-cases
+#: to two characters, the Kelvin sign to "k", ...): in a text with one, the folded copy could miss a trigger.
+_FOLD_BREAKERS = ("\u0130", "\u0178", "\u1e9e", "\u212a", "\u212b")
+
+
+def fold_latin1(text: str) -> bytes | None:
+    """A copy of ``text`` with one byte a character: the lower case of latin-1 characters, "0" for every
+    ASCII digit and "?" for the rest, or None if ``text`` has a character in ``_FOLD_BREAKERS``.
+
+    Every trigger and "0" are latin-1 without "?", so they occur in the copy exactly where they occur in
+    ``text.lower()`` (respectively where a digit is in ``text``). Encoding and ``bytes.translate`` take
+    about 4 ms for 2 MB, less than ``str.lower``, and a digit is then one ``bytes.find`` instead of ten.
+    """
+    for ch in _FOLD_BREAKERS:
+        if ch in text:
+            return None
+    return text.encode("latin-1", "replace").translate(_FOLD)
+
+
 class TriggerIndex:
     """:func:`might_hold_target` for many spans of one text, with the trigger words found once.
 
     Segmentation asks it of every paragraph and the pipeline again of every
     sentence; lower-casing and searching each span for the trigger alternation
-    was about 60 ms on a 300k-word plan. Here the text is lower-cased once and
-    each trigger word found with ``str.find`` (faster than the alternation); a
-    span holds a trigger if some occurrence lies wholly inside it, which are the
-    very matches a search of the lower-cased span finds.
+    was about 60 ms on a 300k-word plan. Here the text is folded once
+    (:func:`fold_latin1`) and each anchor word found with ``bytes.find`` (faster
+    than the alternation); a span holds a trigger if some occurrence lies wholly
+    inside it, which are the very matches a search of the lower-cased span finds.
     """
 
-    __slots__ = ("_text", "_hit_starts", "_hit_ends", "_no_digit")
+    __slots__ = ("_text", "_folded", "_hit_starts", "_hit_ends")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        #: The last span found to hold no digit: its sentences need not be searched again.
-        self._no_digit = (0, 0)
         self._hit_starts: list[int] | None = None
         self._hit_ends: list[int] = []
-        low = text.lower()
-        if len(low) != len(text):  # "İ" lower-cases to two characters: offsets would not match
+        folded = self._folded = fold_latin1(text)
+        if folded is None:
             return
-        # ``low[i] == text[i].lower()`` but for the final sigma rule, which picks between two Greek
-        # letters that are in no trigger, so a span's matches are the ones found here.
-        hits = [(m.start(), m.end()) for m in _TRIGGER_PHRASES.finditer(low)]
-        for word in _TRIGGER_LITERALS:
-            at = low.find(word)
+        hits: list[tuple[int, int]] = []
+        find = folded.find
+        for anchor, words in _ANCHORED_TRIGGERS:
+            phrases = anchor == _PHRASE_ANCHOR
+            at = find(anchor)
             while at >= 0:
-                hits.append((at, at + len(word)))
-                at = low.find(word, at + 1)
+                for word, offset in words:
+                    if at >= offset and folded.startswith(word, at - offset):
+                        hits.append((at - offset, at - offset + len(word)))
+                if phrases:
+                    self._phrase_at(at, hits)
+                at = find(anchor, at + 1)
         hits.sort()
         self._hit_starts = [s for s, _ in hits]
         self._hit_ends = [e for _, e in hits]
+
+    def _phrase_at(self, at: int, hits: list[tuple[int, int]]) -> None:
+        """Add the match of ``_TRIGGER_PHRASES`` in the lower-cased text that starts at ``at`` (where "fri" is).
+
+        Every phrase starts with "fri" and holds no other "fri", so the matches ``finditer`` gives are
+        the ones that start at the occurrences of "fri".
+        """
+        m = _PHRASE_TAIL.match(self._text, at + len(_PHRASE_ANCHOR))
+        if m:
+            hits.append((at, m.end()))
 
     def might_hold(self, start: int, end: int) -> bool:
         """``might_hold_target(text, start, end)`` for the indexed text."""
@@ -225,13 +279,7 @@ class TriggerIndex:
             if ends[i] <= end:
                 return True
             i += 1
-        no_start, no_end = self._no_digit
-        if no_start <= start and end <= no_end:
-            return False
-        if not has_digit(self._text, start, end):
-            self._no_digit = (start, end)
-            return False
-        return True
+        return self._folded.find(b"0", start, end) >= 0  # type: ignore[union-attr]  # set with the hits
 
 
 def scope_of(text: str) -> str | None:
