@@ -15,6 +15,8 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 #: Blocks are separated by blank lines; a form feed (page break) counts as blank (see
 #: :func:`_block_separators`, which finds the form feeds with ``str.find``: a pattern starting with
@@ -409,6 +411,63 @@ def _hints(body: str) -> tuple[int | None, str | None, str | None]:
     return baseline, direction, unit
 
 
+class _HeadingFacts(NamedTuple):
+    """What a heading says, whatever came before it (see :meth:`_State.heading`)."""
+
+    interim: bool
+    year: int | None
+    scope: str | None
+    target_list: bool
+    hints: tuple[int | None, str | None, str | None]
+
+
+#: Headings and list headers recur (running page headers, "Delmål:" before every list), and what one
+#: says is a dozen regex searches that depend on its text alone, so the answers are kept.
+_FACTS_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=_FACTS_CACHE_SIZE)
+def _heading_facts(body: str) -> _HeadingFacts:
+    """The context a heading line sets for the section under it."""
+    interim = bool(_DELMAAL_I.search(body))
+    year = _header_year(body)
+    scope = scope_of(body)
+    goal = bool(_GOAL_WORD.search(body)) and not _STATUS_WORD.search(body)
+    target_list = interim or year is not None or goal or scope is not None
+    return _HeadingFacts(interim, year, scope, target_list, _hints(body))
+
+
+class _HeaderFacts(NamedTuple):
+    """What a list header ("Delmål:", "Mål 2030:") says, whatever came before it (see :meth:`_State.header`)."""
+
+    scope: str | None
+    status: bool
+    delmaal: bool
+    goal: bool
+    year: int | None
+    commitment: bool
+    baseline: int | None
+    unit: str | None
+
+
+@lru_cache(maxsize=_FACTS_CACHE_SIZE)
+def _header_facts(body: str) -> _HeaderFacts:
+    """The tests :meth:`_State.header` makes of a label ending in ":"."""
+    low = body.lower()
+    # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
+    baseline, _direction, unit = _hints(body) if len(body) <= 80 else (None, None, None)
+    return _HeaderFacts(
+        scope=scope_of(body),
+        status=bool(_STATUS_WORD.search(low)),
+        delmaal=bool(_DELMAAL.search(low)),
+        goal=bool(_GOAL_OR_AMBITION.search(low)),
+        year=_header_year(body),
+        commitment=bool(_COMMITMENT.search(low)),
+        baseline=baseline,
+        unit=unit,
+    )
+
+
 class _State:
     """Context carried down the document."""
 
@@ -447,40 +506,35 @@ class _State:
         return self._last
 
     def heading(self, body: str) -> None:
+        facts = _heading_facts(body)
         self.list_scope = None
-        self.interim = bool(_DELMAAL_I.search(body))
-        self.year = _header_year(body)
-        self.section_year = self.year
-        self.section_scope = scope_of(body)
-        goal = bool(_GOAL_WORD.search(body)) and not _STATUS_WORD.search(body)
-        self.target_list = self.interim or self.year is not None or goal or self.section_scope is not None
+        self.interim = facts.interim
+        self.year = self.section_year = facts.year
+        self.section_scope = facts.scope
+        self.target_list = facts.target_list
         self.columns = []
-        self.hints = _hints(body)
+        self.hints = facts.hints
 
     def header(self, body: str) -> None:
-        low = body.lower()
-        scope = scope_of(body)
-        if scope:
-            self.list_scope = scope
+        facts = _header_facts(body)
+        if facts.scope:
+            self.list_scope = facts.scope
             self.target_list = True
-        if _STATUS_WORD.search(low):
+        if facts.status:
             self.target_list = False
             return
-        if _DELMAAL.search(low):
+        if facts.delmaal:
             self.interim = True
             self.target_list = True
-        elif _GOAL_OR_AMBITION.search(low):
-            self.interim = bool(_DELMAAL.search(low))
+        elif facts.goal:
+            self.interim = False  # (the label holds no "delmål": that was the branch above)
             self.target_list = True
-        year = _header_year(body)
-        if year is not None:
-            self.year = year
+        if facts.year is not None:
+            self.year = facts.year
             self.target_list = True
-        elif _COMMITMENT.search(low):
+        elif facts.commitment:
             self.target_list = True
-        # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
-        baseline, _direction, unit = _hints(body) if len(body) <= 80 else (None, None, None)
-        self.hints = (baseline, self.hints[1], unit or self.hints[2])
+        self.hints = (facts.baseline, self.hints[1], facts.unit or self.hints[2])
 
     def prose(self) -> None:
         self.list_scope = None
