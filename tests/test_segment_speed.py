@@ -97,3 +97,16 @@ def test_trigger_index_answers_like_might_hold_target(text: str, data: st.DataOb
         spans = data.draw(st.lists(st.sampled_from(spans), max_size=400))
     for s, e in spans:
         assert index.might_hold(s, e) == seg.might_hold_target(text, s, e), (text[s:e], s, e)
+
+
+ORIGINAL_SENT_BOUNDARY = re.compile(r"[.!?]+[\"”»’)]*(?=\s+[\"“”»(]?[A-ZÆØÅ0-9])")
+SENTENCE_ALPHABET = '.!?"”»’)“( \t\n\u00a0aAæÆ09xZ'
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(alphabet=SENTENCE_ALPHABET, max_size=40))
+def test_sentence_boundary_finds_what_the_original_pattern_finds(text: str) -> None:
+    for start in range(min(len(text), 3) + 1):
+        old = [m.span() for m in ORIGINAL_SENT_BOUNDARY.finditer(text, start, len(text) - start)]
+        new = [m.span() for m in seg._SENT_BOUNDARY.finditer(text, start, len(text) - start)]
+        assert new == old
