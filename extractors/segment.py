@@ -641,14 +641,30 @@ def _new_unit(prev: str, line: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit()) and len(p) <= 70 and _is_heading(p)
 
 
-def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -> Iterator[Segment]:
-    """Group the lines of a block into list items, table rows, headers and paragraphs."""
+def _one_line_units(line: str, ls: int, le: int) -> list[tuple[str, int, int]]:
+    """:func:`_units` of a block that is one line (most paragraphs of extracted text are): the first
+    pass of its loop, where no unit is open yet, without the loop's bookkeeping."""
+    if not line or line.isspace():
+        return []
+    if "|" in line and _TABLE_BAR.search(line):
+        return [("row", ls, le)]
+    bullet = _BULLET.match(line)
+    if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
+        return [("item", ls + (bullet.end() if bullet else 0), le)]
+    return [("para", ls, le)]
+
+
+def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
+    """Group the lines of a block into list items ("item"), table rows ("row") and paragraphs ("para")."""
+    lines = text[bs:be].split("\n")  # one split instead of a find and a slice per line
+    if len(lines) == 1:
+        return _one_line_units(lines[0], bs, be)
     units: list[tuple[str, int, int]] = []
     para: list[int] = []
     para_end = 0
     prev_line = ""
     le = bs - 1
-    for line in text[bs:be].split("\n"):  # one split instead of a find and a slice per line
+    for line in lines:
         ls = le + 1
         le = ls + len(line)
         if not line or line.isspace():
@@ -683,7 +699,12 @@ def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -
         prev_line = line
     if para:
         units.append(("para", para[0], para_end))
-    for kind, s, e in units:
+    return units
+
+
+def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -> Iterator[Segment]:
+    """The units of a block, with the headers and headings among them read into ``state``."""
+    for kind, s, e in _units(text, bs, be):
         s, e = _strip(text, s, e)
         if e <= s:
             continue
