@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
 from extractors.caseless import Caseless, fold
-from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
+from extractors.components.types import Cue, Quantity, YearMention, _key, doc_text
 from extractors.decide import decide, live_cues, rejects_every_clause, within
 from extractors.segment import Cell, Context
 
@@ -58,18 +58,27 @@ _NOUN_ENDING = re.compile(r"(?:ion|ing|else)(?:en|er)?$", re.I)
 _SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|til)\s+){0,4}$", re.I)
 
 
+#: The ``user_data`` slots behind ``doc._.kl_*`` (what ``get_ext``/``set_ext`` build on every call),
+#: built once: assembly reads three and sets one for each of thousands of units.
+_QUANTITIES, _CUES, _YEARS, _TARGETS = (
+    _key(name) for name in ("kl_quantities", "kl_cues", "kl_years", "kl_targets")
+)
+
+
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
-    quantities: list[Quantity] = get_ext(doc, "kl_quantities")
-    cues: list[Cue] = get_ext(doc, "kl_cues")
+    data = doc.user_data
+    quantities: list[Quantity] = data.get(_QUANTITIES)
+    cues: list[Cue] = data.get(_CUES)
     if not quantities and not cues:
         return []  # nothing to anchor a target on (most units: read nothing else)
-    data = doc.user_data
     ctx: Context = data.get("kl_context") or Context()
     kind: str = data.get("kl_kind", "sentence")
     cells: list[Cell] = data.get("kl_cells", [])
-    text = doc_text(doc)
-    years: list[YearMention] = _with_cell_roles(get_ext(doc, "kl_years"), cells)
+    text = data.get("kl_text")
+    if not isinstance(text, str):
+        text = doc_text(doc)
+    years: list[YearMention] = _with_cell_roles(data.get(_YEARS), cells)
     cues = live_cues(text, cues, years)
     labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
     if rejects_every_clause(labels, years, quantities, kind, ctx):
@@ -356,7 +365,7 @@ class TargetAssembler:
     """Fills ``doc._.kl_targets`` from the cues, quantities and years of the earlier components."""
 
     def __call__(self, doc: Doc) -> Doc:
-        set_ext(doc, "kl_targets", assemble(doc))
+        doc.user_data[_TARGETS] = assemble(doc)  # set_ext(doc, "kl_targets", …) with its key built once
         return doc
 
 
