@@ -78,9 +78,14 @@ def assemble(doc: Doc) -> list[dict]:
     text = data.get("kl_text")
     if not isinstance(text, str):
         text = doc_text(doc)
-    years: list[YearMention] = _with_cell_roles(data.get(_YEARS), cells)
-    cues = live_cues(text, cues, years)
-    labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+    years: list[YearMention] = data.get(_YEARS)
+    if cells:
+        years = _with_cell_roles(years, cells)
+    if cues:  # (live_cues of no cues is no cues)
+        cues = live_cues(text, cues, years)
+        labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+    else:
+        labels = set()
     if rejects_every_clause(labels, years, quantities, kind, ctx):
         return []
     low = fold(text)  # once for refine, every decision and every field test of every clause
