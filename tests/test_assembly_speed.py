@@ -67,3 +67,54 @@ def test_first_failing_field_is_named() -> None:
         Target(0, 1, "x", direction="up", sector="nowhere", target_year="2030")
     with pytest.raises(TargetValidationError, match="^sector="):
         Target(0, 1, "x", sector=["energi"])
+
+
+def test_baseline_words_are_in_every_baseline_phrase() -> None:
+    """fields.may_name_baseline may answer for baseline_label: each phrase the pattern opens with
+    holds one of its words (a phrase added to the pattern without its word fails here)."""
+    from re import _parser
+
+    from extractors import fields
+
+    opening = _parser.parse(fields._BASELINE_LABEL.pattern)[0]
+    assert opening[0] is _parser.BRANCH
+    for branch in opening[1][1]:
+        literal = "".join(chr(av) if op is _parser.LITERAL else " " for op, av in branch)
+        assert any(word in literal for word in fields._BASELINE_WORDS), literal
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        " under 1990-niveau",
+        " lavere end niveauet i 2019",
+        " mindre end det i 2005",
+        " over niveauet i 2019",
+        " højere end udgangsniveau",
+        " flere end i 2010",
+        " Under Basisår",
+        "  over  det   2020",
+        " under 19",
+        " i 2030",
+        "",
+        " fra 2019",
+    ],
+)
+def test_relative_level_as_one_pattern_reads_as_the_rules_in_turn(after: str) -> None:
+    """refine._relative_level (one caseless pattern, a group per rule) links what matching each
+    rule's regex in rule order, on the 60 characters after the figure, linked."""
+    import re
+
+    from extractors.caseless import fold
+    from extractors.components.types import Quantity
+    from extractors.refine import _R, _relative_level
+
+    for text in (f"30 %{after}", f"30 %{after}" + " og mere tekst" * 8):
+        expected = next(
+            (rule["link"] for rule in _R["relative_level"] if re.match(rule["regex"], text[4:64], re.I)),
+            None,
+        )
+        for low in (fold(text), None):
+            q = Quantity(0, 4, 30.0, "%", "number", "test")
+            _relative_level(text, q, low)
+            assert q.link == expected
