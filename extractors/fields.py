@@ -271,3 +271,9 @@ def baseline_label(text: str, low: str | None) -> str | None:
         return None  # most clauses: two substring tests instead of a search for four phrases
     m = _BASELINE_LABEL.search(text, low)
     return _SPACES.sub(" ", text[m.start(1) : m.end(1)].lower()) if m else None
+
+
+def clear_caches() -> None:
+    """Forget the remembered metric phrases (see ``pipeline.clear_unit_cache``)."""
+    metric.cache_clear()
+    _metric_sector.cache_clear()

@@ -29,6 +29,8 @@ from spacy.tokens import Doc
 
 # importing a component module registers its factory with spaCy
 import extractors.components.targets  # noqa: F401
+from extractors import fields as target_fields
+from extractors import segment
 from extractors.anchors import may_anchor
 from extractors.components.cues import CueMarker
 from extractors.components.quantities import QuantityFinder
@@ -164,8 +166,11 @@ _UNIT_CACHE_LIMIT = 20_000
 
 
 def clear_unit_cache() -> None:
-    """Forget cached unit results (benchmarks call this so a repeated run measures real work)."""
+    """Forget every result remembered for a whole unit, clause or heading line (benchmarks call this
+    before each document so a repeated run measures real work; word-level caches stay, as in use)."""
     _UNIT_CACHE.clear()
+    target_fields.clear_caches()
+    segment.clear_caches()
 
 
 #: A context's fields but its block index, as a tuple: units that differ only in their block share a

@@ -748,3 +748,9 @@ def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -
 
 def _ends_sentence(text: str, end: int) -> bool:
     return text[max(0, end - 2) : end].rstrip().endswith((".", "!", "?", ":"))
+
+
+def clear_caches() -> None:
+    """Forget the remembered heading and list-header lines (see ``pipeline.clear_unit_cache``)."""
+    _heading_facts.cache_clear()
+    _header_facts.cache_clear()
