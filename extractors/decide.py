@@ -143,9 +143,13 @@ def rejects_every_clause(
     """
     if rejects_by_cues(labels, kind, ctx):
         return True
-    if in_target_list(kind, ctx) or years or not labels.isdisjoint(YEARLESS_EVIDENCE):
-        return False
-    return not any(q.rate for q in quantities)
+    return needs_a_rate(labels, years, kind, ctx) and not any(q.rate for q in quantities)
+
+
+def needs_a_rate(labels: set[str], years: list[YearMention], kind: str, ctx: Context) -> bool:
+    """Outside a target list, with no year and none of :data:`YEARLESS_EVIDENCE`, only a rate on one of
+    its figures ("10 GWh om året") can make a clause of the unit a target (see :func:`rejects_every_clause`)."""
+    return not (in_target_list(kind, ctx) or years or not labels.isdisjoint(YEARLESS_EVIDENCE))
 
 
 #: Cue labels that let :func:`decide` accept a clause with no year and no rate in its unit: a

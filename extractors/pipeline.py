@@ -36,7 +36,7 @@ from extractors.components.cues import CueMarker
 from extractors.components.quantities import QuantityFinder
 from extractors.components.types import get_ext, set_ext
 from extractors.components.years import YearFinder
-from extractors.decide import live_cues, rejects_by_cues, rejects_every_clause
+from extractors.decide import live_cues, needs_a_rate, rejects_by_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.segment import Context, Segment, TriggerIndex, segments
 from extractors.target import Target
@@ -221,14 +221,12 @@ def _screened(
         labels = {c.label for c in live_cues(clean, cues, years)}
         if rejects_by_cues(labels, seg.kind, seg.context):
             return ()
-        if not stages.quantities.may_rate(clean) and rejects_every_clause(
-            labels, years, [], seg.kind, seg.context
-        ):
-            return ()  # it would need a rate on one of its figures, and none can have one
+        rate_needed = needs_a_rate(labels, years, seg.kind, seg.context)
+        if rate_needed and not stages.quantities.may_rate(clean):
+            return ()  # no figure of it can carry a rate
     quantities = stages.quantities.find(clean)
     if screened and (
-        rejects_every_clause(labels, years, quantities, seg.kind, seg.context)
-        or not may_anchor(clean, quantities, labels)
+        (rate_needed and not any(q.rate for q in quantities)) or not may_anchor(clean, quantities, labels)
     ):
         return ()
     doc = nlp.make_doc(clean)
