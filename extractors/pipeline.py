@@ -34,7 +34,7 @@ from extractors import segment
 from extractors.anchors import may_anchor
 from extractors.components.cues import CueMarker
 from extractors.components.quantities import QuantityFinder
-from extractors.components.types import get_ext, set_ext
+from extractors.components.types import YearMention, get_ext, set_ext
 from extractors.components.years import YearFinder
 from extractors.decide import live_cues, needs_a_rate, rejects_by_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
@@ -226,7 +226,8 @@ def _screened(
             return ()  # no figure of it can carry a rate
     quantities = stages.quantities.find(clean)
     if screened and (
-        (rate_needed and not any(q.rate for q in quantities)) or not may_anchor(clean, quantities, labels)
+        (rate_needed and not any(q.rate for q in quantities))
+        or not may_anchor(clean, quantities, labels, _has_deadline(years, cells))
     ):
         return ()
     doc = nlp.make_doc(clean)
@@ -241,6 +242,11 @@ def _screened(
     for proc in stages.on_doc:
         doc = proc(doc)
     return tuple(_to_original(t, back) for t in get_ext(doc, "kl_targets"))
+
+
+def _has_deadline(years: list[YearMention], cells: tuple) -> bool:
+    """A year in the role "in" or "by", or a table's year column, which gives its years that role."""
+    return any(y.role in ("in", "by") for y in years) or any(cell[3] == "year" for cell in cells)
 
 
 def _to_original(found: dict, back: list[int] | None) -> dict:

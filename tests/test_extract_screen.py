@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extractors import pipeline
-from extractors.anchors import find_anchors, may_anchor
+from extractors.anchors import may_anchor
 from extractors.caseless import fold
 from extractors.components.types import Quantity, get_ext
 from extractors.decide import live_cues, rejects_by_cues, rejects_every_clause
@@ -35,6 +35,10 @@ FRAGMENTS = [
     "udledningen ",
     "i 2030",
     "senest i 2035",
+    "inden 2030 ",
+    "fra 2025 ",
+    "i perioden 2025-2030 ",
+    "i 2019 ",
     " i forhold til 1990",
     "25 %",
     "halvdelen ",
@@ -130,16 +134,18 @@ def test_rejects_by_cues_implies_rejects_every_clause() -> None:
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25).map("".join))
-def test_may_anchor_is_false_only_where_find_anchors_finds_none(text: str) -> None:
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25).map("".join), st.booleans())
+def test_may_anchor_is_false_only_where_no_target_can_be_found(text: str, in_list: bool) -> None:
     stages = pipeline._stages()
     cues, years = stages.cues.find(text), stages.years.find(text)
     cues = live_cues(text, cues, years)
     labels = {c.label for c in cues}
     quantities = stages.quantities.find(text)
-    possible = may_anchor(text, quantities, labels)
-    anchors = find_anchors(text, cues, quantities, years, [], None, labels, fold(text))
-    if anchors:
+    deadline = pipeline._has_deadline(years, ())
+    possible = may_anchor(text, quantities, labels, deadline)
+    context = pipeline.Context(target_list=in_list, in_list=in_list)
+    seg = pipeline.Segment(0, len(text), "item" if in_list else "sentence", context)
+    if _full_pipeline(text, seg):
         assert possible, text
 
 
@@ -147,14 +153,18 @@ def test_a_sentence_whose_only_numbers_are_years_has_no_anchor() -> None:
     text = "Klimaplanen gælder for perioden 2023-2050 og evalueres i 2030."
     stages = pipeline._stages()
     labels = {c.label for c in stages.cues.find(text)}
-    assert not may_anchor(text, stages.quantities.find(text), labels)
+    assert not may_anchor(text, stages.quantities.find(text), labels, deadline=True)
 
 
-def test_a_direction_verb_with_a_year_may_anchor() -> None:
-    text = "Vi vil reducere energiforbruget inden 2030."
+def test_a_direction_verb_may_anchor_only_with_a_deadline() -> None:
     stages = pipeline._stages()
-    labels = {c.label for c in stages.cues.find(text)}
-    assert may_anchor(text, stages.quantities.find(text), labels)
+    for text, deadline in (
+        ("Vi vil reducere energiforbruget inden 2030.", True),
+        ("Vi vil reducere energiforbruget i alle kommunens bygninger.", False),
+    ):
+        labels = {c.label for c in stages.cues.find(text)}
+        assert pipeline._has_deadline(stages.years.find(text), ()) is deadline
+        assert may_anchor(text, stages.quantities.find(text), labels, deadline) is deadline
 
 
 def test_may_add_share_holds_wherever_refine_adds_a_quantity() -> None:
