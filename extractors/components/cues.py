@@ -386,7 +386,7 @@ class CueMarker:
                         stop = regs[group][1]
                         if stop > start:
                             cues.append(Cue(label, start, stop, rule_id))
-                else:
+                elif starts:
                     self._match_each(starts, text, low, start, cues)
         return cues
 
@@ -404,9 +404,9 @@ class CueMarker:
                 cues.append(Cue(label, found.start(), found.end(), rule_id))
 
     def _together(self, starts: tuple[int, ...]) -> _StartsHere | None:
-        """The folded twins of ``starts`` as one pattern, or None (fewer than two, or one without a twin).
+        """The folded twins of ``starts`` as one pattern, or None (no patterns, or one without a twin).
 
-        It is a lookahead per pattern, ``(?=(?P<cK>twin)|)``: each always succeeds, capturing
+        A single twin is that pattern itself (group 0 its match). Several are a lookahead per pattern, ``(?=(?P<cK>twin)|)``: each always succeeds, capturing
         the twin's first match where it has one, so one ``match`` at a word reports what a
         ``match`` of each twin there would (the same span, or an unset group for none); a
         final test makes it fail (None) where none of them matched.
@@ -415,7 +415,10 @@ class CueMarker:
             return self.together[starts]
         twins = [self.multi[i][4] for i in starts]
         together = None
-        if len(starts) > 1 and all(twin is not None for twin in twins):
+        if len(starts) == 1 and twins[0] is not None:
+            # group 0, the whole match
+            together = _StartsHere(twins[0], ((0, self.multi[starts[0]][0], self.multi[starts[0]][1]),))
+        elif starts and all(twin is not None for twin in twins):
             source = "".join(f"(?=(?P<c{k}>{twin.pattern})|)" for k, twin in enumerate(twins))
             # and fail unless one of them matched ("(?(c0)|(?(c1)|(?!)))"), the usual case, told by None
             source += "".join(f"(?(c{k})|" for k in range(len(twins))) + "(?!)" + ")" * len(twins)
