@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from extractors.caseless import fold
 from extractors.components.cues import CueMarker
-from extractors.components.types import load_jsonl
+from extractors.components.types import YearMention, load_jsonl
+from extractors.components.years import YEAR_RE, YearFinder, _glued, _year_led, first_char_test
 
 MARKER = CueMarker()
 
@@ -99,3 +100,104 @@ def test_combined_patterns_exist_for_common_first_words() -> None:
     MARKER.find("i alt i dag i overensstemmelse med")
     together = MARKER.chunks["i"][0][4]
     assert together is not None and len(together.groups) == 3
+
+
+# --- years -------------------------------------------------------------------------------------
+
+FINDER = YearFinder()
+YEAR_WORDS = sorted({w for e in load_jsonl("years.jsonl") for w in e.get("requires", ())}) + [
+    "i",
+    "I",
+    "år",
+    "fra",
+    "til",
+    "senest",
+    "niveau",
+    "mål",
+    "planen",
+    "januar",
+    "1.",
+    "er",
+    "basisår",
+    "Vision",
+    "DK",
+]
+YEARS = [
+    "2030",
+    "1990",
+    "2050",
+    "2100",
+    "1949",
+    "12030",
+    "2030-2040",
+    "2030–35",
+    "2030 123",
+    "20301",
+    "2.030",
+]
+year_pieces = (
+    st.sampled_from(YEAR_WORDS)
+    | st.sampled_from(YEARS)
+    | st.sampled_from(ODD)
+    | st.text(alphabet=ALPHABET, max_size=5)
+)
+year_texts = st.lists(st.tuples(year_pieces, st.sampled_from(SEPARATORS)), max_size=12).map(
+    lambda parts: "".join(word + sep for word, sep in parts)
+)
+
+
+def plain_find(text: str) -> list[YearMention]:
+    """``YearFinder.find`` as first written: every rule in order, each scanning the whole text with
+    its own pattern (IGNORECASE, no first-character test), claims checked against what is claimed."""
+    claimed: dict[int, YearMention] = {}
+    for e in load_jsonl("years.jsonl"):
+        pattern = re.compile(e["regex"].replace("YEAR", YEAR_RE), 0 if e["role"] == "name" else re.I)
+        groups = [g for g in ("year", "year2") if g in pattern.groupindex]
+        for m in pattern.finditer(text):
+            for group in groups:
+                start = m.start(group)
+                if m.group(group) is None or start in claimed or _glued(text, start):
+                    continue
+                role = e["role"]
+                if role == "period":
+                    role = "period_start" if group == "year" else "period_end"
+                claimed[start] = YearMention(
+                    start, m.end(group), int(m.group(group)), role, m.start(), m.end(), e["id"]
+                )
+    return sorted(claimed.values(), key=lambda y: y.start)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=year_texts)
+def test_year_finder_finds_what_every_rule_in_turn_finds(text: str) -> None:
+    assert FINDER.find(text) == plain_find(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=year_texts | texts)
+def test_first_character_tests_keep_every_match(text: str) -> None:
+    low = text.lower()
+    for rule in FINDER.patterns:
+        for pattern in (rule.pattern, rule.folded):
+            if pattern is None or pattern.flags & re.I:
+                continue
+            plain = (
+                re.compile(pattern.pattern.split("(?:", 1)[1][:-1])
+                if pattern.pattern.startswith("(?=[")
+                else pattern
+            )
+            assert [m.span() for m in pattern.finditer(low)] == [m.span() for m in plain.finditer(low)]
+
+
+def test_first_character_test_reads_what_matches_start_with() -> None:
+    assert first_char_test(re.compile(r"\b(?:til|for|pr\.)\s+\d")).pattern.startswith("(?=[fpt])")
+    assert first_char_test(re.compile(r"(?:\b[iI]\s*|\bår\s+)\d")).pattern.startswith("(?=[Iiå])")
+    # may start with a category, may be empty, or starts with a literal the engine skips to anyway
+    for source in (r"\b\w*plan", r"\b(?:i)?", r"^\s*\d", "2030|1990"):
+        assert first_char_test(re.compile(source)).pattern == source
+
+
+def test_year_led_rules_are_a_year_and_look_aheads() -> None:
+    led = {rule.rule_id for rule in FINDER.patterns if rule.year_led}
+    assert led == {"year.skip.range_phone", "year.bare"}
+    assert not _year_led(f"(?P<year>{YEAR_RE})\\s*-")

@@ -12,6 +12,8 @@ concrete dates, not the role a bare year plays in a sentence.
 from __future__ import annotations
 
 import re
+from operator import methodcaller
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,12 +31,132 @@ def _glued(text: str, start: int) -> bool:
     if start == 0:
         return False
     prev = text[start - 1]
+    if prev == " ":
+        return False  # the usual case, answered before the tests below (which a space fails)
     if prev.isdigit() or prev in ".,":
         return True
     return start >= 2 and prev.isalpha() and text[start - 2].isalpha()
 
 
 _YEAR = re.compile(YEAR_RE)
+_MATCH_START = methodcaller("start")
+_RULES_CACHE_LIMIT = 10_000
+
+try:  # the parser behind ``re.compile``, to read what a pattern's matches start with (CPython 3.11+)
+    from re import _constants as _sre
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - another Python: patterns run as written
+    _sre = _sre_parse = None
+
+
+def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The members of a parsed character class, or None for a category, a negation or a wide range."""
+    chars: set[str] = set()
+    for op, av in items:
+        if op is _sre.LITERAL:
+            chars.add(chr(av))
+        elif op is _sre.RANGE and av[1] - av[0] <= 64:
+            chars.update(map(chr, range(av[0], av[1] + 1)))
+        else:
+            return None
+    return chars
+
+
+def _first(parsed: Any) -> tuple[set[str] | None, bool]:
+    """The characters a match of a parsed (case-sensitive) sequence may start with, and whether it may
+    be empty; None where that is not a short list of characters (``\\w``, ``.``, ``[^…]``…)."""
+    chars: set[str] = set()
+    for op, av in parsed:
+        if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+            continue  # zero width: the next item starts the match
+        if op is _sre.LITERAL:
+            item, empty = {chr(av)}, False
+        elif op is _sre.IN:
+            item, empty = _class_chars(av), False
+        elif op is _sre.SUBPATTERN and not (av[1] | av[2]) & re.IGNORECASE:
+            item, empty = _first(av[3])
+        elif op is _sre.ATOMIC_GROUP:
+            item, empty = _first(av)
+        elif op is _sre.BRANCH:
+            item, empty = set(), False
+            for branch in av[1]:
+                one, one_empty = _first(branch)
+                if one is None:
+                    return None, False
+                item |= one
+                empty = empty or one_empty
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            item, empty = _first(av[2])
+            empty = empty or av[0] == 0
+        else:
+            return None, False
+        if item is None:
+            return None, False
+        chars |= item
+        if not empty:
+            return chars, False
+    return chars, True
+
+
+def _leads_with_assertion(parsed: Any) -> bool:
+    """Does the pattern start with an assertion (``\\b``, a look-around), through groups and alternatives?"""
+    op, av = parsed[0]
+    if op in (_sre.AT, _sre.ASSERT, _sre.ASSERT_NOT):
+        return True
+    if op is _sre.SUBPATTERN:
+        return bool(av[3]) and _leads_with_assertion(av[3])
+    if op is _sre.BRANCH:
+        return any(branch and _leads_with_assertion(branch) for branch in av[1])
+    return False
+
+
+def first_char_test(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` behind a look-ahead for the characters its matches start with, where those are few.
+
+    The look-ahead is implied (every match starts with one of them), so the matches are the
+    same; but the engine then skips the other positions with one class test instead of
+    trying the pattern there (``\\b[iI]\\s*…`` at every character of a sentence). Patterns
+    with IGNORECASE, or whose matches may start with a category or be empty, stay as they are.
+    """
+    if _sre_parse is None or pattern.flags & re.IGNORECASE:
+        return pattern
+    parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    if not parsed or not _leads_with_assertion(parsed):
+        return pattern  # the engine already skips ahead to a literal or class it starts with
+    chars, empty = _first(parsed)
+    if chars is None or empty or not chars:
+        return pattern
+    test = "".join(map(re.escape, sorted(chars)))
+    return re.compile(f"(?=[{test}])(?:{pattern.pattern})", pattern.flags)
+
+
+class _Rule(NamedTuple):
+    """A year pattern of ``years.jsonl`` as :meth:`YearFinder.find` runs it."""
+
+    rule_id: str
+    role: str
+    pattern: re.Pattern[str]
+    #: the twin for lower-cased text (:func:`compile_folded`), or None
+    folded: re.Pattern[str] | None
+    #: literal words one of which a text needs for a match, or None
+    requires: frozenset[str] | None
+    groups: tuple[str, ...]
+    #: the pattern is a year and look-aheads only: its matches are the years where it matches
+    year_led: bool
+
+
+def _year_led(source: str) -> bool:
+    """Is ``source`` ``(?P<year>YEAR)`` followed only by look-aheads (``year.skip.range_phone``, ``year.bare``)?
+
+    Then a match takes exactly a year's four digits, and years never overlap, so ``finditer``
+    finds a match at each year where the pattern matches: a ``match`` at each open year
+    finds the same ones, without a scan of the whole text.
+    """
+    head = f"(?P<year>{YEAR_RE})"
+    if _sre_parse is None or not source.startswith(head):
+        return False
+    rest = _sre_parse.parse(source[len(head) :])
+    return all(op in (_sre.ASSERT, _sre.ASSERT_NOT) and av[0] == 1 for op, av in rest)
 
 
 class YearFinder:
@@ -49,20 +171,38 @@ class YearFinder:
     """
 
     def __init__(self) -> None:
-        self.patterns: list[
-            tuple[str, str, re.Pattern[str], re.Pattern[str] | None, frozenset[str] | None, tuple[str, ...]]
-        ] = []
+        self.patterns: list[_Rule] = []
         words: set[str] = set()
         for e in load_jsonl("years.jsonl"):
             source = e["regex"].replace("YEAR", YEAR_RE)
             ignore_case = e["role"] != "name"
             pattern = re.compile(source, re.IGNORECASE if ignore_case else 0)
             folded = compile_folded(source) if ignore_case else None
+            if not ignore_case:
+                pattern = first_char_test(pattern)
+            if folded is not None:
+                folded = first_char_test(folded)
             requires = frozenset(e.get("requires", ())) or None
             words |= requires or set()
             groups = tuple(g for g in ("year", "year2") if g in pattern.groupindex)
-            self.patterns.append((e["id"], e["role"], pattern, folded, requires, groups))
+            # what _claim relies on: a year group is a year and nothing else
+            assert all(f"(?P<{g}>YEAR)" in e["regex"] for g in groups), e["id"]
+            self.patterns.append(
+                _Rule(e["id"], e["role"], pattern, folded, requires, groups, _year_led(source))
+            )
         self.required_words = tuple(sorted(words))
+        #: required words a text holds -> the rules it may match (see :meth:`_rules_for`)
+        self.rules_for: dict[tuple[str, ...], tuple[_Rule, ...]] = {}
+
+    def _rules_for(self, present: tuple[str, ...]) -> tuple[_Rule, ...]:
+        """The rules a text holding the required words ``present`` (and no other) may match, in order;
+        cached, since texts hold few of those words: a text then runs through its few rules only,
+        instead of testing each rule's words."""
+        if len(self.rules_for) > _RULES_CACHE_LIMIT:
+            self.rules_for.clear()
+        rules = tuple(r for r in self.patterns if r.requires is None or not r.requires.isdisjoint(present))
+        self.rules_for[present] = rules
+        return rules
 
     def __call__(self, doc: Doc) -> Doc:
         set_ext(doc, "kl_years", self.find(doc_text(doc)))
@@ -70,35 +210,45 @@ class YearFinder:
 
     def find(self, text: str) -> list[YearMention]:
         """The years of ``text`` with their roles, in order of position."""
-        claimed: dict[int, YearMention] = {}
         # Roles are only ever given to a year that stands alone (a ``YEAR_RE`` match not glued to what
         # precedes it; such matches never overlap), so once each of those has one, no pattern can add any.
-        open_years = {m.start() for m in _YEAR.finditer(text) if not _glued(text, m.start())}
-        if open_years:
-            low = text.lower()
-            present = {w for w in self.required_words if w in low}
-            fold = foldable(text)
-            for rule_id, role, pattern, folded, required, groups in self.patterns:
-                if not open_years:
-                    break
-                if required is not None and required.isdisjoint(present):
-                    continue
-                matches = folded.finditer(low) if fold and folded is not None else pattern.finditer(text)
-                for m in matches:
-                    for group in groups:
-                        if m.group(group) is None:
-                            continue
-                        start = m.start(group)
-                        if start in claimed or _glued(text, start):
-                            continue
-                        r = role
-                        if role == "period":
-                            r = "period_start" if group == "year" else "period_end"
-                        claimed[start] = YearMention(
-                            start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
-                        )
-                        open_years.discard(start)
-        return sorted(claimed.values(), key=lambda y: y.start)
+        open_years = {start for start in map(_MATCH_START, _YEAR.finditer(text)) if not _glued(text, start)}
+        if not open_years:
+            return []
+        claimed: dict[int, YearMention] = {}
+        low = text.lower()
+        present = tuple([w for w in self.required_words if w in low])
+        rules = self.rules_for.get(present)
+        if rules is None:
+            rules = self._rules_for(present)
+        fold = foldable(text)
+        for rule_id, role, pattern, folded, _, groups, year_led in rules:
+            subject = text
+            if fold and folded is not None:
+                pattern, subject = folded, low
+            if year_led:
+                matches = filter(None, [pattern.match(subject, start) for start in sorted(open_years)])
+            else:
+                matches = pattern.finditer(subject)
+            # a year group holds YEAR_RE at its start, so the open years (not glued, not yet
+            # claimed) are exactly the group starts this rule may claim
+            for m in matches:
+                for group in groups:
+                    start, end = m.span(group)
+                    if start not in open_years:
+                        continue  # unset (-1), glued, or claimed already
+                    r = role
+                    if role == "period":
+                        r = "period_start" if group == "year" else "period_end"
+                    claimed[start] = YearMention(
+                        start, end, int(m.group(group)), r, m.start(), m.end(), rule_id
+                    )
+                    open_years.discard(start)
+            if not open_years:
+                break
+        if len(claimed) == 1:
+            return list(claimed.values())
+        return [claimed[start] for start in sorted(claimed)]
 
 
 @Language.factory("klimamaal_years_v1")
