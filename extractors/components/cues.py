@@ -17,7 +17,7 @@ in ``doc._.kl_cues``.
 from __future__ import annotations
 
 import re
-from itertools import accumulate, compress
+from itertools import accumulate, compress, count
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -339,20 +339,22 @@ class CueMarker:
         # the words of the lower-cased text are the lower-cased words, but for the final sigma rule
         if low is not None and "Σ" not in text:
             cues = self._chunk_cues(text, low)
+            ordered = len(cues)  # the chunk walk's cues come in order
         else:
             cues = self._word_cues(text, low)
+            ordered = 0
         for label, pattern, names, required in self.regexes:
-            if required is not None and not any(literal in text for literal in required):
+            if required is not None and not any(map(text.__contains__, required)):
                 continue
             for found in pattern.finditer(text):
                 if found.end() > found.start():
                     cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))
-        if len(cues) > 1:
+        if len(cues) > max(ordered, 1):
             cues.sort(key=_SPAN)
         return cues
 
     def _chunk_cues(self, text: str, low: str) -> list[Cue]:
-        """The word cues of the lower-cased text, read per space-separated chunk.
+        """The word cues of the lower-cased text, read per space-separated chunk, in order of (start, end).
 
         Equals :meth:`_word_cues` on ``low``: a space separates words, so every word lies inside
         one chunk of ``low.split(" ")``, and the words of a chunk are those of the text there.
@@ -366,12 +368,12 @@ class CueMarker:
                 self._chunk(chunk) if hit is None else hit for chunk, hit in zip(chunks, found, strict=True)
             ]
         cues: list[Cue] = []
-        hits = list(compress(range(len(chunks)), found))
-        if not hits:
+        if not any(found):
             return cues
         # chunk j starts after the j chunks and j spaces before it
         offsets = list(accumulate(map(len, chunks), initial=0))
-        for j in hits:
+        longer = False
+        for j in compress(count(), found):
             base = offsets[j] + j
             for start, end, singles, starts, together in found[j]:
                 start += base
@@ -381,13 +383,19 @@ class CueMarker:
                     found_here = together.pattern.match(low, start)
                     if found_here is None:
                         continue
+                    longer = True
                     regs = found_here.regs
                     for group, label, rule_id in together.groups:
                         stop = regs[group][1]
                         if stop > start:
                             cues.append(Cue(label, start, stop, rule_id))
                 elif starts:
+                    longer = True
                     self._match_each(starts, text, low, start, cues)
+        # in order of start already (words in order, a word's cues start where it does), but a word's
+        # longer cues may end before its own or one another's
+        if longer:
+            cues.sort(key=_SPAN)
         return cues
 
     def _match_each(
