@@ -10,6 +10,7 @@ whose case folding is odd ("İ", "ı", "ſ", "Σ", "ß", the Kelvin sign, a soft
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,15 @@ from hypothesis import strategies as st
 from extractors.caseless import fold
 from extractors.components.cues import _SPAN, CueMarker
 from extractors.components.types import YearMention, load_jsonl
-from extractors.components.years import YEAR_RE, YearFinder, _glued, _year_led, first_char_test
+from extractors.components.years import (
+    YEAR_RE,
+    YearFinder,
+    _case_free,
+    _glued,
+    _uncased,
+    _year_led,
+    first_char_test,
+)
 
 MARKER = CueMarker()
 
@@ -201,3 +210,31 @@ def test_year_led_rules_are_a_year_and_look_aheads() -> None:
     led = {rule.rule_id for rule in FINDER.patterns if rule.year_led}
     assert led == {"year.skip.range_phone", "year.bare"}
     assert not _year_led(f"(?P<year>{YEAR_RE})\\s*-")
+
+
+def test_lower_case_keeps_digits_whitespace_and_uncased_characters() -> None:
+    """What ``_case_free`` relies on, for every code point: a character and its lower case are alike
+    digits (``\\d``) or not, whitespace (``\\s``) or not, and a lower case without case is the
+    character itself."""
+    digit, space = re.compile(r"\d"), re.compile(r"\s")
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        low = ch.lower()
+        if len(low) != 1 or low == ch:
+            continue
+        assert bool(digit.match(ch)) == bool(digit.match(low)), hex(code)
+        assert bool(space.match(ch)) == bool(space.match(low)), hex(code)
+        assert not _uncased(low), hex(code)
+
+
+def test_case_free_reads_the_pattern() -> None:
+    assert _case_free(r"(?=\s?\d{3})") and _case_free("") and _case_free(r"(?![.,]\d)")
+    assert not _case_free(r"(?=\s?x)") and not _case_free(r"(?=\w)") and not _case_free(r"(?=.)")
+
+
+def test_the_year_scan_reads_the_year_led_rules() -> None:
+    led = [rule.led for rule in FINDER.patterns if rule.year_led]
+    assert led == ["led0", "led17"]
+    assert [m.span() for m in FINDER.scan.finditer("2030 123, 12030 og 2040-2050")] == [
+        m.span() for m in re.finditer(YEAR_RE, "2030 123, 12030 og 2040-2050")
+    ]

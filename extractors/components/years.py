@@ -12,7 +12,6 @@ concrete dates, not the role a bare year plays in a sentence.
 from __future__ import annotations
 
 import re
-from operator import methodcaller
 from typing import Any, NamedTuple
 
 from spacy.language import Language
@@ -38,8 +37,8 @@ def _glued(text: str, start: int) -> bool:
     return start >= 2 and prev.isalpha() and text[start - 2].isalpha()
 
 
-_YEAR = re.compile(YEAR_RE)
-_MATCH_START = methodcaller("start")
+#: How a year-led rule starts (see :func:`_year_led`).
+_YEAR_HEAD = f"(?P<year>{YEAR_RE})"
 _RULES_CACHE_LIMIT = 10_000
 
 try:  # the parser behind ``re.compile``, to read what a pattern's matches start with (CPython 3.11+)
@@ -143,6 +142,9 @@ class _Rule(NamedTuple):
     groups: tuple[str, ...]
     #: the pattern is a year and look-aheads only: its matches are the years where it matches
     year_led: bool
+    #: for such a rule whose look-aheads read no cased letter: the group of the year scan that
+    #: tells where they hold (see :meth:`YearFinder._scan_for`), else None
+    led: str | None
 
 
 def _year_led(source: str) -> bool:
@@ -152,11 +154,58 @@ def _year_led(source: str) -> bool:
     finds a match at each year where the pattern matches: a ``match`` at each open year
     finds the same ones, without a scan of the whole text.
     """
-    head = f"(?P<year>{YEAR_RE})"
-    if _sre_parse is None or not source.startswith(head):
+    if _sre_parse is None or not source.startswith(_YEAR_HEAD):
         return False
-    rest = _sre_parse.parse(source[len(head) :])
+    rest = _sre_parse.parse(source[len(_YEAR_HEAD) :])
     return all(op in (_sre.ASSERT, _sre.ASSERT_NOT) and av[0] == 1 for op, av in rest)
+
+
+def _uncased(ch: str) -> bool:
+    return ch.lower() == ch == ch.upper()
+
+
+def _case_free(source: str) -> bool:
+    """Does the pattern read only characters without case, digits (``\\d``) and whitespace (``\\s``)?
+
+    Then it matches alike with or without IGNORECASE (which leaves such literals and these
+    classes alone), and on a text or its lower case (lower-casing keeps a character's being
+    a digit or whitespace, and no other character lower-cases to one without case: both are
+    checked for every code point in the tests).
+    """
+    if _sre_parse is None:
+        return False
+    return _case_free_parsed(_sre_parse.parse(source))
+
+
+def _case_free_categories() -> tuple[Any, ...]:
+    """The classes :func:`_case_free` admits: they hold for a character and its lower case alike."""
+    return (_sre.CATEGORY_DIGIT, _sre.CATEGORY_NOT_DIGIT, _sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_SPACE)
+
+
+def _case_free_parsed(parsed: Any) -> bool:
+    for op, av in parsed:
+        if op in (_sre.LITERAL, _sre.NOT_LITERAL):
+            ok = _uncased(chr(av))
+        elif op is _sre.IN:
+            ok = all(
+                (kind is _sre.LITERAL and _uncased(chr(value)))
+                or (kind is _sre.CATEGORY and value in _case_free_categories())
+                or kind is _sre.NEGATE
+                for kind, value in av
+            )
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            ok = _case_free_parsed(av[2])
+        elif op is _sre.SUBPATTERN:
+            ok = _case_free_parsed(av[3])
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            ok = _case_free_parsed(av[1])
+        elif op is _sre.BRANCH:
+            ok = all(_case_free_parsed(branch) for branch in av[1])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
 
 
 class YearFinder:
@@ -173,6 +222,7 @@ class YearFinder:
     def __init__(self) -> None:
         self.patterns: list[_Rule] = []
         words: set[str] = set()
+        led_tails: list[tuple[str, str]] = []
         for e in load_jsonl("years.jsonl"):
             source = e["regex"].replace("YEAR", YEAR_RE)
             ignore_case = e["role"] != "name"
@@ -187,12 +237,30 @@ class YearFinder:
             groups = tuple(g for g in ("year", "year2") if g in pattern.groupindex)
             # what _claim relies on: a year group is a year and nothing else
             assert all(f"(?P<{g}>YEAR)" in e["regex"] for g in groups), e["id"]
-            self.patterns.append(
-                _Rule(e["id"], e["role"], pattern, folded, requires, groups, _year_led(source))
-            )
+            year_led = _year_led(source)
+            led = None
+            if year_led and _case_free(source[len(_YEAR_HEAD) :]):
+                led = f"led{len(self.patterns)}"
+                led_tails.append((led, source[len(_YEAR_HEAD) :]))
+            self.patterns.append(_Rule(e["id"], e["role"], pattern, folded, requires, groups, year_led, led))
+        self.scan = self._scan_for(led_tails)
         self.required_words = tuple(sorted(words))
         #: required words a text holds -> the rules it may match (see :meth:`_rules_for`)
         self.rules_for: dict[tuple[str, ...], tuple[_Rule, ...]] = {}
+
+    @staticmethod
+    def _scan_for(led_tails: list[tuple[str, str]]) -> re.Pattern[str]:
+        """``YEAR_RE`` with the look-aheads of the year-led rules that read no cased letter, each
+        as ``(?:look-aheads(?P<ledK>)|)``: a year scan that also tells, per year, which of those
+        rules match there (their group is set), in the same pass.
+
+        Each such part matches empty, so the scan finds the years ``YEAR_RE`` finds, with the
+        same spans. The look-aheads see what they would see in the rule's own match (the same
+        text after the same year); reading only digits, whitespace and characters without case,
+        they hold alike on the text, on its lower case and with IGNORECASE.
+        """
+        parts = [_YEAR_HEAD] + [f"(?:{tail}(?P<{led}>)|)" for led, tail in led_tails]
+        return re.compile("".join(parts))
 
     def _rules_for(self, present: tuple[str, ...]) -> tuple[_Rule, ...]:
         """The rules a text holding the required words ``present`` (and no other) may match, in order;
@@ -212,7 +280,8 @@ class YearFinder:
         """The years of ``text`` with their roles, in order of position."""
         # Roles are only ever given to a year that stands alone (a ``YEAR_RE`` match not glued to what
         # precedes it; such matches never overlap), so once each of those has one, no pattern can add any.
-        open_years = {start for start in map(_MATCH_START, _YEAR.finditer(text)) if not _glued(text, start)}
+        # (the open years in order of position, each with its match of the scan)
+        open_years = {m.start(): m for m in self.scan.finditer(text) if not _glued(text, m.start())}
         if not open_years:
             return []
         claimed: dict[int, YearMention] = {}
@@ -222,12 +291,15 @@ class YearFinder:
         if rules is None:
             rules = self._rules_for(present)
         fold = foldable(text)
-        for rule_id, role, pattern, folded, _, groups, year_led in rules:
+        for rule_id, role, pattern, folded, _, groups, year_led, led in rules:
             subject = text
             if fold and folded is not None:
                 pattern, subject = folded, low
-            if year_led:
-                matches = filter(None, [pattern.match(subject, start) for start in sorted(open_years)])
+            # (lists first: claiming changes open_years)
+            if led is not None:
+                matches = [m for m in open_years.values() if m.start(led) >= 0]
+            elif year_led:
+                matches = filter(None, [pattern.match(subject, start) for start in open_years])
             else:
                 matches = pattern.finditer(subject)
             # a year group holds YEAR_RE at its start, so the open years (not glued, not yet
@@ -243,7 +315,7 @@ class YearFinder:
                     claimed[start] = YearMention(
                         start, end, int(m.group(group)), r, m.start(), m.end(), rule_id
                     )
-                    open_years.discard(start)
+                    del open_years[start]
             if not open_years:
                 break
         if len(claimed) == 1:
