@@ -26,6 +26,7 @@ from extractors.components.years import (
     _uncased,
     _year_led,
     first_char_test,
+    word_run_test,
 )
 
 MARKER = CueMarker()
@@ -182,20 +183,41 @@ def test_year_finder_finds_what_every_rule_in_turn_finds(text: str) -> None:
     assert FINDER.find(text) == plain_find(text)
 
 
-@settings(max_examples=300, deadline=None)
-@given(text=year_texts | texts)
-def test_first_character_tests_keep_every_match(text: str) -> None:
-    low = text.lower()
-    for rule in FINDER.patterns:
-        for pattern in (rule.pattern, rule.folded):
-            if pattern is None or pattern.flags & re.I:
-                continue
-            plain = (
-                re.compile(pattern.pattern.split("(?:", 1)[1][:-1])
-                if pattern.pattern.startswith("(?=[")
-                else pattern
-            )
-            assert [m.span() for m in pattern.finditer(low)] == [m.span() for m in plain.finditer(low)]
+NAMED = st.sampled_from(
+    ["planen", "Klimaplanen", "strategien", "loven", "målet", "aftalen", "rapport", "Plan"]
+)
+#: "planen fra 2030" and the like, so the word-run look-ahead of year.name.document_from is tried
+name_phrases = st.tuples(NAMED, st.sampled_from([" ", "  ", "\n", ""]), st.sampled_from(YEARS)).map(
+    lambda p: f"{p[0]}{p[1]}fra{p[1] or ' '}{p[2]}"
+)
+rule_texts = st.lists(
+    st.tuples(year_pieces | NAMED | name_phrases, st.sampled_from(SEPARATORS)), max_size=12
+).map(lambda parts: "".join(word + sep for word, sep in parts))
+
+
+def all_spans(pattern: re.Pattern[str], text: str) -> list[tuple]:
+    return [m.regs for m in pattern.finditer(text)]
+
+
+@settings(max_examples=600, deadline=None)
+@given(text=rule_texts | texts)
+def test_compiled_rules_match_like_the_written_patterns(text: str) -> None:
+    """The rules as :class:`YearFinder` compiles them (first-character and word-run look-aheads,
+    folded twins) find the matches, with every group, that the patterns as written find."""
+    for e, rule in zip(load_jsonl("years.jsonl"), FINDER.patterns, strict=True):
+        source = e["regex"].replace("YEAR", YEAR_RE)
+        written = re.compile(source, 0 if e["role"] == "name" else re.I)
+        assert all_spans(rule.pattern, text) == all_spans(written, text), e["id"]
+        if rule.folded is not None and fold(text) is not None:
+            assert all_spans(rule.folded, text.lower()) == all_spans(written, text), e["id"]
+
+
+def test_word_run_test_reads_the_pattern() -> None:
+    assert word_run_test(r"\b(?:\w*plan\w*|lov)\s+fra\s+(?P<year>\d)") == (
+        r"\b(?=\w*\s+fra\s+(?:\d))(?:\w*plan\w*|lov)\s+fra\s+(?P<year>\d)"
+    )
+    for source in (r"\b(?:a.|b)\s+x", r"\b(?:a|b)\s+x|y", r"\b(a)\s+\1", r"(?:a|b)\s+x", r"\b(?:a|b)"):
+        assert word_run_test(source) == source
 
 
 def test_first_character_test_reads_what_matches_start_with() -> None:

@@ -147,6 +147,82 @@ class _Rule(NamedTuple):
     led: str | None
 
 
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _group_end(source: str, start: int) -> int:
+    """The index of the ``)`` closing the group opened at ``source[start]`` (escapes and classes skipped)."""
+    depth, i, in_class = 0, start, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += source[i + 1 : i + 2] == "^"
+            i += source[i + 1 : i + 2] == "]"  # a "]" first in a class is a member
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise ValueError(f"unbalanced group in {source!r}")
+
+
+def _word_chars_only(parsed: Any) -> bool:
+    """Does a parsed pattern consume word characters (``\\w``) only?"""
+    for op, av in parsed:
+        if op is _sre.LITERAL:
+            ok = _WORD_CHAR.match(chr(av)) is not None
+        elif op is _sre.IN:
+            ok = all(
+                (kind is _sre.LITERAL and _WORD_CHAR.match(chr(value)) is not None)
+                or (kind is _sre.CATEGORY and value is _sre.CATEGORY_WORD)
+                for kind, value in av
+            )
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            ok = _word_chars_only(av[2])
+        elif op is _sre.SUBPATTERN:
+            ok = _word_chars_only(av[3])
+        elif op is _sre.BRANCH:
+            ok = all(_word_chars_only(branch) for branch in av[1])
+        else:
+            ok = False
+        if not ok:
+            return False
+    return True
+
+
+def word_run_test(source: str) -> str:
+    """``source`` with an implied look-ahead after its ``\\b``, where it is ``\\b(…)REST`` with a group of
+    word characters.
+
+    ``year.name.document_from`` is ``\\b(?:\\w*plan\\w*|\\w*strategi\\w*|…)\\s+fra\\s+YEAR``: at each
+    word start every ``\\w*X\\w*`` runs to the end of the word and backs off a character at a
+    time looking for X, a dozen times per word. A match's group takes word characters only,
+    and REST follows them, so ``(?=\\w*REST)`` holds where the group starts (the greedy
+    ``\\w*`` backs off to where the group ended): the matches are the same, and at a word
+    not followed by REST the look-ahead fails after one run over the word. (REST is taken
+    with its named groups made plain, and only from a pattern without a top-level ``|``.)
+    """
+    if _sre_parse is None or not source.startswith("\\b(") or "(?P=" in source:
+        return source
+    end = _group_end(source, 2)
+    rest = source[end + 1 :]
+    if re.search(r"\\[1-9]", rest):
+        return source  # a back reference would see the group unset inside the look-ahead
+    parsed = _sre_parse.parse(source)
+    if not rest or parsed[0][0] is not _sre.AT or not _word_chars_only(_sre_parse.parse(source[2 : end + 1])):
+        return source
+    plain_rest = re.sub(r"[(][?]P<\w+>", "(?:", rest)
+    return source[:2] + f"(?=\\w*{plain_rest})" + source[2:]
+
+
 def _year_led(source: str) -> bool:
     """Is ``source`` ``(?P<year>YEAR)`` followed only by look-aheads (``year.skip.range_phone``, ``year.bare``)?
 
@@ -229,7 +305,7 @@ class YearFinder:
             pattern = re.compile(source, re.IGNORECASE if ignore_case else 0)
             folded = compile_folded(source) if ignore_case else None
             if not ignore_case:
-                pattern = first_char_test(pattern)
+                pattern = first_char_test(re.compile(word_run_test(source)))
             if folded is not None:
                 folded = first_char_test(folded)
             requires = frozenset(e.get("requires", ())) or None
