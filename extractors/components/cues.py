@@ -246,6 +246,10 @@ class CueMarker:
     it satisfies and which longer patterns it may start. A longer pattern is then
     tried with ``regex.match`` only where its first word stands. Patterns that do
     not start with a ``LOWER`` token are scanned with one regex per label.
+
+    A text is read per space-separated chunk of its lower case: what each chunk
+    holds (its cue words, with the longer patterns they may start as one combined
+    pattern) is cached too, so most of a text's words cost a dict lookup in C.
     """
 
     def __init__(self) -> None:
@@ -339,17 +343,17 @@ class CueMarker:
         # the words of the lower-cased text are the lower-cased words, but for the final sigma rule
         if low is not None and "Σ" not in text:
             cues = self._chunk_cues(text, low)
-            ordered = len(cues)  # the chunk walk's cues come in order
+            in_order = len(cues)  # how many cues at the front are in order already
         else:
             cues = self._word_cues(text, low)
-            ordered = 0
+            in_order = 0
         for label, pattern, names, required in self.regexes:
             if required is not None and not any(map(text.__contains__, required)):
                 continue
             for found in pattern.finditer(text):
                 if found.end() > found.start():
                     cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))
-        if len(cues) > max(ordered, 1):
+        if len(cues) > max(in_order, 1):
             cues.sort(key=_SPAN)
         return cues
 
@@ -414,10 +418,11 @@ class CueMarker:
     def _together(self, starts: tuple[int, ...]) -> _StartsHere | None:
         """The folded twins of ``starts`` as one pattern, or None (no patterns, or one without a twin).
 
-        A single twin is that pattern itself (group 0 its match). Several are a lookahead per pattern, ``(?=(?P<cK>twin)|)``: each always succeeds, capturing
-        the twin's first match where it has one, so one ``match`` at a word reports what a
-        ``match`` of each twin there would (the same span, or an unset group for none); a
-        final test makes it fail (None) where none of them matched.
+        A single twin is that pattern itself (group 0 its match). Several are a lookahead per
+        pattern, ``(?=(?P<cK>twin)|)``: each always succeeds, capturing the twin's first match
+        where it has one, so one ``match`` at a word reports what a ``match`` of each twin there
+        would (the same span, or an unset group for none); a final test makes it fail (None)
+        where none of them matched.
         """
         if starts in self.together:
             return self.together[starts]

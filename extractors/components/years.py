@@ -237,6 +237,7 @@ def _year_led(source: str) -> bool:
 
 
 def _uncased(ch: str) -> bool:
+    """A character without case (a digit, punctuation, "₂")."""
     return ch.lower() == ch == ch.upper()
 
 
@@ -290,7 +291,8 @@ class YearFinder:
     A pattern may list literal words it ``requires`` ("senest", "forhold"...);
     it is skipped on a text without them, and a text without any year is skipped
     altogether. Which required words a text holds is found once per text (a
-    substring test per distinct word), not once per pattern; the case-insensitive
+    substring test per distinct word), and the rules those allow are looked up
+    once for that set of words (:meth:`_rules_for`); the case-insensitive
     patterns run as their case-sensitive twins on the lower-cased text where that
     provably matches the same (:func:`compile_folded`), which is about 1.5 times faster.
     """
@@ -311,7 +313,7 @@ class YearFinder:
             requires = frozenset(e.get("requires", ())) or None
             words |= requires or set()
             groups = tuple(g for g in ("year", "year2") if g in pattern.groupindex)
-            # what _claim relies on: a year group is a year and nothing else
+            # what find relies on: a year group is a year and nothing else
             assert all(f"(?P<{g}>YEAR)" in e["regex"] for g in groups), e["id"]
             year_led = _year_led(source)
             led = None
