@@ -17,7 +17,9 @@ in ``doc._.kl_cues``.
 from __future__ import annotations
 
 import re
-from typing import Any
+from itertools import accumulate, compress, count
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -185,6 +187,8 @@ _CACHE_LIMIT = 200_000
 #: The classification of the many words that neither are a cue nor start one (one shared object, so
 #: the loop over a sentence's words can pass them with an identity test).
 _NOTHING: tuple[tuple[tuple[str, str], ...], tuple[int, ...]] = ((), ())
+#: The order of :meth:`CueMarker.find`'s result.
+_SPAN = attrgetter("start", "end")
 
 
 def _folded_twin(pattern: list[dict[str, Any]]) -> re.Pattern[str] | None:
@@ -222,6 +226,19 @@ def _single_predicate(spec: dict[str, Any]):
     return lambda s: search(s) is not None
 
 
+class _StartsHere(NamedTuple):
+    """The longer patterns a word may start, as one pattern (see :meth:`CueMarker._together`)."""
+
+    pattern: re.Pattern[str]
+    #: (group index, label, rule id) of each pattern, in the order they are tried
+    groups: tuple[tuple[int, str, str], ...]
+
+
+#: A word of a chunk: start and end in the chunk, its single-word cues, the longer patterns it may start
+#: and those together (or None).
+_Entry = tuple[int, int, tuple[tuple[str, str], ...], tuple[int, ...], "_StartsHere | None"]
+
+
 class CueMarker:
     """Runs the cue patterns.
 
@@ -229,6 +246,10 @@ class CueMarker:
     it satisfies and which longer patterns it may start. A longer pattern is then
     tried with ``regex.match`` only where its first word stands. Patterns that do
     not start with a ``LOWER`` token are scanned with one regex per label.
+
+    A text is read per space-separated chunk of its lower case: what each chunk
+    holds (its cue words, with the longer patterns they may start as one combined
+    pattern) is cached too, so most of a text's words cost a dict lookup in C.
     """
 
     def __init__(self) -> None:
@@ -238,6 +259,10 @@ class CueMarker:
         self.multi: list[tuple[str, str, Any, re.Pattern[str], re.Pattern[str] | None]] = []
         scanned: dict[str, list[tuple[str, list[dict[str, Any]]]]] = {}
         self.cache: dict[str, tuple[tuple[tuple[str, str], ...], tuple[int, ...]]] = {}
+        #: space-separated chunk of lower-cased text -> its cue words (see :meth:`_chunk`)
+        self.chunks: dict[str, tuple[_Entry, ...]] = {"": ()}
+        #: the longer patterns a word may start -> those as one pattern (see :meth:`_together`)
+        self.together: dict[tuple[int, ...], _StartsHere | None] = {}
         for entry in load_jsonl("cues.jsonl"):
             pattern = entry["pattern"]
             first = pattern[0]
@@ -313,15 +338,138 @@ class CueMarker:
 
     def find(self, text: str) -> list[Cue]:
         """The cues of ``text`` in order of position (the extractor calls this before it builds a Doc)."""
-        cache = self.cache
-        multi = self.multi
-        cues: list[Cue] = []
         # longer patterns run as their case-folded twins on the lower-cased text where that is the same
         low = fold(text)
         # the words of the lower-cased text are the lower-cased words, but for the final sigma rule
-        lowered_words = low is not None and "Σ" not in text
-        for m in _TOKEN.finditer(low if lowered_words else text):
-            word = m.group() if lowered_words else m.group().lower()
+        if low is not None and "Σ" not in text:
+            cues = self._chunk_cues(text, low)
+            in_order = len(cues)  # how many cues at the front are in order already
+        else:
+            cues = self._word_cues(text, low)
+            in_order = 0
+        for label, pattern, names, required in self.regexes:
+            if required is not None and not any(map(text.__contains__, required)):
+                continue
+            for found in pattern.finditer(text):
+                if found.end() > found.start():
+                    cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))
+        if len(cues) > max(in_order, 1):
+            cues.sort(key=_SPAN)
+        return cues
+
+    def _chunk_cues(self, text: str, low: str) -> list[Cue]:
+        """The word cues of the lower-cased text, read per space-separated chunk, in order of (start, end).
+
+        Equals :meth:`_word_cues` on ``low``: a space separates words, so every word lies inside
+        one chunk of ``low.split(" ")``, and the words of a chunk are those of the text there.
+        What a chunk holds is cached (:meth:`_chunk`), so a unit costs a split, a dict lookup per
+        chunk in C and Python work only on the chunks that hold a cue word or a pattern's start.
+        """
+        chunks = low.split(" ")
+        found = list(map(self.chunks.get, chunks))
+        if None in found:
+            found = [
+                self._chunk(chunk) if hit is None else hit for chunk, hit in zip(chunks, found, strict=True)
+            ]
+        cues: list[Cue] = []
+        if not any(found):
+            return cues
+        # chunk j starts after the j chunks and j spaces before it
+        offsets = list(accumulate(map(len, chunks), initial=0))
+        longer = False
+        for j in compress(count(), found):
+            base = offsets[j] + j
+            for start, end, singles, starts, together in found[j]:
+                start += base
+                for label, rule_id in singles:
+                    cues.append(Cue(label, start, end + base, rule_id))
+                if together is not None:
+                    found_here = together.pattern.match(low, start)
+                    if found_here is None:
+                        continue
+                    longer = True
+                    regs = found_here.regs
+                    for group, label, rule_id in together.groups:
+                        stop = regs[group][1]
+                        if stop > start:
+                            cues.append(Cue(label, start, stop, rule_id))
+                elif starts:
+                    longer = True
+                    self._match_each(starts, text, low, start, cues)
+        # in order of start already (words in order, a word's cues start where it does), but a word's
+        # longer cues may end before its own or one another's
+        if longer:
+            cues.sort(key=_SPAN)
+        return cues
+
+    def _match_each(
+        self, starts: tuple[int, ...], text: str, low: str | None, pos: int, cues: list[Cue]
+    ) -> None:
+        """Try each longer pattern of ``starts`` at ``pos`` (folded on ``low`` where it can), adding the hits."""
+        for i in starts:
+            label, rule_id, _, full, folded = self.multi[i]
+            if low is not None and folded is not None:
+                found = folded.match(low, pos)
+            else:
+                found = full.match(text, pos)
+            if found and found.end() > found.start():
+                cues.append(Cue(label, found.start(), found.end(), rule_id))
+
+    def _together(self, starts: tuple[int, ...]) -> _StartsHere | None:
+        """The folded twins of ``starts`` as one pattern, or None (no patterns, or one without a twin).
+
+        A single twin is that pattern itself (group 0 its match). Several are a lookahead per
+        pattern, ``(?=(?P<cK>twin)|)``: each always succeeds, capturing the twin's first match
+        where it has one, so one ``match`` at a word reports what a ``match`` of each twin there
+        would (the same span, or an unset group for none); a final test makes it fail (None)
+        where none of them matched.
+        """
+        if starts in self.together:
+            return self.together[starts]
+        twins = [self.multi[i][4] for i in starts]
+        together = None
+        if len(starts) == 1 and twins[0] is not None:
+            # group 0, the whole match
+            together = _StartsHere(twins[0], ((0, self.multi[starts[0]][0], self.multi[starts[0]][1]),))
+        elif starts and all(twin is not None for twin in twins):
+            source = "".join(f"(?=(?P<c{k}>{twin.pattern})|)" for k, twin in enumerate(twins))
+            # and fail unless one of them matched ("(?(c0)|(?(c1)|(?!)))"), the usual case, told by None
+            source += "".join(f"(?(c{k})|" for k in range(len(twins))) + "(?!)" + ")" * len(twins)
+            pattern = re.compile(source)
+            groups = tuple(
+                (pattern.groupindex[f"c{k}"], self.multi[i][0], self.multi[i][1])
+                for k, i in enumerate(starts)
+            )
+            together = _StartsHere(pattern, groups)
+        self.together[starts] = together
+        return together
+
+    def _chunk(self, chunk: str) -> tuple[_Entry, ...]:
+        """The words of a lower-cased chunk that are cues or start one: (start, end, singles, starts,
+        starts together), offsets within the chunk; an empty tuple (false) for the many chunks without any."""
+        cache = self.cache
+        entries = []
+        for m in _TOKEN.finditer(chunk):
+            word = m.group()
+            hit = cache.get(word)
+            if hit is None:
+                hit = self._classify(word)
+            if hit is not _NOTHING:
+                singles, starts = hit
+                entries.append((m.start(), m.end(), singles, starts, self._together(starts)))
+        if len(self.chunks) > _CACHE_LIMIT:
+            self.chunks.clear()
+            self.chunks[""] = ()
+        found = self.chunks[chunk] = tuple(entries)
+        return found
+
+    def _word_cues(self, text: str, low: str | None) -> list[Cue]:
+        """The word cues, walking every word: for a text whose lower case is not word for word the
+        lower-cased words ("İ", "ı", "ſ" or "Σ" in it)."""
+        cache = self.cache
+        cues: list[Cue] = []
+        for m in _TOKEN.finditer(text):
+            word = m.group().lower()
             hit = cache.get(word)
             if hit is None:
                 hit = self._classify(word)
@@ -331,21 +479,7 @@ class CueMarker:
             if singles:
                 start, end = m.span()
                 cues.extend(Cue(label, start, end, rule_id) for label, rule_id in singles)
-            for i in starts:
-                label, rule_id, _, full, folded = multi[i]
-                if low is not None and folded is not None:
-                    found = folded.match(low, m.start())
-                else:
-                    found = full.match(text, m.start())
-                if found and found.end() > found.start():
-                    cues.append(Cue(label, found.start(), found.end(), rule_id))
-        for label, pattern, names, required in self.regexes:
-            if required is not None and not any(literal in text for literal in required):
-                continue
-            for found in pattern.finditer(text):
-                if found.end() > found.start():
-                    cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))
-        cues.sort(key=lambda c: (c.start, c.end))
+            self._match_each(starts, text, low, m.start(), cues)
         return cues
 
 
