@@ -3,20 +3,25 @@
 ``extract_targets(text)`` cuts the text into sentences, list items and table
 rows with their heading context (``extractors.segment``), keeps the units
 that contain something a target needs (a digit, an end-state word, a
-fraction, or a place in a target list), and runs the spaCy pipeline
-(``spacy.blank("da")`` + the registered ``klimamaal_*`` components) only on
-those. Most prose has no trigger, so the tokeniser never sees it; that is
+fraction, or a place in a target list), and runs the components of the spaCy
+pipeline (``spacy.blank("da")`` + the registered ``klimamaal_*`` components)
+only on those. Most prose has no trigger, so it is never read twice; that is
 what keeps extraction within a fraction of bare tokenisation speed on whole
-plans. Of the rest, a unit is screened with the components that read only
-its characters (cues, years, quantities) before a Doc is built for the
-assembler (see ``_screened``). The pipeline is built once per process and
-reused; ``nlp(text)`` runs the same components on one Doc.
+plans.
+
+Every component reads characters, not tokens (values glue to their
+neighbours in real text: "over12%", "C02-neutral"), and each offers the work
+of its ``__call__`` as ``find`` on plain values. ``nlp(text)`` runs them on a
+Doc, as spaCy does; ``extract_targets`` calls ``find`` in the same order on
+each unit's string, so a unit costs no tokenisation, and screens the unit
+between the steps (see ``_screened``). Both give the same targets
+(tests/test_extract_screen.py). The pipeline is built once per process and
+reused.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import fields, replace
 from functools import cache
 from operator import attrgetter
@@ -25,16 +30,14 @@ from typing import NamedTuple
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
-# importing a component module registers its factory with spaCy
-import extractors.components.targets  # noqa: F401
 from extractors import fields as target_fields
 from extractors import segment
 from extractors.anchors import may_anchor
 from extractors.components.cues import CueMarker
 from extractors.components.quantities import QuantityFinder
-from extractors.components.types import YearMention, get_ext, set_ext
+from extractors.components.targets import TargetAssembler
+from extractors.components.types import YearMention
 from extractors.components.years import YearFinder
 from extractors.decide import live_cues, needs_a_rate, rejects_by_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
@@ -89,7 +92,8 @@ MAX_UNIT_CHARS = 2000
 
 @cache
 def build_pipeline() -> Language:
-    """``spacy.blank("da")`` with the klimamaal components, built once."""
+    """``spacy.blank("da")`` with the klimamaal components, built once (importing their modules,
+    as this one does, registers their factories with spaCy)."""
     nlp = spacy.blank("da")
     for name in COMPONENTS:
         nlp.add_pipe(name)
@@ -97,21 +101,19 @@ def build_pipeline() -> Language:
 
 
 class _Stages(NamedTuple):
-    """The pipeline's components as ``extract_targets`` runs them."""
+    """The pipeline's components as ``extract_targets`` calls them: their ``find`` on plain values."""
 
     cues: CueMarker
     quantities: QuantityFinder
     years: YearFinder
-    #: The components after :data:`TEXT_COMPONENTS`, run on the Doc.
-    on_doc: tuple[Callable[[Doc], Doc], ...]
+    targets: TargetAssembler
 
 
 @cache
 def _stages() -> _Stages:
     nlp = build_pipeline()
-    cues, quantities, years = (nlp.get_pipe(name) for name in TEXT_COMPONENTS)
-    on_doc = tuple(proc for name, proc in nlp.pipeline if name not in TEXT_COMPONENTS)
-    return _Stages(cues, quantities, years, on_doc)
+    cues, quantities, years, targets = (nlp.get_pipe(name) for name in COMPONENTS)
+    return _Stages(cues, quantities, years, targets)
 
 
 def _candidate(seg: Segment, triggers: TriggerIndex) -> bool:
@@ -133,7 +135,6 @@ def extract_targets(text: str) -> list[Target]:
     """Every target in ``text``; ``text[t.start:t.end] == t.quote`` for each."""
     if not text:
         return []
-    nlp = build_pipeline()
     stages = _stages()
     targets: list[Target] = []
     previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
@@ -143,7 +144,7 @@ def extract_targets(text: str) -> list[Target]:
             continue
         found_here: list[Target] = []
         for ws, we in _windows(seg):
-            for found in _run_unit(nlp, stages, text[ws:we], seg, ws):
+            for found in _run_unit(stages, text[ws:we], seg, ws):
                 start, end = found["start"] + ws, found["end"] + ws
                 found_here.append(Target(**{**found, "start": start, "end": end, "quote": text[start:end]}))
         if (
@@ -178,15 +179,15 @@ def clear_unit_cache() -> None:
 _context_key = attrgetter(*(f.name for f in fields(Context) if f.name != "block"))
 
 
-def _run_unit(nlp: Language, stages: _Stages, unit: str, seg: Segment, offset: int) -> tuple[dict, ...]:
-    """Targets of one unit (offsets relative to it), through the spaCy pipeline or the cache."""
+def _run_unit(stages: _Stages, unit: str, seg: Segment, offset: int) -> tuple[dict, ...]:
+    """Targets of one unit (offsets relative to it), through the components or the cache."""
     cells = tuple((s - offset, e - offset, y, r) for s, e, y, r in seg.cells) if seg.cells else ()
     key = (unit, _context_key(seg.context), seg.kind, cells)
     cached = _UNIT_CACHE.get(key)
     if cached is not None:
         return cached
     clean, back = strip_invisibles(unit)  # soft hyphens etc.: match on a clean copy, map offsets back
-    result = _screened(nlp, stages, clean, seg, cells, back)
+    result = _screened(stages, clean, seg, cells, back)
     if len(_UNIT_CACHE) >= _UNIT_CACHE_LIMIT:
         _UNIT_CACHE.clear()
     _UNIT_CACHE[key] = result
@@ -194,24 +195,21 @@ def _run_unit(nlp: Language, stages: _Stages, unit: str, seg: Segment, offset: i
 
 
 def _screened(
-    nlp: Language,
     stages: _Stages,
     clean: str,
     seg: Segment,
     cells: tuple,
     back: list[int] | None,
 ) -> tuple[dict, ...]:
-    """Targets of one cleaned unit: the cheap components first, a Doc only for units that may hold one.
+    """Targets of one cleaned unit: the components' ``find`` in pipeline order, stopping where none can follow.
 
-    The cue, year and quantity components read characters, not tokens, so they run
-    on the string (their ``find``); what they find is what they would set on the
-    Doc. A unit whose cues alone make ``decide`` reject every clause (a statistic,
+    A unit whose cues alone make ``decide`` reject every clause (a statistic,
     history, another body's goal: a fifth of a plan's candidates) stops after
     cues and years; one that ``decide`` must reject for want of a year, a rate or
     a commitment, or that has nothing to anchor a target on, stops after
-    quantities. Only the rest is tokenised and assembled. Rows of a table with a
-    baseline column skip the screen: the column gives its years a role the
-    year component does not see.
+    quantities. Only the rest is assembled. Rows of a table with a baseline
+    column skip the screen: the column gives its years a role the year
+    component does not see.
     """
     cues = stages.cues.find(clean)
     years = stages.years.find(clean)
@@ -230,18 +228,9 @@ def _screened(
         or not may_anchor(clean, quantities, labels, _has_deadline(years, cells))
     ):
         return ()
-    doc = nlp.make_doc(clean)
-    data = doc.user_data
-    data["kl_text"] = clean
-    data["kl_context"] = seg.context
-    data["kl_kind"] = seg.kind
-    data["kl_cells"] = [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells]
-    set_ext(doc, "kl_cues", cues)
-    set_ext(doc, "kl_years", years)
-    set_ext(doc, "kl_quantities", quantities)
-    for proc in stages.on_doc:
-        doc = proc(doc)
-    return tuple(_to_original(t, back) for t in get_ext(doc, "kl_targets"))
+    clean_cells = [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells]
+    found = stages.targets.find(clean, cues, quantities, years, seg.context, seg.kind, clean_cells)
+    return tuple(_to_original(t, back) for t in found)
 
 
 def _has_deadline(years: list[YearMention], cells: tuple) -> bool:

@@ -1,10 +1,10 @@
-"""The screen in ``extract_targets`` skips work, never targets.
+"""``extract_targets`` gives what the spaCy pipeline gives, and its screen skips work, never targets.
 
-``extract_targets`` runs the text-reading components on the string and builds a
-Doc only for units that may hold a target (``pipeline._screened``). These tests
-hold it to the plain spaCy pipeline, ``nlp(unit)`` with every component run on
-the Doc, over every unit of the gold passages and over generated plan language,
-and check the two pre-tests it relies on against the functions they stand for.
+``extract_targets`` calls the components' ``find`` on each unit's string and
+stops where no target can follow (``pipeline._screened``). These tests hold it
+to the plain spaCy pipeline, every component run on a Doc as ``nlp(text)``
+runs them, over every unit of the gold passages and over generated plan
+language, and check the pre-tests it relies on against what they stand for.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def _full_pipeline(unit: str, seg) -> tuple[dict, ...]:
 
 def _screened(unit: str, seg) -> tuple[dict, ...]:
     clean, back = strip_invisibles(unit)
-    return pipeline._screened(pipeline.build_pipeline(), pipeline._stages(), clean, seg, _cells(seg), back)
+    return pipeline._screened(pipeline._stages(), clean, seg, _cells(seg), back)
 
 
 def test_gold_units_are_screened_to_the_same_targets_as_the_full_pipeline() -> None:

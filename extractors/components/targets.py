@@ -68,17 +68,36 @@ _QUANTITIES, _CUES, _YEARS, _TARGETS = (
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
     data = doc.user_data
-    quantities: list[Quantity] = data.get(_QUANTITIES)
-    cues: list[Cue] = data.get(_CUES)
-    if not quantities and not cues:
-        return []  # nothing to anchor a target on (most units: read nothing else)
-    ctx: Context = data.get("kl_context") or Context()
-    kind: str = data.get("kl_kind", "sentence")
-    cells: list[Cell] = data.get("kl_cells", [])
     text = data.get("kl_text")
     if not isinstance(text, str):
         text = doc_text(doc)
-    years: list[YearMention] = data.get(_YEARS)
+    return assemble_unit(
+        text,
+        data.get(_CUES),
+        data.get(_QUANTITIES),
+        data.get(_YEARS),
+        data.get("kl_context") or Context(),
+        data.get("kl_kind", "sentence"),
+        data.get("kl_cells", []),
+    )
+
+
+def assemble_unit(
+    text: str,
+    cues: list[Cue],
+    quantities: list[Quantity],
+    years: list[YearMention],
+    ctx: Context,
+    kind: str,
+    cells: list[Cell],
+) -> list[dict]:
+    """Targets of one unit from what the earlier components found in it (offsets relative to ``text``).
+
+    ``extract_targets`` calls this with the results of the components' ``find``:
+    none of them reads tokens, so a unit needs no Doc (see ``pipeline._screened``).
+    """
+    if not quantities and not cues:
+        return []  # nothing to anchor a target on (most units: read nothing else)
     if cells:
         years = _with_cell_roles(years, cells)
     if cues:  # (live_cues of no cues is no cues)
@@ -384,6 +403,9 @@ class TargetAssembler:
     def __call__(self, doc: Doc) -> Doc:
         doc.user_data[_TARGETS] = assemble(doc)  # set_ext(doc, "kl_targets", …) with its key built once
         return doc
+
+    #: The same on plain values, for ``extract_targets`` (see :func:`assemble_unit`).
+    find = staticmethod(assemble_unit)
 
 
 @Language.factory("klimamaal_targets_v1")
