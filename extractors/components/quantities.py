@@ -73,6 +73,12 @@ _TIL_WORDS = ("til",)
 _COPULA_WORDS = ("er", "være", "udgøre", "udgør", "bliver", "blive", "udgjorde")
 _STARTS_AF = re.compile(r"\s*(?:af|ud\s+af)\s")
 _ENDS_FRA = re.compile(r"fra\s*$", re.I)
+#: Literals every match of a pattern contains (tests/test_quantities_speed.py proves it from the
+#: parsed patterns): a text whose lower case lacks one has no match, which ``in`` tells in C far
+#: faster than the searches it spares. Only "å"/"Å" and "r"/"R" (and so on) match these letters
+#: under IGNORECASE, and each lowers to the letter, so ``text.lower()`` holds the literal too.
+_PER_YEAR_LITERAL = "år"  # the rate patterns after a value and ``_PER_YEAR_BEFORE``
+_FROM_LITERAL = "fra"  # ``_ENDS_FRA``
 
 
 def _folded(source: str) -> re.Pattern[str] | None:
@@ -179,6 +185,8 @@ class QuantityFinder:
         return best[1] if best else None
 
     def _rate(self, text: str, start: int, end: int) -> str | None:
+        """ "per_year" if a rate phrase ("om året", "årligt") follows the value, or one before it
+        governs it ("hvert år … med 5 %"). Called only for texts holding ``_PER_YEAR_LITERAL``."""
         after = text[end : end + 30]
         m = self.rate.search(after)
         if m and not _RATE_BREAK.search(after[: m.start()]):
@@ -290,6 +298,7 @@ class QuantityFinder:
             found.append(Quantity(m.start(), end, value * mult, unit, "word", uid or "qty.word"))
             taken.append((m.start(), end))
         found.sort(key=lambda q: q.start)
+        yearly = _PER_YEAR_LITERAL in low
         for q in found:
             if q.kind == "bare" and YEARLIKE.fullmatch(text, q.start, q.end):
                 continue  # a year: never bounded, rated or linked
@@ -297,9 +306,11 @@ class QuantityFinder:
                 q.bound = self._bound(text, q.start)
             elif q.kind in ("number", "word", "bare", "fraction"):
                 q.bound = self._bound(text, q.start)
-                q.rate = self._rate(text, q.start, q.end)
+                if yearly:
+                    q.rate = self._rate(text, q.start, q.end)
                 self._link(q, text)
-        self._from_to(found, text)
+        if _FROM_LITERAL in low:
+            self._from_to(found, text)
         set_ext(doc, "kl_quantities", found)
         return doc
 
