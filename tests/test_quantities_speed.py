@@ -14,8 +14,12 @@ from re import _constants as sre
 from re import _parser as sre_parse
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors.caseless import foldable
 from extractors.components import quantities as q
-from extractors.components.types import load_json
+from extractors.components.types import Quantity, load_json
 
 DATA = load_json("quantities.json")
 
@@ -69,3 +73,64 @@ def test_every_rate_match_holds_the_per_year_literal() -> None:
 
 def test_every_from_match_holds_the_from_literal() -> None:
     assert requires(q._ENDS_FRA.pattern, q._FROM_LITERAL)
+
+
+def test_regex_whitespace_is_str_whitespace() -> None:
+    r"""``\s`` and ``str.isspace`` (behind ``rstrip`` and ``split``) agree on every code point."""
+    space = re.compile(r"\s")
+    assert all(bool(space.match(chr(c))) == chr(c).isspace() for c in range(sys.maxunicode + 1))
+
+
+# The link rules as they were written before the fast paths, to compare the fast ones against.
+_OLD_REDUCE = re.compile(
+    r"^\s*(?:[\wæøå₂]*-)?(?:reduktion|reducering|mindre|lavere|færre|nedbringelse|nedgang|fald|besparelse"
+    r"|energibesparelse|co2-reduktion)",
+    re.I,
+)
+_OLD_INCREASE = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
+_OLD_BOUND_WORD_END = re.compile(
+    r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring"
+    r"|yderligere|samlet|samlet set)\s*$"
+)
+_OLD_WORDS = {
+    "med": r"(?:^|\s)(?:med|på)$",
+    "til": r"(?:^|\s)(?:til)$",
+    "copula": r"(?:^|\s)(?:er|være|udgøre|udgør|bliver|blive|udgjorde)$",
+}
+
+
+def old_link(start: int, end: int, text: str) -> str | None:
+    before = text[max(0, start - 30) : start].lower()
+    after = text[end : end + 40]
+    core = _OLD_BOUND_WORD_END.sub("", before.rstrip()).rstrip()
+    if _OLD_REDUCE.match(after):
+        return "less"
+    if _OLD_INCREASE.match(after):
+        return "more"
+    if re.search(_OLD_WORDS["med"], core):
+        noun = q._DIR_NOUN.search(text[max(0, start - 60) : start].rstrip())
+        return ("less" if noun.group(1) else "more") if noun else "med"
+    for link in ("til", "copula"):
+        if re.search(_OLD_WORDS[link], core):
+            return link
+    return "af" if q._STARTS_AF.match(after) else None
+
+
+LINK_WORDS = [
+    *q._BOUND_WORDS, *q._LINK_OF_LAST_WORD, "samlet  set", "Maks.", "MED", "På", "ud af", "af", "reduktion",
+    "CO2-reduktion", "Fald", "flere", "STØRRE", "nedgang", "en reduktion på", "stigningen med", "ſtørre",
+    "İ", "ı", "\u00a0", "\u2028", "\n", " ", "  ", "-", "x", "co2-", "50", "%",
+]  # fmt: skip
+link_texts = st.lists(
+    st.sampled_from(LINK_WORDS) | st.text(alphabet="aAeErRmMdD \t\n-.æøå", max_size=4), max_size=14
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(left=link_texts, gap=st.sampled_from(["", " ", "\t "]), right=link_texts)
+def test_link_equals_the_rules_it_replaced(left: list[str], gap: str, right: list[str]) -> None:
+    before, after = " ".join(left) + gap, "".join(right)
+    text = f"{before}12{after}"
+    quantity = Quantity(len(before), len(before) + 2, 12.0, None, "bare", "qty.bare")
+    q.QuantityFinder._link(quantity, text, text.lower() if foldable(text) else None)
+    assert quantity.link == old_link(len(before), len(before) + 2, text)

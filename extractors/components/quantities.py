@@ -18,7 +18,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.caseless import compile_folded, foldable, leading_literal, lower_source
+from extractors.caseless import Caseless, compile_folded, foldable, leading_literal, lower_source
 from extractors.components.types import YEARLIKE, Quantity, doc_text, load_json, set_ext
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
@@ -29,11 +29,14 @@ _NUM = re.compile(
     r"\d(?:\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d{0,2}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{0,11}(?:[,.]\d{1,6})?)(?![\d])"
 )
 _WORD = re.compile(r"\b(" + NUMBER_WORD_RE + r")(?![\wæøå])", re.IGNORECASE)
-_REDUCE_AFTER = re.compile(
-    r"^\s*(?:[\wæøå₂]*-)?(?:reduktion|reducering|mindre|lavere|færre|nedbringelse|nedgang|fald|besparelse|energibesparelse|co2-reduktion)",
-    re.I,
+#: "50 % reduktion", "30 % CO2-reduktion" (group 1) or "20 % flere": the word after a value gives
+#: the direction. One match where two ran (``^\s*(?:[\wæøå₂]*-)?(?:reduktion|…)`` and then
+#: ``^\s*(?:flere|…)``): neither branch can start with a space, so ``\s*`` takes all the spaces for
+#: both, and the reducing branch is tried first, as its own match was. Case-folded where the text allows.
+_DIRECTION_AFTER = Caseless(
+    r"\s*(?:((?:[\wæøå₂]*-)?(?:reduktion|reducering|mindre|lavere|færre|nedbringelse|nedgang|fald|besparelse"
+    r"|energibesparelse|co2-reduktion))|(?:flere|mere|højere|stigning|øgning|forøgelse|større))"
 )
-_INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
 
 
 #: "en reduktion på 70 %": the noun before "på" gives the direction.
@@ -63,14 +66,23 @@ _YEARLY_ON = re.compile(r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:m
 #: Either of the two, in one search: both mean "per year" (and both need an "år", so a text without
 #: one is not searched at all: "å" and "r" have no other case-insensitive matches than "Å" and "R").
 _PER_YEAR_BEFORE = re.compile(f"{_RATE_BEFORE.pattern}|{_YEARLY_ON.pattern}", re.I)
-_BOUND_WORD_END = re.compile(
-    r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring|yderligere|samlet|samlet set)\s*$"
-)
-#: Words a value's left context may end in, as ``(?:^|\s)(?:w1|w2…)$`` on an rstripped text would
-#: find them (see :func:`_ends_with_word`).
-_MED_WORDS = ("med", "på")
-_TIL_WORDS = ("til",)
-_COPULA_WORDS = ("er", "være", "udgøre", "udgør", "bliver", "blive", "udgjorde")
+#: Bound words a value's lower-cased left context may end in, cut off before its link word is read.
+#: ``_BOUND_WORD_END`` lists them in this order (``maks\.?`` is "maks." then "maks"), and since it can
+#: only match a right-stripped text that ends in one of them, ``str.endswith`` on the tuple, one C
+#: call, says whether to run it at all.
+_BOUND_WORDS = (
+    "mindst", "minimum", "min.", "over", "mere end", "maksimalt", "maks.", "maks", "max.", "max",
+    "højst", "under", "op til", "ca.", "cirka", "omkring", "yderligere", "samlet", "samlet set",
+)  # fmt: skip
+_BOUND_WORD_END = re.compile("(?:" + "|".join(map(re.escape, _BOUND_WORDS)) + r")\s*$")
+#: The link a value's left context gives when it ends in one of these words, alone or after
+#: whitespace (``(?:^|\s)(?:med|på)$`` and so on, tried in the order med, til, copula; the words
+#: are distinct, so one look-up of the last word says the same).
+_LINK_OF_LAST_WORD = {
+    **dict.fromkeys(("med", "på"), "med"),
+    "til": "til",
+    **dict.fromkeys(("er", "være", "udgøre", "udgør", "bliver", "blive", "udgjorde"), "copula"),
+}
 _STARTS_AF = re.compile(r"\s*(?:af|ud\s+af)\s")
 _ENDS_FRA = re.compile(r"fra\s*$", re.I)
 #: Literals every match of a pattern contains (tests/test_quantities_speed.py proves it from the
@@ -87,15 +99,12 @@ def _folded(source: str) -> re.Pattern[str] | None:
     return compile_folded(lowered) if lowered is not None else None
 
 
-def _ends_with_word(core: str, words: tuple[str, ...]) -> bool:
-    r"""Does ``core`` (right-stripped) end in one of ``words``, alone or after whitespace?
+def _last_word(core: str) -> str:
+    r"""The last whitespace-separated word of a right-stripped text ("" if empty).
 
-    The regex ``(?:^|\s)(?:w1|w2…)$`` searched over it, with two string tests per word:
-    ``$`` can only mean the end, since a stripped text has no final newline."""
-    for word in words:
-        if core.endswith(word) and (len(core) == len(word) or core[-len(word) - 1].isspace()):
-            return True
-    return False
+    ``(?:^|\s)w$`` matches such a text exactly when this is ``w``, for a word ``w`` without
+    whitespace: ``str.split`` and ``str.isspace`` know the same whitespace."""
+    return core.rsplit(None, 1)[-1] if core else ""
 
 
 class QuantityFinder:
@@ -196,25 +205,26 @@ class QuantityFinder:
             return "per_year"
         return None
 
-    def _link(self, q: Quantity, text: str) -> None:
-        before = text[max(0, q.start - 30) : q.start].lower()
+    @staticmethod
+    def _link(q: Quantity, text: str, low: str | None) -> None:
+        """How the value attaches to its words: the direction word after it ("50 % reduktion"),
+        else the word before it, past any bound word ("reduceres med mindst 50 %"), else "af" after.
+        ``low`` is the lower-cased text if the case-folded patterns may run on it (see ``foldable``)."""
         after = text[q.end : q.end + 40]
-        core = _BOUND_WORD_END.sub("", before.rstrip()).rstrip()
-        if _REDUCE_AFTER.match(after):
-            q.link = "less"
-        elif _INCREASE_AFTER.match(after):
-            q.link = "more"
-        elif _ends_with_word(core, _MED_WORDS):
-            q.link = "med"
+        direction = _DIRECTION_AFTER.match(after, after.lower() if low is not None else None)
+        if direction:
+            q.link = "less" if direction.group(1) is not None else "more"
+            return
+        before = text[max(0, q.start - 30) : q.start].lower().rstrip()
+        core = _BOUND_WORD_END.sub("", before).rstrip() if before.endswith(_BOUND_WORDS) else before
+        link = _LINK_OF_LAST_WORD.get(_last_word(core))
+        if link == "med":
             noun = _DIR_NOUN.search(text[max(0, q.start - 60) : q.start].rstrip())
             if noun:
-                q.link = "less" if noun.group(1) else "more"
-        elif _ends_with_word(core, _TIL_WORDS):
-            q.link = "til"
-        elif _ends_with_word(core, _COPULA_WORDS):
-            q.link = "copula"
-        elif _STARTS_AF.match(after):
-            q.link = "af"
+                link = "less" if noun.group(1) else "more"
+        elif link is None and _STARTS_AF.match(after):
+            link = "af"
+        q.link = link
 
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -308,7 +318,7 @@ class QuantityFinder:
                 q.bound = self._bound(text, q.start)
                 if yearly:
                     q.rate = self._rate(text, q.start, q.end)
-                self._link(q, text)
+                self._link(q, text, folded_low)
         if _FROM_LITERAL in low:
             self._from_to(found, text)
         set_ext(doc, "kl_quantities", found)
