@@ -134,3 +134,138 @@ def test_link_equals_the_rules_it_replaced(left: list[str], gap: str, right: lis
     quantity = Quantity(len(before), len(before) + 2, 12.0, None, "bare", "qty.bare")
     q.QuantityFinder._link(quantity, text, text.lower() if foldable(text) else None)
     assert quantity.link == old_link(len(before), len(before) + 2, text)
+
+
+SPACES = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+_CATEGORY = {
+    sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S",
+    sre.CATEGORY_WORD: r"\w",
+    sre.CATEGORY_NOT_WORD: r"\W",
+    sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_NOT_DIGIT: r"\D",
+}
+
+
+def _in_class(ch: str, items: list[tuple[Any, Any]]) -> bool:
+    hit, negate = False, False
+    for op, av in items:
+        if op is sre.NEGATE:
+            negate = True
+        elif op is sre.LITERAL:
+            hit |= chr(av) == ch
+        elif op is sre.RANGE:
+            hit |= av[0] <= ord(ch) <= av[1]
+        elif op is sre.CATEGORY:
+            hit |= re.match(_CATEGORY[av], ch) is not None
+        else:
+            return True  # not understood: assume it may match
+    return hit != negate
+
+
+def _first_spaces(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
+    """(the whitespace characters a match of ``items`` may begin with, may it be empty?), over-estimated."""
+    first: set[str] = set()
+    for op, av in items:
+        nullable = False
+        if op is sre.LITERAL:
+            can = {chr(av)} & set(SPACES)
+        elif op is sre.NOT_LITERAL or op is sre.ANY:
+            can = set(SPACES) - ({chr(av)} if op is sre.NOT_LITERAL else set())
+        elif op is sre.IN:
+            can = {ch for ch in SPACES if _in_class(ch, av)}
+        elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            can, nullable = set(), True
+        elif op is sre.SUBPATTERN:
+            can, nullable = _first_spaces(av[3])
+        elif op is sre.BRANCH:
+            parts = [_first_spaces(branch) for branch in av[1]]
+            can, nullable = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            can, inner_nullable = _first_spaces(av[2])
+            nullable = av[0] == 0 or inner_nullable
+        else:
+            return set(SPACES), True
+        first |= can
+        if not nullable:
+            return first, False
+    return first, True
+
+
+def may_start_with_space(source: str) -> bool:
+    return bool(_first_spaces(sre_parse.parse(source, re.I))[0])
+
+
+def test_the_space_checker_is_not_vacuous() -> None:
+    assert may_start_with_space(r"(?:a|\s+b)")
+    assert may_start_with_space(r"(?:x)?[\W]")
+    assert may_start_with_space(r"(?=k)[^k]")
+    assert not may_start_with_space(r"(?:x|y)?\w+\s")
+    assert not may_start_with_space(r"(?![\wæøå])%")
+
+
+def test_no_scale_unit_or_counted_noun_starts_with_whitespace() -> None:
+    """What lets ``_first_of`` put one ``\\s*`` before all of them (see its docstring)."""
+    sources = [s["regex"] for s in DATA["scales"]] + [u["regex"] for u in DATA["units"]]
+    for source in [*sources, DATA["count_nouns"]["regex"]]:
+        assert not may_start_with_space(source), source
+
+
+FINDER = q.QuantityFinder()
+UNIT_WORDS = [
+    "%", "procent", "Pct.", "pct", "point", "procentpoint", "ton", "tons", "t", "CO2e", "co₂-ækv", "kt", "MWh",
+    "kWh", "GW", "Wp", "liter", "l", "pr.", "per", "døgn", "m³", "kr.", "DKK", "ha", "km", "km²", "kg",
+    "indbygger", "mio.", "mia", "millioner", "tusinde", "t.", "nye", "store", "skove", "Miyawaki-skove",
+    "ladestandere", "elbusser", "ſkove", "İ", "-", ".", "/", "x", "æ",
+]  # fmt: skip
+unit_texts = st.lists(
+    st.sampled_from(UNIT_WORDS) | st.text(alphabet=" \t\n\u00a0-./", max_size=3), max_size=8
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=unit_texts)
+def test_first_of_matches_what_the_first_matching_pattern_matches(text: str) -> None:
+    low = text.lower() if foldable(text) else None
+    for sources, combined, index_of_group in (
+        ([s["regex"] for s in DATA["scales"]], FINDER.first_scale, FINDER.scale_of_group),
+        (
+            [u["regex"] for u in DATA["units"]] + [DATA["count_nouns"]["regex"]],
+            FINDER.first_unit,
+            FINDER.unit_of_group,
+        ),
+    ):
+        expected = next(
+            (
+                (i, m.span())
+                for i, source in enumerate(sources)
+                if (m := re.compile(r"\s*(?:" + source + ")", re.I).match(text))
+            ),
+            None,
+        )
+        m = combined.match(text, low)
+        assert (None if m is None else (index_of_group[m.lastindex], m.span())) == expected
+
+
+def test_bound_words_are_a_top_level_part_of_every_bound_pattern() -> None:
+    """So every bound match holds a match of ``FINDER.bound_words`` (which has no look-around)."""
+    ((op, (_, words)),) = sre_parse.parse(FINDER.bound_words.pattern, re.I)
+    assert op is sre.BRANCH
+    assert "ASSERT" not in repr(words) and "AT_" not in repr(words)
+    alternatives = []
+    for bound in DATA["bounds"]:
+        group = next(g for g in q.top_level_groups(bound["regex"]) if g.startswith("(?:"))
+        ((op, (_, branches)),) = parsed = sre_parse.parse(group, re.I)
+        assert op is sre.BRANCH
+        assert repr(parsed[0]) in [repr(item) for item in sre_parse.parse(bound["regex"], re.I)]
+        alternatives += branches
+    assert repr(words) == repr(alternatives)
+
+
+def test_top_level_groups() -> None:
+    assert q.top_level_groups(r"(?=[mo)])(?<![\wæøå])(?:a|b[]()]\()x(y(z))\(") == [
+        "(?=[mo)])",
+        r"(?<![\wæøå])",
+        r"(?:a|b[]()]\()",
+        "(y(z))",
+    ]

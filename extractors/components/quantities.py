@@ -107,19 +107,70 @@ def _last_word(core: str) -> str:
     return core.rsplit(None, 1)[-1] if core else ""
 
 
+def top_level_groups(source: str) -> list[str]:
+    """The groups ``(…)`` at the top level of a regex source, as written, in order.
+
+    Skips escapes and character classes; enough for the pattern files, whose sources
+    ``re`` parses (tests/test_quantities_speed.py checks the result against the parse).
+    """
+    groups, depth, start, in_class, i = [], 0, 0, False, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 2 if source.startswith("^]", i + 1) else 1 if source.startswith("]", i + 1) else 0
+        elif ch == "(":
+            start = i if depth == 0 else start
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                groups.append(source[start : i + 1])
+        i += 1
+    return groups
+
+
+def _bound_words(sources: list[str]) -> str:
+    """The words ``mindst|minimum|…`` of the bound patterns: the alternatives of the first
+    top-level ``(?:…)`` of each, in one flat alternation (which ``re`` scans for in C by first
+    letter; ``(?:…)|(?:…)`` it tries at every position, three times slower).
+
+    Every match of a bound pattern holds a match of its words, which, having no look-around or
+    anchor, match the whole text just as well: a text without one has no bound at all."""
+    words = [next(g for g in top_level_groups(source) if g.startswith("(?:"))[3:-1] for source in sources]
+    return "(?:" + "|".join(words) + ")"
+
+
+def _first_of(sources: list[str]) -> tuple[Caseless, dict[int, int]]:
+    r"""One IGNORECASE pattern ``\s*(?:(s0)|(s1)|…)`` for trying ``\s*(?:s0)``, ``\s*(?:s1)``… in
+    turn, and a map from the ``lastindex`` of its match to the index of the first that matches.
+
+    The same match with the same span, in one call: an alternation tries its branches in order,
+    each with all its backtracking, and since no ``s_i`` can start with whitespace (a test proves
+    it from the parsed patterns), ``\s*`` takes all the spaces for every branch, as each pattern
+    alone did. Named groups are made plain (names may repeat); read them off ``s_i`` itself.
+    """
+    alternatives, index_of_group, group = [], {}, 1
+    for index, source in enumerate(sources):
+        plain = re.sub(r"\(\?P<\w+>", "(?:", source)
+        alternatives.append(f"({plain})")
+        index_of_group[group] = index
+        group += 1 + re.compile(plain).groups
+    return Caseless(r"\s*(?:" + "|".join(alternatives) + ")"), index_of_group
+
+
 class QuantityFinder:
     """Finds every quantity in a Doc; compiled once from the pattern file."""
 
     def __init__(self) -> None:
         data = load_json("quantities.json")
         self.units = [(u["id"], re.compile(r"\s*(?:" + u["regex"] + r")", re.I), u) for u in data["units"]]
-        self.scales = [
-            (s["id"], re.compile(r"\s*(?:" + s["regex"] + r")", re.I), s["multiplier"])
-            for s in data["scales"]
-        ]
         count = data["count_nouns"]
         self.count_id = count["id"]
-        self.count = re.compile(r"\s*(?:" + count["regex"] + r")", re.I)
         self.fraction_id = data["fractions"]["id"]
         self.fractions = re.compile(r"\b(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
         self.verbs = [(v["id"], re.compile(r"\b" + v["regex"], re.I), v) for v in data["verbs"]]
@@ -128,59 +179,51 @@ class QuantityFinder:
         self.verbs_folded = [_folded(pattern.pattern) for _, pattern, _ in self.verbs]
         self.verbs_stems = [leading_literal(p) if p is not None else "" for p in self.verbs_folded]
         self.bounds = [(b["id"], re.compile(b["regex"], re.I), b["bound"]) for b in data["bounds"]]
+        self.bound_words = Caseless(_bound_words([b["regex"] for b in data["bounds"]]))
         self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
         self.of_total_id = data["of_total"]["id"]
         self.rate_id = data["rate"]["id"]
         self.digit_fraction = re.compile(data["digit_fraction"]["regex"])
         self.digit_fraction_id = data["digit_fraction"]["id"]
         self.rate = re.compile(data["rate"]["regex"], re.I)
-        # Does any scale, unit or counted noun follow at all? One match instead of sixteen for the
-        # numbers followed by none (years, mostly). Named groups are made plain so the parts combine.
-        parts = [s["regex"] for s in data["scales"]] + [u["regex"] for u in data["units"]] + [count["regex"]]
-        self.anything_after = re.compile(
-            r"\s*(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in parts) + r")", re.I
+        self.scale_multipliers = [float(s["multiplier"]) for s in data["scales"]]
+        self.first_scale, self.scale_of_group = _first_of([s["regex"] for s in data["scales"]])
+        # the counted nouns come last: they are tried after every unit
+        self.first_unit, self.unit_of_group = _first_of(
+            [u["regex"] for u in data["units"]] + [count["regex"]]
         )
-        # the same test on the lower-cased text (it only says yes or no, so no unit is read off it)
-        self.anything_after_folded = _folded(self.anything_after.pattern)
 
     def _unit_after(
         self, text: str, pos: int, low: str | None = None
     ) -> tuple[str | None, float, int, str | None]:
-        """(unit, multiplier, end, rule id) of what follows a number at ``pos``.
+        """(unit, multiplier, end, rule id) of what follows a number at ``pos``: the first scale
+        that matches there, then the first unit (or else a counted noun) after it.
 
-        The patterns look at most 80 characters ahead (``endpos``; none looks behind), and
-        one combined match says first whether any of them can match at all (on ``low``, the
-        lower-cased text, if given: see :func:`foldable`).
+        The patterns look at most 80 characters ahead (``endpos``; none looks behind). Each list
+        is one combined match (see :func:`_first_of`), case-folded on ``low``, the lower-cased
+        text, where given (see :func:`foldable`).
         """
         stop = pos + 80
-        if low is not None and self.anything_after_folded is not None:
-            if self.anything_after_folded.match(low, pos, stop) is None:
-                return None, 1.0, pos, None
-        elif self.anything_after.match(text, pos, stop) is None:
-            return None, 1.0, pos, None
-        multiplier = 1.0
-        at = pos
-        for _sid, pattern, mult in self.scales:
-            m = pattern.match(text, pos, stop)
-            if m:
-                multiplier, at = float(mult), m.end()
-                break
-        for uid, pattern, spec in self.units:
+        multiplier, at = 1.0, pos
+        scale = self.first_scale.match(text, low, pos, stop)
+        if scale:
+            multiplier, at = self.scale_multipliers[self.scale_of_group[scale.lastindex]], scale.end()
+        found = self.first_unit.match(text, low, at, stop)
+        if found is None:
+            return None, multiplier, at, None  # (None, 1.0, pos, None) when no scale matched either
+        index = self.unit_of_group[found.lastindex]
+        if index == len(self.units):
+            return "count", multiplier, found.end(), self.count_id
+        uid, pattern, spec = self.units[index]
+        unit = spec["unit"]
+        if "{" in unit:  # read the named groups off the unit's own pattern, on the text as written
             m = pattern.match(text, at, stop)
-            if m:
-                unit = spec["unit"]
-                if "{prefix}" in unit:
-                    unit = unit.replace("{prefix}", m.group("prefix").replace("K", "k"))
-                if "{per}" in unit:
-                    per = m.groupdict().get("per")
-                    unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
-                return unit, multiplier * float(spec.get("multiplier", 1)), m.end(), uid
-        m = self.count.match(text, at, stop)
-        if m:
-            return "count", multiplier, m.end(), self.count_id
-        if at > pos:
-            return None, multiplier, at, None
-        return None, 1.0, pos, None
+            if "{prefix}" in unit:
+                unit = unit.replace("{prefix}", m.group("prefix").replace("K", "k"))
+            if "{per}" in unit:
+                per = m.groupdict().get("per")
+                unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
+        return unit, multiplier * float(spec.get("multiplier", 1)), found.end(), uid
 
     def _bound(self, text: str, start: int) -> str | None:
         """The bound phrase that starts first before the value wins: in "ikke over 50 ton" the
@@ -308,21 +351,33 @@ class QuantityFinder:
             found.append(Quantity(m.start(), end, value * mult, unit, "word", uid or "qty.word"))
             taken.append((m.start(), end))
         found.sort(key=lambda q: q.start)
-        yearly = _PER_YEAR_LITERAL in low
-        for q in found:
-            if q.kind == "bare" and YEARLIKE.fullmatch(text, q.start, q.end):
-                continue  # a year: never bounded, rated or linked
-            if q.kind == "verb":
-                q.bound = self._bound(text, q.start)
-            elif q.kind in ("number", "word", "bare", "fraction"):
-                q.bound = self._bound(text, q.start)
-                if yearly:
-                    q.rate = self._rate(text, q.start, q.end)
-                self._link(q, text, folded_low)
+        self._describe(found, text, low, folded_low)
         if _FROM_LITERAL in low:
             self._from_to(found, text)
         set_ext(doc, "kl_quantities", found)
         return doc
+
+    def _describe(self, found: list[Quantity], text: str, low: str, folded: str | None) -> None:
+        """Bound, rate and link of each quantity but a bare year (never bounded, rated or linked).
+
+        The rate searches run only in a text holding ``_PER_YEAR_LITERAL``, the bound searches
+        only in one holding a bound word (``self.bound_words``, looked for once, and only when a
+        quantity needs it: most units hold none, and many hold years alone)."""
+        yearly = _PER_YEAR_LITERAL in low
+        bounded: bool | None = None
+        for q in found:
+            if q.kind == "bare" and YEARLIKE.fullmatch(text, q.start, q.end):
+                continue
+            if q.kind not in ("verb", "number", "word", "bare", "fraction"):
+                continue
+            if bounded is None:
+                bounded = self.bound_words.search(text, folded) is not None
+            if bounded:
+                q.bound = self._bound(text, q.start)
+            if q.kind != "verb":
+                if yearly:
+                    q.rate = self._rate(text, q.start, q.end)
+                self._link(q, text, folded)
 
     @staticmethod
     def _from_to(found: list[Quantity], text: str) -> None:
