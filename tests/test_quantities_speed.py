@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from extractors.caseless import foldable
 from extractors.components import quantities as q
-from extractors.components.types import Quantity, load_json
+from extractors.components.types import YEARLIKE, Quantity, load_json
 
 DATA = load_json("quantities.json")
 
@@ -60,7 +60,7 @@ def test_the_literal_checker_is_not_vacuous() -> None:
 
 def test_letters_of_the_literals_lower_to_themselves_from_everything_ignorecase_matches() -> None:
     """So a text matching a literal under IGNORECASE holds it in its lower case."""
-    for letter in sorted(set(q._PER_YEAR_LITERAL + q._FROM_LITERAL)):
+    for letter in sorted(set(q._PER_YEAR_LITERAL + q._FROM_LITERAL + q._OF_LITERAL)):
         pattern = re.compile(re.escape(letter), re.I)
         matched = [chr(c) for c in range(sys.maxunicode + 1) if pattern.fullmatch(chr(c))]
         assert {ch.lower() for ch in matched} == {letter}
@@ -73,6 +73,10 @@ def test_every_rate_match_holds_the_per_year_literal() -> None:
 
 def test_every_from_match_holds_the_from_literal() -> None:
     assert requires(q._ENDS_FRA.pattern, q._FROM_LITERAL)
+
+
+def test_every_of_total_match_holds_the_of_literal() -> None:
+    assert requires(FINDER.of_total.pattern, q._OF_LITERAL)
 
 
 def test_regex_whitespace_is_str_whitespace() -> None:
@@ -251,7 +255,7 @@ def test_bound_words_are_a_top_level_part_of_every_bound_pattern() -> None:
     """So every bound match holds a match of ``FINDER.bound_words`` (which has no look-around)."""
     ((op, (_, words)),) = sre_parse.parse(FINDER.bound_words.pattern, re.I)
     assert op is sre.BRANCH
-    assert "ASSERT" not in repr(words) and "AT_" not in repr(words)
+    assert "(ASSERT" not in repr(words) and "(AT, " not in repr(words)
     alternatives = []
     for bound in DATA["bounds"]:
         group = next(g for g in q.top_level_groups(bound["regex"]) if g.startswith("(?:"))
@@ -269,3 +273,15 @@ def test_top_level_groups() -> None:
         r"(?:a|b[]()]\()",
         "(y(z))",
     ]
+
+
+def test_a_year_is_four_characters_long() -> None:
+    """What lets ``_describe`` test the length before it runs ``YEARLIKE``."""
+    assert sre_parse.parse(YEARLIKE.pattern).getwidth() == (4, 4)
+
+
+def test_patterns_matched_with_endpos_for_a_slice_have_no_look_around() -> None:
+    """``match(text, pos, pos + n)`` sees only ``text[pos : pos + n]`` for these (see ``_link``)."""
+    for source in (q._DIRECTION_AFTER.pattern, q._STARTS_AF.pattern):
+        parsed = repr(sre_parse.parse(source, re.I))
+        assert "(ASSERT" not in parsed and "(AT, " not in parsed, source
