@@ -232,7 +232,13 @@ unit_texts = st.lists(
 def test_first_of_matches_what_the_first_matching_pattern_matches(text: str) -> None:
     low = text.lower() if foldable(text) else None
     for sources, combined, index_of_group in (
-        ([s["regex"] for s in DATA["scales"]], FINDER.first_scale, FINDER.scale_of_group),
+        (
+            [s["regex"] for s in DATA["scales"]]
+            + [u["regex"] for u in DATA["units"]]
+            + [DATA["count_nouns"]["regex"]],
+            FINDER.first_any,
+            FINDER.any_of_group,
+        ),
         (
             [u["regex"] for u in DATA["units"]] + [DATA["count_nouns"]["regex"]],
             FINDER.first_unit,

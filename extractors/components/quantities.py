@@ -192,37 +192,44 @@ class QuantityFinder:
         self.digit_fraction_id = data["digit_fraction"]["id"]
         self.rate = re.compile(data["rate"]["regex"], re.I)
         self.scale_multipliers = [float(s["multiplier"]) for s in data["scales"]]
-        self.first_scale, self.scale_of_group = _first_of([s["regex"] for s in data["scales"]])
-        # the counted nouns come last: they are tried after every unit
-        self.first_unit, self.unit_of_group = _first_of(
-            [u["regex"] for u in data["units"]] + [count["regex"]]
-        )
-        folded = (self.first_scale.folded, self.first_unit.folded)
+        # The counted nouns come last: they are tried after every unit. First a scale, else a unit,
+        # in one match (a number followed by neither, or by a unit alone, needs no second)…
+        units = [u["regex"] for u in data["units"]] + [count["regex"]]
+        self.first_any, self.any_of_group = _first_of([s["regex"] for s in data["scales"]] + units)
+        # …and after a scale, the unit
+        self.first_unit, self.unit_of_group = _first_of(units)
+        folded = (self.first_any.folded, self.first_unit.folded)
         self.folded_first = None if None in folded else (folded[0].match, folded[1].match)
 
     def _unit_after(self, text: str, pos: int, low: str | None) -> tuple[str | None, float, int, str | None]:
         """(unit, multiplier, end, rule id) of what follows a number at ``pos``: the first scale
         that matches there, then the first unit (or else a counted noun) after it.
 
-        The patterns look at most 80 characters ahead (``endpos``; none looks behind). Each list
-        is one combined match (see :func:`_first_of`), case-folded on ``low``, the lower-cased
-        text, where given (see :func:`foldable`).
+        The patterns look at most 80 characters ahead (``endpos``; none looks behind). The lists
+        are tried by combined matches (see :func:`_first_of`), case-folded on ``low``, the
+        lower-cased text, where given (see :func:`foldable`).
         """
         stop = pos + 80
-        multiplier, at = 1.0, pos
-        if low is not None and self.folded_first is not None:  # Caseless.match, spelled out: per number
-            scale = self.folded_first[0](low, pos, stop)
+        folded = low is not None and self.folded_first is not None  # Caseless.match, spelled out
+        if folded:
+            found = self.folded_first[0](low, pos, stop)
         else:
-            scale = self.first_scale.ignorecase.match(text, pos, stop)
-        if scale:
-            multiplier, at = self.scale_multipliers[self.scale_of_group[scale.lastindex]], scale.end()
-        if low is not None and self.folded_first is not None:
-            found = self.folded_first[1](low, at, stop)
-        else:
-            found = self.first_unit.ignorecase.match(text, at, stop)
+            found = self.first_any.ignorecase.match(text, pos, stop)
         if found is None:
-            return None, multiplier, at, None  # (None, 1.0, pos, None) when no scale matched either
-        index = self.unit_of_group[found.lastindex]
+            return None, 1.0, pos, None
+        index = self.any_of_group[found.lastindex]
+        multiplier, at = 1.0, pos
+        if index >= len(self.scale_multipliers):  # a unit (its index in the list after the scales)
+            index -= len(self.scale_multipliers)
+        else:  # a scale: the unit, if any, comes after it
+            multiplier, at = self.scale_multipliers[index], found.end()
+            if folded:
+                found = self.folded_first[1](low, at, stop)
+            else:
+                found = self.first_unit.ignorecase.match(text, at, stop)
+            if found is None:
+                return None, multiplier, at, None
+            index = self.unit_of_group[found.lastindex]
         if index == len(self.units):
             return "count", multiplier, found.end(), self.count_id
         uid, pattern, spec = self.units[index]
