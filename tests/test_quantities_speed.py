@@ -96,6 +96,11 @@ _OLD_BOUND_WORD_END = re.compile(
     r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring"
     r"|yderligere|samlet|samlet set)\s*$"
 )
+_OLD_DIR_NOUN = re.compile(
+    r"\b(?:(reduktion\w*|nedbringelse\w*|besparelse\w*|fald\w*|sænkning\w*|nedgang\w*)|"
+    r"(stigning\w*|forøgelse\w*|øgning\w*|udvidelse\w*))\s+(?:\S+\s+){0,4}?(?:med|på)$",
+    re.I,
+)
 _OLD_WORDS = {
     "med": r"(?:^|\s)(?:med|på)$",
     "til": r"(?:^|\s)(?:til)$",
@@ -112,7 +117,7 @@ def old_link(start: int, end: int, text: str) -> str | None:
     if _OLD_INCREASE.match(after):
         return "more"
     if re.search(_OLD_WORDS["med"], core):
-        noun = q._DIR_NOUN.search(text[max(0, start - 60) : start].rstrip())
+        noun = _OLD_DIR_NOUN.search(text[max(0, start - 60) : start].rstrip())
         return ("less" if noun.group(1) else "more") if noun else "med"
     for link in ("til", "copula"):
         if re.search(_OLD_WORDS[link], core):
@@ -123,6 +128,7 @@ def old_link(start: int, end: int, text: str) -> str | None:
 LINK_WORDS = [
     *q._BOUND_WORDS, *q._LINK_OF_LAST_WORD, "samlet  set", "Maks.", "MED", "På", "ud af", "af", "reduktion",
     "CO2-reduktion", "Fald", "flere", "STØRRE", "nedgang", "en reduktion på", "stigningen med", "ſtørre",
+    "ſtigning", "FORØGELSEN", "Besparelser",
     "İ", "ı", "\u00a0", "\u2028", "\n", " ", "  ", "-", "x", "co2-", "50", "%",
 ]  # fmt: skip
 link_texts = st.lists(
@@ -291,3 +297,20 @@ def test_patterns_matched_with_endpos_for_a_slice_have_no_look_around() -> None:
     for source in (q._DIRECTION_AFTER.pattern, q._STARTS_AF.pattern):
         parsed = repr(sre_parse.parse(source, re.I))
         assert "(ASSERT" not in parsed and "(AT, " not in parsed, source
+
+
+BOUND_WORDS = [
+    "mindst", "MAKS.", "max", "ikke", "over", "under", "op", "til", "mere", "end", "som", "minimum", "på", "skal",
+    "kan", "være", "udgøre", "ligge", "x", "æ", "İ", "ſom", "\t", "\n", "  ",
+]  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(words=st.lists(st.sampled_from(BOUND_WORDS), max_size=12))
+def test_no_bound_where_no_bound_word_is(words: list[str]) -> None:
+    """What lets ``_describe`` skip the bound patterns where ``bound_words`` finds nothing."""
+    text = " ".join(words) + " 50 ton"
+    low = text.lower() if foldable(text) else None
+    for start in range(len(text) + 1):
+        if FINDER.bound_words.search(text, low, max(0, start - 30), start) is None:
+            assert FINDER._bound(text, start) is None

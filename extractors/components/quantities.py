@@ -41,15 +41,15 @@ _DIRECTION_AFTER = Caseless(
 
 
 #: "en reduktion på 70 %": the noun before "på" gives the direction.
-_DIR_NOUN = re.compile(
+_DIR_NOUN = Caseless(
     r"\b(?:(reduktion\w*|nedbringelse\w*|besparelse\w*|fald\w*|sænkning\w*|nedgang\w*)|"
-    r"(stigning\w*|forøgelse\w*|øgning\w*|udvidelse\w*))\s+(?:\S+\s+){0,4}?(?:med|på)$",
-    re.I,
+    r"(stigning\w*|forøgelse\w*|øgning\w*|udvidelse\w*))\s+(?:\S+\s+){0,4}?(?:med|på)$"
 )
 #: Verbs and fractions are looked for only in texts holding one of these stems (one search for
 #: any of them: a third of the time of five ``in`` tests in a generator).
 _LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
 _LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
+_DESCRIBED = frozenset(("verb", "number", "word", "bare", "fraction"))  # every kind, as it happens
 _START = attrgetter("start")  # the sort key ``lambda q: q.start``, without a Python call per quantity
 #: The words ([a-zæøå]+ runs) of a lower-cased text: number words are looked for only if one of them
 #: is in ``NUMBER_WORDS``. One findall and a set test in C; a regex alternation of the ~300 number
@@ -285,7 +285,8 @@ class QuantityFinder:
         core = _BOUND_WORD_END.sub("", before).rstrip() if before.endswith(_BOUND_WORDS) else before
         link = _LINK_OF_LAST_WORD.get(_last_word(core))
         if link == "med":
-            noun = _DIR_NOUN.search(text[max(0, q.start - 60) : q.start].rstrip())
+            window = text[max(0, q.start - 60) : q.start].rstrip()
+            noun = _DIR_NOUN.search(window, window.lower() if low is not None else None)
             if noun:
                 link = "less" if noun.group(1) else "more"
         elif link is None and _STARTS_AF.match(text, end, end + 40):
@@ -386,23 +387,22 @@ class QuantityFinder:
     def _describe(self, found: list[Quantity], text: str, low: str, folded: str | None) -> None:
         """Bound, rate and link of each quantity but a bare year (never bounded, rated or linked).
 
-        The rate searches run only in a text holding ``_PER_YEAR_LITERAL``, the bound searches
-        only in one holding a bound word (``self.bound_words``, looked for once, and only when a
-        quantity needs it: most units hold none, and many hold years alone)."""
+        The rate searches run only in a text holding ``_PER_YEAR_LITERAL``; the bound patterns
+        only where their words are in the 30 characters they search (``self.bound_words``, one
+        search where there were two: most values have none before them)."""
         yearly = _PER_YEAR_LITERAL in low
-        bounded: bool | None = None
         for q in found:
-            if q.kind == "bare" and q.end - q.start == 4 and YEARLIKE.fullmatch(text, q.start, q.end):
+            kind, start = q.kind, q.start
+            if kind == "bare" and q.end - start == 4 and YEARLIKE.fullmatch(text, start, q.end):
                 continue
-            if q.kind not in ("verb", "number", "word", "bare", "fraction"):
+            if kind not in _DESCRIBED:
                 continue
-            if bounded is None:
-                bounded = self.bound_words.search(text, folded) is not None
-            if bounded:
-                q.bound = self._bound(text, q.start)
-            if q.kind != "verb":
+            # on text[start - 30 : start] without the slice: the words have no look-around or anchor
+            if self.bound_words.search(text, folded, max(0, start - 30), start):
+                q.bound = self._bound(text, start)
+            if kind != "verb":
                 if yearly:
-                    q.rate = self._rate(text, q.start, q.end)
+                    q.rate = self._rate(text, start, q.end)
                 self._link(q, text, folded)
 
     @staticmethod
