@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from extractors.caseless import foldable
 from extractors.components import quantities as q
 from extractors.components.types import YEARLIKE, Quantity, load_json
+from extractors.numbers import NUMBER_WORDS
 
 DATA = load_json("quantities.json")
 
@@ -314,3 +315,27 @@ def test_no_bound_where_no_bound_word_is(words: list[str]) -> None:
     for start in range(len(text) + 1):
         if FINDER.bound_words.search(text, low, max(0, start - 30), start) is None:
             assert FINDER._bound(text, start) is None
+
+
+def test_trie_source_matches_exactly_its_words() -> None:
+    words = ["fem", "femten", "femogtyve", "fire", "to", "tre", "tres", "a.b"]
+    pattern = re.compile(q.trie_source(words))
+    for word in words:
+        assert pattern.fullmatch(word)
+    for other in ["", "f", "fe", "femt", "femtenx", "fir", "t", "tr", "aXb", "femogtyv"]:
+        assert pattern.fullmatch(other) is None
+    assert re.fullmatch(q.trie_source(NUMBER_WORDS), "femogtyve")
+
+
+_LOWER_WORDS = re.compile(r"[a-zæøå]+")
+number_word_texts = st.lists(
+    st.sampled_from(sorted(NUMBER_WORDS)) | st.text(alphabet="fmtenoigsyvræå -,.5_İſ", max_size=4), max_size=8
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=number_word_texts)
+def test_number_word_gate_equals_the_findall_and_set_test(text: str) -> None:
+    low = text.lower()
+    expected = not NUMBER_WORDS.isdisjoint(_LOWER_WORDS.findall(low))
+    assert (q._NUMBER_WORD_RUN.search(low) is not None) == expected
