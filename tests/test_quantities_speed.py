@@ -174,29 +174,30 @@ def _in_class(ch: str, items: list[tuple[Any, Any]]) -> bool:
     return hit != negate
 
 
-def _first_spaces(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
-    """(the whitespace characters a match of ``items`` may begin with, may it be empty?), over-estimated."""
+def _first_chars(items: list[tuple[Any, Any]], domain: set[str]) -> tuple[set[str], bool]:
+    """(the characters of ``domain`` a match of ``items`` may begin with, may it be empty?),
+    over-estimated (under IGNORECASE: a class is asked about a character's lower and upper case too)."""
     first: set[str] = set()
     for op, av in items:
         nullable = False
         if op is sre.LITERAL:
-            can = {chr(av)} & set(SPACES)
+            can = {ch for ch in domain if re.fullmatch(re.escape(chr(av)), ch, re.I)}
         elif op is sre.NOT_LITERAL or op is sre.ANY:
-            can = set(SPACES) - ({chr(av)} if op is sre.NOT_LITERAL else set())
+            can = set(domain)
         elif op is sre.IN:
-            can = {ch for ch in SPACES if _in_class(ch, av)}
+            can = {ch for ch in domain if any(_in_class(c, av) for c in (ch, ch.lower(), ch.upper()))}
         elif op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
             can, nullable = set(), True
         elif op is sre.SUBPATTERN:
-            can, nullable = _first_spaces(av[3])
+            can, nullable = _first_chars(av[3], domain)
         elif op is sre.BRANCH:
-            parts = [_first_spaces(branch) for branch in av[1]]
+            parts = [_first_chars(branch, domain) for branch in av[1]]
             can, nullable = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
         elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            can, inner_nullable = _first_spaces(av[2])
+            can, inner_nullable = _first_chars(av[2], domain)
             nullable = av[0] == 0 or inner_nullable
         else:
-            return set(SPACES), True
+            return set(domain), True
         first |= can
         if not nullable:
             return first, False
@@ -204,7 +205,12 @@ def _first_spaces(items: list[tuple[Any, Any]]) -> tuple[set[str], bool]:
 
 
 def may_start_with_space(source: str) -> bool:
-    return bool(_first_spaces(sre_parse.parse(source, re.I))[0])
+    return bool(_first_chars(sre_parse.parse(source, re.I), set(SPACES))[0])
+
+
+def test_the_first_character_checker_is_not_vacuous() -> None:
+    assert _first_chars(sre_parse.parse(r"(?:x)?[.,]", re.I), {".", ";"}) == ({"."}, False)
+    assert _first_chars(sre_parse.parse(r"(?:k|\.)?", re.I), {".", ";"}) == ({"."}, True)
 
 
 def test_the_space_checker_is_not_vacuous() -> None:
@@ -220,6 +226,15 @@ def test_no_scale_unit_or_counted_noun_starts_with_whitespace() -> None:
     sources = [s["regex"] for s in DATA["scales"]] + [u["regex"] for u in DATA["units"]]
     for source in [*sources, DATA["count_nouns"]["regex"]]:
         assert not may_start_with_space(source), source
+
+
+def test_no_scale_unit_or_counted_noun_starts_with_a_no_unit_start() -> None:
+    """What lets ``_unit_after`` answer "nothing" before a "." or "," without a match."""
+    domain = set(q._NO_UNIT_START) - {""}
+    sources = [s["regex"] for s in DATA["scales"]] + [u["regex"] for u in DATA["units"]]
+    for source in [*sources, DATA["count_nouns"]["regex"]]:
+        first, nullable = _first_chars(sre_parse.parse(source, re.I), domain)
+        assert not first and not nullable, source  # and so no match at the end of the text either
 
 
 FINDER = q.QuantityFinder()

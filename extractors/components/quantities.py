@@ -50,6 +50,9 @@ _DIR_NOUN = Caseless(
 #: any of them: a third of the time of five ``in`` tests in a generator).
 _LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
 _LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
+#: Characters (and "", the end) no scale, unit or counted noun can start with (tested on the parsed
+#: patterns): a number right before one ("i 2030.", "12, 14") has nothing after it.
+_NO_UNIT_START = frozenset(("", ".", ",", ";", ":", ")", "(", "?", "!", '"', "'", "–", "/"))
 _DESCRIBED = frozenset(("verb", "number", "word", "bare", "fraction"))  # every kind, as it happens
 _START = attrgetter("start")  # the sort key ``lambda q: q.start``, without a Python call per quantity
 _GLUE = frozenset("0123456789,.")
@@ -240,6 +243,8 @@ class QuantityFinder:
         are tried by combined matches (see :func:`_first_of`), case-folded on ``low``, the
         lower-cased text, where given (see :func:`foldable`).
         """
+        if text[pos : pos + 1] in _NO_UNIT_START:
+            return None, 1.0, pos, None
         stop = pos + 80
         folded = low is not None and self.folded_first is not None  # Caseless.match, spelled out
         if folded:
