@@ -138,6 +138,14 @@ def _folded(source: str) -> re.Pattern[str] | None:
     return compile_folded(lowered) if lowered is not None else None
 
 
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does ``start:end`` overlap none of the ``taken`` spans? (a loop: no generator to set up)"""
+    for taken_start, taken_end in taken:  # noqa: SIM110 (all() of a generator is what this avoids)
+        if end > taken_start and start < taken_end:
+            return False
+    return True
+
+
 def _last_word(core: str) -> str:
     r"""The last whitespace-separated word of a right-stripped text ("" if empty).
 
@@ -334,9 +342,6 @@ class QuantityFinder:
         found: list[Quantity] = []
         taken: list[tuple[int, int]] = []
 
-        def free(s: int, e: int) -> bool:
-            return all(e <= ts or s >= te for ts, te in taken)
-
         low = text.lower()
         folded_low = low if foldable(text) else None
         lexical = _LEXICAL.search(low) is not None
@@ -378,13 +383,13 @@ class QuantityFinder:
             fractions = self.fractions.finditer(text)
         for m in fractions:
             value = parse_fraction(text[m.start() : m.end()])
-            if value is not None and free(m.start(), m.end()):
+            if value is not None and _free(taken, m.start(), m.end()):
                 found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
                 taken.append((m.start(), m.end()))
         counted = _OF_LITERAL in low
         for m in _NUM.finditer(text):
             ms, me = m.span()
-            if (taken and not free(ms, me)) or (ms and text[ms - 1] in _GLUE):
+            if (taken and not _free(taken, ms, me)) or (ms and text[ms - 1] in _GLUE):
                 continue
             raw = m.group()
             # parse_digits' first case inline (a _NUM match is at most 12 digits long): most numbers
@@ -401,7 +406,7 @@ class QuantityFinder:
             taken.append((ms, end))
         worded = _NUMBER_WORD_RUN.search(low) is not None
         for m in _WORD.finditer(text) if worded else ():
-            if taken and not free(m.start(), m.end()):
+            if taken and not _free(taken, m.start(), m.end()):
                 continue
             unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
             value = parse_number_word(m.group(1))
@@ -427,14 +432,20 @@ class QuantityFinder:
         only where their words are in the 30 characters they search (``self.bound_words``, one
         search where there were two: most values have none before them)."""
         yearly = _PER_YEAR_LITERAL in low
+        words = self.bound_words.folded
         for q in found:
             kind, start = q.kind, q.start
             if kind == "bare" and q.end - start == 4 and YEARLIKE.fullmatch(text, start, q.end):
                 continue
             if kind not in _DESCRIBED:
                 continue
-            # on text[start - 30 : start] without the slice: the words have no look-around or anchor
-            if self.bound_words.search(text, folded, max(0, start - 30), start):
+            # Caseless.search on text[start - 30 : start], spelled out and without the slice: the
+            # words have no look-around or anchor
+            if words is not None and folded is not None:
+                has_word = words.search(folded, max(0, start - 30), start)
+            else:
+                has_word = self.bound_words.ignorecase.search(text, max(0, start - 30), start)
+            if has_word:
                 q.bound = self._bound(text, start)
             if kind != "verb":
                 if yearly:
