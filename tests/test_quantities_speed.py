@@ -25,31 +25,32 @@ from extractors.numbers import NUMBER_WORDS
 DATA = load_json("quantities.json")
 
 
-def _run_holds(items: list[tuple[Any, Any]], literal: str) -> bool:
-    """Does a run of consecutive LITERAL nodes in ``items`` spell ``literal``?"""
+def _run_holds(items: list[tuple[Any, Any]], literals: tuple[str, ...]) -> bool:
+    """Does a run of consecutive LITERAL nodes in ``items`` spell one of ``literals``?"""
     run = ""
     for op, av in items:
         run = run + chr(av) if op is sre.LITERAL else ""
-        if run.endswith(literal):
+        if run.endswith(literals):
             return True
     return False
 
 
-def _requires(items: list[tuple[Any, Any]], literal: str) -> bool:
-    """Must every match of the parsed sequence ``items`` contain ``literal``? (sound, not complete:
-    a literal run at the top of the sequence, or a group or alternation all of whose branches need it)"""
-    if _run_holds(items, literal):
+def _requires(items: list[tuple[Any, Any]], literals: tuple[str, ...]) -> bool:
+    """Must every match of the parsed sequence ``items`` contain one of ``literals``? (sound, not
+    complete: a literal run at the top of the sequence, or a group or alternation all of whose
+    branches need one)"""
+    if _run_holds(items, literals):
         return True
     for op, av in items:
-        if op is sre.SUBPATTERN and _requires(av[3], literal):
+        if op is sre.SUBPATTERN and _requires(av[3], literals):
             return True
-        if op is sre.BRANCH and all(_requires(branch, literal) for branch in av[1]):
+        if op is sre.BRANCH and all(_requires(branch, literals) for branch in av[1]):
             return True
     return False
 
 
-def requires(source: str, literal: str) -> bool:
-    return _requires(sre_parse.parse(source, re.I), literal)
+def requires(source: str, *literals: str, flags: int = re.I) -> bool:
+    return _requires(sre_parse.parse(source, flags), literals)
 
 
 def test_the_literal_checker_is_not_vacuous() -> None:
@@ -129,7 +130,7 @@ def old_link(start: int, end: int, text: str) -> str | None:
 LINK_WORDS = [
     *q._BOUND_WORDS, *q._LINK_OF_LAST_WORD, "samlet  set", "Maks.", "MED", "På", "ud af", "af", "reduktion",
     "CO2-reduktion", "Fald", "flere", "STØRRE", "nedgang", "en reduktion på", "stigningen med", "ſtørre",
-    "ſtigning", "FORØGELSEN", "Besparelser",
+    "ſtigning", "FORØGELSEN", "Besparelser", "Σ", "ΑΣ", "ΑΣ ", "med Σ", "σ", "ς",
     "İ", "ı", "\u00a0", "\u2028", "\n", " ", "  ", "-", "x", "co2-", "50", "%",
 ]  # fmt: skip
 link_texts = st.lists(
@@ -354,3 +355,17 @@ def test_number_word_gate_equals_the_findall_and_set_test(text: str) -> None:
     low = text.lower()
     expected = not NUMBER_WORDS.isdisjoint(_LOWER_WORDS.findall(low))
     assert (q._NUMBER_WORD_RUN.search(low) is not None) == expected
+
+
+def test_every_folded_fraction_match_holds_a_fraction_word() -> None:
+    """The folded fraction pattern runs case-sensitively on the lower-cased text: a match holds
+    one of ``_FRACTION_WORDS`` exactly where the gate looks for it."""
+    assert FINDER.fractions_folded is not None
+    assert not FINDER.fractions_folded.flags & re.I
+    assert requires(FINDER.fractions_folded.pattern, *q._FRACTION_WORDS, flags=0)
+    assert not requires(FINDER.fractions_folded.pattern, *q._FRACTION_WORDS[1:], flags=0)
+
+
+def test_every_of_total_match_starts_with_whitespace() -> None:
+    first = sre_parse.parse(FINDER.of_total.pattern, re.I)[0]
+    assert repr(first) == repr(sre_parse.parse(r"\s+")[0])

@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.caseless import Caseless, compile_folded, foldable, leading_literal, lower_source
-from extractors.components.types import YEARLIKE, Quantity, doc_text, load_json, set_ext
+from extractors.components.types import YEARLIKE, Quantity, _key, doc_text, load_json
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
 #: A number: "220.536", "10 000", "1,5", "2030". The leading digit is written once outside the
@@ -53,6 +53,7 @@ _LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
 #: Characters (and "", the end) no scale, unit or counted noun can start with (tested on the parsed
 #: patterns): a number right before one ("i 2030.", "12, 14") has nothing after it.
 _NO_UNIT_START = frozenset(("", ".", ",", ";", ":", ")", "(", "?", "!", '"', "'", "–", "/"))
+_QUANTITIES = _key("kl_quantities")  # the ``user_data`` slot behind ``doc._.kl_quantities``
 _DESCRIBED = frozenset(("verb", "number", "word", "bare", "fraction"))  # every kind, as it happens
 _START = attrgetter("start")  # the sort key ``lambda q: q.start``, without a Python call per quantity
 _GLUE = frozenset("0123456789,.")
@@ -95,6 +96,7 @@ _ENDS_FRA = re.compile(r"fra\s*$", re.I)
 #: under IGNORECASE, and each lowers to the letter, so ``text.lower()`` holds the literal too.
 _PER_YEAR_LITERAL = "år"  # the rate patterns after a value and ``_PER_YEAR_BEFORE``
 _FROM_LITERAL = "fra"  # ``_ENDS_FRA``
+_FRACTION_WORDS = ("halvdelen", "tredjedel", "fjerdedel", "femtedel", "tiendedel", "kvart")
 _OF_LITERAL = "af"  # the "of_total" pattern ("12 af kommunens 98 skoler")
 
 
@@ -144,14 +146,6 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
         if end > taken_start and start < taken_end:
             return False
     return True
-
-
-def _last_word(core: str) -> str:
-    r"""The last whitespace-separated word of a right-stripped text ("" if empty).
-
-    ``(?:^|\s)w$`` matches such a text exactly when this is ``w``, for a word ``w`` without
-    whitespace: ``str.split`` and ``str.isspace`` know the same whitespace."""
-    return core.rsplit(None, 1)[-1] if core else ""
 
 
 def top_level_groups(source: str) -> list[str]:
@@ -287,6 +281,13 @@ class QuantityFinder:
                 unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
         return unit, multiplier * float(spec.get("multiplier", 1)), found.end(), uid
 
+    def _of_total_at(self, text: str, pos: int, counted: bool) -> bool:
+        r"""Does the "of_total" pattern ("12 af kommunens 98 skoler") match at ``pos``?
+
+        Each of its matches holds ``_OF_LITERAL`` (``counted``: the text does) and starts with
+        ``\s+``, whitespace, which ``str.isspace`` tells alike: two cheap tests before the match."""
+        return counted and text[pos : pos + 1].isspace() and self.of_total.match(text, pos) is not None
+
     def _bound(self, text: str, start: int) -> str | None:
         """The bound phrase that starts first before the value wins: in "ikke over 50 ton" the
         at-most phrase "ikke over" encloses the at-least word "over", so the earlier start decides."""
@@ -325,11 +326,20 @@ class QuantityFinder:
         if direction:
             q.link = "less" if direction.group(1) is not None else "more"
             return
-        before = text[max(0, q.start - 30) : q.start].lower().rstrip()
+        # the lower-cased 30 characters before: a slice of ``low`` where it is given, which differs
+        # from lower-casing the slice only in the form of a "Σ" at its edges (σ or ς), a letter
+        # that no bound or link word holds and that whitespace splitting treats alike
+        start = q.start
+        if low is not None:
+            before = low[max(0, start - 30) : start].rstrip()
+        else:
+            before = text[max(0, start - 30) : start].lower().rstrip()
         core = _BOUND_WORD_END.sub("", before).rstrip() if before.endswith(_BOUND_WORDS) else before
-        link = _LINK_OF_LAST_WORD.get(_last_word(core))
+        # the last whitespace-separated word: (?:^|\s)w$ matches a right-stripped text exactly when
+        # it is w, for a word w without whitespace (str.split and \s know the same whitespace)
+        link = _LINK_OF_LAST_WORD.get(core.rsplit(None, 1)[-1] if core else "")
         if link == "med":
-            window = text[max(0, q.start - 60) : q.start].rstrip()
+            window = text[max(0, start - 60) : start].rstrip()
             noun = _DIR_NOUN.search(window, window.lower() if low is not None else None)
             if noun:
                 link = "less" if noun.group(1) else "more"
@@ -378,7 +388,9 @@ class QuantityFinder:
         if not lexical:
             fractions = ()
         elif self.fractions_folded is not None and folded_low is not None:
-            fractions = self.fractions_folded.finditer(folded_low)
+            # every match of the folded pattern holds one of these words (tested)
+            fraction_word = any(word in folded_low for word in _FRACTION_WORDS)
+            fractions = self.fractions_folded.finditer(folded_low) if fraction_word else ()
         else:
             fractions = self.fractions.finditer(text)
         for m in fractions:
@@ -397,7 +409,7 @@ class QuantityFinder:
             if value is None:
                 continue
             unit, mult, end, uid = self._unit_after(text, me, folded_low)
-            if unit is None and mult == 1.0 and counted and self.of_total.match(text, me):
+            if unit is None and mult == 1.0 and self._of_total_at(text, me, counted):
                 unit, end, uid = "count", me, self.of_total_id
             if unit is None and mult == 1.0:
                 found.append(Quantity(ms, me, value, None, "bare", "qty.bare"))
@@ -410,10 +422,8 @@ class QuantityFinder:
                 continue
             unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
             value = parse_number_word(m.group(1))
-            if unit is None and value is not None and counted:
-                of = self.of_total.match(text, m.end())
-                if of:
-                    unit, mult, end, uid = "count", 1.0, m.end(), self.of_total_id
+            if unit is None and value is not None and self._of_total_at(text, m.end(), counted):
+                unit, mult, end, uid = "count", 1.0, m.end(), self.of_total_id
             if unit is None or value is None:
                 continue
             found.append(Quantity(m.start(), end, value * mult, unit, "word", uid or "qty.word"))
@@ -422,7 +432,7 @@ class QuantityFinder:
         self._describe(found, text, low, folded_low)
         if _FROM_LITERAL in low:
             self._from_to(found, text)
-        set_ext(doc, "kl_quantities", found)
+        doc.user_data[_QUANTITIES] = found  # set_ext(doc, "kl_quantities", …) with its key built once
         return doc
 
     def _describe(self, found: list[Quantity], text: str, low: str, folded: str | None) -> None:
