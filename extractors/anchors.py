@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from extractors.caseless import Caseless
 from extractors.components.types import Cue, Quantity, YearMention, yearlike
-from extractors.refine import refine
+from extractors.refine import may_add_share, refine
 from extractors.segment import Cell
 
 DEADLINE_ROLES = ("in", "by", "period_end")
@@ -407,3 +407,25 @@ def attach_year(text: str, clause: Clause) -> YearMention | None:
         if best is None or dist < best[0]:
             best = (dist, y)
     return best[1] if best else None
+
+
+#: Cue labels :func:`find_anchors` builds anchors from without a deadline (end states, "all" states).
+_STATE_LABELS = _END_LABELS | {"STATE"}
+
+
+def may_anchor(text: str, quantities: list[Quantity], labels: set[str], deadline: bool) -> bool:
+    """Could :func:`find_anchors` find an anchor ``decide`` may accept? False lets the extractor skip the unit.
+
+    Every anchor comes from a quantity that is not a bare year (refine adds only
+    "ud af" shares, see :func:`refine.may_add_share`), from an end-state or state
+    cue, or from a direction verb ("Vi øger …"), which ``decide`` accepts only
+    with a deadline of its own: ``deadline`` says whether the unit has a year in
+    the role "in" or "by". Keep in step with :func:`find_anchors` and ``decide``.
+    """
+    if not labels.isdisjoint(_STATE_LABELS):
+        return True
+    if deadline and not labels.isdisjoint(_DIR_LABELS):
+        return True
+    if any(not (q.kind == "bare" and yearlike(text, q)) for q in quantities):
+        return True
+    return bool(quantities) and may_add_share(text)

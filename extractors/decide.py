@@ -132,13 +132,38 @@ def rejects_every_clause(
     """True where :func:`decide` rejects whatever clause the unit is cut into, so assembly can stop early.
 
     These are decide's sentence-wide rules, read before anchors and clauses exist
-    (about a third of the candidate units of a plan end here): a projection, tip
-    or done deed with no commitment word anywhere; outside a target list a
-    statistic or history word with no commitment word, or another body's goal
-    nobody here adopts; and a sentence without cues or years, outside a target
-    list, whose figures carry no rate. Keep in step with :func:`decide`: each
-    condition here must make one of its rejections certain for every clause.
-    ``labels`` are the labels of the unit's live cues (assembly collects them once).
+    (about a third of the candidate units of a plan end here): those of
+    :func:`rejects_by_cues`, and, outside a target list, a unit without a year,
+    without a rate on its figures and without any of the cues that carry a clause
+    without either (:data:`YEARLESS_EVIDENCE`): every accepting rule of
+    :func:`decide` but those needs a year (a deadline, a start, a future or
+    initial year) or a rate. Keep in step with :func:`decide`: each condition here
+    must make one of its rejections certain for every clause. ``labels`` are the
+    labels of the unit's live cues (assembly collects them once).
+    """
+    if rejects_by_cues(labels, kind, ctx):
+        return True
+    return needs_a_rate(labels, years, kind, ctx) and not any(q.rate for q in quantities)
+
+
+def needs_a_rate(labels: set[str], years: list[YearMention], kind: str, ctx: Context) -> bool:
+    """Outside a target list, with no year and none of :data:`YEARLESS_EVIDENCE`, only a rate on one of
+    its figures ("10 GWh om året") can make a clause of the unit a target (see :func:`rejects_every_clause`)."""
+    return not (in_target_list(kind, ctx) or years or not labels.isdisjoint(YEARLESS_EVIDENCE))
+
+
+#: Cue labels that let :func:`decide` accept a clause with no year and no rate in its unit: a
+#: commitment word, "vores mål er", a goal noun (with an end state), a plan's passive ("fastholdes").
+YEARLESS_EVIDENCE = COMMIT | {"GOAL_OWN", "GOAL", "PLAN_PASSIVE"}
+
+
+def rejects_by_cues(labels: set[str], kind: str, ctx: Context) -> bool:
+    """The part of :func:`rejects_every_clause` that needs only the live cue labels and the context.
+
+    A projection, tip or done deed with no commitment word anywhere; outside a
+    target list a statistic or history word with no commitment word, or another
+    body's goal nobody here adopts. The extractor asks this before it reads the
+    quantities of a unit at all.
     """
     commits = not labels.isdisjoint(COMMIT)
     if not commits and not labels.isdisjoint(HARD_NEG):
@@ -152,7 +177,7 @@ def rejects_every_clause(
             return True
         if "NEG_OTHER" in labels and ("MUNI" not in labels or not (commits or "GOAL_OWN" in labels)):
             return True
-    return not labels and not years and not any(q.rate for q in quantities)
+    return False
 
 
 def _initial_year(text: str, clause: Clause) -> bool:

@@ -138,8 +138,13 @@ _PRE_TAIL = Caseless(_PRE_WORDS + r"\s+$")
 _OF_PHRASE = re.compile(r"\s*(?:af|ud\s+af)\s+(.{3,120})", re.S)
 
 
+@lru_cache(maxsize=4096)
 def metric(clause: str, low: str | None, anchor_start: int, anchor_end: int, link: str | None) -> str | None:
-    """The text's own words for what the clause measures (a best effort, never raises); ``low`` is ``fold(clause)``."""
+    """The text's own words for what the clause measures (a best effort, never raises); ``low`` is ``fold(clause)``.
+
+    A pure function of its arguments, remembered: one clause recurs under other headings (a fifth
+    of the plan's clauses, half the corpus's) and the search for heads costs a few microseconds.
+    """
     if link == "af":
         m = _OF_PHRASE.match(clause, anchor_end)
         if m:
@@ -254,9 +259,21 @@ def scope(text: str, low: str | None, inherited: str | None) -> str:
 _SPACES = re.compile(r"\s+")
 
 
+def may_name_baseline(low: str) -> bool:
+    """Does lower-cased text hold a word every :data:`_BASELINE_LABEL` match holds? If not,
+    :func:`baseline_label` finds nothing in it nor in any part of it."""
+    return _BASELINE_WORDS[0] in low or _BASELINE_WORDS[1] in low
+
+
 def baseline_label(text: str, low: str | None) -> str | None:
     """A baseline named by a word instead of a year ("i forhold til potentialet"); ``low`` is ``fold(text)``."""
-    if low is not None and _BASELINE_WORDS[0] not in low and _BASELINE_WORDS[1] not in low:
+    if low is not None and not may_name_baseline(low):
         return None  # most clauses: two substring tests instead of a search for four phrases
     m = _BASELINE_LABEL.search(text, low)
     return _SPACES.sub(" ", text[m.start(1) : m.end(1)].lower()) if m else None
+
+
+def clear_caches() -> None:
+    """Forget the remembered metric phrases (see ``pipeline.clear_unit_cache``)."""
+    metric.cache_clear()
+    _metric_sector.cache_clear()

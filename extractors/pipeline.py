@@ -7,7 +7,10 @@ fraction, or a place in a target list), and runs the spaCy pipeline
 (``spacy.blank("da")`` + the registered ``klimamaal_*`` components) only on
 those. Most prose has no trigger, so the tokeniser never sees it; that is
 what keeps extraction within a fraction of bare tokenisation speed on whole
-plans. The pipeline is built once per process and reused.
+plans. Of the rest, a unit is screened with the components that read only
+its characters (cues, years, quantities) before a Doc is built for the
+assembler (see ``_screened``). The pipeline is built once per process and
+reused; ``nlp(text)`` runs the same components on one Doc.
 """
 
 from __future__ import annotations
@@ -18,17 +21,22 @@ from dataclasses import fields, replace
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 # importing a component module registers its factory with spaCy
-import extractors.components.cues  # noqa: F401
-import extractors.components.quantities  # noqa: F401
 import extractors.components.targets  # noqa: F401
-import extractors.components.years  # noqa: F401
-from extractors.components.types import get_ext
+from extractors import fields as target_fields
+from extractors import segment
+from extractors.anchors import may_anchor
+from extractors.components.cues import CueMarker
+from extractors.components.quantities import QuantityFinder
+from extractors.components.types import YearMention, get_ext, set_ext
+from extractors.components.years import YearFinder
+from extractors.decide import live_cues, needs_a_rate, rejects_by_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.segment import Context, Segment, TriggerIndex, segments
 from extractors.target import Target
@@ -72,6 +80,8 @@ COMPONENTS = (
     "klimamaal_years_v1",
     "klimamaal_targets_v1",
 )
+#: Components that read only the text: ``extract_targets`` runs them on the string (see :func:`_screened`).
+TEXT_COMPONENTS = COMPONENTS[:3]
 
 #: Units longer than this are cut into windows before parsing (a 1 MB "sentence" is not prose).
 MAX_UNIT_CHARS = 2000
@@ -84,6 +94,24 @@ def build_pipeline() -> Language:
     for name in COMPONENTS:
         nlp.add_pipe(name)
     return nlp
+
+
+class _Stages(NamedTuple):
+    """The pipeline's components as ``extract_targets`` runs them."""
+
+    cues: CueMarker
+    quantities: QuantityFinder
+    years: YearFinder
+    #: The components after :data:`TEXT_COMPONENTS`, run on the Doc.
+    on_doc: tuple[Callable[[Doc], Doc], ...]
+
+
+@cache
+def _stages() -> _Stages:
+    nlp = build_pipeline()
+    cues, quantities, years = (nlp.get_pipe(name) for name in TEXT_COMPONENTS)
+    on_doc = tuple(proc for name, proc in nlp.pipeline if name not in TEXT_COMPONENTS)
+    return _Stages(cues, quantities, years, on_doc)
 
 
 def _candidate(seg: Segment, triggers: TriggerIndex) -> bool:
@@ -106,7 +134,7 @@ def extract_targets(text: str) -> list[Target]:
     if not text:
         return []
     nlp = build_pipeline()
-    procs = [proc for _name, proc in nlp.pipeline]  # ``nlp.pipeline`` builds a new list on every access
+    stages = _stages()
     targets: list[Target] = []
     previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
     triggers = TriggerIndex(text)
@@ -115,7 +143,7 @@ def extract_targets(text: str) -> list[Target]:
             continue
         found_here: list[Target] = []
         for ws, we in _windows(seg):
-            for found in _run_unit(nlp, procs, text[ws:we], seg, ws):
+            for found in _run_unit(nlp, stages, text[ws:we], seg, ws):
                 start, end = found["start"] + ws, found["end"] + ws
                 found_here.append(Target(**{**found, "start": start, "end": end, "quote": text[start:end]}))
         if (
@@ -138,8 +166,11 @@ _UNIT_CACHE_LIMIT = 20_000
 
 
 def clear_unit_cache() -> None:
-    """Forget cached unit results (benchmarks call this so a repeated run measures real work)."""
+    """Forget every result remembered for a whole unit, clause or heading line (benchmarks call this
+    before each document so a repeated run measures real work; word-level caches stay, as in use)."""
     _UNIT_CACHE.clear()
+    target_fields.clear_caches()
+    segment.clear_caches()
 
 
 #: A context's fields but its block index, as a tuple: units that differ only in their block share a
@@ -147,9 +178,7 @@ def clear_unit_cache() -> None:
 _context_key = attrgetter(*(f.name for f in fields(Context) if f.name != "block"))
 
 
-def _run_unit(
-    nlp: Language, procs: list[Callable[[Doc], Doc]], unit: str, seg: Segment, offset: int
-) -> tuple[dict, ...]:
+def _run_unit(nlp: Language, stages: _Stages, unit: str, seg: Segment, offset: int) -> tuple[dict, ...]:
     """Targets of one unit (offsets relative to it), through the spaCy pipeline or the cache."""
     cells = tuple((s - offset, e - offset, y, r) for s, e, y, r in seg.cells) if seg.cells else ()
     key = (unit, _context_key(seg.context), seg.kind, cells)
@@ -157,19 +186,67 @@ def _run_unit(
     if cached is not None:
         return cached
     clean, back = strip_invisibles(unit)  # soft hyphens etc.: match on a clean copy, map offsets back
+    result = _screened(nlp, stages, clean, seg, cells, back)
+    if len(_UNIT_CACHE) >= _UNIT_CACHE_LIMIT:
+        _UNIT_CACHE.clear()
+    _UNIT_CACHE[key] = result
+    return result
+
+
+def _screened(
+    nlp: Language,
+    stages: _Stages,
+    clean: str,
+    seg: Segment,
+    cells: tuple,
+    back: list[int] | None,
+) -> tuple[dict, ...]:
+    """Targets of one cleaned unit: the cheap components first, a Doc only for units that may hold one.
+
+    The cue, year and quantity components read characters, not tokens, so they run
+    on the string (their ``find``); what they find is what they would set on the
+    Doc. A unit whose cues alone make ``decide`` reject every clause (a statistic,
+    history, another body's goal: a fifth of a plan's candidates) stops after
+    cues and years; one that ``decide`` must reject for want of a year, a rate or
+    a commitment, or that has nothing to anchor a target on, stops after
+    quantities. Only the rest is tokenised and assembled. Rows of a table with a
+    baseline column skip the screen: the column gives its years a role the
+    year component does not see.
+    """
+    cues = stages.cues.find(clean)
+    years = stages.years.find(clean)
+    # a baseline column makes its years baselines, which void the cues inside them (see live_cues)
+    screened = not any(cell[3] == "baseline" for cell in cells)
+    if screened:
+        labels = {c.label for c in live_cues(clean, cues, years)}
+        if rejects_by_cues(labels, seg.kind, seg.context):
+            return ()
+        rate_needed = needs_a_rate(labels, years, seg.kind, seg.context)
+        if rate_needed and not stages.quantities.may_rate(clean):
+            return ()  # no figure of it can carry a rate
+    quantities = stages.quantities.find(clean)
+    if screened and (
+        (rate_needed and not any(q.rate for q in quantities))
+        or not may_anchor(clean, quantities, labels, _has_deadline(years, cells))
+    ):
+        return ()
     doc = nlp.make_doc(clean)
     data = doc.user_data
     data["kl_text"] = clean
     data["kl_context"] = seg.context
     data["kl_kind"] = seg.kind
     data["kl_cells"] = [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells]
-    for proc in procs:
+    set_ext(doc, "kl_cues", cues)
+    set_ext(doc, "kl_years", years)
+    set_ext(doc, "kl_quantities", quantities)
+    for proc in stages.on_doc:
         doc = proc(doc)
-    result = tuple(_to_original(t, back) for t in get_ext(doc, "kl_targets"))
-    if len(_UNIT_CACHE) >= _UNIT_CACHE_LIMIT:
-        _UNIT_CACHE.clear()
-    _UNIT_CACHE[key] = result
-    return result
+    return tuple(_to_original(t, back) for t in get_ext(doc, "kl_targets"))
+
+
+def _has_deadline(years: list[YearMention], cells: tuple) -> bool:
+    """A year in the role "in" or "by", or a table's year column, which gives its years that role."""
+    return any(y.role in ("in", "by") for y in years) or any(cell[3] == "year" for cell in cells)
 
 
 def _to_original(found: dict, back: list[int] | None) -> dict:

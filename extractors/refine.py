@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from extractors.caseless import Caseless
 from extractors.components.types import Quantity, YearMention, load_json, yearlike
 from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number
 
@@ -66,9 +67,15 @@ _PER = re.compile(_R["per_unit"]["regex"], re.I)
 _PER_SKIP = frozenset(_R["per_unit"]["not_per"])
 _PER_UNITS_EXCLUDED = frozenset(_R["per_unit"]["not_for_units"])
 _PER_NORMAL = _R["per_unit"]["normalise"]
-_RELATIVE = [
-    (re.compile(r"^" + entry["regex"], re.I), entry["link"], entry["id"]) for entry in _R["relative_level"]
-]
+#: The relative-level rules as one pattern, one group per rule in rule order: matching it at a position
+#: tries them in that order, as one match per rule would, in a single call. The rules capture nothing
+#: themselves, so the number of the group that matched is the rule's place (1, 2, …).
+if any(re.compile(entry["regex"]).groups for entry in _R["relative_level"]):
+    raise ValueError("refine.json: a relative_level regex captures a group; use (?:…)")
+_RELATIVE = Caseless("|".join(f"({entry['regex']})" for entry in _R["relative_level"]))
+_RELATIVE_LINKS = [None, *(entry["link"] for entry in _R["relative_level"])]
+#: How far after a figure a relative level is read.
+_RELATIVE_REACH = 60
 _NUM_OR_WORD = r"(\d{1,6}|" + NUMBER_WORD_RE + r"|en|én|et|ét)"
 _OUT_OF = re.compile(
     r"(?<![\w.,])" + _NUM_OR_WORD + _R["out_of"]["regex"] + _NUM_OR_WORD + r"(?![\wæøå])", re.I
@@ -99,7 +106,7 @@ def refine(text: str, quantities: list[Quantity], years: list[YearMention], low:
         if q.unit is not None and q.kind in ("number", "word"):
             _per_unit(text, q)
         if q.kind in ("number", "word", "fraction") and q.link not in ("less", "more"):
-            _relative_level(text, q)
+            _relative_level(text, q, low)
 
 
 def _is_year(text: str, q: Quantity) -> bool:
@@ -187,13 +194,15 @@ def _per_unit(text: str, q: Quantity) -> None:
         q.rule_id = f"{q.rule_id}+{_R['per_unit']['id']}"
 
 
-def _relative_level(text: str, q: Quantity) -> None:
-    """ "80 % under 1990-niveau" is a reduction; "20 % over niveauet i 2019" an increase."""
-    after = text[q.end : q.end + 60]
-    for pattern, link, _rule in _RELATIVE:
-        if pattern.match(after):
-            q.link = link
-            return
+def _relative_level(text: str, q: Quantity, low: str | None = None) -> None:
+    """ "80 % under 1990-niveau" is a reduction; "20 % over niveauet i 2019" an increase.
+
+    The rules hold no anchors or lookarounds, so matching at ``q.end`` with the reach as ``endpos``
+    reads what matching the 60 characters cut out after the figure would, without the copy.
+    """
+    m = _RELATIVE.match(text, low, q.end, q.end + _RELATIVE_REACH)
+    if m:
+        q.link = _RELATIVE_LINKS[m.lastindex]
 
 
 def _out_of(text: str, quantities: list[Quantity], low: str | None = None) -> None:
@@ -218,3 +227,9 @@ def _out_of(text: str, quantities: list[Quantity], low: str | None = None) -> No
             q.bound = "at_most" if bound.group("most") else "at_least"
         quantities.append(q)
     quantities.sort(key=lambda q: q.start)
+
+
+def may_add_share(text: str) -> bool:
+    """Could :func:`refine` add a quantity to ``text``'s? Only :func:`_out_of` adds any ("tre ud af fire"),
+    and it needs what it tests first; False lets the extractor skip a unit without other anchors."""
+    return " af " in text and (_UD_AF is None or _UD_AF.search(text) is not None)

@@ -15,6 +15,8 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 #: Blocks are separated by blank lines; a form feed (page break) counts as blank (see
 #: :func:`_block_separators`, which finds the form feeds with ``str.find``: a pattern starting with
@@ -72,7 +74,9 @@ _ABBREV = frozenset(
         "excl",
     ]
 )
-_SENT_BOUNDARY = re.compile(r"[.!?]+[\"”»’)]*(?=\s+[\"“”»(]?[A-ZÆØÅ0-9])")
+#: ``[.!?]+[\"”»’)]*(?=…)`` written with the first mark apart (``[.!?][.!?]*``, the same matches): a
+#: pattern that starts with a character class is searched by skipping to that class, twice as fast.
+_SENT_BOUNDARY = re.compile(r"[.!?][.!?]*[\"”»’)]*(?=\s+[\"“”»(]?[A-ZÆØÅ0-9])")
 
 SCOPE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"som\s+medejer|medejere|forsyningsselskab|forsynings-selskab", re.I), "utility"),
@@ -148,7 +152,7 @@ _TRIGGERS = (
     "zero",
 )
 TRIGGER_WORDS = re.compile("|".join(_TRIGGERS))
-#: The triggers that are plain words (found with ``str.find``) and the rest (found with a regex).
+#: The triggers that are plain words (found with ``bytes.find``) and the phrases (found after their "fri").
 _TRIGGER_LITERALS = tuple(t for t in _TRIGGERS if re.escape(t) == t)
 _TRIGGER_PHRASES = re.compile("|".join(t for t in _TRIGGERS if re.escape(t) != t))
 
@@ -180,39 +184,93 @@ def might_hold_target(text: str, start: int, end: int) -> bool:
     return TRIGGER_WORDS.search(text[start:end].lower()) is not None
 
 
+#: Triggers found through a shorter word they share: one scan for "fri" serves "kulfri", "oliefri",
+#: "emissionsfri" and both phrases, one for "edel" the four fractions; each occurrence is then
+#: checked for the full words around it. Every other trigger is its own anchor.
+_SHARED_ANCHORS = ("fri", "dobl", "edel")
+
+
+def _anchored_triggers() -> tuple[tuple[bytes, tuple[tuple[bytes, int], ...]], ...]:
+    """``(anchor, ((word, offset of the anchor in the word), ...))`` covering every literal trigger."""
+    groups: dict[str, list[tuple[bytes, int]]] = {}
+    for word in _TRIGGER_LITERALS:
+        anchor = next((a for a in _SHARED_ANCHORS if a in word), word)
+        groups.setdefault(anchor, []).append((word.encode("latin-1"), word.index(anchor)))
+    return tuple((anchor.encode("latin-1"), tuple(words)) for anchor, words in groups.items())
+
+
+_ANCHORED_TRIGGERS = _anchored_triggers()
+#: The anchor every trigger phrase starts with, and the rest of the phrases as a case-sensitive pattern for
+#: the original text: ``[eE]?\s+(?:[fF][oO][rR]|[aA][fF])`` after "fri" in the text is ``e?\s+(?:for|af)``
+#: after "fri" in the lower-cased text (tests/test_segment_speed.py checks every character).
+_PHRASE_ANCHOR = b"fri"
+_PHRASE_TAIL = re.compile(r"[eE]?\s+(?:[fF][oO][rR]|[aA][fF])")
+#: The lower case of each latin-1 character (always one latin-1 character), but every ASCII digit is "0".
+_FOLD = bytes(ord(chr(b).lower()) for b in range(256)).translate(bytes.maketrans(b"123456789", b"000000000"))
+#: The characters outside latin-1 whose lower case is not one character outside latin-1 ("İ" lower-cases
+#: to two characters, the Kelvin sign to "k", ...): in a text with one, the folded copy could miss a trigger.
+_FOLD_BREAKERS = ("\u0130", "\u0178", "\u1e9e", "\u212a", "\u212b")
+
+
+def fold_latin1(text: str) -> bytes | None:
+    """A copy of ``text`` with one byte a character: the lower case of latin-1 characters, "0" for every
+    ASCII digit and "?" for the rest, or None if ``text`` has a character in ``_FOLD_BREAKERS``.
+
+    Every trigger and "0" are latin-1 without "?", so they occur in the copy exactly where they occur in
+    ``text.lower()`` (respectively where a digit is in ``text``). Encoding and ``bytes.translate`` take
+    about 4 ms for 2 MB, less than ``str.lower``, and a digit is then one ``bytes.find`` instead of ten.
+    """
+    for ch in _FOLD_BREAKERS:
+        if ch in text:
+            return None
+    return text.encode("latin-1", "replace").translate(_FOLD)
+
+
 class TriggerIndex:
     """:func:`might_hold_target` for many spans of one text, with the trigger words found once.
 
     Segmentation asks it of every paragraph and the pipeline again of every
     sentence; lower-casing and searching each span for the trigger alternation
-    was about 60 ms on a 300k-word plan. Here the text is lower-cased once and
-    each trigger word found with ``str.find`` (faster than the alternation); a
-    span holds a trigger if some occurrence lies wholly inside it, which are the
-    very matches a search of the lower-cased span finds.
+    was about 60 ms on a 300k-word plan. Here the text is folded once
+    (:func:`fold_latin1`) and each anchor word found with ``bytes.find`` (faster
+    than the alternation); a span holds a trigger if some occurrence lies wholly
+    inside it, which are the very matches a search of the lower-cased span finds.
     """
 
-    __slots__ = ("_text", "_hit_starts", "_hit_ends", "_no_digit")
+    __slots__ = ("_text", "_folded", "_hit_starts", "_hit_ends")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        #: The last span found to hold no digit: its sentences need not be searched again.
-        self._no_digit = (0, 0)
         self._hit_starts: list[int] | None = None
         self._hit_ends: list[int] = []
-        low = text.lower()
-        if len(low) != len(text):  # "İ" lower-cases to two characters: offsets would not match
+        folded = self._folded = fold_latin1(text)
+        if folded is None:
             return
-        # ``low[i] == text[i].lower()`` but for the final sigma rule, which picks between two Greek
-        # letters that are in no trigger, so a span's matches are the ones found here.
-        hits = [(m.start(), m.end()) for m in _TRIGGER_PHRASES.finditer(low)]
-        for word in _TRIGGER_LITERALS:
-            at = low.find(word)
+        hits: list[tuple[int, int]] = []
+        find = folded.find
+        for anchor, words in _ANCHORED_TRIGGERS:
+            phrases = anchor == _PHRASE_ANCHOR
+            at = find(anchor)
             while at >= 0:
-                hits.append((at, at + len(word)))
-                at = low.find(word, at + 1)
+                for word, offset in words:
+                    if at >= offset and folded.startswith(word, at - offset):
+                        hits.append((at - offset, at - offset + len(word)))
+                if phrases:
+                    self._phrase_at(at, hits)
+                at = find(anchor, at + 1)
         hits.sort()
         self._hit_starts = [s for s, _ in hits]
         self._hit_ends = [e for _, e in hits]
+
+    def _phrase_at(self, at: int, hits: list[tuple[int, int]]) -> None:
+        """Add the match of ``_TRIGGER_PHRASES`` in the lower-cased text that starts at ``at`` (where "fri" is).
+
+        Every phrase starts with "fri" and holds no other "fri", so the matches ``finditer`` gives are
+        the ones that start at the occurrences of "fri".
+        """
+        m = _PHRASE_TAIL.match(self._text, at + len(_PHRASE_ANCHOR))
+        if m:
+            hits.append((at, m.end()))
 
     def might_hold(self, start: int, end: int) -> bool:
         """``might_hold_target(text, start, end)`` for the indexed text."""
@@ -225,13 +283,7 @@ class TriggerIndex:
             if ends[i] <= end:
                 return True
             i += 1
-        no_start, no_end = self._no_digit
-        if no_start <= start and end <= no_end:
-            return False
-        if not has_digit(self._text, start, end):
-            self._no_digit = (start, end)
-            return False
-        return True
+        return self._folded.find(b"0", start, end) >= 0  # type: ignore[union-attr]  # set with the hits
 
 
 def scope_of(text: str) -> str | None:
@@ -361,6 +413,63 @@ def _hints(body: str) -> tuple[int | None, str | None, str | None]:
     return baseline, direction, unit
 
 
+class _HeadingFacts(NamedTuple):
+    """What a heading says, whatever came before it (see :meth:`_State.heading`)."""
+
+    interim: bool
+    year: int | None
+    scope: str | None
+    target_list: bool
+    hints: tuple[int | None, str | None, str | None]
+
+
+#: Headings and list headers recur (running page headers, "Delmål:" before every list), and what one
+#: says is a dozen regex searches that depend on its text alone, so the answers are kept.
+_FACTS_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=_FACTS_CACHE_SIZE)
+def _heading_facts(body: str) -> _HeadingFacts:
+    """The context a heading line sets for the section under it."""
+    interim = bool(_DELMAAL_I.search(body))
+    year = _header_year(body)
+    scope = scope_of(body)
+    goal = bool(_GOAL_WORD.search(body)) and not _STATUS_WORD.search(body)
+    target_list = interim or year is not None or goal or scope is not None
+    return _HeadingFacts(interim, year, scope, target_list, _hints(body))
+
+
+class _HeaderFacts(NamedTuple):
+    """What a list header ("Delmål:", "Mål 2030:") says, whatever came before it (see :meth:`_State.header`)."""
+
+    scope: str | None
+    status: bool
+    delmaal: bool
+    goal: bool
+    year: int | None
+    commitment: bool
+    baseline: int | None
+    unit: str | None
+
+
+@lru_cache(maxsize=_FACTS_CACHE_SIZE)
+def _header_facts(body: str) -> _HeaderFacts:
+    """The tests :meth:`_State.header` makes of a label ending in ":"."""
+    low = body.lower()
+    # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
+    baseline, _direction, unit = _hints(body) if len(body) <= 80 else (None, None, None)
+    return _HeaderFacts(
+        scope=scope_of(body),
+        status=bool(_STATUS_WORD.search(low)),
+        delmaal=bool(_DELMAAL.search(low)),
+        goal=bool(_GOAL_OR_AMBITION.search(low)),
+        year=_header_year(body),
+        commitment=bool(_COMMITMENT.search(low)),
+        baseline=baseline,
+        unit=unit,
+    )
+
+
 class _State:
     """Context carried down the document."""
 
@@ -399,40 +508,35 @@ class _State:
         return self._last
 
     def heading(self, body: str) -> None:
+        facts = _heading_facts(body)
         self.list_scope = None
-        self.interim = bool(_DELMAAL_I.search(body))
-        self.year = _header_year(body)
-        self.section_year = self.year
-        self.section_scope = scope_of(body)
-        goal = bool(_GOAL_WORD.search(body)) and not _STATUS_WORD.search(body)
-        self.target_list = self.interim or self.year is not None or goal or self.section_scope is not None
+        self.interim = facts.interim
+        self.year = self.section_year = facts.year
+        self.section_scope = facts.scope
+        self.target_list = facts.target_list
         self.columns = []
-        self.hints = _hints(body)
+        self.hints = facts.hints
 
     def header(self, body: str) -> None:
-        low = body.lower()
-        scope = scope_of(body)
-        if scope:
-            self.list_scope = scope
+        facts = _header_facts(body)
+        if facts.scope:
+            self.list_scope = facts.scope
             self.target_list = True
-        if _STATUS_WORD.search(low):
+        if facts.status:
             self.target_list = False
             return
-        if _DELMAAL.search(low):
+        if facts.delmaal:
             self.interim = True
             self.target_list = True
-        elif _GOAL_OR_AMBITION.search(low):
-            self.interim = bool(_DELMAAL.search(low))
+        elif facts.goal:
+            self.interim = False  # (the label holds no "delmål": that was the branch above)
             self.target_list = True
-        year = _header_year(body)
-        if year is not None:
-            self.year = year
+        if facts.year is not None:
+            self.year = facts.year
             self.target_list = True
-        elif _COMMITMENT.search(low):
+        elif facts.commitment:
             self.target_list = True
-        # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
-        baseline, _direction, unit = _hints(body) if len(body) <= 80 else (None, None, None)
-        self.hints = (baseline, self.hints[1], unit or self.hints[2])
+        self.hints = (facts.baseline, self.hints[1], facts.unit or self.hints[2])
 
     def prose(self) -> None:
         self.list_scope = None
@@ -537,14 +641,30 @@ def _new_unit(prev: str, line: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit()) and len(p) <= 70 and _is_heading(p)
 
 
-def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -> Iterator[Segment]:
-    """Group the lines of a block into list items, table rows, headers and paragraphs."""
+def _one_line_units(line: str, ls: int, le: int) -> list[tuple[str, int, int]]:
+    """:func:`_units` of a block that is one line (most paragraphs of extracted text are): the first
+    pass of its loop, where no unit is open yet, without the loop's bookkeeping."""
+    if not line or line.isspace():
+        return []
+    if "|" in line and _TABLE_BAR.search(line):
+        return [("row", ls, le)]
+    bullet = _BULLET.match(line)
+    if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
+        return [("item", ls + (bullet.end() if bullet else 0), le)]
+    return [("para", ls, le)]
+
+
+def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
+    """Group the lines of a block into list items ("item"), table rows ("row") and paragraphs ("para")."""
+    lines = text[bs:be].split("\n")  # one split instead of a find and a slice per line
+    if len(lines) == 1:
+        return _one_line_units(lines[0], bs, be)
     units: list[tuple[str, int, int]] = []
     para: list[int] = []
     para_end = 0
     prev_line = ""
     le = bs - 1
-    for line in text[bs:be].split("\n"):  # one split instead of a find and a slice per line
+    for line in lines:
         ls = le + 1
         le = ls + len(line)
         if not line or line.isspace():
@@ -579,7 +699,12 @@ def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -
         prev_line = line
     if para:
         units.append(("para", para[0], para_end))
-    for kind, s, e in units:
+    return units
+
+
+def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -> Iterator[Segment]:
+    """The units of a block, with the headers and headings among them read into ``state``."""
+    for kind, s, e in _units(text, bs, be):
         s, e = _strip(text, s, e)
         if e <= s:
             continue
@@ -623,3 +748,9 @@ def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -
 
 def _ends_sentence(text: str, end: int) -> bool:
     return text[max(0, end - 2) : end].rstrip().endswith((".", "!", "?", ":"))
+
+
+def clear_caches() -> None:
+    """Forget the remembered heading and list-header lines (see ``pipeline.clear_unit_cache``)."""
+    _heading_facts.cache_clear()
+    _header_facts.cache_clear()

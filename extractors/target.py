@@ -59,6 +59,28 @@ def _check_year(name: str, value: int | None) -> None:
         raise TargetValidationError(f"{name}={value!r} is outside 1900-2100")
 
 
+#: Each choice field with its vocabulary and None (unset), as a frozenset: one hashed membership test
+#: per field on the common path; :func:`_check_choice` runs only to name a field that fails.
+_CHOICE_FIELDS = (
+    ("direction", DIRECTIONS),
+    ("bound", BOUNDS),
+    ("deadline_kind", DEADLINE_KINDS),
+    ("strength", STRENGTHS),
+    ("scope", SCOPES),
+    ("rate", RATES),
+    ("sector", SECTORS),
+)
+_ALLOWED = {name: frozenset((*choices, None)) for name, choices in _CHOICE_FIELDS}
+_DIRECTION_OK, _BOUND_OK, _DEADLINE_OK, _STRENGTH_OK, _SCOPE_OK, _RATE_OK, _SECTOR_OK = (
+    _ALLOWED[name] for name, _ in _CHOICE_FIELDS
+)
+
+
+def _year_ok(value: int | None) -> bool:
+    """What :func:`_check_year` accepts (and it raises the same TypeError for a value that is no number)."""
+    return value is None or 1900 <= value <= 2100
+
+
 @dataclass(frozen=True, slots=True)
 class Target:
     """A climate or environment target stated in a text.
@@ -91,18 +113,31 @@ class Target:
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
             raise TargetValidationError(f"bad span {self.start}:{self.end}")
-        _check_choice("direction", self.direction, DIRECTIONS)
-        _check_choice("bound", self.bound, BOUNDS)
-        _check_choice("deadline_kind", self.deadline_kind, DEADLINE_KINDS)
-        _check_choice("strength", self.strength, STRENGTHS)
-        _check_choice("scope", self.scope, SCOPES)
-        _check_choice("rate", self.rate, RATES)
-        _check_choice("sector", self.sector, SECTORS)
-        _check_year("target_year", self.target_year)
-        _check_year("baseline_year", self.baseline_year)
-        _check_year("start_year", self.start_year)
+        if not self._choices_ok():
+            for name, choices in _CHOICE_FIELDS:  # the first field that fails raises, as it always did
+                _check_choice(name, getattr(self, name), choices)
+        if not (_year_ok(self.target_year) and _year_ok(self.baseline_year) and _year_ok(self.start_year)):
+            _check_year("target_year", self.target_year)
+            _check_year("baseline_year", self.baseline_year)
+            _check_year("start_year", self.start_year)
         if not 0.0 <= self.confidence <= 1.0:
             raise TargetValidationError(f"confidence={self.confidence!r} is outside 0-1")
+
+    def _choices_ok(self) -> bool:
+        """Every choice field holds a word of its vocabulary or None (False for an unhashable value,
+        which no vocabulary holds: :func:`_check_choice` then rejects it by name)."""
+        try:
+            return (
+                self.direction in _DIRECTION_OK
+                and self.bound in _BOUND_OK
+                and self.deadline_kind in _DEADLINE_OK
+                and self.strength in _STRENGTH_OK
+                and self.scope in _SCOPE_OK
+                and self.rate in _RATE_OK
+                and self.sector in _SECTOR_OK
+            )
+        except TypeError:
+            return False
 
     def to_dict(self) -> dict[str, Any]:
         """All fields as plain JSON-ready values (rule ids as a list)."""

@@ -308,7 +308,11 @@ class CueMarker:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        set_ext(doc, "kl_cues", self.find(doc_text(doc)))
+        return doc
+
+    def find(self, text: str) -> list[Cue]:
+        """The cues of ``text`` in order of position (the extractor calls this before it builds a Doc)."""
         cache = self.cache
         multi = self.multi
         cues: list[Cue] = []
@@ -342,8 +346,7 @@ class CueMarker:
                 if found.end() > found.start():
                     cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))
         cues.sort(key=lambda c: (c.start, c.end))
-        set_ext(doc, "kl_cues", cues)
-        return doc
+        return cues
 
 
 @Language.factory("klimamaal_cues_v1")

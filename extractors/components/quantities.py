@@ -348,7 +348,13 @@ class QuantityFinder:
         q.link = link
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        doc.user_data[_QUANTITIES] = self.find(
+            doc_text(doc)
+        )  # set_ext(doc, "kl_quantities", …), key built once
+        return doc
+
+    def find(self, text: str) -> list[Quantity]:
+        """The quantities of ``text`` in order of position."""
         found: list[Quantity] = []
         taken: list[tuple[int, int]] = []
 
@@ -432,8 +438,7 @@ class QuantityFinder:
         self._describe(found, text, low, folded_low)
         if _FROM_LITERAL in low:
             self._from_to(found, text)
-        doc.user_data[_QUANTITIES] = found  # set_ext(doc, "kl_quantities", …) with its key built once
-        return doc
+        return found
 
     def _describe(self, found: list[Quantity], text: str, low: str, folded: str | None) -> None:
         """Bound, rate and link of each quantity but a bare year (never bounded, rated or linked).
@@ -474,6 +479,15 @@ class QuantityFinder:
                     a.unit = a.unit or b.unit
                 b.direction = "reach"
                 b.link = "til"
+
+    #: Every way ``_rate`` reads "per year" holds this word: each alternative of the rate pattern
+    #: ("om året", "årligt", "pr. år", "/år" ...) and of ``_PER_YEAR_BEFORE`` (tests/test_extract_screen.py).
+    RATE_WORD = _PER_YEAR_LITERAL
+
+    def may_rate(self, text: str) -> bool:
+        """Could any quantity of ``text`` carry a rate? False lets the extractor reject a unit that needs
+        one without reading its quantities."""
+        return self.RATE_WORD in text.lower()
 
 
 @Language.factory("klimamaal_quantities_v1")

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
 from extractors.caseless import Caseless, fold
-from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
+from extractors.components.types import Cue, Quantity, YearMention, _key, doc_text
 from extractors.decide import decide, live_cues, rejects_every_clause, within
 from extractors.segment import Cell, Context
 
@@ -46,7 +46,7 @@ _BINDING_OR_INTENT = frozenset({"BINDING", "INTENT"})
 #: adds nothing, and ``delmål(?<!\wdelmål)`` is ``\bdelmål`` written literal-first (a fast scan).
 _INTERIM = Caseless(r"delmål(?<!\wdelmål)(?:et|ene)?\b")
 #: A coordinating word opening a clause; matched at the clause start (no "^": match() anchors at pos).
-_LEAD = re.compile(r"(?:og|samt|mens|men)\s+", re.I)
+_LEAD = Caseless(r"(?:og|samt|mens|men)\s+")
 _FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 #: A baseline set off at the end of a sentence (", målt i forhold til 2010") applies to every clause.
 _TRAILING_BASELINE = re.compile(
@@ -58,20 +58,34 @@ _NOUN_ENDING = re.compile(r"(?:ion|ing|else)(?:en|er)?$", re.I)
 _SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|til)\s+){0,4}$", re.I)
 
 
+#: The ``user_data`` slots behind ``doc._.kl_*`` (what ``get_ext``/``set_ext`` build on every call),
+#: built once: assembly reads three and sets one for each of thousands of units.
+_QUANTITIES, _CUES, _YEARS, _TARGETS = (
+    _key(name) for name in ("kl_quantities", "kl_cues", "kl_years", "kl_targets")
+)
+
+
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
-    quantities: list[Quantity] = get_ext(doc, "kl_quantities")
-    cues: list[Cue] = get_ext(doc, "kl_cues")
+    data = doc.user_data
+    quantities: list[Quantity] = data.get(_QUANTITIES)
+    cues: list[Cue] = data.get(_CUES)
     if not quantities and not cues:
         return []  # nothing to anchor a target on (most units: read nothing else)
-    data = doc.user_data
     ctx: Context = data.get("kl_context") or Context()
     kind: str = data.get("kl_kind", "sentence")
     cells: list[Cell] = data.get("kl_cells", [])
-    text = doc_text(doc)
-    years: list[YearMention] = _with_cell_roles(get_ext(doc, "kl_years"), cells)
-    cues = live_cues(text, cues, years)
-    labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+    text = data.get("kl_text")
+    if not isinstance(text, str):
+        text = doc_text(doc)
+    years: list[YearMention] = data.get(_YEARS)
+    if cells:
+        years = _with_cell_roles(years, cells)
+    if cues:  # (live_cues of no cues is no cues)
+        cues = live_cues(text, cues, years)
+        labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+    else:
+        labels = set()
     if rejects_every_clause(labels, years, quantities, kind, ctx):
         return []
     low = fold(text)  # once for refine, every decision and every field test of every clause
@@ -106,7 +120,7 @@ def assemble(doc: Doc) -> list[dict]:
                 )
             )
     if len(out) == 1 and len(clauses) > 1:  # one clause spans the whole text: _fields trimmed just that
-        out[0]["start"], out[0]["end"] = _trim(text, 0, len(text))
+        out[0]["start"], out[0]["end"] = _trim(text, low, 0, len(text))
     return out
 
 
@@ -143,7 +157,9 @@ def _shared_year(
     return None
 
 
-def _direction(text: str, clause: Clause, cues: list[Cue], ctx: Context) -> str:
+def _direction(text: str, clause: Clause, cues: list[Cue], ctx: Context, labels: set[str]) -> str:
+    """The anchor's own direction, else its quantity's link, else the nearest direction verb, else the
+    heading's; ``labels`` are those of ``cues``."""
     a = clause.anchor
     if a.direction:
         return a.direction
@@ -153,6 +169,8 @@ def _direction(text: str, clause: Clause, cues: list[Cue], ctx: Context) -> str:
             return "reduce"
         if q.link == "more":
             return "increase"
+        if labels.isdisjoint(_DIRECTIONS):  # no direction cue in the unit: the rules below find no verb
+            return "reach" if q.link in ("til", "af", "copula") else _fallback_direction(q, ctx)
         if q.link in ("til", "af"):
             maintain = [c for c in within(cues, clause.start, a.start, _MAINTAIN) if a.start - c.end < 30]
             return "maintain" if maintain else "reach"
@@ -178,9 +196,14 @@ def _direction(text: str, clause: Clause, cues: list[Cue], ctx: Context) -> str:
     ):
         verbs = [c for c in cues if c.label in DIRECTION_OF and c.end <= clause.start]
     if not verbs:
-        return ctx.direction if ctx.direction and q is not None and q.unit in ("%", None) else "reach"
+        return _fallback_direction(q, ctx)
     v = min(verbs, key=lambda c: abs(c.start - a.start))
     return DIRECTION_OF[v.label]
+
+
+def _fallback_direction(q: Quantity | None, ctx: Context) -> str:
+    """Without a verb: the heading's direction for a share or a bare figure, else "reach"."""
+    return ctx.direction if ctx.direction and q is not None and q.unit in ("%", None) else "reach"
 
 
 def _baseline(text, low, clause, clauses, value, direction, ctx) -> tuple[int | None, str | None, str | None]:
@@ -196,6 +219,8 @@ def _baseline(text, low, clause, clauses, value, direction, ctx) -> tuple[int | 
             return shared[0].year, None, shared[0].rule_id
         if ctx.baseline:
             return ctx.baseline, None, "context.heading_baseline"
+    if low is not None and not fields.may_name_baseline(low):
+        return None, None, None  # no baseline word in the sentence, so none in the clause
     whole = clause.start == 0 and clause.end == len(text)  # then the sentence says nothing more
     clause_low = None if low is None else low[clause.start : clause.end]
     label = fields.baseline_label(text[clause.start : clause.end], clause_low) or (
@@ -222,7 +247,7 @@ def _fields(
     start year ("fra 2025"), if any, ``labels`` the labels of ``cues``."""
     a: Anchor = clause.anchor
     q = a.quantity
-    direction = _direction(text, clause, cues, ctx)
+    direction = _direction(text, clause, cues, ctx, labels)
     if a.kind == "end":
         value, unit, bound = None, None, None
     else:
@@ -248,7 +273,7 @@ def _fields(
     baseline_year, label, baseline_rule = _baseline(text, low, clause, clauses, value, direction, ctx)
     if baseline_rule:
         rule_ids.append(baseline_rule)
-    s, e = _trim(text, clause.start, clause.end)
+    s, e = _trim(text, low, clause.start, clause.end)
     clause_text = text[s:e]
     clause_low = None if low is None else low[s:e]
     metric = None
@@ -290,7 +315,7 @@ def _strength(cues: list[Cue], clause: Clause, labels: set[str]) -> str | None:
     if labels.isdisjoint(_STRENGTH_LABELS):
         pool = []
     else:
-        own = [c for c in within(cues, clause.start, clause.end) if c.label in STRENGTH_OF]
+        own = [c for c in cues if c.label in STRENGTH_OF and c.start >= clause.start and c.end <= clause.end]
         pool = own or [c for c in cues if c.label in STRENGTH_OF and c.end <= clause.start]
     if not pool:
         we = any(c.label == "MUNI" and 0 <= clause.anchor.start - c.end <= 3 for c in cues)
@@ -338,15 +363,16 @@ _LEADING_JUNK = ' \t\n\r\u00a0,;–—-|"“”»'
 _TRAILING_JUNK = ' \t\n\r\u00a0,;:–—-|."“”»'
 
 
-def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+def _trim(text: str, low: str | None, s: int, e: int) -> tuple[int, int]:
     """``text[s:e]`` without the spaces, punctuation and leading "og"/"samt"/… around the words.
 
-    Trimmed with ``str.lstrip``/``rstrip`` (in C) rather than a loop over the characters.
+    Trimmed with ``str.lstrip``/``rstrip`` (in C) rather than a loop over the characters;
+    ``low`` is ``fold(text)``, where the leading word is looked for.
     """
     inner = text[s:e].lstrip(_LEADING_JUNK)
     s = e - len(inner)
     e = s + len(inner.rstrip(_TRAILING_JUNK))
-    m = _LEAD.match(text, s, e)
+    m = _LEAD.match(text, low, s, e)
     if m and m.end() < e:
         s = m.end()
     return s, e
@@ -356,7 +382,7 @@ class TargetAssembler:
     """Fills ``doc._.kl_targets`` from the cues, quantities and years of the earlier components."""
 
     def __call__(self, doc: Doc) -> Doc:
-        set_ext(doc, "kl_targets", assemble(doc))
+        doc.user_data[_TARGETS] = assemble(doc)  # set_ext(doc, "kl_targets", …) with its key built once
         return doc
 
 

@@ -65,7 +65,11 @@ class YearFinder:
         self.required_words = tuple(sorted(words))
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
+        set_ext(doc, "kl_years", self.find(doc_text(doc)))
+        return doc
+
+    def find(self, text: str) -> list[YearMention]:
+        """The years of ``text`` with their roles, in order of position."""
         claimed: dict[int, YearMention] = {}
         # Roles are only ever given to a year that stands alone (a ``YEAR_RE`` match not glued to what
         # precedes it; such matches never overlap), so once each of those has one, no pattern can add any.
@@ -94,8 +98,7 @@ class YearFinder:
                             start, m.end(group), int(m.group(group)), r, m.start(), m.end(), rule_id
                         )
                         open_years.discard(start)
-        set_ext(doc, "kl_years", sorted(claimed.values(), key=lambda y: y.start))
-        return doc
+        return sorted(claimed.values(), key=lambda y: y.start)
 
 
 @Language.factory("klimamaal_years_v1")

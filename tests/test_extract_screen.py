@@ -1,0 +1,235 @@
+"""The screen in ``extract_targets`` skips work, never targets.
+
+``extract_targets`` runs the text-reading components on the string and builds a
+Doc only for units that may hold a target (``pipeline._screened``). These tests
+hold it to the plain spaCy pipeline, ``nlp(unit)`` with every component run on
+the Doc, over every unit of the gold passages and over generated plan language,
+and check the two pre-tests it relies on against the functions they stand for.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from extractors import pipeline
+from extractors.anchors import may_anchor
+from extractors.caseless import fold
+from extractors.components.types import Quantity, get_ext
+from extractors.decide import live_cues, rejects_by_cues, rejects_every_clause
+from extractors.normalise import strip_invisibles, to_clean_offset
+from extractors.refine import may_add_share, refine
+from extractors.segment import TriggerIndex, segments
+
+GOLD = Path(__file__).parent / "gold"
+
+FRAGMENTS = [
+    "Kommunen ",
+    "vil ",
+    "skal ",
+    "reducere ",
+    "øge ",
+    "udledningen ",
+    "i 2030",
+    "senest i 2035",
+    "inden 2030 ",
+    "fra 2025 ",
+    "i perioden 2025-2030 ",
+    "i 2019 ",
+    " i forhold til 1990",
+    "25 %",
+    "halvdelen ",
+    "tre ud af fire ",
+    "ni ud af ti biler ",
+    "alle busser på el ",
+    "fossilfri ",
+    "klimaneutral ",
+    "står for ",
+    "forventes ",
+    "EU har besluttet ",
+    "i 2019 var ",
+    "Vi ",
+    "og ",
+    ", ",
+    ". ",
+    "af ",
+]
+
+
+def _gold_units() -> list[tuple[str, object]]:
+    """(unit text, segment) of every unit ``extract_targets`` parses in the gold passages."""
+    units = []
+    for path in sorted(GOLD.glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                text = json.loads(line)["text"]
+                triggers = TriggerIndex(text)
+                units += [
+                    (text[s.start : s.end], s)
+                    for s in segments(text, triggers)
+                    if pipeline._candidate(s, triggers)
+                ]
+    return units
+
+
+def _cells(seg) -> tuple:
+    """The segment's table cells, relative to the unit (as ``pipeline._run_unit`` hands them on)."""
+    return tuple((s - seg.start, e - seg.start, y, r) for s, e, y, r in seg.cells)
+
+
+def _full_pipeline(unit: str, seg) -> tuple[dict, ...]:
+    """The targets of one unit with every component run on a Doc, as ``nlp(text)`` runs them."""
+    nlp = pipeline.build_pipeline()
+    clean, back = strip_invisibles(unit)
+    doc = nlp.make_doc(clean)
+    cells = [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in _cells(seg)]
+    doc.user_data.update(kl_text=clean, kl_context=seg.context, kl_kind=seg.kind, kl_cells=cells)
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    return tuple(pipeline._to_original(t, back) for t in get_ext(doc, "kl_targets"))
+
+
+def _screened(unit: str, seg) -> tuple[dict, ...]:
+    clean, back = strip_invisibles(unit)
+    return pipeline._screened(pipeline.build_pipeline(), pipeline._stages(), clean, seg, _cells(seg), back)
+
+
+def test_gold_units_are_screened_to_the_same_targets_as_the_full_pipeline() -> None:
+    units = _gold_units()
+    assert len(units) > 400
+    skipped = 0
+    for unit, seg in units:
+        full = _full_pipeline(unit, seg)
+        assert _screened(unit, seg) == full, unit
+        skipped += not full
+    assert skipped > 100  # the gold holds many candidates that are no target
+
+
+def test_a_statistic_is_rejected_by_its_cues_alone() -> None:
+    text = "I 2019 stod transport for 35 % af udledningen."
+    stages = pipeline._stages()
+    cues, years = stages.cues.find(text), stages.years.find(text)
+    labels = {c.label for c in live_cues(text, cues, years)}
+    assert rejects_by_cues(labels, "sentence", pipeline.Context())
+
+
+def test_a_commitment_is_not_rejected_by_its_cues() -> None:
+    text = "Kommunen skal reducere udledningen med 70 % i 2030."
+    stages = pipeline._stages()
+    cues, years = stages.cues.find(text), stages.years.find(text)
+    labels = {c.label for c in live_cues(text, cues, years)}
+    assert not rejects_by_cues(labels, "sentence", pipeline.Context())
+
+
+def test_rejects_by_cues_implies_rejects_every_clause() -> None:
+    stages = pipeline._stages()
+    for unit, seg in _gold_units():
+        cues, years = stages.cues.find(unit), stages.years.find(unit)
+        labels = {c.label for c in live_cues(unit, cues, years)}
+        if rejects_by_cues(labels, seg.kind, seg.context):
+            assert rejects_every_clause(labels, years, stages.quantities.find(unit), seg.kind, seg.context)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=25).map("".join), st.booleans())
+def test_may_anchor_is_false_only_where_no_target_can_be_found(text: str, in_list: bool) -> None:
+    stages = pipeline._stages()
+    cues, years = stages.cues.find(text), stages.years.find(text)
+    cues = live_cues(text, cues, years)
+    labels = {c.label for c in cues}
+    quantities = stages.quantities.find(text)
+    deadline = pipeline._has_deadline(years, ())
+    possible = may_anchor(text, quantities, labels, deadline)
+    context = pipeline.Context(target_list=in_list, in_list=in_list)
+    seg = pipeline.Segment(0, len(text), "item" if in_list else "sentence", context)
+    if _full_pipeline(text, seg):
+        assert possible, text
+
+
+def test_a_sentence_whose_only_numbers_are_years_has_no_anchor() -> None:
+    text = "Klimaplanen gælder for perioden 2023-2050 og evalueres i 2030."
+    stages = pipeline._stages()
+    labels = {c.label for c in stages.cues.find(text)}
+    assert not may_anchor(text, stages.quantities.find(text), labels, deadline=True)
+
+
+def test_a_direction_verb_may_anchor_only_with_a_deadline() -> None:
+    stages = pipeline._stages()
+    for text, deadline in (
+        ("Vi vil reducere energiforbruget inden 2030.", True),
+        ("Vi vil reducere energiforbruget i alle kommunens bygninger.", False),
+    ):
+        labels = {c.label for c in stages.cues.find(text)}
+        assert pipeline._has_deadline(stages.years.find(text), ()) is deadline
+        assert may_anchor(text, stages.quantities.find(text), labels, deadline) is deadline
+
+
+def test_may_add_share_holds_wherever_refine_adds_a_quantity() -> None:
+    for text in ("tre ud af fire ture", "9 ud af 10 husstande", "en ud af fem", "halvdelen af bilerne"):
+        quantities = [Quantity(0, 1, 1.0, None, "bare", "qty.bare")]
+        before = len(quantities)
+        refine(text, quantities, [], fold(text))
+        added = any(q.rule_id != "qty.bare" for q in quantities) or len(quantities) > before
+        assert may_add_share(text) or not added, text
+    assert may_add_share("tre ud af fire ture")
+    assert not may_add_share("udledningen fra transport")
+
+
+RATE_FRAGMENTS = [
+    "om året",
+    "årligt",
+    "årlig",
+    "pr. år",
+    "pr år",
+    "per år",
+    "hvert år",
+    "om år",
+    "/år",
+    "ÅRLIGT",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.sampled_from(
+            [*RATE_FRAGMENTS, "25 %", "10 ton ", "3 GWh", " spares ", "med ", "mindst ", "og ", ", "]
+        ),
+        min_size=1,
+        max_size=15,
+    ).map(" ".join)
+)
+def test_a_rate_needs_the_rate_word(text: str) -> None:
+    finder = pipeline._stages().quantities
+    if any(q.rate for q in finder.find(text)):
+        assert finder.may_rate(text), text
+    if not finder.may_rate(text):
+        assert not any(q.rate for q in finder.find(text))
+
+
+def test_every_rate_phrase_is_read_as_a_rate() -> None:
+    finder = pipeline._stages().quantities
+    for phrase in RATE_FRAGMENTS:
+        assert [q.rate for q in finder.find(f"10 ton {phrase}")] == ["per_year"], phrase
+
+
+def test_a_figure_without_year_rate_or_commitment_is_rejected_before_assembly() -> None:
+    text = "De har stor indflydelse på en reduktion på 25 %."
+    stages = pipeline._stages()
+    cues, years = stages.cues.find(text), stages.years.find(text)
+    labels = {c.label for c in live_cues(text, cues, years)}
+    assert not years and not stages.quantities.may_rate(text)
+    assert rejects_every_clause(labels, years, stages.quantities.find(text), "sentence", pipeline.Context())
+
+
+def test_a_goal_noun_keeps_a_yearless_end_state() -> None:
+    text = "Vores mål er, at kommunen bliver klimaneutral."
+    stages = pipeline._stages()
+    cues, years = stages.cues.find(text), stages.years.find(text)
+    labels = {c.label for c in live_cues(text, cues, years)}
+    assert not rejects_every_clause(
+        labels, years, stages.quantities.find(text), "sentence", pipeline.Context()
+    )
