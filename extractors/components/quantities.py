@@ -330,10 +330,8 @@ class QuantityFinder:
         # from lower-casing the slice only in the form of a "Σ" at its edges (σ or ς), a letter
         # that no bound or link word holds and that whitespace splitting treats alike
         start = q.start
-        if low is not None:
-            before = low[max(0, start - 30) : start].rstrip()
-        else:
-            before = text[max(0, start - 30) : start].lower().rstrip()
+        left = start - 30 if start > 30 else 0  # max(0, start - 30) without a call
+        before = low[left:start].rstrip() if low is not None else text[left:start].lower().rstrip()
         core = _BOUND_WORD_END.sub("", before).rstrip() if before.endswith(_BOUND_WORDS) else before
         # the last whitespace-separated word: (?:^|\s)w$ matches a right-stripped text exactly when
         # it is w, for a word w without whitespace (str.split and \s know the same whitespace)
@@ -414,8 +412,11 @@ class QuantityFinder:
             value = float(raw) if raw.isascii() and raw.isdigit() else parse_digits(raw)
             if value is None:
                 continue
-            unit, mult, end, uid = self._unit_after(text, me, folded_low)
-            if unit is None and mult == 1.0 and self._of_total_at(text, me, counted):
+            if text[me : me + 1] in _NO_UNIT_START:  # as _unit_after would say, without the call
+                unit, mult, end, uid = None, 1.0, me, None
+            else:
+                unit, mult, end, uid = self._unit_after(text, me, folded_low)
+            if unit is None and mult == 1.0 and counted and self._of_total_at(text, me, counted):
                 unit, end, uid = "count", me, self.of_total_id
             if unit is None and mult == 1.0:
                 found.append(Quantity(ms, me, value, None, "bare", "qty.bare"))
@@ -456,10 +457,11 @@ class QuantityFinder:
                 continue
             # Caseless.search on text[start - 30 : start], spelled out and without the slice: the
             # words have no look-around or anchor
+            left = start - 30 if start > 30 else 0  # max(0, start - 30) without a call
             if words is not None and folded is not None:
-                has_word = words.search(folded, max(0, start - 30), start)
+                has_word = words.search(folded, left, start)
             else:
-                has_word = self.bound_words.ignorecase.search(text, max(0, start - 30), start)
+                has_word = self.bound_words.ignorecase.search(text, left, start)
             if has_word:
                 q.bound = self._bound(text, start)
             if kind != "verb":
