@@ -14,12 +14,14 @@ neighbours in real text ("over12%", "25%") in ways tokens do not show.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.caseless import compile_folded, foldable, leading_literal, lower_source
-from extractors.components.types import YEARLIKE, Quantity, doc_text, load_json, set_ext
+from extractors.caseless import Caseless, compile_folded, foldable, leading_literal, lower_source
+from extractors.components.types import YEARLIKE, Quantity, _key, doc_text, load_json
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 
 #: A number: "220.536", "10 000", "1,5", "2030". The leading digit is written once outside the
@@ -29,25 +31,31 @@ _NUM = re.compile(
     r"\d(?:\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d{0,2}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{0,11}(?:[,.]\d{1,6})?)(?![\d])"
 )
 _WORD = re.compile(r"\b(" + NUMBER_WORD_RE + r")(?![\wæøå])", re.IGNORECASE)
-_REDUCE_AFTER = re.compile(
-    r"^\s*(?:[\wæøå₂]*-)?(?:reduktion|reducering|mindre|lavere|færre|nedbringelse|nedgang|fald|besparelse|energibesparelse|co2-reduktion)",
-    re.I,
+#: "50 % reduktion", "30 % CO2-reduktion" (group 1) or "20 % flere": the word after a value gives
+#: the direction. One match where two ran (``^\s*(?:[\wæøå₂]*-)?(?:reduktion|…)`` and then
+#: ``^\s*(?:flere|…)``): neither branch can start with a space, so ``\s*`` takes all the spaces for
+#: both, and the reducing branch is tried first, as its own match was. Case-folded where the text allows.
+_DIRECTION_AFTER = Caseless(
+    r"\s*(?:((?:[\wæøå₂]*-)?(?:reduktion|reducering|mindre|lavere|færre|nedbringelse|nedgang|fald|besparelse"
+    r"|energibesparelse|co2-reduktion))|(?:flere|mere|højere|stigning|øgning|forøgelse|større))"
 )
-_INCREASE_AFTER = re.compile(r"^\s*(?:flere|mere|højere|stigning|øgning|forøgelse|større)", re.I)
 
 
 #: "en reduktion på 70 %": the noun before "på" gives the direction.
-_DIR_NOUN = re.compile(
+_DIR_NOUN = Caseless(
     r"\b(?:(reduktion\w*|nedbringelse\w*|besparelse\w*|fald\w*|sænkning\w*|nedgang\w*)|"
-    r"(stigning\w*|forøgelse\w*|øgning\w*|udvidelse\w*))\s+(?:\S+\s+){0,4}?(?:med|på)$",
-    re.I,
+    r"(stigning\w*|forøgelse\w*|øgning\w*|udvidelse\w*))\s+(?:\S+\s+){0,4}?(?:med|på)$"
 )
-#: Verbs and fractions are looked for only in texts holding one of these stems.
+#: Verbs and fractions are looked for only in texts holding one of these stems (one search for
+#: any of them: a third of the time of five ``in`` tests in a generator).
 _LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
-#: The words ([a-zæøå]+ runs) of a lower-cased text: number words are looked for only if one of them
-#: is in ``NUMBER_WORDS``. One findall and a set test in C; a regex alternation of the ~300 number
-#: words tried at every position cost eight times as much (0.11 s vs 0.013 s on 5000 units).
-_LOWER_WORDS = re.compile(r"[a-zæøå]+")
+_LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
+#: Characters (and "", the end) no scale, unit or counted noun can start with (tested on the parsed
+#: patterns): a number right before one ("i 2030.", "12, 14") has nothing after it.
+_NO_UNIT_START = frozenset(("", ".", ",", ";", ":", ")", "(", "?", "!", '"', "'", "–", "/"))
+_QUANTITIES = _key("kl_quantities")  # the ``user_data`` slot behind ``doc._.kl_quantities``
+_DESCRIBED = frozenset(("verb", "number", "word", "bare", "fraction"))  # every kind, as it happens
+_START = attrgetter("start")  # the sort key ``lambda q: q.start``, without a Python call per quantity
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
 _FROM_TO = re.compile(
@@ -63,16 +71,67 @@ _YEARLY_ON = re.compile(r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:m
 #: Either of the two, in one search: both mean "per year" (and both need an "år", so a text without
 #: one is not searched at all: "å" and "r" have no other case-insensitive matches than "Å" and "R").
 _PER_YEAR_BEFORE = re.compile(f"{_RATE_BEFORE.pattern}|{_YEARLY_ON.pattern}", re.I)
-_BOUND_WORD_END = re.compile(
-    r"(?:mindst|minimum|min\.|over|mere end|maksimalt|maks\.?|max\.?|højst|under|op til|ca\.|cirka|omkring|yderligere|samlet|samlet set)\s*$"
-)
-#: Words a value's left context may end in, as ``(?:^|\s)(?:w1|w2…)$`` on an rstripped text would
-#: find them (see :func:`_ends_with_word`).
-_MED_WORDS = ("med", "på")
-_TIL_WORDS = ("til",)
-_COPULA_WORDS = ("er", "være", "udgøre", "udgør", "bliver", "blive", "udgjorde")
+#: Bound words a value's lower-cased left context may end in, cut off before its link word is read.
+#: ``_BOUND_WORD_END`` lists them in this order (``maks\.?`` is "maks." then "maks"), and since it can
+#: only match a right-stripped text that ends in one of them, ``str.endswith`` on the tuple, one C
+#: call, says whether to run it at all.
+_BOUND_WORDS = (
+    "mindst", "minimum", "min.", "over", "mere end", "maksimalt", "maks.", "maks", "max.", "max",
+    "højst", "under", "op til", "ca.", "cirka", "omkring", "yderligere", "samlet", "samlet set",
+)  # fmt: skip
+_BOUND_WORD_END = re.compile("(?:" + "|".join(map(re.escape, _BOUND_WORDS)) + r")\s*$")
+#: The link a value's left context gives when it ends in one of these words, alone or after
+#: whitespace (``(?:^|\s)(?:med|på)$`` and so on, tried in the order med, til, copula; the words
+#: are distinct, so one look-up of the last word says the same).
+_LINK_OF_LAST_WORD = {
+    **dict.fromkeys(("med", "på"), "med"),
+    "til": "til",
+    **dict.fromkeys(("er", "være", "udgøre", "udgør", "bliver", "blive", "udgjorde"), "copula"),
+}
 _STARTS_AF = re.compile(r"\s*(?:af|ud\s+af)\s")
 _ENDS_FRA = re.compile(r"fra\s*$", re.I)
+#: Literals every match of a pattern contains (tests/test_quantities_speed.py proves it from the
+#: parsed patterns): a text whose lower case lacks one has no match, which ``in`` tells in C far
+#: faster than the searches it spares. Only "å"/"Å" and "r"/"R" (and so on) match these letters
+#: under IGNORECASE, and each lowers to the letter, so ``text.lower()`` holds the literal too.
+_PER_YEAR_LITERAL = "år"  # the rate patterns after a value and ``_PER_YEAR_BEFORE``
+_FROM_LITERAL = "fra"  # ``_ENDS_FRA``
+_FRACTION_WORDS = ("halvdelen", "tredjedel", "fjerdedel", "femtedel", "tiendedel", "kvart")
+_OF_LITERAL = "af"  # the "of_total" pattern ("12 af kommunens 98 skoler")
+
+
+def trie_source(words: Iterable[str]) -> str:
+    """A regex source matching exactly ``words``, written as a trie: "fem|femten|femogtyve" is
+    ``fem(?:ogtyve|ten)?``. ``re`` tries an alternation branch by branch, so a search for one of
+    300 words costs 300 tries at each position; the trie costs one per letter matched."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_branches(trie)
+
+
+def _trie_branches(node: dict[str, dict]) -> str:
+    branches = [re.escape(ch) + _trie_branches(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+#: Number words are looked for only in a text whose lower case holds one of ``NUMBER_WORDS`` as a
+#: whole [a-zæøå]+ run, as ``not NUMBER_WORDS.isdisjoint(re.findall("[a-zæøå]+", low))`` says: one
+#: search for the words as a trie between non-letters, a quarter faster than that findall and set
+#: test (which a plain alternation of the ~300 words, tried at every position, cost eight times).
+#: Words with another letter ("énogtyve") are never such a run, so they are left out of it too.
+_RUN_LETTERS = "a-zæøå"
+_NUMBER_WORD_RUN = re.compile(
+    f"(?<![{_RUN_LETTERS}])(?:"
+    + trie_source(w for w in NUMBER_WORDS if re.fullmatch(f"[{_RUN_LETTERS}]+", w))
+    + f")(?![{_RUN_LETTERS}])"
+)
 
 
 def _folded(source: str) -> re.Pattern[str] | None:
@@ -81,15 +140,68 @@ def _folded(source: str) -> re.Pattern[str] | None:
     return compile_folded(lowered) if lowered is not None else None
 
 
-def _ends_with_word(core: str, words: tuple[str, ...]) -> bool:
-    r"""Does ``core`` (right-stripped) end in one of ``words``, alone or after whitespace?
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does ``start:end`` overlap none of the ``taken`` spans? (a loop: no generator to set up)"""
+    for taken_start, taken_end in taken:  # noqa: SIM110 (all() of a generator is what this avoids)
+        if end > taken_start and start < taken_end:
+            return False
+    return True
 
-    The regex ``(?:^|\s)(?:w1|w2…)$`` searched over it, with two string tests per word:
-    ``$`` can only mean the end, since a stripped text has no final newline."""
-    for word in words:
-        if core.endswith(word) and (len(core) == len(word) or core[-len(word) - 1].isspace()):
-            return True
-    return False
+
+def top_level_groups(source: str) -> list[str]:
+    """The groups ``(…)`` at the top level of a regex source, as written, in order.
+
+    Skips escapes and character classes; enough for the pattern files, whose sources
+    ``re`` parses (tests/test_quantities_speed.py checks the result against the parse).
+    """
+    groups, depth, start, in_class, i = [], 0, 0, False, 0
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 1
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 2 if source.startswith("^]", i + 1) else 1 if source.startswith("]", i + 1) else 0
+        elif ch == "(":
+            start = i if depth == 0 else start
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                groups.append(source[start : i + 1])
+        i += 1
+    return groups
+
+
+def _bound_words(sources: list[str]) -> str:
+    """The words ``mindst|minimum|…`` of the bound patterns: the alternatives of the first
+    top-level ``(?:…)`` of each, in one flat alternation (which ``re`` scans for in C by first
+    letter; ``(?:…)|(?:…)`` it tries at every position, three times slower).
+
+    Every match of a bound pattern holds a match of its words, which, having no look-around or
+    anchor, match the whole text just as well: a text without one has no bound at all."""
+    words = [next(g for g in top_level_groups(source) if g.startswith("(?:"))[3:-1] for source in sources]
+    return "(?:" + "|".join(words) + ")"
+
+
+def _first_of(sources: list[str]) -> tuple[Caseless, dict[int, int]]:
+    r"""One IGNORECASE pattern ``\s*(?:(s0)|(s1)|…)`` for trying ``\s*(?:s0)``, ``\s*(?:s1)``… in
+    turn, and a map from the ``lastindex`` of its match to the index of the first that matches.
+
+    The same match with the same span, in one call: an alternation tries its branches in order,
+    each with all its backtracking, and since no ``s_i`` can start with whitespace (a test proves
+    it from the parsed patterns), ``\s*`` takes all the spaces for every branch, as each pattern
+    alone did. Named groups are made plain (names may repeat); read them off ``s_i`` itself.
+    """
+    alternatives, index_of_group, group = [], {}, 1
+    for index, source in enumerate(sources):
+        plain = re.sub(r"\(\?P<\w+>", "(?:", source)
+        alternatives.append(f"({plain})")
+        index_of_group[group] = index
+        group += 1 + re.compile(plain).groups
+    return Caseless(r"\s*(?:" + "|".join(alternatives) + ")"), index_of_group
 
 
 class QuantityFinder:
@@ -98,13 +210,8 @@ class QuantityFinder:
     def __init__(self) -> None:
         data = load_json("quantities.json")
         self.units = [(u["id"], re.compile(r"\s*(?:" + u["regex"] + r")", re.I), u) for u in data["units"]]
-        self.scales = [
-            (s["id"], re.compile(r"\s*(?:" + s["regex"] + r")", re.I), s["multiplier"])
-            for s in data["scales"]
-        ]
         count = data["count_nouns"]
         self.count_id = count["id"]
-        self.count = re.compile(r"\s*(?:" + count["regex"] + r")", re.I)
         self.fraction_id = data["fractions"]["id"]
         self.fractions = re.compile(r"\b(?:" + data["fractions"]["regex"] + r")(?![\wæøå])", re.I)
         self.verbs = [(v["id"], re.compile(r"\b" + v["regex"], re.I), v) for v in data["verbs"]]
@@ -113,59 +220,73 @@ class QuantityFinder:
         self.verbs_folded = [_folded(pattern.pattern) for _, pattern, _ in self.verbs]
         self.verbs_stems = [leading_literal(p) if p is not None else "" for p in self.verbs_folded]
         self.bounds = [(b["id"], re.compile(b["regex"], re.I), b["bound"]) for b in data["bounds"]]
+        self.bound_words = Caseless(_bound_words([b["regex"] for b in data["bounds"]]))
         self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
         self.of_total_id = data["of_total"]["id"]
         self.rate_id = data["rate"]["id"]
         self.digit_fraction = re.compile(data["digit_fraction"]["regex"])
         self.digit_fraction_id = data["digit_fraction"]["id"]
         self.rate = re.compile(data["rate"]["regex"], re.I)
-        # Does any scale, unit or counted noun follow at all? One match instead of sixteen for the
-        # numbers followed by none (years, mostly). Named groups are made plain so the parts combine.
-        parts = [s["regex"] for s in data["scales"]] + [u["regex"] for u in data["units"]] + [count["regex"]]
-        self.anything_after = re.compile(
-            r"\s*(?:" + "|".join(re.sub(r"\(\?P<\w+>", "(?:", p) for p in parts) + r")", re.I
-        )
-        # the same test on the lower-cased text (it only says yes or no, so no unit is read off it)
-        self.anything_after_folded = _folded(self.anything_after.pattern)
+        self.scale_multipliers = [float(s["multiplier"]) for s in data["scales"]]
+        # The counted nouns come last: they are tried after every unit. First a scale, else a unit,
+        # in one match (a number followed by neither, or by a unit alone, needs no second)…
+        units = [u["regex"] for u in data["units"]] + [count["regex"]]
+        self.first_any, self.any_of_group = _first_of([s["regex"] for s in data["scales"]] + units)
+        # …and after a scale, the unit
+        self.first_unit, self.unit_of_group = _first_of(units)
+        folded = (self.first_any.folded, self.first_unit.folded)
+        self.folded_first = None if None in folded else (folded[0].match, folded[1].match)
 
-    def _unit_after(
-        self, text: str, pos: int, low: str | None = None
-    ) -> tuple[str | None, float, int, str | None]:
-        """(unit, multiplier, end, rule id) of what follows a number at ``pos``.
+    def _unit_after(self, text: str, pos: int, low: str | None) -> tuple[str | None, float, int, str | None]:
+        """(unit, multiplier, end, rule id) of what follows a number at ``pos``: the first scale
+        that matches there, then the first unit (or else a counted noun) after it.
 
-        The patterns look at most 80 characters ahead (``endpos``; none looks behind), and
-        one combined match says first whether any of them can match at all (on ``low``, the
-        lower-cased text, if given: see :func:`foldable`).
+        The patterns look at most 80 characters ahead (``endpos``; none looks behind). The lists
+        are tried by combined matches (see :func:`_first_of`), case-folded on ``low``, the
+        lower-cased text, where given (see :func:`foldable`).
         """
-        stop = pos + 80
-        if low is not None and self.anything_after_folded is not None:
-            if self.anything_after_folded.match(low, pos, stop) is None:
-                return None, 1.0, pos, None
-        elif self.anything_after.match(text, pos, stop) is None:
+        if text[pos : pos + 1] in _NO_UNIT_START:
             return None, 1.0, pos, None
-        multiplier = 1.0
-        at = pos
-        for _sid, pattern, mult in self.scales:
-            m = pattern.match(text, pos, stop)
-            if m:
-                multiplier, at = float(mult), m.end()
-                break
-        for uid, pattern, spec in self.units:
+        stop = pos + 80
+        folded = low is not None and self.folded_first is not None  # Caseless.match, spelled out
+        if folded:
+            found = self.folded_first[0](low, pos, stop)
+        else:
+            found = self.first_any.ignorecase.match(text, pos, stop)
+        if found is None:
+            return None, 1.0, pos, None
+        index = self.any_of_group[found.lastindex]
+        multiplier, at = 1.0, pos
+        if index >= len(self.scale_multipliers):  # a unit (its index in the list after the scales)
+            index -= len(self.scale_multipliers)
+        else:  # a scale: the unit, if any, comes after it
+            multiplier, at = self.scale_multipliers[index], found.end()
+            if folded:
+                found = self.folded_first[1](low, at, stop)
+            else:
+                found = self.first_unit.ignorecase.match(text, at, stop)
+            if found is None:
+                return None, multiplier, at, None
+            index = self.unit_of_group[found.lastindex]
+        if index == len(self.units):
+            return "count", multiplier, found.end(), self.count_id
+        uid, pattern, spec = self.units[index]
+        unit = spec["unit"]
+        if "{" in unit:  # read the named groups off the unit's own pattern, on the text as written
             m = pattern.match(text, at, stop)
-            if m:
-                unit = spec["unit"]
-                if "{prefix}" in unit:
-                    unit = unit.replace("{prefix}", m.group("prefix").replace("K", "k"))
-                if "{per}" in unit:
-                    per = m.groupdict().get("per")
-                    unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
-                return unit, multiplier * float(spec.get("multiplier", 1)), m.end(), uid
-        m = self.count.match(text, at, stop)
-        if m:
-            return "count", multiplier, m.end(), self.count_id
-        if at > pos:
-            return None, multiplier, at, None
-        return None, 1.0, pos, None
+            if "{prefix}" in unit:
+                unit = unit.replace("{prefix}", m.group("prefix").replace("K", "k"))
+            if "{per}" in unit:
+                per = m.groupdict().get("per")
+                unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
+        return unit, multiplier * float(spec.get("multiplier", 1)), found.end(), uid
+
+    def _of_total_at(self, text: str, pos: int, counted: bool) -> bool:
+        r"""Does the "of_total" pattern ("12 af kommunens 98 skoler") match at ``pos``?
+
+        Each of its matches holds ``_OF_LITERAL`` (``counted``: the text does) and starts with
+        ``\s+``, whitespace, which ``str.isspace`` tells alike: two cheap tests before the match."""
+        return counted and text[pos : pos + 1].isspace() and self.of_total.match(text, pos) is not None
 
     def _bound(self, text: str, start: int) -> str | None:
         """The bound phrase that starts first before the value wins: in "ikke over 50 ton" the
@@ -179,6 +300,8 @@ class QuantityFinder:
         return best[1] if best else None
 
     def _rate(self, text: str, start: int, end: int) -> str | None:
+        """ "per_year" if a rate phrase ("om året", "årligt") follows the value, or one before it
+        governs it ("hvert år … med 5 %"). Called only for texts holding ``_PER_YEAR_LITERAL``."""
         after = text[end : end + 30]
         m = self.rate.search(after)
         if m and not _RATE_BREAK.search(after[: m.start()]):
@@ -188,28 +311,44 @@ class QuantityFinder:
             return "per_year"
         return None
 
-    def _link(self, q: Quantity, text: str) -> None:
-        before = text[max(0, q.start - 30) : q.start].lower()
-        after = text[q.end : q.end + 40]
-        core = _BOUND_WORD_END.sub("", before.rstrip()).rstrip()
-        if _REDUCE_AFTER.match(after):
-            q.link = "less"
-        elif _INCREASE_AFTER.match(after):
-            q.link = "more"
-        elif _ends_with_word(core, _MED_WORDS):
-            q.link = "med"
-            noun = _DIR_NOUN.search(text[max(0, q.start - 60) : q.start].rstrip())
+    @staticmethod
+    def _link(q: Quantity, text: str, low: str | None) -> None:
+        """How the value attaches to its words: the direction word after it ("50 % reduktion"),
+        else the word before it, past any bound word ("reduceres med mindst 50 %"), else "af" after.
+        ``low`` is the lower-cased text if the case-folded patterns may run on it (see ``foldable``)."""
+        # Caseless.match on text[q.end : q.end + 40], spelled out and without the slice: neither
+        # pattern on the right has a look-around or anchor, so endpos cuts the text just as well
+        end = q.end
+        if low is not None and _DIRECTION_AFTER.folded is not None:
+            direction = _DIRECTION_AFTER.folded.match(low, end, end + 40)
+        else:
+            direction = _DIRECTION_AFTER.ignorecase.match(text, end, end + 40)
+        if direction:
+            q.link = "less" if direction.group(1) is not None else "more"
+            return
+        # the lower-cased 30 characters before: a slice of ``low`` where it is given, which differs
+        # from lower-casing the slice only in the form of a "Σ" at its edges (σ or ς), a letter
+        # that no bound or link word holds and that whitespace splitting treats alike
+        start = q.start
+        left = start - 30 if start > 30 else 0  # max(0, start - 30) without a call
+        before = low[left:start].rstrip() if low is not None else text[left:start].lower().rstrip()
+        core = _BOUND_WORD_END.sub("", before).rstrip() if before.endswith(_BOUND_WORDS) else before
+        # the last whitespace-separated word: (?:^|\s)w$ matches a right-stripped text exactly when
+        # it is w, for a word w without whitespace (str.split and \s know the same whitespace)
+        link = _LINK_OF_LAST_WORD.get(core.rsplit(None, 1)[-1] if core else "")
+        if link == "med":
+            window = text[max(0, start - 60) : start].rstrip()
+            noun = _DIR_NOUN.search(window, window.lower() if low is not None else None)
             if noun:
-                q.link = "less" if noun.group(1) else "more"
-        elif _ends_with_word(core, _TIL_WORDS):
-            q.link = "til"
-        elif _ends_with_word(core, _COPULA_WORDS):
-            q.link = "copula"
-        elif _STARTS_AF.match(after):
-            q.link = "af"
+                link = "less" if noun.group(1) else "more"
+        elif link is None and _STARTS_AF.match(text, end, end + 40):
+            link = "af"
+        q.link = link
 
     def __call__(self, doc: Doc) -> Doc:
-        set_ext(doc, "kl_quantities", self.find(doc_text(doc)))
+        doc.user_data[_QUANTITIES] = self.find(
+            doc_text(doc)
+        )  # set_ext(doc, "kl_quantities", …), key built once
         return doc
 
     def find(self, text: str) -> list[Quantity]:
@@ -217,12 +356,9 @@ class QuantityFinder:
         found: list[Quantity] = []
         taken: list[tuple[int, int]] = []
 
-        def free(s: int, e: int) -> bool:
-            return all(e <= ts or s >= te for ts, te in taken)
-
         low = text.lower()
         folded_low = low if foldable(text) else None
-        lexical = any(stem in low for stem in _LEXICAL_STEMS)
+        lexical = _LEXICAL.search(low) is not None
         verbs = zip(self.verbs, self.verbs_folded, self.verbs_stems, strict=True) if lexical else ()
         for (vid, pattern, spec), folded, stem in verbs:
             if folded is not None and folded_low is not None:
@@ -256,55 +392,82 @@ class QuantityFinder:
         if not lexical:
             fractions = ()
         elif self.fractions_folded is not None and folded_low is not None:
-            fractions = self.fractions_folded.finditer(folded_low)
+            # every match of the folded pattern holds one of these words (tested)
+            fraction_word = any(word in folded_low for word in _FRACTION_WORDS)
+            fractions = self.fractions_folded.finditer(folded_low) if fraction_word else ()
         else:
             fractions = self.fractions.finditer(text)
         for m in fractions:
             value = parse_fraction(text[m.start() : m.end()])
-            if value is not None and free(m.start(), m.end()):
+            if value is not None and _free(taken, m.start(), m.end()):
                 found.append(Quantity(m.start(), m.end(), value, "%", "fraction", self.fraction_id))
                 taken.append((m.start(), m.end()))
+        counted = _OF_LITERAL in low
         for m in _NUM.finditer(text):
-            ms = m.start()
-            if (taken and not free(ms, m.end())) or (ms and text[ms - 1] in _GLUE):
+            ms, me = m.span()
+            if (taken and not _free(taken, ms, me)) or (ms and text[ms - 1] in _GLUE):
                 continue
-            value = parse_digits(m.group(0))
+            raw = m.group()
+            # parse_digits' first case inline (a _NUM match is at most 12 digits long): most numbers
+            value = float(raw) if raw.isascii() and raw.isdigit() else parse_digits(raw)
             if value is None:
                 continue
-            unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
-            if unit is None and mult == 1.0 and self.of_total.match(text, m.end()):
-                unit, end, uid = "count", m.end(), self.of_total_id
+            if text[me : me + 1] in _NO_UNIT_START:  # as _unit_after would say, without the call
+                unit, mult, end, uid = None, 1.0, me, None
+            else:
+                unit, mult, end, uid = self._unit_after(text, me, folded_low)
+            if unit is None and mult == 1.0 and counted and self._of_total_at(text, me, counted):
+                unit, end, uid = "count", me, self.of_total_id
             if unit is None and mult == 1.0:
-                found.append(Quantity(m.start(), m.end(), value, None, "bare", "qty.bare"))
+                found.append(Quantity(ms, me, value, None, "bare", "qty.bare"))
                 continue
-            found.append(Quantity(m.start(), end, value * mult, unit, "number", uid or "qty.scale"))
-            taken.append((m.start(), end))
-        worded = not NUMBER_WORDS.isdisjoint(_LOWER_WORDS.findall(low))
+            found.append(Quantity(ms, end, value * mult, unit, "number", uid or "qty.scale"))
+            taken.append((ms, end))
+        worded = _NUMBER_WORD_RUN.search(low) is not None
         for m in _WORD.finditer(text) if worded else ():
-            if taken and not free(m.start(), m.end()):
+            if taken and not _free(taken, m.start(), m.end()):
                 continue
             unit, mult, end, uid = self._unit_after(text, m.end(), folded_low)
             value = parse_number_word(m.group(1))
-            if unit is None and value is not None:
-                of = self.of_total.match(text, m.end())
-                if of:
-                    unit, mult, end, uid = "count", 1.0, m.end(), self.of_total_id
+            if unit is None and value is not None and self._of_total_at(text, m.end(), counted):
+                unit, mult, end, uid = "count", 1.0, m.end(), self.of_total_id
             if unit is None or value is None:
                 continue
             found.append(Quantity(m.start(), end, value * mult, unit, "word", uid or "qty.word"))
             taken.append((m.start(), end))
-        found.sort(key=lambda q: q.start)
-        for q in found:
-            if q.kind == "bare" and YEARLIKE.fullmatch(text, q.start, q.end):
-                continue  # a year: never bounded, rated or linked
-            if q.kind == "verb":
-                q.bound = self._bound(text, q.start)
-            elif q.kind in ("number", "word", "bare", "fraction"):
-                q.bound = self._bound(text, q.start)
-                q.rate = self._rate(text, q.start, q.end)
-                self._link(q, text)
-        self._from_to(found, text)
+        found.sort(key=_START)
+        self._describe(found, text, low, folded_low)
+        if _FROM_LITERAL in low:
+            self._from_to(found, text)
         return found
+
+    def _describe(self, found: list[Quantity], text: str, low: str, folded: str | None) -> None:
+        """Bound, rate and link of each quantity but a bare year (never bounded, rated or linked).
+
+        The rate searches run only in a text holding ``_PER_YEAR_LITERAL``; the bound patterns
+        only where their words are in the 30 characters they search (``self.bound_words``, one
+        search where there were two: most values have none before them)."""
+        yearly = _PER_YEAR_LITERAL in low
+        words = self.bound_words.folded
+        for q in found:
+            kind, start = q.kind, q.start
+            if kind == "bare" and q.end - start == 4 and YEARLIKE.fullmatch(text, start, q.end):
+                continue
+            if kind not in _DESCRIBED:
+                continue
+            # Caseless.search on text[start - 30 : start], spelled out and without the slice: the
+            # words have no look-around or anchor
+            left = start - 30 if start > 30 else 0  # max(0, start - 30) without a call
+            if words is not None and folded is not None:
+                has_word = words.search(folded, left, start)
+            else:
+                has_word = self.bound_words.ignorecase.search(text, left, start)
+            if has_word:
+                q.bound = self._bound(text, start)
+            if kind != "verb":
+                if yearly:
+                    q.rate = self._rate(text, start, q.end)
+                self._link(q, text, folded)
 
     @staticmethod
     def _from_to(found: list[Quantity], text: str) -> None:
@@ -321,7 +484,7 @@ class QuantityFinder:
 
     #: Every way ``_rate`` reads "per year" holds this word: each alternative of the rate pattern
     #: ("om året", "årligt", "pr. år", "/år" ...) and of ``_PER_YEAR_BEFORE`` (tests/test_extract_screen.py).
-    RATE_WORD = "år"
+    RATE_WORD = _PER_YEAR_LITERAL
 
     def may_rate(self, text: str) -> bool:
         """Could any quantity of ``text`` carry a rate? False lets the extractor reject a unit that needs
