@@ -154,6 +154,17 @@ def test_decisions_over_http_and_danish_validation(site) -> None:  # type: ignor
     assert "afviste" in history and "fortrød" in history and "statistik" in history
 
 
+def test_queue_counts_show_a_decision_at_once(site) -> None:  # type: ignore[no-untyped-def]
+    base, _url = site
+    client = logged_in_client(base, "anna")
+    ids = _ids(client.get("/queue").text)  # the counts are cached from here
+    assert re.search(r"afventer</span> 180", client.get("/queue").text)
+    client.post(f"/targets/{ids[0]}/accept", data=_form(client, ids[0]))
+    assert re.search(r"afventer</span> 179", client.get("/queue").text)
+    client.post(f"/targets/{ids[1]}/reject", data=_form(client, ids[1], reason="statistik"))
+    assert re.search(r"afventer</span> 178", client.get("/queue").text)
+
+
 def test_second_reviewer_gets_a_conflict_with_the_first_ones_change(site) -> None:  # type: ignore[no-untyped-def]
     base, url = site
     anna, bent = logged_in_client(base, "anna"), logged_in_client(base, "bent")

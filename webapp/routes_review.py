@@ -200,6 +200,7 @@ def _decide(request: Request, target_id: int, form: FormData, user: UserInfo, ac
         return render(
             request, "target.html", status_code=422, values=invalid.values, errors=invalid.errors, **context
         )
+    request.app.state.count_cache.invalidate()  # the queue's status counts changed here
     hint = "" if action == "skip" else " Fortryd med u."
     flash(request, f"Mål #{target_id} {DONE[action]}.{hint}")
     log.info("%s %s target %s", user.name, action, target_id)
