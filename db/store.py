@@ -148,8 +148,13 @@ class ReextractOutcome:
     flagged: int
 
 
-def is_decided(target: Target) -> bool:
-    """A target someone has touched: re-extraction keeps it (and its history) whatever the rules say."""
+def is_touched(target: Target) -> bool:
+    """A target a reviewer has touched: added by hand, or with any review at all, a skip included.
+
+    Re-extraction keeps it (and its history) whatever the rules say. A skip decides
+    nothing (it is not in ``models.DECISIONS``), but it is a record a reviewer
+    made, and deleting the target would delete it with it.
+    """
     return target.origin != "machine" or bool(target.reviews)
 
 
@@ -167,14 +172,14 @@ def reextract_document(
     found = extract(text)
     starts = [p.start_offset for p in document.pages]
     numbers = [p.number for p in document.pages]
-    # is_decided reads each target's reviews: load them for the whole document in one query, not one per target
+    # is_touched reads each target's reviews: load them for the whole document in one query, not one per target
     session.scalars(
         select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
     ).all()
     decided: list[Target] = []
     stale: list[Target] = []
     for target in document.targets:
-        (decided if is_decided(target) else stale).append(target)
+        (decided if is_touched(target) else stale).append(target)
     for target in stale:
         session.delete(target)
     matched: set[int] = set()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from db.reviews import skip
 from db.store import reextract_document
 from extractors import extract_targets, extractor_version
 from klimamaal.ingest import discover, ingest_source, seed_municipalities
@@ -115,3 +116,20 @@ def test_reviewer_added_target_is_kept(sessions, tmp_path: Path) -> None:  # typ
     with sessions() as session:
         origins = sorted(t.origin for t in session.get_one(Document, document_id).targets)
         assert origins == ["machine", "machine", "reviewer"]
+
+
+def test_a_skipped_target_keeps_its_history_through_reextraction(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    document_id = ingest_plan(sessions, tmp_path)
+    with sessions.begin() as session:
+        fifteen = next(t for t in session.get_one(Document, document_id).targets if t.value == 15.0)
+        skip(session, fifteen.id, "rita", note="kommer tilbage")
+        skipped_id = fifteen.id
+    with sessions.begin() as session:
+        outcome = reextract_document(
+            session, session.get_one(Document, document_id), extract_targets, "v-next"
+        )
+        assert (outcome.kept, outcome.removed) == (1, 1)
+    with sessions() as session:
+        skipped = session.get_one(Target, skipped_id)
+        assert skipped.status == "pending" and [r.action for r in skipped.reviews] == ["skip"]
+        assert len(session.get_one(Document, document_id).targets) == 2  # the rules' copy is not added again
