@@ -49,11 +49,24 @@ def test_ingest_then_list_documents_and_targets(runner: CliRunner) -> None:
     assert len(list(csv.DictReader(io.StringIO(by_code)))) == len(ballerup)
     assert invoke(runner, "targets", "--status", "accepted", "--format", "jsonl") == ""
 
-    table = invoke(runner, "targets", "--document", str(documents[0]["id"]))
-    assert "quote" in table
+    first = documents[0]
+    of_first = list(
+        csv.DictReader(
+            io.StringIO(invoke(runner, "targets", "--document", str(first["id"]), "--format", "csv"))
+        )
+    )
+    assert len(of_first) == first["targets"] and len({r["document"] for r in of_first}) == 1
+    table = invoke(runner, "targets", "--document", str(first["id"]))
+    assert table.count(" pending ") == first["targets"]  # one row per target of that document only
 
     again = invoke(runner, "reextract", "--no-progress")
-    assert "reextract" in again
+    assert "reextract: summary" in again
+    after = list(csv.DictReader(io.StringIO(invoke(runner, "targets", "--format", "csv"))))
+
+    def found(r: dict[str, str]) -> tuple[str, ...]:
+        return (r["document"], r["page"], r["quote"], r["value"], r["target_year"], r["rules"])
+
+    assert sorted(map(found, after)) == sorted(map(found, rows))  # the same rules find the same targets
 
 
 def test_listing_an_unmigrated_database_says_what_to_do(runner: CliRunner) -> None:

@@ -174,6 +174,8 @@ def test_folder_discovery_skips_unsupported_and_hidden_files(tmp_path: Path) -> 
     (tmp_path / "c" / "notes.docx").write_text("x")
     names = {Path(s.location).name for s in discover([tmp_path / "c"])}
     assert "x.txt" not in names and "notes.docx" not in names and "manifest.csv" not in names
+    supported = {p.name for p in CORPUS_DIR.iterdir() if p.suffix in (".pdf", ".html", ".txt")}
+    assert supported and supported <= names  # and every plan of the corpus is found
 
 
 def test_urls_are_fetched_and_a_missing_one_is_named(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
