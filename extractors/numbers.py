@@ -73,10 +73,11 @@ FRACTION_WORDS: dict[str, float] = {
 
 _SMALL = sorted(UNITS_WORDS, key=len, reverse=True)
 _TENS = sorted(TENS_WORDS, key=len, reverse=True)
-#: A number word: a compound "femogtyve", a tens word, or a small cardinal (not "en"/"et": articles).
+#: A number word: a compound "femogtyve", "enogtyve", a tens word, or a small cardinal (not "en"/"et"
+#: alone: they are articles).
 NUMBER_WORD_RE = (
     r"(?:(?:"
-    + "|".join(w for w in _SMALL if w not in ("en", "et", "nul"))
+    + "|".join(w for w in _SMALL if w not in ("et", "nul"))
     + r")og(?:"
     + "|".join(_TENS)
     + r")"
@@ -92,7 +93,7 @@ NUMBER_WORDS = frozenset(
     [w for w in UNITS_WORDS if w not in ("en", "et", "én", "ét", "nul")]
     + list(TENS_WORDS)
     + ["hundrede", "tusind"]
-    + [f"{u}og{t}" for u in UNITS_WORDS if u not in ("en", "et", "nul") for t in TENS_WORDS]
+    + [f"{u}og{t}" for u in UNITS_WORDS if u not in ("et", "nul") for t in TENS_WORDS]
 )
 
 _DIGITS = re.compile(r"^\d{1,3}(?:[.\u00a0\u202f ]\d{3})+(?:,\d+)?$|^\d+(?:[,.]\d+)?$")

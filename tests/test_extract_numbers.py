@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from extractors.numbers import parse_digits, parse_fraction, parse_number, parse_number_word
+from extractors import extract_targets
+from extractors.numbers import (
+    NUMBER_WORD_RE,
+    NUMBER_WORDS,
+    parse_digits,
+    parse_fraction,
+    parse_number,
+    parse_number_word,
+)
 from extractors.segment import segments, split_sentences
 
 
@@ -41,6 +51,14 @@ def test_not_numbers(raw: str) -> None:
 )
 def test_number_words(word: str, value: float | None) -> None:
     assert parse_number_word(word) == value
+
+
+def test_compounds_with_en_are_number_words_in_text() -> None:
+    """ "enogtyve" (21), "enogfyrre" (41): "en" alone is an article, in a compound it is one."""
+    assert "enogtyve" in NUMBER_WORDS and re.fullmatch(NUMBER_WORD_RE, "enogfyrre")
+    assert not re.fullmatch(NUMBER_WORD_RE, "en")
+    (target,) = extract_targets("Vi vil plante enogtyve hektar ny skov senest i 2030.")
+    assert (target.value, target.unit) == (21.0, "ha")
 
 
 def test_fractions_and_fallback() -> None:
