@@ -214,22 +214,42 @@ def _screened(
     cues = stages.cues.find(clean)
     years = stages.years.find(clean)
     # a baseline column makes its years baselines, which void the cues inside them (see live_cues)
-    screened = not any(cell[3] == "baseline" for cell in cells)
-    if screened:
-        labels = {c.label for c in live_cues(clean, cues, years)}
-        if rejects_by_cues(labels, seg.kind, seg.context):
-            return ()
-        rate_needed = needs_a_rate(labels, years, seg.kind, seg.context)
-        if rate_needed and not stages.quantities.may_rate(clean):
-            return ()  # no figure of it can carry a rate
+    if cells and any(cell[3] == "baseline" for cell in cells):
+        quantities = stages.quantities.find(clean)
+        found = stages.targets.find(
+            clean, cues, quantities, years, seg.context, seg.kind, _clean_cells(cells, back)
+        )
+        return _originals(found, back)
+    live = live_cues(clean, cues, years)
+    labels = {c.label for c in live}
+    if rejects_by_cues(labels, seg.kind, seg.context):
+        return ()
+    rate_needed = needs_a_rate(labels, years, seg.kind, seg.context)
+    if rate_needed and not stages.quantities.may_rate(clean):
+        return ()  # no figure of it can carry a rate
     quantities = stages.quantities.find(clean)
-    if screened and (
-        (rate_needed and not any(q.rate for q in quantities))
-        or not may_anchor(clean, quantities, labels, _has_deadline(years, cells))
+    if (rate_needed and not any(q.rate for q in quantities)) or not may_anchor(
+        clean, quantities, labels, _has_deadline(years, cells)
     ):
         return ()
-    clean_cells = [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells]
-    found = stages.targets.find(clean, cues, quantities, years, seg.context, seg.kind, clean_cells)
+    # the screen above is rejects_every_clause with these live cues: assembly need not repeat it
+    found = stages.targets.find(
+        clean, cues, quantities, years, seg.context, seg.kind, _clean_cells(cells, back), (live, labels)
+    )
+    return _originals(found, back)
+
+
+def _clean_cells(cells: tuple, back: list[int] | None) -> list:
+    """The unit's table cells with offsets into its clean copy."""
+    if not cells:
+        return []
+    return [(to_clean_offset(s, back), to_clean_offset(e, back), y, r) for s, e, y, r in cells]
+
+
+def _originals(found: list[dict], back: list[int] | None) -> tuple[dict, ...]:
+    """The unit's results with offsets mapped back to the unit text (as they are where nothing was stripped)."""
+    if back is None:
+        return tuple(found)
     return tuple(_to_original(t, back) for t in found)
 
 

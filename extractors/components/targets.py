@@ -90,23 +90,30 @@ def assemble_unit(
     ctx: Context,
     kind: str,
     cells: list[Cell],
+    screened: tuple[list[Cue], set[str]] | None = None,
 ) -> list[dict]:
     """Targets of one unit from what the earlier components found in it (offsets relative to ``text``).
 
     ``extract_targets`` calls this with the results of the components' ``find``:
     none of them reads tokens, so a unit needs no Doc (see ``pipeline._screened``).
+    ``screened`` is (live cues, their labels) of a unit the caller has already let
+    through :func:`rejects_every_clause` with them (no baseline cells, whose roles
+    would void other cues): the unit is not screened twice.
     """
     if not quantities and not cues:
         return []  # nothing to anchor a target on (most units: read nothing else)
     if cells:
         years = _with_cell_roles(years, cells)
-    if cues:  # (live_cues of no cues is no cues)
-        cues = live_cues(text, cues, years)
-        labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+    if screened is not None:
+        cues, labels = screened
     else:
-        labels = set()
-    if rejects_every_clause(labels, years, quantities, kind, ctx):
-        return []
+        if cues:  # (live_cues of no cues is no cues)
+            cues = live_cues(text, cues, years)
+            labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
+        else:
+            labels = set()
+        if rejects_every_clause(labels, years, quantities, kind, ctx):
+            return []
     low = fold(text)  # once for refine, every decision and every field test of every clause
     anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit, labels, low)
     if not anchors:
