@@ -76,11 +76,7 @@ _TENS = sorted(TENS_WORDS, key=len, reverse=True)
 #: A number word: a compound "femogtyve", "enogtyve", a tens word, or a small cardinal (not "en"/"et"
 #: alone: they are articles).
 NUMBER_WORD_RE = (
-    r"(?:(?:"
-    + "|".join(w for w in _SMALL if w not in ("et", "nul"))
-    + r")og(?:"
-    + "|".join(_TENS)
-    + r")"
+    r"(?:(?:" + "|".join(w for w in _SMALL if w not in ("et", "nul")) + r")og(?:" + "|".join(_TENS) + r")"
     r"|"
     + "|".join(_TENS)
     + r"|"
