@@ -411,6 +411,8 @@ def attach_year(text: str, clause: Clause) -> YearMention | None:
 
 #: Cue labels :func:`find_anchors` builds anchors from without a deadline (end states, "all" states).
 _STATE_LABELS = _END_LABELS | {"STATE"}
+#: Every cue label :func:`find_anchors` builds anchors from.
+ANCHOR_LABELS = _STATE_LABELS | _DIR_LABELS
 
 
 def may_anchor(text: str, quantities: list[Quantity], labels: set[str], deadline: bool) -> bool:

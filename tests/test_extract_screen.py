@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from extractors import pipeline
 from extractors.anchors import may_anchor
 from extractors.caseless import fold
-from extractors.components.types import Quantity, get_ext
+from extractors.components.types import Quantity, get_ext, yearlike
 from extractors.decide import live_cues, rejects_by_cues, rejects_every_clause
 from extractors.normalise import strip_invisibles, to_clean_offset
 from extractors.refine import may_add_share, refine
@@ -233,3 +233,57 @@ def test_a_goal_noun_keeps_a_yearless_end_state() -> None:
     assert not rejects_every_clause(
         labels, years, stages.quantities.find(text), "sentence", pipeline.Context()
     )
+
+
+VALUE_FRAGMENTS = [
+    "2030",
+    "2023-2050",
+    "i 2030 ",
+    "2030 ton ",
+    "2030 %",
+    "2030 af kommunens 98 skoler ",
+    "12 af kommunens 98 skoler ",
+    "DK2020 ",
+    "1/2 ",
+    "25 ",
+    "1.2030 ",
+    "3,5 ",
+    "femogtyve ",
+    "enogtyve hektar ",
+    "halvdelen ",
+    "fordoble ",
+    "en kvart ",
+    "tre ud af fire ",
+    "mio. kr. ",
+    "Vi ",
+    "skal ",
+    "planen ",
+    ", ",
+    ". ",
+]
+value_texts = st.lists(st.sampled_from(VALUE_FRAGMENTS), min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value_texts)
+def test_may_find_value_is_false_only_where_every_quantity_is_a_bare_year(text: str) -> None:
+    finder = pipeline._stages().quantities
+    if not finder.may_find_value(text):
+        assert all(q.kind == "bare" and yearlike(text, q) for q in finder.find(text)), text
+
+
+def test_may_find_value_says_no_to_years_alone() -> None:
+    finder = pipeline._stages().quantities
+    assert not finder.may_find_value("Klimaplanen gælder for perioden 2023-2050 og evalueres i 2030.")
+    assert finder.may_find_value("I 2030 plantes 2030 ton træ.")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.sampled_from(FRAGMENTS + VALUE_FRAGMENTS), min_size=1, max_size=20).map("".join),
+    st.booleans(),
+)
+def test_screened_units_give_what_the_full_pipeline_gives(text: str, in_list: bool) -> None:
+    context = pipeline.Context(target_list=in_list, in_list=in_list)
+    seg = pipeline.Segment(0, len(text), "item" if in_list else "sentence", context)
+    assert _screened(text, seg) == _full_pipeline(text, seg), text

@@ -281,6 +281,27 @@ class QuantityFinder:
                 unit = unit.replace("{per}", f"/{per.lower()}" if per else "")
         return unit, multiplier * float(spec.get("multiplier", 1)), found.end(), uid
 
+    def may_find_value(self, text: str) -> bool:
+        """Could :meth:`find` return a quantity that is not a bare year? False lets the extractor skip a
+        unit whose only figures are years ("Planen gælder 2023-2050") before reading it further.
+
+        The entry tests of :meth:`find`'s branches rather than the branches: a verb or fraction
+        stem, a number word, a number other than a four-digit year (a digit fraction's numerator
+        is one), or a year that a unit, scale, counted noun or "af" could follow ("2030 ton").
+        """
+        low = text.lower()
+        if _LEXICAL.search(low) is not None or _NUMBER_WORD_RUN.search(low) is not None:
+            return True
+        counted = _OF_LITERAL in low
+        for m in _NUM.finditer(text):
+            ms, me = m.span()
+            if me - ms != 4 or YEARLIKE.fullmatch(text, ms, me) is None:
+                return True
+            unit, mult, _end, _uid = self._unit_after(text, me, None)
+            if unit is not None or mult != 1.0 or self._of_total_at(text, me, counted):
+                return True
+        return False
+
     def _of_total_at(self, text: str, pos: int, counted: bool) -> bool:
         r"""Does the "of_total" pattern ("12 af kommunens 98 skoler") match at ``pos``?
 
