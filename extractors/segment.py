@@ -678,18 +678,21 @@ def segments(text: str, triggers: TriggerIndex | None = None) -> Iterator[Segmen
     if triggers is None:
         triggers = TriggerIndex(text)
     state = _State()
+    # Each block's segments are collected in one reused list rather than yielded from a generator per
+    # block: most blocks are one line (web pages) and give one segment or none, and a generator per block
+    # was a fifth of the time segmentation took on them.
+    out: list[Segment] = []
     pos = 0
-    blocks: list[tuple[int, int]] = []
-    for ss, se in _block_separators(text):
-        blocks.append((pos, ss))
-        pos = se
-    blocks.append((pos, len(text)))
-    for bs, be in blocks:
-        bs, be = _strip(text, bs, be)
+    for sep_start, sep_end in [*_block_separators(text), (len(text), len(text))]:
+        bs, be = _strip(text, pos, sep_start)
+        pos = sep_end
         if be <= bs:
             continue
         state.block += 1
-        yield from _block(text, bs, be, state, triggers)
+        _block(text, bs, be, state, triggers, out)
+        if out:
+            yield from out
+            out.clear()
 
 
 def _block_separators(text: str) -> list[tuple[int, int]]:
@@ -722,24 +725,9 @@ def _new_unit(prev: str, line: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit()) and len(p) <= 70 and _is_heading(p)
 
 
-def _one_line_units(line: str, ls: int, le: int) -> list[tuple[str, int, int]]:
-    """:func:`_units` of a block that is one line (most paragraphs of extracted text are): the first
-    pass of its loop, where no unit is open yet, without the loop's bookkeeping."""
-    if not line or line.isspace():
-        return []
-    if "|" in line and _TABLE_BAR.search(line):
-        return [("row", ls, le)]
-    bullet = _BULLET.match(line)
-    if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
-        return [("item", ls + (bullet.end() if bullet else 0), le)]
-    return [("para", ls, le)]
-
-
 def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
     """Group the lines of a block into list items ("item"), table rows ("row") and paragraphs ("para")."""
     lines = text[bs:be].split("\n")  # one split instead of a find and a slice per line
-    if len(lines) == 1:
-        return _one_line_units(lines[0], bs, be)
     units: list[tuple[str, int, int]] = []
     para: list[int] = []
     para_end = 0
@@ -783,48 +771,79 @@ def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
     return units
 
 
-def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -> Iterator[Segment]:
-    """The units of a block, with the headers and headings among them read into ``state``."""
+def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex, out: list[Segment]) -> None:
+    """Append the units of a block to ``out``, with the headers and headings among them read into ``state``."""
+    line = text[bs:be]
+    if "\n" not in line:
+        _line_block(text, bs, be, line, state, triggers, out)
+        return
     for kind, s, e in _units(text, bs, be):
         s, e = _strip(text, s, e)
-        if e <= s:
-            continue
-        body = text[s:e]
-        if kind == "row":
-            seg = _table_row(text, s, e, state)
-            if seg:
-                yield seg
-            continue
-        if kind == "para" and body.endswith(":"):
-            yield Segment(s, e, "header", state.snapshot(in_list=False))
-            state.header(body)
-            continue
-        if (
-            kind == "para"
-            and state.target_list
-            and "\n" not in body
-            and not body.endswith((".", "!", "?"))
-            and _NOMINAL_TARGET.search(body)
-        ):
-            kind = (
-                "item"  # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
-            )
-        if kind == "para" and "\n" not in body and _is_heading(body):
-            state.heading(body)
-            yield Segment(s, e, "heading", state.snapshot(in_list=False))
-            continue
-        if kind == "para":
-            state.prose()
-            if not triggers.might_hold(s, e):
-                continue  # prose without a number or end-state word: nothing to split
-        ctx = state.snapshot(in_list=kind == "item")
-        first = True
-        for ss, se in split_sentences(text, s, e):
-            unit_kind = "sentence" if kind != "item" else ("item" if first else "item_cont")
-            yield Segment(ss, se, unit_kind, ctx)
-            first = False
-        if kind == "item" and body.endswith(":"):
-            state.header(body)
+        if e > s:
+            _unit(text, kind, s, e, text[s:e], state, triggers, out)
+
+
+def _line_block(
+    text: str, bs: int, be: int, line: str, state: _State, triggers: TriggerIndex, out: list[Segment]
+) -> None:
+    """:func:`_block` of a block that is one line, ``line = text[bs:be]`` (most blocks of web pages are: menu
+    items, names, headings), without the list and tuples of :func:`_units` and with the line as the unit's text.
+
+    The tests are the first pass of the loop in :func:`_units`, where no unit is open yet, in its order
+    (a line that is only white space is no unit); ``line`` is stripped already.
+    """
+    if line.isspace():
+        return
+    if "|" in line and _TABLE_BAR.search(line):
+        _unit(text, "row", bs, be, line, state, triggers, out)
+        return
+    bullet = _BULLET.match(line)
+    if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
+        s, e = _strip(text, bs + bullet.end(), be) if bullet else (bs, be)
+        if e > s:
+            _unit(text, "item", s, e, text[s:e], state, triggers, out)
+        return
+    _unit(text, "para", bs, be, line, state, triggers, out)
+
+
+def _unit(
+    text: str, kind: str, s: int, e: int, body: str, state: _State, triggers: TriggerIndex, out: list[Segment]
+) -> None:
+    """Append the segments of the unit ``body = text[s:e]`` (stripped, not empty) to ``out`` and read it into
+    ``state``."""
+    if kind == "row":
+        seg = _table_row(text, s, e, state)
+        if seg:
+            out.append(seg)
+        return
+    if kind == "para" and body.endswith(":"):
+        out.append(Segment(s, e, "header", state.snapshot(in_list=False)))
+        state.header(body)
+        return
+    if (
+        kind == "para"
+        and state.target_list
+        and "\n" not in body
+        and not body.endswith((".", "!", "?"))
+        and _NOMINAL_TARGET.search(body)
+    ):
+        kind = "item"  # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
+    if kind == "para" and "\n" not in body and _is_heading(body):
+        state.heading(body)
+        out.append(Segment(s, e, "heading", state.snapshot(in_list=False)))
+        return
+    if kind == "para":
+        state.prose()
+        if not triggers.might_hold(s, e):
+            return  # prose without a number or end-state word: nothing to split
+    ctx = state.snapshot(in_list=kind == "item")
+    first = True
+    for ss, se in split_sentences(text, s, e):
+        unit_kind = "sentence" if kind != "item" else ("item" if first else "item_cont")
+        out.append(Segment(ss, se, unit_kind, ctx))
+        first = False
+    if kind == "item" and body.endswith(":"):
+        state.header(body)
 
 
 def _ends_sentence(text: str, end: int) -> bool:
