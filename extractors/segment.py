@@ -507,10 +507,41 @@ class _HeadingFacts(NamedTuple):
 _FACTS_CACHE_SIZE = 4096
 
 
+#: What a heading says that holds none of the anchors of its tests (most headings: "Klima", "Nyt fra
+#: Assens", names), and those anchors: the year anchors are uncased, so they are in the lower case too.
+_SAYS_NOTHING = _HeadingFacts(False, None, None, False, (None, None, None))
+_HEADING_ANCHORS = tuple(
+    dict.fromkeys(
+        anchor
+        for cue in (
+            _DELMAAL_I_ANCHORED,
+            *(cue for cue, _ in _SCOPE_CUES_ANCHORED),
+            _GOAL_WORD_ANCHORED,
+            _BASELINE_HINT_ANCHORED,
+            _REDUCE_HINT_ANCHORED,
+            *(cue for cue, _ in _UNIT_HINT_ANCHORED),
+        )
+        for anchor in cue.anchors
+    )
+)
+
+
+def _holds_any(low: str, anchors: tuple[str, ...]) -> bool:
+    """Is one of ``anchors`` in ``low``? (A loop: ``any`` over a generator costs twice as much here.)"""
+    for anchor in anchors:  # noqa: SIM110
+        if anchor in low:
+            return True
+    return False
+
+
 @lru_cache(maxsize=_FACTS_CACHE_SIZE)
 def _heading_facts(body: str) -> _HeadingFacts:
     """The context a heading line sets for the section under it."""
     low = _lower(body)
+    if low is not None and not _holds_any(low, _HEADING_ANCHORS):
+        return (
+            _SAYS_NOTHING  # every search below is ruled out by its anchors (and the year by "19"/"20"/"2100")
+        )
     interim = bool(_DELMAAL_I_ANCHORED.search(body, low))
     year = _header_year(body)
     scope = scope_of(body, low)

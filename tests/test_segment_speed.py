@@ -177,6 +177,13 @@ def test_case_breakers_are_the_characters_ignorecase_matches_to_a_letter_they_do
     # a lowered text (which header labels are searched in) has no breaker, and matches only its own letters
     lowered = set("".join(ch.lower() for ch in everything if ch not in breakers))
     assert not lowered & breakers
+    # one character each, and the uncased anchor characters (digits, "(") only from themselves: an anchor
+    # of those that is in a text is in its lower case (what the heading facts' first test relies on)
+    uncased = {ch for ch in ANCHOR_CHARS if ch.lower() == ch.upper()}
+    assert uncased >= set("0129(")
+    for ch in everything:
+        if ch not in breakers:
+            assert len(ch.lower()) == 1 and (ch.lower() not in uncased or ch.lower() == ch), ch
     lowered_text = "".join(lowered)
     for letter in ANCHOR_CHARS:
         for m in re.finditer(re.escape(letter), lowered_text, re.I):
@@ -289,6 +296,7 @@ def test_heading_and_header_facts_are_those_of_the_ungated_patterns(text: str) -
     target_list = interim or year is not None or goal or scope is not None
     expected = (interim, year, scope, target_list, _reference_hints(text))
     assert tuple(seg._heading_facts.__wrapped__(text)) == expected
+    assert set(seg._HEADING_ANCHORS) >= set(seg._YEAR_ANCHORS)  # (the year's own test is on the body)
     low = text.lower()
     baseline, _, unit = _reference_hints(text) if len(text) <= 80 else (None, None, None)
     expected_header = (
