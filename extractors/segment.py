@@ -603,20 +603,11 @@ class _State:
         baseline, direction, unit = self.hints if in_list else (None, None, None)
         scope = self.list_scope or self.section_scope
         year = self.year or self.section_year
+        # the fields of a Context in their order: a new one is made from the key (keywords cost a third more)
         key = (scope, self.interim, year, self.target_list, in_list, baseline, direction, unit, self.block)
         if key != self._last_key:
             self._last_key = key
-            self._last = Context(
-                scope=scope,
-                interim=self.interim,
-                year=year,
-                target_list=self.target_list,
-                in_list=in_list,
-                baseline=baseline,
-                direction=direction,
-                unit=unit,
-                block=self.block,
-            )
+            self._last = Context(*key)
         return self._last
 
     def heading(self, body: str) -> None:

@@ -310,3 +310,22 @@ def test_heading_and_header_facts_are_those_of_the_ungated_patterns(text: str) -
         unit,
     )
     assert tuple(seg._header_facts.__wrapped__(text)) == expected_header
+
+
+def test_snapshot_puts_each_value_in_its_field() -> None:
+    state = seg._State()
+    state.list_scope, state.interim, state.year, state.target_list = "area", True, 2030, True
+    state.hints, state.block = (1990, "reduce", "tons"), 7
+    expected = seg.Context(
+        scope="area",
+        interim=True,
+        year=2030,
+        target_list=True,
+        in_list=True,
+        baseline=1990,
+        direction="reduce",
+        unit="tons",
+        block=7,
+    )
+    assert state.snapshot(in_list=True) == expected
+    assert state.snapshot(in_list=False) == seg.Context("area", True, 2030, True, False, None, None, None, 7)
