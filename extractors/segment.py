@@ -823,9 +823,9 @@ def _line_block(
     if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
         s, e = _strip(text, bs + bullet.end(), be) if bullet else (bs, be)
         if e > s:
-            _unit(text, "item", s, e, text[s:e], state, triggers, out)
+            _item(text, s, e, text[s:e], state, out)
         return
-    _unit(text, "para", bs, be, line, state, triggers, out)
+    _paragraph(text, bs, be, line, state, triggers, out)
 
 
 def _unit(
@@ -833,38 +833,49 @@ def _unit(
 ) -> None:
     """Append the segments of the unit ``body = text[s:e]`` (stripped, not empty) to ``out`` and read it into
     ``state``."""
-    if kind == "row":
+    if kind == "para":
+        _paragraph(text, s, e, body, state, triggers, out)
+    elif kind == "item":
+        _item(text, s, e, body, state, out)
+    else:
         seg = _table_row(text, s, e, state)
         if seg:
             out.append(seg)
-        return
-    if kind == "para" and body.endswith(":"):
+
+
+def _paragraph(
+    text: str, s: int, e: int, body: str, state: _State, triggers: TriggerIndex, out: list[Segment]
+) -> None:
+    """:func:`_unit` of a paragraph: a list header, an entry under a goal heading, a heading, or prose."""
+    if body.endswith(":"):
         out.append(Segment(s, e, "header", state.snapshot(in_list=False)))
         state.header(body)
         return
-    if (
-        kind == "para"
-        and state.target_list
-        and "\n" not in body
-        and not body.endswith((".", "!", "?"))
-        and _NOMINAL_TARGET.search(body)
-    ):
-        kind = "item"  # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
-    if kind == "para" and "\n" not in body and _is_heading(body):
-        state.heading(body)
-        out.append(Segment(s, e, "heading", state.snapshot(in_list=False)))
-        return
-    if kind == "para":
-        state.prose()
-        if not triggers.might_hold(s, e):
-            return  # prose without a number or end-state word: nothing to split
-    ctx = state.snapshot(in_list=kind == "item")
-    first = True
+    if "\n" not in body:
+        if state.target_list and not body.endswith((".", "!", "?")) and _NOMINAL_TARGET.search(body):
+            # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
+            _item(text, s, e, body, state, out)
+            return
+        if _is_heading(body):
+            state.heading(body)
+            out.append(Segment(s, e, "heading", state.snapshot(in_list=False)))
+            return
+    state.prose()
+    if not triggers.might_hold(s, e):
+        return  # prose without a number or end-state word: nothing to split
+    ctx = state.snapshot(in_list=False)
     for ss, se in split_sentences(text, s, e):
-        unit_kind = "sentence" if kind != "item" else ("item" if first else "item_cont")
-        out.append(Segment(ss, se, unit_kind, ctx))
-        first = False
-    if kind == "item" and body.endswith(":"):
+        out.append(Segment(ss, se, "sentence", ctx))
+
+
+def _item(text: str, s: int, e: int, body: str, state: _State, out: list[Segment]) -> None:
+    """:func:`_unit` of a list item: its first sentence is the item, the others continue it."""
+    ctx = state.snapshot(in_list=True)
+    kind = "item"
+    for ss, se in split_sentences(text, s, e):
+        out.append(Segment(ss, se, kind, ctx))
+        kind = "item_cont"
+    if body.endswith(":"):
         state.header(body)
 
 
