@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -711,7 +711,11 @@ def segments(text: str, triggers: TriggerIndex | None = None) -> Iterator[Segmen
         if be <= bs:
             continue
         state.block += 1
-        _block(text, bs, be, state, triggers, out)
+        line = text[bs:be]
+        if "\n" in line:
+            _block(text, bs, be, state, triggers, out)
+        else:
+            _line_block(text, bs, be, line, state, triggers, out)
         if out:
             yield from out
             out.clear()
@@ -794,11 +798,8 @@ def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
 
 
 def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex, out: list[Segment]) -> None:
-    """Append the units of a block to ``out``, with the headers and headings among them read into ``state``."""
-    line = text[bs:be]
-    if "\n" not in line:
-        _line_block(text, bs, be, line, state, triggers, out)
-        return
+    """Append the units of a block of several lines to ``out``, with the headers and headings among them read
+    into ``state``."""
     for kind, s, e in _units(text, bs, be):
         s, e = _strip(text, s, e)
         if e > s:
@@ -864,15 +865,23 @@ def _paragraph(
     if not triggers.might_hold(s, e):
         return  # prose without a number or end-state word: nothing to split
     ctx = state.snapshot(in_list=False)
-    for ss, se in split_sentences(text, s, e):
+    for ss, se in _sentences(text, s, e):
         out.append(Segment(ss, se, "sentence", ctx))
+
+
+def _sentences(text: str, s: int, e: int) -> Iterable[tuple[int, int]]:
+    """:func:`split_sentences` of a stripped, non-empty span, which without a sentence boundary is the span
+    itself: most units are one sentence (list items, short paragraphs), and this spares them the generator."""
+    if _SENT_BOUNDARY.search(text, s, e) is None:
+        return ((s, e),)
+    return split_sentences(text, s, e)
 
 
 def _item(text: str, s: int, e: int, body: str, state: _State, out: list[Segment]) -> None:
     """:func:`_unit` of a list item: its first sentence is the item, the others continue it."""
     ctx = state.snapshot(in_list=True)
     kind = "item"
-    for ss, se in split_sentences(text, s, e):
+    for ss, se in _sentences(text, s, e):
         out.append(Segment(ss, se, kind, ctx))
         kind = "item_cont"
     if body.endswith(":"):
