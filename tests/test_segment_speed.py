@@ -329,3 +329,16 @@ def test_snapshot_puts_each_value_in_its_field() -> None:
     )
     assert state.snapshot(in_list=True) == expected
     assert state.snapshot(in_list=False) == seg.Context("area", True, 2030, True, False, None, None, None, 7)
+
+
+def test_a_stripped_line_starting_upper_case_is_no_bullet() -> None:
+    # the line is stripped of [ \t\u00a0], so a match starts with a mark, a decimal digit (\d) or a-z
+    assert (
+        seg._BULLET.pattern == r"^[ \t\u00a0]*(?:[-–—•▪●◦*·]|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))[ \t\u00a0]*"
+    )
+    upper = [ch for ch in ALL_CHARS if ch.isupper()]
+    assert upper
+    for ch in upper:
+        assert ch not in "-–—•▪●◦*·" and re.fullmatch(r"\d", ch) is None and not "a" <= ch <= "z", ch
+        for tail in ("", ". x", ") x", "1. x", "- x"):
+            assert seg._BULLET.match(ch + tail) is None, ch
