@@ -299,10 +299,13 @@ def scope_of(text: str, low: str | None = None) -> str | None:
     return None
 
 
+_STRIPPED = " \t\u00a0\r\n\f*"
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\u00a0\r\n\f*":
+    while start < end and text[start] in _STRIPPED:
         start += 1
-    while end > start and text[end - 1] in " \t\u00a0\r\n\f*":
+    while end > start and text[end - 1] in _STRIPPED:
         end -= 1
     return start, end
 
@@ -706,10 +709,13 @@ def segments(text: str, triggers: TriggerIndex | None = None) -> Iterator[Segmen
     out: list[Segment] = []
     pos = 0
     for sep_start, sep_end in [*_block_separators(text), (len(text), len(text))]:
-        bs, be = _strip(text, pos, sep_start)
+        bs, be = pos, sep_start
         pos = sep_end
-        if be <= bs:
-            continue
+        # (most blocks need no stripping: two tests here cost less than the call)
+        if be <= bs or text[bs] in _STRIPPED or text[be - 1] in _STRIPPED:
+            bs, be = _strip(text, bs, be)
+            if be <= bs:
+                continue
         state.block += 1
         line = text[bs:be]
         if "\n" in line:
