@@ -185,9 +185,11 @@ def might_hold_target(text: str, start: int, end: int) -> bool:
 
 
 #: Triggers found through a shorter word they share: one scan for "fri" serves "kulfri", "oliefri",
-#: "emissionsfri" and both phrases, one for "edel" the four fractions; each occurrence is then
-#: checked for the full words around it. Every other trigger is its own anchor.
-_SHARED_ANCHORS = ("fri", "dobl", "edel")
+#: "emissionsfri" and both phrases, one for "edel" the four fractions, one for "æng" "længere" and
+#: "uafhængig"; each occurrence is then checked for the full words around it. "zero" is found through
+#: its "z": a one-byte ``find`` is a ``memchr``, several times faster than a word's scan, and "z" is rare
+#: in Danish. Every other trigger is its own anchor.
+_SHARED_ANCHORS = ("fri", "dobl", "edel", "æng", "z")
 
 
 def _anchored_triggers() -> tuple[tuple[bytes, tuple[tuple[bytes, int], ...]], ...]:
