@@ -301,6 +301,7 @@ def scope_of(text: str, low: str | None = None) -> str | None:
     return None
 
 
+#: What :func:`_strip` takes off both ends of a block or unit (white space and the "*" of bold markup).
 _STRIPPED = " \t\u00a0\r\n\f*"
 
 
@@ -403,8 +404,8 @@ class _Anchored:
     """A pattern and literal anchors, one of which every match of the pattern contains.
 
     Most headings and list headers say nothing (names, "Klima", "Læs mere"), and a
-    search that fails reads the whole line, for an IGNORECASE alternation at about
-    30 ns a character; a handful of ``in`` tests on the lower-cased line (one ``str.lower``
+    search that fails reads the whole line, for an IGNORECASE alternation at some
+    tens of ns a character; a handful of ``in`` tests on the lower-cased line (one ``str.lower``
     per line for all patterns) rule most searches out first.
     """
 
@@ -544,9 +545,8 @@ def _heading_facts(body: str) -> _HeadingFacts:
     """The context a heading line sets for the section under it."""
     low = _lower(body)
     if low is not None and not _holds_any(low, _HEADING_ANCHORS):
-        return (
-            _SAYS_NOTHING  # every search below is ruled out by its anchors (and the year by "19"/"20"/"2100")
-        )
+        # every search below is ruled out by its anchors, and the year by "19", "20" and "2100"
+        return _SAYS_NOTHING
     interim = bool(_DELMAAL_I_ANCHORED.search(body, low))
     year = _header_year(body)
     scope = scope_of(body, low)
