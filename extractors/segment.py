@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -185,9 +185,11 @@ def might_hold_target(text: str, start: int, end: int) -> bool:
 
 
 #: Triggers found through a shorter word they share: one scan for "fri" serves "kulfri", "oliefri",
-#: "emissionsfri" and both phrases, one for "edel" the four fractions; each occurrence is then
-#: checked for the full words around it. Every other trigger is its own anchor.
-_SHARED_ANCHORS = ("fri", "dobl", "edel")
+#: "emissionsfri" and both phrases, one for "edel" the four fractions, one for "æng" "længere" and
+#: "uafhængig"; each occurrence is then checked for the full words around it. "zero" is found through
+#: its "z": a one-byte ``find`` is a ``memchr``, several times faster than a word's scan, and "z" is rare
+#: in Danish. Every other trigger is its own anchor.
+_SHARED_ANCHORS = ("fri", "dobl", "edel", "æng", "z")
 
 
 def _anchored_triggers() -> tuple[tuple[bytes, tuple[tuple[bytes, int], ...]], ...]:
@@ -286,18 +288,27 @@ class TriggerIndex:
         return self._folded.find(b"0", start, end) >= 0  # type: ignore[union-attr]  # set with the hits
 
 
-def scope_of(text: str) -> str | None:
-    """The scope a heading names, if any."""
-    for pattern, scope in SCOPE_CUES:
-        if pattern.search(text):
+def scope_of(text: str, low: str | None = None) -> str | None:
+    """The scope a heading names, if any (``low``: see :meth:`_Anchored.search`)."""
+    if low is None:
+        for pattern, scope in SCOPE_CUES:
+            if pattern.search(text):
+                return scope
+        return None
+    for cue, scope in _SCOPE_CUES_ANCHORED:
+        if cue.search(text, low):
             return scope
     return None
 
 
+#: What :func:`_strip` takes off both ends of a block or unit (white space and the "*" of bold markup).
+_STRIPPED = " \t\u00a0\r\n\f*"
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start] in " \t\u00a0\r\n\f*":
+    while start < end and text[start] in _STRIPPED:
         start += 1
-    while end > start and text[end - 1] in " \t\u00a0\r\n\f*":
+    while end > start and text[end - 1] in _STRIPPED:
         end -= 1
     return start, end
 
@@ -389,8 +400,82 @@ _YEAR_COLUMN = re.compile(r"\s*(?:mål)?(?:år|årstal)\s*|\s*(?:tidsfrist|deadl
 _REDUCE_CELL = re.compile(r"reduktion|reducer", re.I)
 
 
+class _Anchored:
+    """A pattern and literal anchors, one of which every match of the pattern contains.
+
+    Most headings and list headers say nothing (names, "Klima", "Læs mere"), and a
+    search that fails reads the whole line, for an IGNORECASE alternation at some
+    tens of ns a character; a handful of ``in`` tests on the lower-cased line (one ``str.lower``
+    per line for all patterns) rule most searches out first.
+    """
+
+    __slots__ = ("pattern", "anchors")
+
+    def __init__(self, pattern: re.Pattern[str], anchors: tuple[str, ...]) -> None:
+        self.pattern = pattern
+        self.anchors = anchors
+
+    def search(self, text: str, low: str | None) -> re.Match[str] | None:
+        """``self.pattern.search(text)``, given ``low = _lower(text)`` (or of the text ``text`` was lowered from).
+
+        A match of an IGNORECASE pattern is in the lower case too: each character it
+        matches to a letter lower-cases to that letter, except the ``_CASE_BREAKERS``,
+        for which ``low`` is None (tests/test_segment_speed.py checks every character).
+        """
+        if low is not None:
+            for anchor in self.anchors:
+                if anchor in low:
+                    break
+            else:
+                return None
+        return self.pattern.search(text)
+
+
+#: The characters that IGNORECASE matches to a letter but that do not lower-case to it ("ſ" matches
+#: "s", "ı" and "İ" match "i").
+_CASE_BREAKERS = ("\u0130", "\u0131", "\u017f")
+
+
+def _lower(text: str) -> str | None:
+    """``text.lower()`` for the anchors of :class:`_Anchored`, or None if a character in it defeats them."""
+    for ch in _CASE_BREAKERS:
+        if ch in text:
+            return None
+    return text.lower()
+
+
+#: Every match of ``_YEAR`` starts with one of these.
+_YEAR_ANCHORS = ("19", "20", "2100")
+_SCOPE_CUES_ANCHORED = tuple(
+    (_Anchored(pattern, anchors), scope)
+    for (pattern, scope), anchors in zip(
+        SCOPE_CUES,
+        (
+            ("medejer", "forsynings"),
+            ("selv", "virksomhed", "organisation", "drift"),
+            ("fællesskab", "kommune", "geografisk", "sammen"),
+        ),
+        strict=True,
+    )
+)
+_DELMAAL_I_ANCHORED = _Anchored(_DELMAAL_I, ("delmål",))
+_GOAL_WORD_ANCHORED = _Anchored(_GOAL_WORD, ("mål", "ambition", "forpligt", "target"))
+_STATUS_WORD_ANCHORED = _Anchored(
+    _STATUS_WORD, ("status", "resultat", "regnskab", "opgørelse", "fremskrivning", "historisk", "udvikling")
+)
+_COMMITMENT_ANCHORED = _Anchored(_COMMITMENT, ("forpligte", "vi", "målsætning"))
+_BASELINE_HINT_ANCHORED = _Anchored(_BASELINE_HINT, _YEAR_ANCHORS)
+_REDUCE_HINT_ANCHORED = _Anchored(_REDUCE_HINT, ("reduktion", "reducer", "nedbring"))
+_UNIT_HINT_ANCHORED = tuple(
+    (_Anchored(pattern, anchors), unit)
+    for (pattern, unit), anchors in zip(_UNIT_HINT, (("(",), ("(", "procent"), ("(",), ("(",)), strict=True)
+)
+
+
 def _header_year(body: str) -> int | None:
     """The year a list header or heading gives its items ("2030:", "Mål 2030:", "Delmål for 2025")."""
+    if "19" not in body and "20" not in body and "2100" not in body:
+        return None  # no match of _YEAR_IN_CELL (its _YEAR starts with one of these), no year
     years = list(_YEAR_IN_CELL.finditer(body))
     if len(years) != 1 or _RANGE.search(body) or _STATUS_WORD.search(body):
         return None
@@ -402,14 +487,14 @@ def _header_year(body: str) -> int | None:
     return None
 
 
-def _hints(body: str) -> tuple[int | None, str | None, str | None]:
-    """Baseline, direction and unit a heading or caption states for what follows."""
+def _hints(body: str, low: str | None) -> tuple[int | None, str | None, str | None]:
+    """Baseline, direction and unit a heading or caption states for what follows (``low = _lower(body)``)."""
     baseline = None
-    m = _BASELINE_HINT.search(body)
+    m = _BASELINE_HINT_ANCHORED.search(body, low)
     if m:
         baseline = int(m.group(1))
-    direction = "reduce" if _REDUCE_HINT.search(body) else None
-    unit = next((u for pattern, u in _UNIT_HINT if pattern.search(body)), None)
+    direction = "reduce" if _REDUCE_HINT_ANCHORED.search(body, low) else None
+    unit = next((u for cue, u in _UNIT_HINT_ANCHORED if cue.search(body, low)), None)
     return baseline, direction, unit
 
 
@@ -428,15 +513,46 @@ class _HeadingFacts(NamedTuple):
 _FACTS_CACHE_SIZE = 4096
 
 
+#: What a heading says that holds none of the anchors of its tests (most headings: "Klima", "Nyt fra
+#: Assens", names), and those anchors: the year anchors are uncased, so they are in the lower case too.
+_SAYS_NOTHING = _HeadingFacts(False, None, None, False, (None, None, None))
+_HEADING_ANCHORS = tuple(
+    dict.fromkeys(
+        anchor
+        for cue in (
+            _DELMAAL_I_ANCHORED,
+            *(cue for cue, _ in _SCOPE_CUES_ANCHORED),
+            _GOAL_WORD_ANCHORED,
+            _BASELINE_HINT_ANCHORED,
+            _REDUCE_HINT_ANCHORED,
+            *(cue for cue, _ in _UNIT_HINT_ANCHORED),
+        )
+        for anchor in cue.anchors
+    )
+)
+
+
+def _holds_any(low: str, anchors: tuple[str, ...]) -> bool:
+    """Is one of ``anchors`` in ``low``? (A loop: ``any`` over a generator costs twice as much here.)"""
+    for anchor in anchors:  # noqa: SIM110
+        if anchor in low:
+            return True
+    return False
+
+
 @lru_cache(maxsize=_FACTS_CACHE_SIZE)
 def _heading_facts(body: str) -> _HeadingFacts:
     """The context a heading line sets for the section under it."""
-    interim = bool(_DELMAAL_I.search(body))
+    low = _lower(body)
+    if low is not None and not _holds_any(low, _HEADING_ANCHORS):
+        # every search below is ruled out by its anchors, and the year by "19", "20" and "2100"
+        return _SAYS_NOTHING
+    interim = bool(_DELMAAL_I_ANCHORED.search(body, low))
     year = _header_year(body)
-    scope = scope_of(body)
-    goal = bool(_GOAL_WORD.search(body)) and not _STATUS_WORD.search(body)
+    scope = scope_of(body, low)
+    goal = bool(_GOAL_WORD_ANCHORED.search(body, low)) and not _STATUS_WORD_ANCHORED.search(body, low)
     target_list = interim or year is not None or goal or scope is not None
-    return _HeadingFacts(interim, year, scope, target_list, _hints(body))
+    return _HeadingFacts(interim, year, scope, target_list, _hints(body, low))
 
 
 class _HeaderFacts(NamedTuple):
@@ -456,15 +572,16 @@ class _HeaderFacts(NamedTuple):
 def _header_facts(body: str) -> _HeaderFacts:
     """The tests :meth:`_State.header` makes of a label ending in ":"."""
     low = body.lower()
+    anchors_low = _lower(body)  # (``low``, or None if the label has a character in _CASE_BREAKERS)
     # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
-    baseline, _direction, unit = _hints(body) if len(body) <= 80 else (None, None, None)
+    baseline, _direction, unit = _hints(body, anchors_low) if len(body) <= 80 else (None, None, None)
     return _HeaderFacts(
-        scope=scope_of(body),
-        status=bool(_STATUS_WORD.search(low)),
-        delmaal=bool(_DELMAAL.search(low)),
-        goal=bool(_GOAL_OR_AMBITION.search(low)),
+        scope=scope_of(body, anchors_low),
+        status=bool(_STATUS_WORD_ANCHORED.search(low, anchors_low)),
+        delmaal="delmål" in low,  # (``_DELMAAL.search(low)``: a literal)
+        goal="mål" in low or "ambition" in low,  # (``_GOAL_OR_AMBITION.search(low)``)
         year=_header_year(body),
-        commitment=bool(_COMMITMENT.search(low)),
+        commitment=bool(_COMMITMENT_ANCHORED.search(low, anchors_low)),
         baseline=baseline,
         unit=unit,
     )
@@ -491,20 +608,11 @@ class _State:
         baseline, direction, unit = self.hints if in_list else (None, None, None)
         scope = self.list_scope or self.section_scope
         year = self.year or self.section_year
+        # the fields of a Context in their order: a new one is made from the key (keywords cost a third more)
         key = (scope, self.interim, year, self.target_list, in_list, baseline, direction, unit, self.block)
         if key != self._last_key:
             self._last_key = key
-            self._last = Context(
-                scope=scope,
-                interim=self.interim,
-                year=year,
-                target_list=self.target_list,
-                in_list=in_list,
-                baseline=baseline,
-                direction=direction,
-                unit=unit,
-                block=self.block,
-            )
+            self._last = Context(*key)
         return self._last
 
     def heading(self, body: str) -> None:
@@ -597,18 +705,28 @@ def segments(text: str, triggers: TriggerIndex | None = None) -> Iterator[Segmen
     if triggers is None:
         triggers = TriggerIndex(text)
     state = _State()
+    # Each block's segments are appended to one reused list rather than yielded from a generator per
+    # block: most blocks are one line (web pages) and give one segment or none, for which the generator
+    # cost more than the appends.
+    out: list[Segment] = []
     pos = 0
-    blocks: list[tuple[int, int]] = []
-    for ss, se in _block_separators(text):
-        blocks.append((pos, ss))
-        pos = se
-    blocks.append((pos, len(text)))
-    for bs, be in blocks:
-        bs, be = _strip(text, bs, be)
-        if be <= bs:
-            continue
+    for sep_start, sep_end in [*_block_separators(text), (len(text), len(text))]:
+        bs, be = pos, sep_start
+        pos = sep_end
+        # (most blocks need no stripping: two tests here cost less than the call)
+        if be <= bs or text[bs] in _STRIPPED or text[be - 1] in _STRIPPED:
+            bs, be = _strip(text, bs, be)
+            if be <= bs:
+                continue
         state.block += 1
-        yield from _block(text, bs, be, state, triggers)
+        line = text[bs:be]
+        if "\n" in line:
+            _block(text, bs, be, state, triggers, out)
+        else:
+            _line_block(text, bs, be, line, state, triggers, out)
+        if out:
+            yield from out
+            out.clear()
 
 
 def _block_separators(text: str) -> list[tuple[int, int]]:
@@ -641,24 +759,9 @@ def _new_unit(prev: str, line: str) -> bool:
     return bool(first) and (first.isupper() or first.isdigit()) and len(p) <= 70 and _is_heading(p)
 
 
-def _one_line_units(line: str, ls: int, le: int) -> list[tuple[str, int, int]]:
-    """:func:`_units` of a block that is one line (most paragraphs of extracted text are): the first
-    pass of its loop, where no unit is open yet, without the loop's bookkeeping."""
-    if not line or line.isspace():
-        return []
-    if "|" in line and _TABLE_BAR.search(line):
-        return [("row", ls, le)]
-    bullet = _BULLET.match(line)
-    if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
-        return [("item", ls + (bullet.end() if bullet else 0), le)]
-    return [("para", ls, le)]
-
-
 def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
     """Group the lines of a block into list items ("item"), table rows ("row") and paragraphs ("para")."""
     lines = text[bs:be].split("\n")  # one split instead of a find and a slice per line
-    if len(lines) == 1:
-        return _one_line_units(lines[0], bs, be)
     units: list[tuple[str, int, int]] = []
     para: list[int] = []
     para_end = 0
@@ -702,48 +805,96 @@ def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
     return units
 
 
-def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex) -> Iterator[Segment]:
-    """The units of a block, with the headers and headings among them read into ``state``."""
+def _block(text: str, bs: int, be: int, state: _State, triggers: TriggerIndex, out: list[Segment]) -> None:
+    """Append the units of a block of several lines to ``out``, with the headers and headings among them read
+    into ``state``."""
     for kind, s, e in _units(text, bs, be):
         s, e = _strip(text, s, e)
-        if e <= s:
-            continue
-        body = text[s:e]
-        if kind == "row":
-            seg = _table_row(text, s, e, state)
-            if seg:
-                yield seg
-            continue
-        if kind == "para" and body.endswith(":"):
-            yield Segment(s, e, "header", state.snapshot(in_list=False))
-            state.header(body)
-            continue
-        if (
-            kind == "para"
-            and state.target_list
-            and "\n" not in body
-            and not body.endswith((".", "!", "?"))
-            and _NOMINAL_TARGET.search(body)
-        ):
-            kind = (
-                "item"  # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
-            )
-        if kind == "para" and "\n" not in body and _is_heading(body):
+        if e > s:
+            _unit(text, kind, s, e, text[s:e], state, triggers, out)
+
+
+def _line_block(
+    text: str, bs: int, be: int, line: str, state: _State, triggers: TriggerIndex, out: list[Segment]
+) -> None:
+    """:func:`_block` of a block that is one line, ``line = text[bs:be]`` (most blocks of web pages are: menu
+    items, names, headings), without the list and tuples of :func:`_units` and with the line as the unit's text.
+
+    The tests are the first pass of the loop in :func:`_units`, where no unit is open yet, in its order
+    (a line that is only white space is no unit); ``line`` is stripped already.
+    """
+    if line.isspace():
+        return
+    if "|" in line and _TABLE_BAR.search(line):
+        _unit(text, "row", bs, be, line, state, triggers, out)
+        return
+    # the stripped line starts where _BULLET's marker must: an upper-case letter is none (most lines start so)
+    bullet = None if line[0].isupper() else _BULLET.match(line)
+    if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
+        s, e = _strip(text, bs + bullet.end(), be) if bullet else (bs, be)
+        if e > s:
+            _item(text, s, e, text[s:e], state, out)
+        return
+    _paragraph(text, bs, be, line, state, triggers, out)
+
+
+def _unit(
+    text: str, kind: str, s: int, e: int, body: str, state: _State, triggers: TriggerIndex, out: list[Segment]
+) -> None:
+    """Append the segments of the unit ``body = text[s:e]`` (stripped, not empty) to ``out`` and read it into
+    ``state``."""
+    if kind == "para":
+        _paragraph(text, s, e, body, state, triggers, out)
+    elif kind == "item":
+        _item(text, s, e, body, state, out)
+    else:
+        seg = _table_row(text, s, e, state)
+        if seg:
+            out.append(seg)
+
+
+def _paragraph(
+    text: str, s: int, e: int, body: str, state: _State, triggers: TriggerIndex, out: list[Segment]
+) -> None:
+    """:func:`_unit` of a paragraph: a list header, an entry under a goal heading, a heading, or prose."""
+    if body.endswith(":"):
+        out.append(Segment(s, e, "header", state.snapshot(in_list=False)))
+        state.header(body)
+        return
+    if "\n" not in body:
+        if state.target_list and not body.endswith((".", "!", "?")) and _NOMINAL_TARGET.search(body):
+            # "70 % reduktion i forhold til 1990" under a goal heading is an entry, not a heading
+            _item(text, s, e, body, state, out)
+            return
+        if _is_heading(body):
             state.heading(body)
-            yield Segment(s, e, "heading", state.snapshot(in_list=False))
-            continue
-        if kind == "para":
-            state.prose()
-            if not triggers.might_hold(s, e):
-                continue  # prose without a number or end-state word: nothing to split
-        ctx = state.snapshot(in_list=kind == "item")
-        first = True
-        for ss, se in split_sentences(text, s, e):
-            unit_kind = "sentence" if kind != "item" else ("item" if first else "item_cont")
-            yield Segment(ss, se, unit_kind, ctx)
-            first = False
-        if kind == "item" and body.endswith(":"):
-            state.header(body)
+            out.append(Segment(s, e, "heading", state.snapshot(in_list=False)))
+            return
+    state.prose()
+    if not triggers.might_hold(s, e):
+        return  # prose without a number or end-state word: nothing to split
+    ctx = state.snapshot(in_list=False)
+    for ss, se in _sentences(text, s, e):
+        out.append(Segment(ss, se, "sentence", ctx))
+
+
+def _sentences(text: str, s: int, e: int) -> Iterable[tuple[int, int]]:
+    """:func:`split_sentences` of a stripped, non-empty span, which without a sentence boundary is the span
+    itself: most units are one sentence (list items, short paragraphs), and this spares them the generator."""
+    if _SENT_BOUNDARY.search(text, s, e) is None:
+        return ((s, e),)
+    return split_sentences(text, s, e)
+
+
+def _item(text: str, s: int, e: int, body: str, state: _State, out: list[Segment]) -> None:
+    """:func:`_unit` of a list item: its first sentence is the item, the others continue it."""
+    ctx = state.snapshot(in_list=True)
+    kind = "item"
+    for ss, se in _sentences(text, s, e):
+        out.append(Segment(ss, se, kind, ctx))
+        kind = "item_cont"
+    if body.endswith(":"):
+        state.header(body)
 
 
 def _ends_sentence(text: str, end: int) -> bool:

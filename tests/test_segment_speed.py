@@ -34,6 +34,10 @@ WORDS = [
     "UAFHÆNGIG",
     "ophør",
     "længere",
+    "LÆNGERE",
+    "afhæng",
+    "Zero",
+    "z",
     "fri",
     "edel",
     "dobl",
@@ -110,3 +114,235 @@ def test_sentence_boundary_finds_what_the_original_pattern_finds(text: str) -> N
         old = [m.span() for m in ORIGINAL_SENT_BOUNDARY.finditer(text, start, len(text) - start)]
         new = [m.span() for m in seg._SENT_BOUNDARY.finditer(text, start, len(text) - start)]
         assert new == old
+
+
+ANCHORED = [
+    *(cue for cue, _ in seg._SCOPE_CUES_ANCHORED),
+    *(cue for cue, _ in seg._UNIT_HINT_ANCHORED),
+    seg._DELMAAL_I_ANCHORED,
+    seg._GOAL_WORD_ANCHORED,
+    seg._STATUS_WORD_ANCHORED,
+    seg._COMMITMENT_ANCHORED,
+    seg._BASELINE_HINT_ANCHORED,
+    seg._REDUCE_HINT_ANCHORED,
+]
+ANCHOR_CHARS = sorted({ch for cue in ANCHORED for anchor in cue.anchors for ch in anchor})
+
+
+def _alternatives(source: str) -> list[str]:
+    """The top-level alternatives of a pattern source (split at ``|`` outside groups and classes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(source):
+        ch = source[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(source[start:i])
+            start = i + 1
+        i += 1
+    return [*parts, source[start:]]
+
+
+def test_every_alternative_of_an_anchored_pattern_holds_an_anchor() -> None:
+    year_alternatives = _alternatives(seg._YEAR[len("(?:") : -1])
+    assert all(alt.startswith(seg._YEAR_ANCHORS) for alt in year_alternatives)
+    for cue in ANCHORED:
+        assert all(re.escape(a) in (a, "\\(") for a in cue.anchors)  # plain literals ("(" escaped)
+        for alt in _alternatives(cue.pattern.pattern):
+            if cue.anchors == seg._YEAR_ANCHORS:
+                assert "(" + seg._YEAR + ")" in alt  # (not optional: no quantifier follows the group)
+                assert alt.split("(" + seg._YEAR + ")")[1][:1] not in ("?", "*", "{")
+                continue
+            held = [a for a in cue.anchors if re.escape(a) in alt]
+            assert held, (cue.pattern.pattern, alt)
+            # the anchor's characters are literals in the alternative, not inside a class or under a quantifier
+            for a in held:
+                after = alt.split(re.escape(a), 1)[1][:1]
+                assert after not in ("?", "*", "{", "]"), (alt, a)
+
+
+def test_case_breakers_are_the_characters_ignorecase_matches_to_a_letter_they_do_not_lower_case_to() -> None:
+    everything = "".join(ALL_CHARS[:0xD800] + ALL_CHARS[0xE000:])
+    breakers = set()
+    for letter in ANCHOR_CHARS:
+        for m in re.finditer(re.escape(letter), everything, re.I):
+            if m.group().lower() != letter:
+                breakers.add(m.group())
+    assert tuple(sorted(breakers)) == seg._CASE_BREAKERS
+    # a lowered text (which header labels are searched in) has no breaker, and matches only its own letters
+    lowered = set("".join(ch.lower() for ch in everything if ch not in breakers))
+    assert not lowered & breakers
+    # one character each, and the uncased anchor characters (digits, "(") only from themselves: an anchor
+    # of those that is in a text is in its lower case (what the heading facts' first test relies on)
+    uncased = {ch for ch in ANCHOR_CHARS if ch.lower() == ch.upper()}
+    assert uncased >= set("0129(")
+    for ch in everything:
+        if ch not in breakers:
+            assert len(ch.lower()) == 1 and (ch.lower() not in uncased or ch.lower() == ch), ch
+    lowered_text = "".join(lowered)
+    for letter in ANCHOR_CHARS:
+        for m in re.finditer(re.escape(letter), lowered_text, re.I):
+            assert m.group() == letter
+
+
+def test_lower_is_none_exactly_for_texts_with_a_breaker() -> None:
+    assert seg._lower("Mål og ſtatus") is None
+    assert seg._lower("MÅL İ 2030") is None
+    assert seg._lower("Mål og Status") == "mål og status"
+
+
+HEADING_WORDS = [
+    "Delmål",
+    "MÅL",
+    "mål",
+    "ambıtion",
+    "forpligte",
+    "Target",
+    "status",
+    "ſtatus",
+    "Resultat",
+    "udvikling i",
+    "som medejer",
+    "Forsynings-selskab",
+    "gør selv",
+    "som Virksomhed",
+    "egen organisation",
+    "kommunens egen drift",
+    "i fællesskab",
+    "hele kommunen",
+    "KOMMUNEGRÆNSEN",
+    "geografisk",
+    "sammen om",
+    "reduktion",
+    "REDUCER",
+    "nedbring",
+    "(ton CO2e)",
+    "(t CO2)",
+    "(%)",
+    "i procent",
+    "(GWh)",
+    "(MWh)",
+    "i forhold til 1990",
+    "basisår 2010",
+    "2030",
+    "2025-2030",
+    "1990",
+    "2100",
+    "vil vi",
+    "vi skal",
+    "İ",
+    "ı",
+    "ſ",
+    "K",
+]
+HEADING_ALPHABET = "aAeEiIoOsSkKlLmMåÅøØ rRtT()%:-–0129\t\u00a0"
+heading_texts = st.lists(
+    st.sampled_from(HEADING_WORDS) | st.text(alphabet=HEADING_ALPHABET, max_size=5), max_size=6
+).map(" ".join)
+
+
+def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
+    return m.span() if m else None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=heading_texts)
+def test_anchored_search_finds_what_the_pattern_finds(text: str) -> None:
+    low = text.lower()
+    for cue in ANCHORED:
+        assert _span(cue.search(text, seg._lower(text))) == _span(cue.pattern.search(text)), (
+            cue.pattern,
+            text,
+        )
+        # the header facts search the lowered label (with the label's _lower)
+        assert _span(cue.search(low, seg._lower(text))) == _span(cue.pattern.search(low)), (cue.pattern, text)
+
+
+def _reference_hints(body: str) -> tuple[int | None, str | None, str | None]:
+    m = seg._BASELINE_HINT.search(body)
+    direction = "reduce" if seg._REDUCE_HINT.search(body) else None
+    unit = next((u for pattern, u in seg._UNIT_HINT if pattern.search(body)), None)
+    return (int(m.group(1)) if m else None), direction, unit
+
+
+def _reference_header_year(body: str) -> int | None:
+    years = list(seg._YEAR_IN_CELL.finditer(body))
+    if len(years) != 1 or seg._RANGE.search(body) or seg._STATUS_WORD.search(body):
+        return None
+    stripped = body.strip(" \t\u00a0*#:–-")
+    if len(stripped) > 80:
+        return None
+    if seg._GOAL_WORD.search(body) or seg._HEADER_YEAR.match(stripped):
+        return int(years[0].group(1))
+    return None
+
+
+def _reference_scope(body: str) -> str | None:
+    return next((scope for pattern, scope in seg.SCOPE_CUES if pattern.search(body)), None)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=heading_texts)
+def test_heading_and_header_facts_are_those_of_the_ungated_patterns(text: str) -> None:
+    interim = bool(seg._DELMAAL_I.search(text))
+    year = _reference_header_year(text)
+    scope = _reference_scope(text)
+    goal = bool(seg._GOAL_WORD.search(text)) and not seg._STATUS_WORD.search(text)
+    target_list = interim or year is not None or goal or scope is not None
+    expected = (interim, year, scope, target_list, _reference_hints(text))
+    assert tuple(seg._heading_facts.__wrapped__(text)) == expected
+    assert set(seg._HEADING_ANCHORS) >= set(seg._YEAR_ANCHORS)  # (the year's own test is on the body)
+    low = text.lower()
+    baseline, _, unit = _reference_hints(text) if len(text) <= 80 else (None, None, None)
+    expected_header = (
+        scope,
+        bool(seg._STATUS_WORD.search(low)),
+        bool(seg._DELMAAL.search(low)),
+        bool(seg._GOAL_OR_AMBITION.search(low)),
+        year,
+        bool(seg._COMMITMENT.search(low)),
+        baseline,
+        unit,
+    )
+    assert tuple(seg._header_facts.__wrapped__(text)) == expected_header
+
+
+def test_snapshot_puts_each_value_in_its_field() -> None:
+    state = seg._State()
+    state.list_scope, state.interim, state.year, state.target_list = "area", True, 2030, True
+    state.hints, state.block = (1990, "reduce", "tons"), 7
+    expected = seg.Context(
+        scope="area",
+        interim=True,
+        year=2030,
+        target_list=True,
+        in_list=True,
+        baseline=1990,
+        direction="reduce",
+        unit="tons",
+        block=7,
+    )
+    assert state.snapshot(in_list=True) == expected
+    assert state.snapshot(in_list=False) == seg.Context("area", True, 2030, True, False, None, None, None, 7)
+
+
+def test_a_stripped_line_starting_upper_case_is_no_bullet() -> None:
+    # the line is stripped of [ \t\u00a0], so a match starts with a mark, a decimal digit (\d) or a-z
+    assert (
+        seg._BULLET.pattern == r"^[ \t\u00a0]*(?:[-–—•▪●◦*·]|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))[ \t\u00a0]*"
+    )
+    upper = [ch for ch in ALL_CHARS if ch.isupper()]
+    assert upper
+    for ch in upper:
+        assert ch not in "-–—•▪●◦*·" and re.fullmatch(r"\d", ch) is None and not "a" <= ch <= "z", ch
+        for tail in ("", ". x", ") x", "1. x", "- x"):
+            assert seg._BULLET.match(ch + tail) is None, ch
