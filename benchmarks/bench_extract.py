@@ -7,10 +7,11 @@ Two texts, each measured in the same run with both:
 Bare tokenisation runs ``nlp.make_doc`` over every block of the same text (blocks, so
 spaCy's length limit never applies). Goal: extraction at least 25 % of bare speed. Both
 keep their word-level caches across repeats (spaCy's tokenizer cache, the cue word cache);
-the extractor's cache of whole units is cleared before every document, so it only serves
-repeats within a document (running headers, scraped duplicate sections).
+the extractor's caches of whole units, clauses and heading lines are cleared before every
+document (``pipeline.clear_unit_cache``), so they only serve repeats within a document
+(running headers, scraped duplicate sections).
 
-    .venv/bin/python benchmarks/bench_extract.py [--words 2000000] [--repeat 3] [--json]
+    .venv/bin/python benchmarks/bench_extract.py [--words 2000000] [--repeat 3] [--json] [--per-document]
 """
 
 from __future__ import annotations
@@ -152,7 +153,15 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=2_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--per-document", action="store_true", help="also each corpus document on its own (where time goes)"
+    )
     args = parser.parse_args()
+    if args.per_document:
+        for text in corpus_texts():
+            r = measure([text], args.repeat)
+            title = " ".join(text.split())[:40]
+            print(f"  {title:40s} words={r['words']:>6,} ratio={r['ratio']:.1%}")
     results = {
         "corpus": measure(corpus_texts(), args.repeat),
         "generated": measure([generate_plan(args.words)], max(1, args.repeat - 2)),
