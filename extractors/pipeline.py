@@ -84,8 +84,6 @@ COMPONENTS = (
     "klimamaal_years_v1",
     "klimamaal_targets_v1",
 )
-#: Components that read only the text: ``extract_targets`` runs them on the string (see :func:`_screened`).
-TEXT_COMPONENTS = COMPONENTS[:3]
 
 #: Units longer than this are cut into windows before parsing (a 1 MB "sentence" is not prose).
 MAX_UNIT_CHARS = 2000
