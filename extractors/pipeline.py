@@ -32,7 +32,7 @@ import spacy
 from spacy.language import Language
 
 from extractors import fields as target_fields
-from extractors import segment
+from extractors import headings
 from extractors.anchors import ANCHOR_LABELS, may_anchor
 from extractors.components.cues import CueMarker
 from extractors.components.quantities import QuantityFinder
@@ -42,8 +42,9 @@ from extractors.components.years import YearFinder
 from extractors.decide import live_cues, needs_a_rate, rejects_by_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
-from extractors.segment import Context, Segment, TriggerIndex, segments
+from extractors.segment import Context, Segment, segments
 from extractors.target import Target
+from extractors.triggers import TriggerIndex
 
 _HERE = Path(__file__).resolve().parent
 #: Rule files whose content defines the extractor's behaviour; their digest is part of the version,
@@ -59,6 +60,8 @@ _RULE_FILES = (
             "fields.py",
             "numbers.py",
             "segment.py",
+            "headings.py",
+            "triggers.py",
             "pipeline.py",
             "refine.py",
             "normalise.py",
@@ -170,7 +173,7 @@ def clear_unit_cache() -> None:
     before each document so a repeated run measures real work; word-level caches stay, as in use)."""
     _UNIT_CACHE.clear()
     target_fields.clear_caches()
-    segment.clear_caches()
+    headings.clear_caches()
 
 
 #: A context's fields but its block index, as a tuple: units that differ only in their block share a

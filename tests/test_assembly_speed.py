@@ -130,7 +130,8 @@ def test_screened_units_assemble_as_unscreened() -> None:
     from extractors import pipeline
     from extractors.components.targets import assemble_unit
     from extractors.decide import live_cues, rejects_every_clause
-    from extractors.segment import TriggerIndex, segments
+    from extractors.segment import segments
+    from extractors.triggers import TriggerIndex
 
     stages = pipeline._stages()
     compared = 0

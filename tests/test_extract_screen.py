@@ -22,7 +22,8 @@ from extractors.components.types import Quantity, get_ext, yearlike
 from extractors.decide import live_cues, rejects_by_cues, rejects_every_clause
 from extractors.normalise import strip_invisibles, to_clean_offset
 from extractors.refine import may_add_share, refine
-from extractors.segment import TriggerIndex, segments
+from extractors.segment import segments
+from extractors.triggers import TriggerIndex
 
 GOLD = Path(__file__).parent / "gold"
 

@@ -14,7 +14,9 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extractors import headings as heads
 from extractors import segment as seg
+from extractors import triggers as trig
 
 ALL_CHARS = [chr(c) for c in range(sys.maxunicode + 1)]
 ALPHABET = "aAeEfFiIoOrRlLuUkKnN \t\n\u00a0\u2028,.:-0123456789æÆøØåÅİıſK₂"
@@ -49,33 +51,33 @@ def test_latin1_lower_cases_to_one_latin1_character() -> None:
     for b in range(256):
         low = chr(b).lower()
         assert len(low) == 1 and ord(low) < 256
-        assert seg._FOLD[b] == (ord("0") if chr(b) in "0123456789" else ord(low))
+        assert trig._FOLD[b] == (ord("0") if chr(b) in "0123456789" else ord(low))
 
 
 def test_fold_breakers_are_the_characters_outside_latin1_that_lower_case_into_it() -> None:
     breakers = [ch for ch in ALL_CHARS[256:] if len(ch.lower()) != 1 or ord(ch.lower()) < 256]
-    assert tuple(breakers) == seg._FOLD_BREAKERS
+    assert tuple(breakers) == trig._FOLD_BREAKERS
 
 
 def test_folded_text_has_the_triggers_where_the_lower_cased_text_has_them() -> None:
     text = "Kulfri OG FOSSILFRI 2030 – CO₂ ½ Σ procent"
-    folded = seg.fold_latin1(text)
+    folded = trig.fold_latin1(text)
     assert folded is not None and len(folded) == len(text)
     low = text.lower()
     for i, ch in enumerate(low):
         expected = "0" if text[i] in "0123456789" else (ch if ord(ch) < 256 else "?")
         assert chr(folded[i]) == expected
-    for breaker in seg._FOLD_BREAKERS:
-        assert seg.fold_latin1(f"a {breaker} b") is None
+    for breaker in trig._FOLD_BREAKERS:
+        assert trig.fold_latin1(f"a {breaker} b") is None
 
 
 def test_phrase_tail_on_the_text_is_the_phrases_on_the_lower_cased_text() -> None:
-    assert seg._TRIGGER_PHRASES.pattern == r"fri\s+(?:for|af)|frie\s+(?:for|af)"
-    assert seg._PHRASE_TAIL.pattern == r"[eE]?\s+(?:[fF][oO][rR]|[aA][fF])"
+    assert trig._TRIGGER_PHRASES.pattern == r"fri\s+(?:for|af)|frie\s+(?:for|af)"
+    assert trig._PHRASE_TAIL.pattern == r"[eE]?\s+(?:[fF][oO][rR]|[aA][fF])"
     space = re.compile(r"\s")
     for ch in ALL_CHARS:
         low = ch.lower()
-        if ch in seg._FOLD_BREAKERS:
+        if ch in trig._FOLD_BREAKERS:
             continue  # texts with these are never folded
         assert len(low) == 1
         for letter in "efora":
@@ -84,23 +86,23 @@ def test_phrase_tail_on_the_text_is_the_phrases_on_the_lower_cased_text() -> Non
 
 
 def test_every_trigger_is_found_through_its_anchor() -> None:
-    words = [w.decode("latin-1") for _, group in seg._ANCHORED_TRIGGERS for w, _ in group]
-    assert sorted(words) == sorted(seg._TRIGGER_LITERALS)
-    for anchor, group in seg._ANCHORED_TRIGGERS:
+    words = [w.decode("latin-1") for _, group in trig._ANCHORED_TRIGGERS for w, _ in group]
+    assert sorted(words) == sorted(trig._TRIGGER_LITERALS)
+    for anchor, group in trig._ANCHORED_TRIGGERS:
         for word, offset in group:
             assert word[offset : offset + len(anchor)] == anchor
-    assert seg._PHRASE_ANCHOR in [anchor for anchor, _ in seg._ANCHORED_TRIGGERS]
+    assert trig._PHRASE_ANCHOR in [anchor for anchor, _ in trig._ANCHORED_TRIGGERS]
 
 
 @settings(max_examples=300, deadline=None)
 @given(text=texts, data=st.data())
 def test_trigger_index_answers_like_might_hold_target(text: str, data: st.DataObject) -> None:
-    index = seg.TriggerIndex(text)
+    index = trig.TriggerIndex(text)
     spans = [(s, e) for s in range(len(text) + 1) for e in range(s, len(text) + 1)]
     if len(spans) > 400:
         spans = data.draw(st.lists(st.sampled_from(spans), max_size=400))
     for s, e in spans:
-        assert index.might_hold(s, e) == seg.might_hold_target(text, s, e), (text[s:e], s, e)
+        assert index.might_hold(s, e) == trig.might_hold_target(text, s, e), (text[s:e], s, e)
 
 
 ORIGINAL_SENT_BOUNDARY = re.compile(r"[.!?]+[\"”»’)]*(?=\s+[\"“”»(]?[A-ZÆØÅ0-9])")
@@ -117,14 +119,14 @@ def test_sentence_boundary_finds_what_the_original_pattern_finds(text: str) -> N
 
 
 ANCHORED = [
-    *(cue for cue, _ in seg._SCOPE_CUES_ANCHORED),
-    *(cue for cue, _ in seg._UNIT_HINT_ANCHORED),
-    seg._DELMAAL_I_ANCHORED,
-    seg._GOAL_WORD_ANCHORED,
-    seg._STATUS_WORD_ANCHORED,
-    seg._COMMITMENT_ANCHORED,
-    seg._BASELINE_HINT_ANCHORED,
-    seg._REDUCE_HINT_ANCHORED,
+    *(cue for cue, _ in heads._SCOPE_CUES_ANCHORED),
+    *(cue for cue, _ in heads._UNIT_HINT_ANCHORED),
+    heads._DELMAAL_I_ANCHORED,
+    heads.GOAL_WORD_ANCHORED,
+    heads._STATUS_WORD_ANCHORED,
+    heads._COMMITMENT_ANCHORED,
+    heads._BASELINE_HINT_ANCHORED,
+    heads._REDUCE_HINT_ANCHORED,
 ]
 ANCHOR_CHARS = sorted({ch for cue in ANCHORED for anchor in cue.anchors for ch in anchor})
 
@@ -153,14 +155,14 @@ def _alternatives(source: str) -> list[str]:
 
 
 def test_every_alternative_of_an_anchored_pattern_holds_an_anchor() -> None:
-    year_alternatives = _alternatives(seg._YEAR[len("(?:") : -1])
-    assert all(alt.startswith(seg._YEAR_ANCHORS) for alt in year_alternatives)
+    year_alternatives = _alternatives(heads.YEAR[len("(?:") : -1])
+    assert all(alt.startswith(heads._YEAR_ANCHORS) for alt in year_alternatives)
     for cue in ANCHORED:
         assert all(re.escape(a) in (a, "\\(") for a in cue.anchors)  # plain literals ("(" escaped)
         for alt in _alternatives(cue.pattern.pattern):
-            if cue.anchors == seg._YEAR_ANCHORS:
-                assert "(" + seg._YEAR + ")" in alt  # (not optional: no quantifier follows the group)
-                assert alt.split("(" + seg._YEAR + ")")[1][:1] not in ("?", "*", "{")
+            if cue.anchors == heads._YEAR_ANCHORS:
+                assert "(" + heads.YEAR + ")" in alt  # (not optional: no quantifier follows the group)
+                assert alt.split("(" + heads.YEAR + ")")[1][:1] not in ("?", "*", "{")
                 continue
             held = [a for a in cue.anchors if re.escape(a) in alt]
             assert held, (cue.pattern.pattern, alt)
@@ -177,7 +179,7 @@ def test_case_breakers_are_the_characters_ignorecase_matches_to_a_letter_they_do
         for m in re.finditer(re.escape(letter), everything, re.I):
             if m.group().lower() != letter:
                 breakers.add(m.group())
-    assert tuple(sorted(breakers)) == seg._CASE_BREAKERS
+    assert tuple(sorted(breakers)) == heads._CASE_BREAKERS
     # a lowered text (which header labels are searched in) has no breaker, and matches only its own letters
     lowered = set("".join(ch.lower() for ch in everything if ch not in breakers))
     assert not lowered & breakers
@@ -195,9 +197,9 @@ def test_case_breakers_are_the_characters_ignorecase_matches_to_a_letter_they_do
 
 
 def test_lower_is_none_exactly_for_texts_with_a_breaker() -> None:
-    assert seg._lower("Mål og ſtatus") is None
-    assert seg._lower("MÅL İ 2030") is None
-    assert seg._lower("Mål og Status") == "mål og status"
+    assert heads._lower("Mål og ſtatus") is None
+    assert heads._lower("MÅL İ 2030") is None
+    assert heads._lower("Mål og Status") == "mål og status"
 
 
 HEADING_WORDS = [
@@ -259,61 +261,64 @@ def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
 def test_anchored_search_finds_what_the_pattern_finds(text: str) -> None:
     low = text.lower()
     for cue in ANCHORED:
-        assert _span(cue.search(text, seg._lower(text))) == _span(cue.pattern.search(text)), (
+        assert _span(cue.search(text, heads._lower(text))) == _span(cue.pattern.search(text)), (
             cue.pattern,
             text,
         )
         # the header facts search the lowered label (with the label's _lower)
-        assert _span(cue.search(low, seg._lower(text))) == _span(cue.pattern.search(low)), (cue.pattern, text)
+        assert _span(cue.search(low, heads._lower(text))) == _span(cue.pattern.search(low)), (
+            cue.pattern,
+            text,
+        )
 
 
 def _reference_hints(body: str) -> tuple[int | None, str | None, str | None]:
-    m = seg._BASELINE_HINT.search(body)
-    direction = "reduce" if seg._REDUCE_HINT.search(body) else None
-    unit = next((u for pattern, u in seg._UNIT_HINT if pattern.search(body)), None)
+    m = heads._BASELINE_HINT.search(body)
+    direction = "reduce" if heads._REDUCE_HINT.search(body) else None
+    unit = next((u for pattern, u in heads._UNIT_HINT if pattern.search(body)), None)
     return (int(m.group(1)) if m else None), direction, unit
 
 
 def _reference_header_year(body: str) -> int | None:
-    years = list(seg._YEAR_IN_CELL.finditer(body))
-    if len(years) != 1 or seg._RANGE.search(body) or seg._STATUS_WORD.search(body):
+    years = list(heads.YEAR_IN_CELL.finditer(body))
+    if len(years) != 1 or heads._RANGE.search(body) or heads._STATUS_WORD.search(body):
         return None
     stripped = body.strip(" \t\u00a0*#:–-")
     if len(stripped) > 80:
         return None
-    if seg._GOAL_WORD.search(body) or seg._HEADER_YEAR.match(stripped):
+    if heads.GOAL_WORD.search(body) or heads.HEADER_YEAR.match(stripped):
         return int(years[0].group(1))
     return None
 
 
 def _reference_scope(body: str) -> str | None:
-    return next((scope for pattern, scope in seg.SCOPE_CUES if pattern.search(body)), None)
+    return next((scope for pattern, scope in heads.SCOPE_CUES if pattern.search(body)), None)
 
 
 @settings(max_examples=1000, deadline=None)
 @given(text=heading_texts)
 def test_heading_and_header_facts_are_those_of_the_ungated_patterns(text: str) -> None:
-    interim = bool(seg._DELMAAL_I.search(text))
+    interim = bool(heads._DELMAAL_I.search(text))
     year = _reference_header_year(text)
     scope = _reference_scope(text)
-    goal = bool(seg._GOAL_WORD.search(text)) and not seg._STATUS_WORD.search(text)
+    goal = bool(heads.GOAL_WORD.search(text)) and not heads._STATUS_WORD.search(text)
     target_list = interim or year is not None or goal or scope is not None
     expected = (interim, year, scope, target_list, _reference_hints(text))
-    assert tuple(seg._heading_facts.__wrapped__(text)) == expected
-    assert set(seg._HEADING_ANCHORS) >= set(seg._YEAR_ANCHORS)  # (the year's own test is on the body)
+    assert tuple(heads.heading_facts.__wrapped__(text)) == expected
+    assert set(heads._HEADING_ANCHORS) >= set(heads._YEAR_ANCHORS)  # (the year's own test is on the body)
     low = text.lower()
     baseline, _, unit = _reference_hints(text) if len(text) <= 80 else (None, None, None)
     expected_header = (
         scope,
-        bool(seg._STATUS_WORD.search(low)),
-        bool(seg._DELMAAL.search(low)),
-        bool(seg._GOAL_OR_AMBITION.search(low)),
+        bool(heads._STATUS_WORD.search(low)),
+        bool(heads._DELMAAL.search(low)),
+        bool(heads._GOAL_OR_AMBITION.search(low)),
         year,
-        bool(seg._COMMITMENT.search(low)),
+        bool(heads._COMMITMENT.search(low)),
         baseline,
         unit,
     )
-    assert tuple(seg._header_facts.__wrapped__(text)) == expected_header
+    assert tuple(heads.header_facts.__wrapped__(text)) == expected_header
 
 
 def test_snapshot_puts_each_value_in_its_field() -> None:

@@ -1,0 +1,265 @@
+"""What headings and list headers say about the units under them.
+
+A heading ("Delmål for 2030", "Det vi gør selv", "Reduktion i forhold til 1990
+(ton CO₂e)") and a list header ("Mål:", "2030:") set the interim status, year,
+scope, baseline, direction and unit of what follows. Each is a dozen regex
+searches that depend on the line alone, so the answers are kept per line;
+literal anchors rule most searches out first (most headings are names or
+plain words).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+#: A year as plan text writes it (1950-2100).
+YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
+HEADER_YEAR = re.compile(
+    r"^(?:(?:mål|målsætning(?:er)?|delmål|ambition(?:er)?)\s+(?:for|i|frem\s+mod|til)\s+|i\s+|inden\s+|senest\s+(?:i\s+)?|frem\s+mod\s+)?"
+    r"(" + YEAR + r")(?:-?(?:mål(?:et|ene|sætning(?:en|er)?)?))?\s*:?\s*$",
+    re.IGNORECASE,
+)
+YEAR_IN_CELL = re.compile(r"(?<![\d.,])(" + YEAR + r")(?![\d.,]\d)")
+
+SCOPE_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"som\s+medejer|medejere|forsyningsselskab|forsynings-selskab", re.I), "utility"),
+    (
+        re.compile(
+            r"gør\s+selv|som\s+virksomhed|som\s+organisation|kommunens\s+egen\s+drift|egen\s+organisation",
+            re.I,
+        ),
+        "organisation",
+    ),
+    (re.compile(r"i\s+fællesskab|hele\s+kommunen|geografisk|kommunegrænsen|sammen\s+om", re.I), "area"),
+)
+
+
+def scope_of(text: str, low: str | None = None) -> str | None:
+    """The scope a heading names, if any (``low``: see :meth:`_Anchored.search`)."""
+    if low is None:
+        for pattern, scope in SCOPE_CUES:
+            if pattern.search(text):
+                return scope
+        return None
+    for cue, scope in _SCOPE_CUES_ANCHORED:
+        if cue.search(text, low):
+            return scope
+    return None
+
+
+GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
+_STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
+_RANGE = re.compile(YEAR + r"\s*[-–]\s*" + YEAR)
+
+_UNIT_HINT = (
+    (re.compile(r"\(\s*(?:i\s+)?(?:1\.000\s+)?tons?\b[^)]*\)|\(\s*t\s*CO", re.I), "tons"),
+    (re.compile(r"\(\s*%\s*\)|\(\s*procent\s*\)|\bi\s+procent\b", re.I), "%"),
+    (re.compile(r"\(\s*GWh\s*\)"), "GWh"),
+    (re.compile(r"\(\s*MWh\s*\)"), "MWh"),
+)
+
+
+#: Precompiled: the patterns headings, list headers and table header cells are tested with.
+_BASELINE_HINT = re.compile(
+    r"(?:i\s+forhold\s+til|sammenlignet\s+med|basisår\w*|baseline)\s*:?\s*(" + YEAR + r")", re.I
+)
+_REDUCE_HINT = re.compile(r"reduktion|reducer|nedbring", re.I)
+_DELMAAL_I = re.compile(r"delmål", re.I)
+_DELMAAL = re.compile(r"delmål")
+_GOAL_OR_AMBITION = re.compile(r"mål|ambition")
+_COMMITMENT = re.compile(r"forpligte|vil\s+vi|skal\s+vi|vi\s+vil|vi\s+skal|målsætning")
+
+
+class _Anchored:
+    """A pattern and literal anchors, one of which every match of the pattern contains.
+
+    Most headings and list headers say nothing (names, "Klima", "Læs mere"), and a
+    search that fails reads the whole line, for an IGNORECASE alternation at some
+    tens of ns a character; a handful of ``in`` tests on the lower-cased line (one ``str.lower``
+    per line for all patterns) rule most searches out first.
+    """
+
+    __slots__ = ("pattern", "anchors")
+
+    def __init__(self, pattern: re.Pattern[str], anchors: tuple[str, ...]) -> None:
+        self.pattern = pattern
+        self.anchors = anchors
+
+    def search(self, text: str, low: str | None) -> re.Match[str] | None:
+        """``self.pattern.search(text)``, given ``low = _lower(text)`` (or of the text ``text`` was lowered from).
+
+        A match of an IGNORECASE pattern is in the lower case too: each character it
+        matches to a letter lower-cases to that letter, except the ``_CASE_BREAKERS``,
+        for which ``low`` is None (tests/test_segment_speed.py checks every character).
+        """
+        if low is not None:
+            for anchor in self.anchors:
+                if anchor in low:
+                    break
+            else:
+                return None
+        return self.pattern.search(text)
+
+
+#: The characters that IGNORECASE matches to a letter but that do not lower-case to it ("ſ" matches
+#: "s", "ı" and "İ" match "i").
+_CASE_BREAKERS = ("\u0130", "\u0131", "\u017f")
+
+
+def _lower(text: str) -> str | None:
+    """``text.lower()`` for the anchors of :class:`_Anchored`, or None if a character in it defeats them."""
+    for ch in _CASE_BREAKERS:
+        if ch in text:
+            return None
+    return text.lower()
+
+
+#: Every match of ``_YEAR`` starts with one of these.
+_YEAR_ANCHORS = ("19", "20", "2100")
+_SCOPE_CUES_ANCHORED = tuple(
+    (_Anchored(pattern, anchors), scope)
+    for (pattern, scope), anchors in zip(
+        SCOPE_CUES,
+        (
+            ("medejer", "forsynings"),
+            ("selv", "virksomhed", "organisation", "drift"),
+            ("fællesskab", "kommune", "geografisk", "sammen"),
+        ),
+        strict=True,
+    )
+)
+_DELMAAL_I_ANCHORED = _Anchored(_DELMAAL_I, ("delmål",))
+GOAL_WORD_ANCHORED = _Anchored(GOAL_WORD, ("mål", "ambition", "forpligt", "target"))
+_STATUS_WORD_ANCHORED = _Anchored(
+    _STATUS_WORD, ("status", "resultat", "regnskab", "opgørelse", "fremskrivning", "historisk", "udvikling")
+)
+_COMMITMENT_ANCHORED = _Anchored(_COMMITMENT, ("forpligte", "vi", "målsætning"))
+_BASELINE_HINT_ANCHORED = _Anchored(_BASELINE_HINT, _YEAR_ANCHORS)
+_REDUCE_HINT_ANCHORED = _Anchored(_REDUCE_HINT, ("reduktion", "reducer", "nedbring"))
+_UNIT_HINT_ANCHORED = tuple(
+    (_Anchored(pattern, anchors), unit)
+    for (pattern, unit), anchors in zip(_UNIT_HINT, (("(",), ("(", "procent"), ("(",), ("(",)), strict=True)
+)
+
+
+def _header_year(body: str) -> int | None:
+    """The year a list header or heading gives its items ("2030:", "Mål 2030:", "Delmål for 2025")."""
+    if "19" not in body and "20" not in body and "2100" not in body:
+        return None  # no match of _YEAR_IN_CELL (its _YEAR starts with one of these), no year
+    years = list(YEAR_IN_CELL.finditer(body))
+    if len(years) != 1 or _RANGE.search(body) or _STATUS_WORD.search(body):
+        return None
+    stripped = body.strip(" \t\u00a0*#:–-")
+    if len(stripped) > 80:
+        return None
+    if GOAL_WORD.search(body) or HEADER_YEAR.match(stripped):
+        return int(years[0].group(1))
+    return None
+
+
+def _hints(body: str, low: str | None) -> tuple[int | None, str | None, str | None]:
+    """Baseline, direction and unit a heading or caption states for what follows (``low = _lower(body)``)."""
+    baseline = None
+    m = _BASELINE_HINT_ANCHORED.search(body, low)
+    if m:
+        baseline = int(m.group(1))
+    direction = "reduce" if _REDUCE_HINT_ANCHORED.search(body, low) else None
+    unit = next((u for cue, u in _UNIT_HINT_ANCHORED if cue.search(body, low)), None)
+    return baseline, direction, unit
+
+
+class HeadingFacts(NamedTuple):
+    """What a heading says, whatever came before it (see :meth:`_State.heading`)."""
+
+    interim: bool
+    year: int | None
+    scope: str | None
+    target_list: bool
+    hints: tuple[int | None, str | None, str | None]
+
+
+#: Headings and list headers recur (running page headers, "Delmål:" before every list), and what one
+#: says is a dozen regex searches that depend on its text alone, so the answers are kept.
+_FACTS_CACHE_SIZE = 4096
+
+
+#: What a heading says that holds none of the anchors of its tests (most headings: "Klima", "Nyt fra
+#: Assens", names), and those anchors: the year anchors are uncased, so they are in the lower case too.
+_SAYS_NOTHING = HeadingFacts(False, None, None, False, (None, None, None))
+_HEADING_ANCHORS = tuple(
+    dict.fromkeys(
+        anchor
+        for cue in (
+            _DELMAAL_I_ANCHORED,
+            *(cue for cue, _ in _SCOPE_CUES_ANCHORED),
+            GOAL_WORD_ANCHORED,
+            _BASELINE_HINT_ANCHORED,
+            _REDUCE_HINT_ANCHORED,
+            *(cue for cue, _ in _UNIT_HINT_ANCHORED),
+        )
+        for anchor in cue.anchors
+    )
+)
+
+
+def _holds_any(low: str, anchors: tuple[str, ...]) -> bool:
+    """Is one of ``anchors`` in ``low``? (A loop: ``any`` over a generator costs twice as much here.)"""
+    for anchor in anchors:  # noqa: SIM110
+        if anchor in low:
+            return True
+    return False
+
+
+@lru_cache(maxsize=_FACTS_CACHE_SIZE)
+def heading_facts(body: str) -> HeadingFacts:
+    """The context a heading line sets for the section under it."""
+    low = _lower(body)
+    if low is not None and not _holds_any(low, _HEADING_ANCHORS):
+        # every search below is ruled out by its anchors, and the year by "19", "20" and "2100"
+        return _SAYS_NOTHING
+    interim = bool(_DELMAAL_I_ANCHORED.search(body, low))
+    year = _header_year(body)
+    scope = scope_of(body, low)
+    goal = bool(GOAL_WORD_ANCHORED.search(body, low)) and not _STATUS_WORD_ANCHORED.search(body, low)
+    target_list = interim or year is not None or goal or scope is not None
+    return HeadingFacts(interim, year, scope, target_list, _hints(body, low))
+
+
+class HeaderFacts(NamedTuple):
+    """What a list header ("Delmål:", "Mål 2030:") says, whatever came before it (see :meth:`_State.header`)."""
+
+    scope: str | None
+    status: bool
+    delmaal: bool
+    goal: bool
+    year: int | None
+    commitment: bool
+    baseline: int | None
+    unit: str | None
+
+
+@lru_cache(maxsize=_FACTS_CACHE_SIZE)
+def header_facts(body: str) -> HeaderFacts:
+    """The tests :meth:`_State.header` makes of a label ending in ":"."""
+    low = body.lower()
+    anchors_low = _lower(body)  # (``low``, or None if the label has a character in _CASE_BREAKERS)
+    # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
+    baseline, _direction, unit = _hints(body, anchors_low) if len(body) <= 80 else (None, None, None)
+    return HeaderFacts(
+        scope=scope_of(body, anchors_low),
+        status=bool(_STATUS_WORD_ANCHORED.search(low, anchors_low)),
+        delmaal="delmål" in low,  # (``_DELMAAL.search(low)``: a literal)
+        goal="mål" in low or "ambition" in low,  # (``_GOAL_OR_AMBITION.search(low)``)
+        year=_header_year(body),
+        commitment=bool(_COMMITMENT_ANCHORED.search(low, anchors_low)),
+        baseline=baseline,
+        unit=unit,
+    )
+
+
+def clear_caches() -> None:
+    """Forget the remembered heading and list-header lines (see ``pipeline.clear_unit_cache``)."""
+    heading_facts.cache_clear()
+    header_facts.cache_clear()
