@@ -19,6 +19,7 @@ from extractors.caseless import fold
 from extractors.components.cues import _SPAN, CueMarker
 from extractors.components.types import YearMention, load_jsonl
 from extractors.components.years import (
+    RULE_YEAR_RE,
     YEAR_RE,
     YearFinder,
     _case_free,
@@ -144,6 +145,11 @@ YEARS = [
     "2030 123",
     "20301",
     "2.030",
+    "DK2030-2040",
+    "fra 12030 til 2040",
+    "²2030",
+    "a²2030",
+    "Ⅻ2030",
 ]
 year_pieces = (
     st.sampled_from(YEAR_WORDS)
@@ -156,17 +162,22 @@ year_texts = st.lists(st.tuples(year_pieces, st.sampled_from(SEPARATORS)), max_s
 )
 
 
+#: The year as ``YearFinder`` first wrote it into every rule: the look-behinds are part of the pattern.
+FIRST_YEAR_RE = r"(?<![\d.,])(?<![^\W\d_][^\W\d_])(?:19[5-9]\d|20\d\d|2100)(?!\d|[.,]\d)"
+
+
 def plain_find(text: str) -> list[YearMention]:
     """``YearFinder.find`` as first written: every rule in order, each scanning the whole text with
-    its own pattern (IGNORECASE, no first-character test), claims checked against what is claimed."""
+    its own pattern (IGNORECASE, no first-character test, the year's look-behinds in the pattern),
+    claims checked against what is claimed."""
     claimed: dict[int, YearMention] = {}
     for e in load_jsonl("years.jsonl"):
-        pattern = re.compile(e["regex"].replace("YEAR", YEAR_RE), 0 if e["role"] == "name" else re.I)
+        pattern = re.compile(e["regex"].replace("YEAR", FIRST_YEAR_RE), 0 if e["role"] == "name" else re.I)
         groups = [g for g in ("year", "year2") if g in pattern.groupindex]
         for m in pattern.finditer(text):
             for group in groups:
                 start = m.start(group)
-                if m.group(group) is None or start in claimed or _glued(text, start):
+                if m.group(group) is None or start in claimed:
                     continue
                 role = e["role"]
                 if role == "period":
@@ -205,7 +216,7 @@ def test_compiled_rules_match_like_the_written_patterns(text: str) -> None:
     """The rules as :class:`YearFinder` compiles them (first-character and word-run look-aheads,
     folded twins) find the matches, with every group, that the patterns as written find."""
     for e, rule in zip(load_jsonl("years.jsonl"), FINDER.patterns, strict=True):
-        source = e["regex"].replace("YEAR", YEAR_RE)
+        source = e["regex"].replace("YEAR", RULE_YEAR_RE)
         written = re.compile(source, 0 if e["role"] == "name" else re.I)
         assert all_spans(rule.pattern, text) == all_spans(written, text), e["id"]
         if rule.folded is not None and fold(text) is not None:
@@ -231,7 +242,7 @@ def test_first_character_test_reads_what_matches_start_with() -> None:
 def test_year_led_rules_are_a_year_and_look_aheads() -> None:
     led = {rule.rule_id for rule in FINDER.patterns if rule.year_led}
     assert led == {"year.skip.range_phone", "year.bare"}
-    assert not _year_led(f"(?P<year>{YEAR_RE})\\s*-")
+    assert not _year_led(f"(?P<year>{RULE_YEAR_RE})\\s*-")
 
 
 def test_lower_case_keeps_digits_whitespace_and_uncased_characters() -> None:
@@ -260,3 +271,13 @@ def test_the_year_scan_reads_the_year_led_rules() -> None:
     assert [m.span() for m in FINDER.scan.finditer("2030 123, 12030 og 2040-2050")] == [
         m.span() for m in re.finditer(YEAR_RE, "2030 123, 12030 og 2040-2050")
     ]
+
+
+def test_glued_is_the_look_behind_the_rules_carry() -> None:
+    """The year scan checks with ``_glued`` what ``_STANDS_ALONE`` checks inside the rules, for every
+    code point before a year and beside a letter ("²2030", "Ⅻ2030", "DK2030")."""
+    stands_alone = re.compile(RULE_YEAR_RE)
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        for text, start in ((ch + "2030", 1), ("a" + ch + "2030", 2), (ch + "a2030", 2)):
+            assert _glued(text, start) == (stands_alone.match(text, start) is None), (hex(code), text)

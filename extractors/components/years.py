@@ -20,25 +20,38 @@ from spacy.tokens import Doc
 from extractors.caseless import compile_folded, foldable
 from extractors.components.types import YEARLIKE, YearMention, doc_text, load_jsonl, set_ext
 
-#: A year; what may stand before it (not a digit, not two letters as in "DK2020") is checked after
-#: the match, because a look-behind tried at every position made these patterns several times slower.
+#: A year, four digits with no digit after. The year scan (:meth:`YearFinder._scan_for`) finds these and
+#: checks what stands before each with :func:`_glued`, because a look-behind tried at every position made
+#: the scan several times slower.
 YEAR_RE = YEARLIKE.pattern + r"(?!\d|[.,]\d)"
+#: What may not stand right before a year: a digit, "." or "," ("12030", "1.2030") or two letters
+#: ("DK2020"). The rules carry it on every year they read, so a glued year takes part in no match at
+#: all (not only that it is not claimed: "DK2030-2040" is no period). Evaluated where a rule reaches a
+#: year, not at every position, it costs little there.
+_STANDS_ALONE = r"(?<![\d.,])(?<![^\W\d_][^\W\d_])"
+#: A year as the rules of ``years.jsonl`` read it.
+RULE_YEAR_RE = _STANDS_ALONE + YEAR_RE
+
+
+def _letter(ch: str) -> bool:
+    r"""``[^\W\d_]``: a word character but a decimal digit and "_" (``str.isalnum`` is ``\w`` but "_")."""
+    return ch.isalnum() and not ch.isdecimal()
 
 
 def _glued(text: str, start: int) -> bool:
-    """Is the year at ``start`` glued to what precedes it ("12030", "1.2030", "DK2020")?"""
+    r"""Does ``_STANDS_ALONE`` fail at ``start`` ("12030", "1.2030", "DK2020")? (``\d`` is ``str.isdecimal``.)"""
     if start == 0:
         return False
     prev = text[start - 1]
     if prev == " ":
         return False  # the usual case, answered before the tests below (which a space fails)
-    if prev.isdigit() or prev in ".,":
+    if prev.isdecimal() or prev in ".,":
         return True
-    return start >= 2 and prev.isalpha() and text[start - 2].isalpha()
+    return start >= 2 and _letter(prev) and _letter(text[start - 2])
 
 
 #: How a year-led rule starts (see :func:`_year_led`).
-_YEAR_HEAD = f"(?P<year>{YEAR_RE})"
+_YEAR_HEAD = f"(?P<year>{RULE_YEAR_RE})"
 _RULES_CACHE_LIMIT = 10_000
 
 try:  # the parser behind ``re.compile``, to read what a pattern's matches start with (CPython 3.11+)
@@ -302,7 +315,7 @@ class YearFinder:
         words: set[str] = set()
         led_tails: list[tuple[str, str]] = []
         for e in load_jsonl("years.jsonl"):
-            source = e["regex"].replace("YEAR", YEAR_RE)
+            source = e["regex"].replace("YEAR", RULE_YEAR_RE)
             ignore_case = e["role"] != "name"
             pattern = re.compile(source, re.IGNORECASE if ignore_case else 0)
             folded = compile_folded(source) if ignore_case else None
@@ -337,7 +350,7 @@ class YearFinder:
         text after the same year); reading only digits, whitespace and characters without case,
         they hold alike on the text, on its lower case and with IGNORECASE.
         """
-        parts = [_YEAR_HEAD] + [f"(?:{tail}(?P<{led}>)|)" for led, tail in led_tails]
+        parts = [f"(?P<year>{YEAR_RE})"] + [f"(?:{tail}(?P<{led}>)|)" for led, tail in led_tails]
         return re.compile("".join(parts))
 
     def _rules_for(self, present: tuple[str, ...]) -> tuple[_Rule, ...]:
@@ -357,7 +370,8 @@ class YearFinder:
     def find(self, text: str) -> list[YearMention]:
         """The years of ``text`` with their roles, in order of position."""
         # Roles are only ever given to a year that stands alone (a ``YEAR_RE`` match not glued to what
-        # precedes it; such matches never overlap), so once each of those has one, no pattern can add any.
+        # precedes it, as ``_STANDS_ALONE`` requires; such matches never overlap), so once each of
+        # those has one, no pattern can add any.
         # (the open years in order of position, each with its match of the scan)
         open_years = {m.start(): m for m in self.scan.finditer(text) if not _glued(text, m.start())}
         if not open_years:
@@ -380,7 +394,7 @@ class YearFinder:
                 matches = filter(None, [pattern.match(subject, start) for start in open_years])
             else:
                 matches = pattern.finditer(subject)
-            # a year group holds YEAR_RE at its start, so the open years (not glued, not yet
+            # a year group holds RULE_YEAR_RE at its start, so the open years (not glued, not yet
             # claimed) are exactly the group starts this rule may claim
             for m in matches:
                 for group in groups:
