@@ -21,6 +21,7 @@ from extractors.caseless import foldable
 from extractors.components import quantities as q
 from extractors.components.types import YEARLIKE, Quantity, load_json
 from extractors.numbers import NUMBER_WORDS
+from extractors.regex_source import top_level_groups
 
 DATA = load_json("quantities.json")
 
@@ -287,7 +288,7 @@ def test_bound_words_are_a_top_level_part_of_every_bound_pattern() -> None:
     assert "(ASSERT" not in repr(words) and "(AT, " not in repr(words)
     alternatives = []
     for bound in DATA["bounds"]:
-        group = next(g for g in q.top_level_groups(bound["regex"]) if g.startswith("(?:"))
+        group = next(g for g in top_level_groups(bound["regex"]) if g.startswith("(?:"))
         ((op, (_, branches)),) = parsed = sre_parse.parse(group, re.I)
         assert op is sre.BRANCH
         assert repr(parsed[0]) in [repr(item) for item in sre_parse.parse(bound["regex"], re.I)]
@@ -296,7 +297,7 @@ def test_bound_words_are_a_top_level_part_of_every_bound_pattern() -> None:
 
 
 def test_top_level_groups() -> None:
-    assert q.top_level_groups(r"(?=[mo)])(?<![\wæøå])(?:a|b[]()]\()x(y(z))\(") == [
+    assert top_level_groups(r"(?=[mo)])(?<![\wæøå])(?:a|b[]()]\()x(y(z))\(") == [
         "(?=[mo)])",
         r"(?<![\wæøå])",
         r"(?:a|b[]()]\()",

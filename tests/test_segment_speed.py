@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from extractors import headings as heads
 from extractors import segment as seg
 from extractors import triggers as trig
+from extractors.regex_source import top_level_alternatives
 
 ALL_CHARS = [chr(c) for c in range(sys.maxunicode + 1)]
 ALPHABET = "aAeEfFiIoOrRlLuUkKnN \t\n\u00a0\u2028,.:-0123456789æÆøØåÅİıſK₂"
@@ -131,35 +132,12 @@ ANCHORED = [
 ANCHOR_CHARS = sorted({ch for cue in ANCHORED for anchor in cue.anchors for ch in anchor})
 
 
-def _alternatives(source: str) -> list[str]:
-    """The top-level alternatives of a pattern source (split at ``|`` outside groups and classes)."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(source[start:i])
-            start = i + 1
-        i += 1
-    return [*parts, source[start:]]
-
-
 def test_every_alternative_of_an_anchored_pattern_holds_an_anchor() -> None:
-    year_alternatives = _alternatives(heads.YEAR[len("(?:") : -1])
+    year_alternatives = top_level_alternatives(heads.YEAR[len("(?:") : -1])
     assert all(alt.startswith(heads._YEAR_ANCHORS) for alt in year_alternatives)
     for cue in ANCHORED:
         assert all(re.escape(a) in (a, "\\(") for a in cue.anchors)  # plain literals ("(" escaped)
-        for alt in _alternatives(cue.pattern.pattern):
+        for alt in top_level_alternatives(cue.pattern.pattern):
             if cue.anchors == heads._YEAR_ANCHORS:
                 assert "(" + heads.YEAR + ")" in alt  # (not optional: no quantifier follows the group)
                 assert alt.split("(" + heads.YEAR + ")")[1][:1] not in ("?", "*", "{")

@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from extractors.caseless import compile_folded, fold
 from extractors.components.types import Cue, doc_text, load_jsonl, set_ext
+from extractors.regex_source import top_level_alternatives
 
 #: Characters that separate tokens (spaCy splits on them; a hyphen does not split).
 _SEP = r"\s,;:!?()\[\]\"“”„»«’'/|–—"
@@ -68,27 +69,6 @@ def _anchors(regex: str) -> str:
     return "".join(out)
 
 
-def _top_level_alternation(regex: str) -> bool:
-    depth, i, in_class = 0, 0, False
-    while i < len(regex):
-        ch = regex[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            return True
-        i += 1
-    return False
-
-
 def _alternatives(words: list[str]) -> str:
     return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
 
@@ -117,7 +97,7 @@ def token_regex(spec: dict[str, Any], folded: bool = False) -> str:
             return rf"(?!{case.format(_alternatives(value['NOT_IN']))}{_END}){_TOK}+{_END}"
         if "REGEX" in value:
             regex = value["REGEX"]
-            single = not _top_level_alternation(regex)
+            single = len(top_level_alternatives(regex)) == 1
             head = "" if single and regex.startswith("^") else f"{_TOK}*?"
             tail = "" if single and regex.endswith("$") and not regex.endswith("\\$") else f"{_TOK}*{_END}"
             return head + case.format(_anchors(regex)) + tail

@@ -23,6 +23,7 @@ from spacy.tokens import Doc
 from extractors.caseless import Caseless, compile_folded, foldable, leading_literal, lower_source
 from extractors.components.types import YEARLIKE, Quantity, _key, doc_text, load_json
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
+from extractors.regex_source import top_level_groups
 
 #: A number: "220.536", "10 000", "1,5", "2030". The leading digit is written once outside the
 #: alternation (``\d\d{0,2}`` tries the same lengths in the same order as ``\d{1,3}``), so the engine
@@ -146,33 +147,6 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
         if end > taken_start and start < taken_end:
             return False
     return True
-
-
-def top_level_groups(source: str) -> list[str]:
-    """The groups ``(…)`` at the top level of a regex source, as written, in order.
-
-    Skips escapes and character classes; enough for the pattern files, whose sources
-    ``re`` parses (tests/test_quantities_speed.py checks the result against the parse).
-    """
-    groups, depth, start, in_class, i = [], 0, 0, False, 0
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 1
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += 2 if source.startswith("^]", i + 1) else 1 if source.startswith("]", i + 1) else 0
-        elif ch == "(":
-            start = i if depth == 0 else start
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                groups.append(source[start : i + 1])
-        i += 1
-    return groups
 
 
 def _bound_words(sources: list[str]) -> str:

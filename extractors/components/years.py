@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 
 from extractors.caseless import compile_folded, foldable
 from extractors.components.types import YEARLIKE, YearMention, doc_text, load_jsonl, set_ext
+from extractors.regex_source import group_end
 
 #: A year, four digits with no digit after. The year scan (:meth:`YearFinder._scan_for`) finds these and
 #: checks what stands before each with :func:`_glued`, because a look-behind tried at every position made
@@ -163,30 +164,6 @@ class _Rule(NamedTuple):
 _WORD_CHAR = re.compile(r"\w")
 
 
-def _group_end(source: str, start: int) -> int:
-    """The index of the ``)`` closing the group opened at ``source[start]`` (escapes and classes skipped)."""
-    depth, i, in_class = 0, start, False
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            i += source[i + 1 : i + 2] == "^"
-            i += source[i + 1 : i + 2] == "]"  # a "]" first in a class is a member
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    raise ValueError(f"unbalanced group in {source!r}")
-
-
 def _word_chars_only(parsed: Any) -> bool:
     """Does a parsed pattern consume word characters (``\\w``) only?"""
     for op, av in parsed:
@@ -225,7 +202,7 @@ def word_run_test(source: str) -> str:
     """
     if _sre_parse is None or not source.startswith("\\b(") or "(?P=" in source:
         return source
-    end = _group_end(source, 2)
+    end = group_end(source, 2)
     rest = source[end + 1 :]
     if re.search(r"\\[1-9]", rest):
         return source  # a back reference would see the group unset inside the look-ahead
