@@ -161,12 +161,12 @@ def is_touched(target: Target) -> bool:
 def reextract_document(
     session: Session, document: Document, extract: Extractor, extractor_version: str
 ) -> ReextractOutcome:
-    """Replace the undecided machine targets of ``document`` with what the current rules find.
+    """Replace the untouched machine targets of ``document`` with what the current rules find.
 
-    Decided targets stay as they are. Where a new finding overlaps a decided
-    target, it is not added again; if it disagrees with the decision, the
-    decided target is flagged with what the rules now say. A decided machine
-    target that the rules no longer find at all is flagged too.
+    Touched targets (see :func:`is_touched`) stay as they are. Where a new finding
+    overlaps a touched target, it is not added again; if it disagrees with the
+    target's current values, the target is flagged with what the rules now say. A
+    touched machine target that the rules no longer find at all is flagged too.
     """
     text = document_text(document)
     found = extract(text)
@@ -176,34 +176,34 @@ def reextract_document(
     session.scalars(
         select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
     ).all()
-    decided: list[Target] = []
+    touched: list[Target] = []
     stale: list[Target] = []
     for target in document.targets:
-        (decided if is_touched(target) else stale).append(target)
+        (touched if is_touched(target) else stale).append(target)
     for target in stale:
         session.delete(target)
     matched: set[int] = set()
     added = 0
     for candidate in found:
-        anchor = _best_overlap(candidate, decided)
+        anchor = _best_overlap(candidate, touched)
         if anchor is None:
             document.targets.append(_target_row(candidate, starts, numbers, extractor_version))
             added += 1
             continue
         matched.add(anchor.id)
         anchor.rules_flag = _disagreement(current_fields(anchor), candidate, extractor_version)
-    for target in decided:
+    for target in touched:
         if target.id not in matched and target.origin == "machine":
             target.rules_flag = f"rules {extractor_version} no longer find this target"
     document.extractor_version = extractor_version
     session.flush()
-    flagged = sum(1 for t in decided if t.rules_flag)
-    return ReextractOutcome(added=added, removed=len(stale), kept=len(decided), flagged=flagged)
+    flagged = sum(1 for t in touched if t.rules_flag)
+    return ReextractOutcome(added=added, removed=len(stale), kept=len(touched), flagged=flagged)
 
 
-def _best_overlap(candidate: FoundTarget, decided: Sequence[Target]) -> Target | None:
+def _best_overlap(candidate: FoundTarget, touched: Sequence[Target]) -> Target | None:
     best, best_size = None, 0
-    for target in decided:
+    for target in touched:
         size = min(candidate.end, target.end) - max(candidate.start, target.start)
         if size > best_size:
             best, best_size = target, size

@@ -28,10 +28,15 @@ except ImportError:  # pragma: no cover - another Python: patterns simply keep t
 _ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
 
 
+#: The characters IGNORECASE matches to a letter they do not lower-case to ("ı" and "İ" match "i",
+#: "ſ" matches "s"): in a text with one, matching its lower case is not matching it with IGNORECASE.
+CASE_BREAKERS = ("\u0130", "\u0131", "\u017f")
+
+
 def foldable(text: str) -> bool:
     """May a :func:`compile_folded` twin run on ``text.lower()`` in place of the IGNORECASE pattern?
 
-    Not where the text holds "İ", "ı" or "ſ" (see the module docstring). Three substring
+    Not where the text holds one of :data:`CASE_BREAKERS`. Three substring
     tests rather than one search for a class of three: ``in`` scans a string in C
     without the regex engine's per-character dispatch (several times faster).
     """
@@ -57,11 +62,11 @@ class Caseless:
 
     __slots__ = ("folded", "ignorecase", "pattern")
 
-    def __init__(self, source: str, flags: int = 0) -> None:
+    def __init__(self, source: str) -> None:
         self.pattern = source
-        self.ignorecase = re.compile(source, flags | re.I)
+        self.ignorecase = re.compile(source, re.I)
         # the lower-cased twin only where the pattern provably matches the same (always, for today's rules)
-        self.folded = None if flags else compile_folded(_lower_literals(source))
+        self.folded = compile_folded(_lower_literals(source))
 
     def search(
         self, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize

@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from extractors.caseless import fold
+
 #: A year as plan text writes it (1950-2100).
 YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
 HEADER_YEAR = re.compile(
@@ -88,10 +90,10 @@ class _Anchored:
         self.anchors = anchors
 
     def search(self, text: str, low: str | None) -> re.Match[str] | None:
-        """``self.pattern.search(text)``, given ``low = _lower(text)`` (or of the text ``text`` was lowered from).
+        """``self.pattern.search(text)``, given ``low = fold(text)`` (or of the text ``text`` was lowered from).
 
         A match of an IGNORECASE pattern is in the lower case too: each character it
-        matches to a letter lower-cases to that letter, except the ``_CASE_BREAKERS``,
+        matches to a letter lower-cases to that letter, except the ``caseless.CASE_BREAKERS``,
         for which ``low`` is None (tests/test_segment_speed.py checks every character).
         """
         if low is not None:
@@ -101,19 +103,6 @@ class _Anchored:
             else:
                 return None
         return self.pattern.search(text)
-
-
-#: The characters that IGNORECASE matches to a letter but that do not lower-case to it ("ſ" matches
-#: "s", "ı" and "İ" match "i").
-_CASE_BREAKERS = ("\u0130", "\u0131", "\u017f")
-
-
-def _lower(text: str) -> str | None:
-    """``text.lower()`` for the anchors of :class:`_Anchored`, or None if a character in it defeats them."""
-    for ch in _CASE_BREAKERS:
-        if ch in text:
-            return None
-    return text.lower()
 
 
 #: Every match of ``_YEAR`` starts with one of these.
@@ -160,7 +149,7 @@ def _header_year(body: str) -> int | None:
 
 
 def _hints(body: str, low: str | None) -> tuple[int | None, str | None, str | None]:
-    """Baseline, direction and unit a heading or caption states for what follows (``low = _lower(body)``)."""
+    """Baseline, direction and unit a heading or caption states for what follows (``low = fold(body)``)."""
     baseline = None
     m = _BASELINE_HINT_ANCHORED.search(body, low)
     if m:
@@ -215,7 +204,7 @@ def _holds_any(low: str, anchors: tuple[str, ...]) -> bool:
 @lru_cache(maxsize=_FACTS_CACHE_SIZE)
 def heading_facts(body: str) -> HeadingFacts:
     """The context a heading line sets for the section under it."""
-    low = _lower(body)
+    low = fold(body)
     if low is not None and not _holds_any(low, _HEADING_ANCHORS):
         # every search below is ruled out by its anchors, and the year by "19", "20" and "2100"
         return _SAYS_NOTHING
@@ -243,8 +232,10 @@ class HeaderFacts(NamedTuple):
 @lru_cache(maxsize=_FACTS_CACHE_SIZE)
 def header_facts(body: str) -> HeaderFacts:
     """The tests :meth:`_State.header` makes of a label ending in ":"."""
-    low = body.lower()
-    anchors_low = _lower(body)  # (``low``, or None if the label has a character in _CASE_BREAKERS)
+    anchors_low = fold(body)
+    low = (
+        anchors_low if anchors_low is not None else body.lower()
+    )  # (``low``, or None if the label has a character in CASE_BREAKERS)
     # only a short label ("Mål (i forhold til 1990):") speaks for the items; a sentence ending in ":" does not
     baseline, _direction, unit = _hints(body, anchors_low) if len(body) <= 80 else (None, None, None)
     return HeaderFacts(

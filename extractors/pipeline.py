@@ -12,9 +12,10 @@ plans.
 Every component reads characters, not tokens (values glue to their
 neighbours in real text: "over12%", "C02-neutral"), and each offers the work
 of its ``__call__`` as ``find`` on plain values. ``nlp(text)`` runs them on a
-Doc, as spaCy does; ``extract_targets`` calls ``find`` in the same order on
-each unit's string, so a unit costs no tokenisation, and screens the unit
-between the steps (see ``_screened``). Both give the same targets
+Doc, as spaCy does; ``extract_targets`` calls ``find`` on each unit's string
+(cues, years, quantities, in the order the screen between them needs, then
+the assembler), so a unit costs no tokenisation (see ``_screened``). Both give
+the same targets
 (tests/test_extract_screen.py). The pipeline is built once per process and
 reused.
 """

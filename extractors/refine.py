@@ -125,12 +125,12 @@ def _ranges(text: str, quantities: list[Quantity], low: str | None = None) -> No
         m = _RANGE_BEFORE.search(text, max(0, q.start - 20), q.start)
         if not m:
             continue
-        low = parse_digits(m.group("low"))
+        lower_end = parse_digits(m.group("low"))
         digits = _DIGITS.match(text, q.start, q.end)  # none for a number word ("femogtyve procent")
         upper = parse_digits(digits.group(0).rstrip(".,") or "0") if digits else None
-        if low is None or not upper or low >= upper:
+        if lower_end is None or not upper or lower_end >= upper:
             continue
-        q.value = round(q.value * low / upper, 6)
+        q.value = round(q.value * lower_end / upper, 6)
         q.start = m.start("low")
         q.rule_id = f"{q.rule_id}+{_R['range']['id']}"
         quantities[:] = [o for o in quantities if o is q or not (q.start <= o.start < q.end)]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.bench_review import free_port
 
 
 def find_bin_dir() -> Path | None:
@@ -24,12 +25,6 @@ def find_bin_dir() -> Path | None:
         return Path(on_path).parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), reverse=True)
     return Path(candidates[0]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -85,6 +80,6 @@ def start_cluster() -> Cluster:
     root = Path(tempfile.mkdtemp(prefix="klimamaal-pg-"))
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    cluster = Cluster(bin_dir=bin_dir, root=root, port=_free_port())
+    cluster = Cluster(bin_dir=bin_dir, root=root, port=free_port())
     cluster.start()
     return cluster

@@ -124,36 +124,26 @@ def test_screened_units_assemble_as_unscreened() -> None:
     """assemble_unit handed the live cues and labels _screened found (its ``screened`` argument) gives
     what it finds screening the unit itself, for every gold unit that passes the screen."""
     import copy
-    import json
-    from pathlib import Path
 
     from extractors import pipeline
     from extractors.components.targets import assemble_unit
     from extractors.decide import live_cues, rejects_every_clause
-    from extractors.segment import segments
-    from extractors.triggers import TriggerIndex
+    from tests.gold_units import gold_units
 
     stages = pipeline._stages()
     compared = 0
-    for path in sorted((Path(__file__).parent / "gold").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            text = json.loads(line)["text"]
-            triggers = TriggerIndex(text)
-            for seg in segments(text, triggers):
-                if seg.cells or not pipeline._candidate(seg, triggers):
-                    continue
-                unit = text[seg.start : seg.end]
-                cues, years = stages.cues.find(unit), stages.years.find(unit)
-                quantities = stages.quantities.find(unit)
-                live = live_cues(unit, cues, years)
-                labels = {c.label for c in live}
-                if rejects_every_clause(labels, years, quantities, seg.kind, seg.context):
-                    continue
-                args = (unit, cues, quantities, years, seg.context, seg.kind, [])
-                # assembly refines the quantities in place: each call gets its own copy
-                plain = assemble_unit(*copy.deepcopy(args))
-                assert assemble_unit(*copy.deepcopy(args), (live, labels)) == plain, unit
-                compared += 1
+    for unit, seg in gold_units():
+        if seg.cells:
+            continue
+        cues, years = stages.cues.find(unit), stages.years.find(unit)
+        quantities = stages.quantities.find(unit)
+        live = live_cues(unit, cues, years)
+        labels = {c.label for c in live}
+        if rejects_every_clause(labels, years, quantities, seg.kind, seg.context):
+            continue
+        args = (unit, cues, quantities, years, seg.context, seg.kind, [])
+        # assembly refines the quantities in place: each call gets its own copy
+        plain = assemble_unit(*copy.deepcopy(args))
+        assert assemble_unit(*copy.deepcopy(args), (live, labels)) == plain, unit
+        compared += 1
     assert compared > 100

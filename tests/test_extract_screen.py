@@ -9,7 +9,6 @@ language, and check the pre-tests it relies on against what they stand for.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -22,8 +21,7 @@ from extractors.components.types import Quantity, get_ext, yearlike
 from extractors.decide import live_cues, rejects_by_cues, rejects_every_clause
 from extractors.normalise import strip_invisibles, to_clean_offset
 from extractors.refine import may_add_share, refine
-from extractors.segment import segments
-from extractors.triggers import TriggerIndex
+from tests.gold_units import gold_units
 
 GOLD = Path(__file__).parent / "gold"
 
@@ -60,22 +58,6 @@ FRAGMENTS = [
 ]
 
 
-def _gold_units() -> list[tuple[str, object]]:
-    """(unit text, segment) of every unit ``extract_targets`` parses in the gold passages."""
-    units = []
-    for path in sorted(GOLD.glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                text = json.loads(line)["text"]
-                triggers = TriggerIndex(text)
-                units += [
-                    (text[s.start : s.end], s)
-                    for s in segments(text, triggers)
-                    if pipeline._candidate(s, triggers)
-                ]
-    return units
-
-
 def _cells(seg) -> tuple:
     """The segment's table cells, relative to the unit (as ``pipeline._run_unit`` hands them on)."""
     return tuple((s - seg.start, e - seg.start, y, r) for s, e, y, r in seg.cells)
@@ -99,7 +81,7 @@ def _screened(unit: str, seg) -> tuple[dict, ...]:
 
 
 def test_gold_units_are_screened_to_the_same_targets_as_the_full_pipeline() -> None:
-    units = _gold_units()
+    units = gold_units()
     assert len(units) > 400
     skipped = 0
     for unit, seg in units:
@@ -127,7 +109,7 @@ def test_a_commitment_is_not_rejected_by_its_cues() -> None:
 
 def test_rejects_by_cues_implies_rejects_every_clause() -> None:
     stages = pipeline._stages()
-    for unit, seg in _gold_units():
+    for unit, seg in gold_units():
         cues, years = stages.cues.find(unit), stages.years.find(unit)
         labels = {c.label for c in live_cues(unit, cues, years)}
         if rejects_by_cues(labels, seg.kind, seg.context):

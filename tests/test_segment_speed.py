@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from extractors import headings as heads
 from extractors import segment as seg
 from extractors import triggers as trig
+from extractors.caseless import CASE_BREAKERS, fold
 from extractors.regex_source import top_level_alternatives
 
 ALL_CHARS = [chr(c) for c in range(sys.maxunicode + 1)]
@@ -157,7 +158,7 @@ def test_case_breakers_are_the_characters_ignorecase_matches_to_a_letter_they_do
         for m in re.finditer(re.escape(letter), everything, re.I):
             if m.group().lower() != letter:
                 breakers.add(m.group())
-    assert tuple(sorted(breakers)) == heads._CASE_BREAKERS
+    assert tuple(sorted(breakers)) == CASE_BREAKERS
     # a lowered text (which header labels are searched in) has no breaker, and matches only its own letters
     lowered = set("".join(ch.lower() for ch in everything if ch not in breakers))
     assert not lowered & breakers
@@ -174,10 +175,10 @@ def test_case_breakers_are_the_characters_ignorecase_matches_to_a_letter_they_do
             assert m.group() == letter
 
 
-def test_lower_is_none_exactly_for_texts_with_a_breaker() -> None:
-    assert heads._lower("Mål og ſtatus") is None
-    assert heads._lower("MÅL İ 2030") is None
-    assert heads._lower("Mål og Status") == "mål og status"
+def test_fold_is_none_exactly_for_texts_with_a_breaker() -> None:
+    assert fold("Mål og ſtatus") is None
+    assert fold("MÅL İ 2030") is None
+    assert fold("Mål og Status") == "mål og status"
 
 
 HEADING_WORDS = [
@@ -239,12 +240,12 @@ def _span(m: re.Match[str] | None) -> tuple[int, int] | None:
 def test_anchored_search_finds_what_the_pattern_finds(text: str) -> None:
     low = text.lower()
     for cue in ANCHORED:
-        assert _span(cue.search(text, heads._lower(text))) == _span(cue.pattern.search(text)), (
+        assert _span(cue.search(text, fold(text))) == _span(cue.pattern.search(text)), (
             cue.pattern,
             text,
         )
         # the header facts search the lowered label (with the label's _lower)
-        assert _span(cue.search(low, heads._lower(text))) == _span(cue.pattern.search(low)), (
+        assert _span(cue.search(low, fold(text))) == _span(cue.pattern.search(low)), (
             cue.pattern,
             text,
         )

@@ -55,7 +55,6 @@ _LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
 #: patterns): a number right before one ("i 2030.", "12, 14") has nothing after it.
 _NO_UNIT_START = frozenset(("", ".", ",", ";", ":", ")", "(", "?", "!", '"', "'", "–", "/"))
 _QUANTITIES = _key("kl_quantities")  # the ``user_data`` slot behind ``doc._.kl_quantities``
-_DESCRIBED = frozenset(("verb", "number", "word", "bare", "fraction"))  # every kind, as it happens
 _START = attrgetter("start")  # the sort key ``lambda q: q.start``, without a Python call per quantity
 _GLUE = frozenset("0123456789,.")
 _RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
@@ -448,8 +447,6 @@ class QuantityFinder:
             kind, start = q.kind, q.start
             if kind == "bare" and q.end - start == 4 and YEARLIKE.fullmatch(text, start, q.end):
                 continue
-            if kind not in _DESCRIBED:
-                continue
             # Caseless.search on text[start - 30 : start], spelled out and without the slice: the
             # words have no look-around or anchor
             left = start - 30 if start > 30 else 0  # max(0, start - 30) without a call
@@ -477,14 +474,11 @@ class QuantityFinder:
                 b.direction = "reach"
                 b.link = "til"
 
-    #: Every way ``_rate`` reads "per year" holds this word: each alternative of the rate pattern
-    #: ("om året", "årligt", "pr. år", "/år" ...) and of ``_PER_YEAR_BEFORE`` (tests/test_extract_screen.py).
-    RATE_WORD = _PER_YEAR_LITERAL
-
     def may_rate(self, text: str) -> bool:
         """Could any quantity of ``text`` carry a rate? False lets the extractor reject a unit that needs
-        one without reading its quantities."""
-        return self.RATE_WORD in text.lower()
+        one without reading its quantities: every way ``_rate`` reads "per year" holds
+        ``_PER_YEAR_LITERAL`` (tests/test_extract_screen.py)."""
+        return _PER_YEAR_LITERAL in text.lower()
 
 
 @Language.factory("klimamaal_quantities_v1")

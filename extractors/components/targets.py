@@ -341,7 +341,7 @@ def _strength(cues: list[Cue], clause: Clause, labels: set[str]) -> str | None:
     if labels.isdisjoint(_STRENGTH_LABELS):
         pool = []
     else:
-        own = [c for c in cues if c.label in STRENGTH_OF and c.start >= clause.start and c.end <= clause.end]
+        own = within(cues, clause.start, clause.end, _STRENGTH_LABELS)
         pool = own or [c for c in cues if c.label in STRENGTH_OF and c.end <= clause.start]
     if not pool:
         we = any(c.label == "MUNI" and 0 <= clause.anchor.start - c.end <= 3 for c in cues)
