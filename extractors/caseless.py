@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 try:  # the parser behind ``re.compile``, to prove a pattern may run on lower-cased text (CPython 3.11+)
@@ -24,6 +25,21 @@ try:  # the parser behind ``re.compile``, to prove a pattern may run on lower-ca
     from re import _parser as _sre_parse
 except ImportError:  # pragma: no cover - another Python: patterns simply keep their IGNORECASE form
     _sre = _sre_parse = None
+
+#: The nodes :func:`parsed_nodes` enters (a group's own flags are a test of its own, see ``_node_folds``).
+_CONTAINERS = (
+    ()
+    if _sre is None
+    else (
+        _sre.MAX_REPEAT,
+        _sre.MIN_REPEAT,
+        _sre.POSSESSIVE_REPEAT,
+        _sre.ATOMIC_GROUP,
+        _sre.BRANCH,
+        _sre.ASSERT,
+        _sre.ASSERT_NOT,
+    )
+)
 
 _ESCAPE_OR_CHAR = re.compile(r"\\.|[^\\]", re.S)
 
@@ -116,30 +132,41 @@ def _class_folds(items: list[tuple[Any, Any]]) -> bool:
     return True
 
 
+def parsed_nodes(parsed: Any) -> Iterator[tuple[Any, Any]]:
+    """Every node of a parsed pattern (``re._parser``), the containers before what they hold: the
+    items of repeats, groups, atomic groups, branches and look-arounds. A test of a pattern is then
+    ``all`` of a test of each node; other nodes (back references, conditionals) are not entered."""
+    for op, av in parsed:
+        yield op, av
+        if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+            yield from parsed_nodes(av[2])
+        elif op is _sre.SUBPATTERN:
+            yield from parsed_nodes(av[3])
+        elif op is _sre.ATOMIC_GROUP:
+            yield from parsed_nodes(av)
+        elif op is _sre.BRANCH:
+            for branch in av[1]:
+                yield from parsed_nodes(branch)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            yield from parsed_nodes(av[1])
+
+
+def _node_folds(op: Any, av: Any) -> bool:
+    """Does this node match the same on lower-cased text without IGNORECASE (its contents aside)?"""
+    if op in (_sre.LITERAL, _sre.NOT_LITERAL):
+        return _plain_char(av)
+    if op is _sre.IN:
+        return _class_folds(av)
+    if op is _sre.SUBPATTERN:
+        return not (av[1] | av[2]) & re.IGNORECASE  # no (?i:…)/(?-i:…) inside
+    # containers are as good as what they hold; back references and conditionals compare captured
+    # text: not worth proving
+    return op in _CONTAINERS or op in (_sre.ANY, _sre.AT)
+
+
 def _folds(parsed: Any) -> bool:
     """Does every part of a parsed pattern match the same on lower-cased text without IGNORECASE?"""
-    for op, av in parsed:
-        if op in (_sre.LITERAL, _sre.NOT_LITERAL):
-            ok = _plain_char(av)
-        elif op is _sre.IN:
-            ok = _class_folds(av)
-        elif op in (_sre.ANY, _sre.AT):
-            ok = True
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            ok = _folds(av[2])
-        elif op is _sre.SUBPATTERN:
-            ok = not (av[1] | av[2]) & re.IGNORECASE and _folds(av[3])  # no (?i:…)/(?-i:…) inside
-        elif op is _sre.ATOMIC_GROUP:
-            ok = _folds(av)
-        elif op is _sre.BRANCH:
-            ok = all(_folds(branch) for branch in av[1])
-        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
-            ok = _folds(av[1])
-        else:  # back references and conditionals compare captured text: not worth proving
-            ok = False
-        if not ok:
-            return False
-    return True
+    return all(_node_folds(op, av) for op, av in parsed_nodes(parsed))
 
 
 def compile_folded(source: str) -> re.Pattern[str] | None:

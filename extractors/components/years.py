@@ -17,7 +17,8 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from extractors.caseless import compile_folded, foldable
+# re's parser as caseless imports it (None on a Python without it: patterns then run as written)
+from extractors.caseless import _sre, _sre_parse, compile_folded, foldable, parsed_nodes
 from extractors.components.types import YEARLIKE, YearMention, doc_text, load_jsonl, set_ext
 from extractors.regex_source import group_end
 
@@ -54,12 +55,6 @@ def _glued(text: str, start: int) -> bool:
 #: How a year-led rule starts (see :func:`_year_led`).
 _YEAR_HEAD = f"(?P<year>{RULE_YEAR_RE})"
 _RULES_CACHE_LIMIT = 10_000
-
-try:  # the parser behind ``re.compile``, to read what a pattern's matches start with (CPython 3.11+)
-    from re import _constants as _sre
-    from re import _parser as _sre_parse
-except ImportError:  # pragma: no cover - another Python: patterns run as written
-    _sre = _sre_parse = None
 
 
 def _class_chars(items: list[tuple[Any, Any]]) -> set[str] | None:
@@ -165,27 +160,20 @@ _WORD_CHAR = re.compile(r"\w")
 
 
 def _word_chars_only(parsed: Any) -> bool:
-    """Does a parsed pattern consume word characters (``\\w``) only?"""
-    for op, av in parsed:
-        if op is _sre.LITERAL:
-            ok = _WORD_CHAR.match(chr(av)) is not None
-        elif op is _sre.IN:
-            ok = all(
-                (kind is _sre.LITERAL and _WORD_CHAR.match(chr(value)) is not None)
-                or (kind is _sre.CATEGORY and value is _sre.CATEGORY_WORD)
-                for kind, value in av
-            )
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            ok = _word_chars_only(av[2])
-        elif op is _sre.SUBPATTERN:
-            ok = _word_chars_only(av[3])
-        elif op is _sre.BRANCH:
-            ok = all(_word_chars_only(branch) for branch in av[1])
-        else:
-            ok = False
-        if not ok:
-            return False
-    return True
+    """Does a parsed pattern consume word characters (``\\w``) only? (No look-around, anchor or other.)"""
+    return all(_word_node(op, av) for op, av in parsed_nodes(parsed))
+
+
+def _word_node(op: Any, av: Any) -> bool:
+    if op is _sre.LITERAL:
+        return _WORD_CHAR.match(chr(av)) is not None
+    if op is _sre.IN:
+        return all(
+            (kind is _sre.LITERAL and _WORD_CHAR.match(chr(value)) is not None)
+            or (kind is _sre.CATEGORY and value is _sre.CATEGORY_WORD)
+            for kind, value in av
+        )
+    return op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT, _sre.SUBPATTERN, _sre.BRANCH)
 
 
 def word_run_test(source: str) -> str:
@@ -244,35 +232,37 @@ def _case_free(source: str) -> bool:
     return _case_free_parsed(_sre_parse.parse(source))
 
 
-def _case_free_categories() -> tuple[Any, ...]:
-    """The classes :func:`_case_free` admits: they hold for a character and its lower case alike."""
-    return (_sre.CATEGORY_DIGIT, _sre.CATEGORY_NOT_DIGIT, _sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_SPACE)
+#: The classes :func:`_case_free` admits: they hold for a character and its lower case alike.
+_CASE_FREE_CATEGORIES = (
+    ()
+    if _sre is None
+    else (_sre.CATEGORY_DIGIT, _sre.CATEGORY_NOT_DIGIT, _sre.CATEGORY_SPACE, _sre.CATEGORY_NOT_SPACE)
+)
 
 
 def _case_free_parsed(parsed: Any) -> bool:
-    for op, av in parsed:
-        if op in (_sre.LITERAL, _sre.NOT_LITERAL):
-            ok = _uncased(chr(av))
-        elif op is _sre.IN:
-            ok = all(
-                (kind is _sre.LITERAL and _uncased(chr(value)))
-                or (kind is _sre.CATEGORY and value in _case_free_categories())
-                or kind is _sre.NEGATE
-                for kind, value in av
-            )
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
-            ok = _case_free_parsed(av[2])
-        elif op is _sre.SUBPATTERN:
-            ok = _case_free_parsed(av[3])
-        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
-            ok = _case_free_parsed(av[1])
-        elif op is _sre.BRANCH:
-            ok = all(_case_free_parsed(branch) for branch in av[1])
-        else:
-            ok = False
-        if not ok:
-            return False
-    return True
+    return all(_case_free_node(op, av) for op, av in parsed_nodes(parsed))
+
+
+def _case_free_node(op: Any, av: Any) -> bool:
+    if op in (_sre.LITERAL, _sre.NOT_LITERAL):
+        return _uncased(chr(av))
+    if op is _sre.IN:
+        return all(
+            (kind is _sre.LITERAL and _uncased(chr(value)))
+            or (kind is _sre.CATEGORY and value in _CASE_FREE_CATEGORIES)
+            or kind is _sre.NEGATE
+            for kind, value in av
+        )
+    return op in (
+        _sre.MAX_REPEAT,
+        _sre.MIN_REPEAT,
+        _sre.POSSESSIVE_REPEAT,
+        _sre.SUBPATTERN,
+        _sre.ASSERT,
+        _sre.ASSERT_NOT,
+        _sre.BRANCH,
+    )
 
 
 class YearFinder:
