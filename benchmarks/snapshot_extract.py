@@ -1,7 +1,7 @@
 """Snapshot of everything ``extract_targets`` finds, to prove a speed change changes no output.
 
 Runs the extractor of the *current directory* (so the same script can snapshot
-another checkout: ``cd /work/main && python /path/to/snapshot_extract.py``) over
+another checkout: ``cd OTHER_CHECKOUT && python /path/to/snapshot_extract.py``) over
 - every passage text in ``tests/gold/*.jsonl``,
 - the text of every corpus document (read with ``extractors.readers``),
 - a slice of the generated plan the benchmark uses (``--words``, default 200k),
