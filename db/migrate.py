@@ -22,13 +22,19 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema at ``url`` up to ``revision`` and refresh the planner's statistics."""
+    """Bring the schema at ``url`` up to ``revision``; where that changed it, refresh the planner's
+    statistics (a new index needs them). Every ingest and re-extraction upgrades first, and most find
+    the schema current: they do not pay for an ANALYZE of the whole database then."""
     from db.engine import make_engine, refresh_statistics
 
-    command.upgrade(alembic_config(url), revision)
     engine = make_engine(url)
-    refresh_statistics(engine)
-    engine.dispose()
+    try:
+        before = current_revision(engine)
+        command.upgrade(alembic_config(url), revision)
+        if current_revision(engine) != before:
+            refresh_statistics(engine)
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -241,7 +241,7 @@ def _reference(text: str, low: str | None, q: Quantity) -> bool:
     ``low`` is ``fold(text)``: the eight characters before the figure are read from it when there.
     """
     lo = max(0, q.start - 8)
-    if low is None:
+    if low is None or _REFERENCE.folded is None:  # (on the slice: the pattern's "^" means its start)
         return _REFERENCE.ignorecase.search(text[lo : q.start]) is not None
     return _REFERENCE.folded.search(low[lo : q.start]) is not None
 
@@ -369,8 +369,11 @@ def boundary(between: str) -> re.Match[str] | None:
     if not _may_coordinate(between):
         return None
     for pattern in BOUNDARIES:
-        if pattern.search(between) is not None:
-            return list(pattern.finditer(between))[-1]
+        last = None
+        for last in pattern.finditer(between):  # noqa: B007  (the loop keeps the last match)
+            pass
+        if last is not None:
+            return last
     return None
 
 

@@ -54,7 +54,7 @@ def live_cues(text: str, cues: list[Cue], years: list[YearMention]) -> list[Cue]
 
 def _opens_sentence(text: str, pos: int) -> bool:
     before = text[max(0, pos - 40) : pos].rstrip(' \t\n"“”»-–•*')
-    return pos == 0 or not before or before.endswith((":", ".")) or not text[:pos].strip(' \t\n"“”»-–•*')
+    return not before or before.endswith((":", "."))  # (nothing before it but those marks, or a full stop)
 
 
 #: Where the local phrase of an anchor ends: a comma, a colon, a dash, a subordinating word.

@@ -232,13 +232,20 @@ def _metric_sector(metric_text: str) -> tuple[bool, bool, str | None]:
     return organisation, energy, _first_sector(metric_text, low)
 
 
-_SECTOR_FOLDED = tuple((name, pattern.folded) for name, pattern in _SECTOR_RULES)
 _SECTOR_IGNORECASE = tuple((name, pattern.ignorecase) for name, pattern in _SECTOR_RULES)
+#: The lower-case twins, if every rule has one (else the rules run with IGNORECASE on the text).
+_SECTOR_FOLDED = (
+    tuple((name, pattern.folded) for name, pattern in _SECTOR_RULES)
+    if all(pattern.folded is not None for _name, pattern in _SECTOR_RULES)
+    else None
+)
 
 
 def _first_sector(source: str, low: str | None) -> str | None:
     """The first sector rule that matches (compiled patterns picked once: this runs up to 16 times a target)."""
-    rules, subject = (_SECTOR_IGNORECASE, source) if low is None else (_SECTOR_FOLDED, low)
+    rules, subject = (
+        (_SECTOR_IGNORECASE, source) if low is None or _SECTOR_FOLDED is None else (_SECTOR_FOLDED, low)
+    )
     for name, pattern in rules:
         if pattern.search(subject):
             return name

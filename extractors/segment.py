@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from extractors.headings import GOAL_WORD, YEAR, YEAR_IN_CELL, header_facts, heading_facts
 from extractors.triggers import TriggerIndex
@@ -249,6 +249,21 @@ class _State:
         self.year = None
         self.target_list = False
         self.columns = []
+
+
+#: ``_State.snapshot`` makes a Context from its key by position: the key's order must be the fields'.
+_SNAPSHOT_KEY = (
+    "scope",
+    "interim",
+    "year",
+    "target_list",
+    "in_list",
+    "baseline",
+    "direction",
+    "unit",
+    "block",
+)
+assert tuple(f.name for f in fields(Context)) == _SNAPSHOT_KEY, "keep _State.snapshot's key in step"
 
 
 def _column(cell: str) -> tuple[int | None, str | None]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import sys
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -88,22 +89,14 @@ texts = st.lists(st.tuples(cased, st.sampled_from(SEPARATORS)), max_size=14).map
 )
 
 
-@settings(max_examples=800, deadline=None)
+@pytest.mark.parametrize("marker", [lambda: MARKER, CueMarker], ids=["warm caches", "cold caches"])
+@settings(max_examples=600, deadline=None)
 @given(text=texts)
-def test_chunk_walk_finds_what_the_word_walk_finds(text: str) -> None:
+def test_chunk_walk_finds_what_the_word_walk_finds(marker, text: str) -> None:  # type: ignore[no-untyped-def]
     low = fold(text)
     if low is None or "Σ" in text:
         return
-    assert MARKER._chunk_cues(text, low) == sorted(MARKER._word_cues(text, low), key=_SPAN)
-
-
-@settings(max_examples=300, deadline=None)
-@given(text=texts)
-def test_chunk_walk_with_cold_caches(text: str) -> None:
-    low = fold(text)
-    if low is None or "Σ" in text:
-        return
-    assert CueMarker()._chunk_cues(text, low) == sorted(MARKER._word_cues(text, low), key=_SPAN)
+    assert marker()._chunk_cues(text, low) == sorted(MARKER._word_cues(text, low), key=_SPAN)
 
 
 def test_combined_patterns_exist_for_common_first_words() -> None:

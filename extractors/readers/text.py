@@ -107,7 +107,7 @@ def parse_text(text: str, *, markdown: bool = False) -> tuple[list[Item], str | 
             items.append(("heading", heading.group(2)))
             title = title or normalise(heading.group(2))
             continue
-        if _TABLE_RULE.match(line) and "-" in line:
+        if _TABLE_RULE.match(line):
             flush()  # the rule under a Markdown table header
             continue
         cells = _table_cells(stripped)
