@@ -21,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.caseless import Caseless, compile_folded, foldable, leading_literal, lower_source
-from extractors.components.types import YEARLIKE, Quantity, _key, doc_text, load_json
+from extractors.components.types import YEARLIKE, Quantity, doc_text, load_json, set_ext
 from extractors.numbers import NUMBER_WORD_RE, NUMBER_WORDS, parse_digits, parse_fraction, parse_number_word
 from extractors.regex_source import top_level_groups
 
@@ -54,10 +54,9 @@ _LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
 #: Characters (and "", the end) no scale, unit or counted noun can start with (tested on the parsed
 #: patterns): a number right before one ("i 2030.", "12, 14") has nothing after it.
 _NO_UNIT_START = frozenset(("", ".", ",", ";", ":", ")", "(", "?", "!", '"', "'", "–", "/"))
-_QUANTITIES = _key("kl_quantities")  # the ``user_data`` slot behind ``doc._.kl_quantities``
 _START = attrgetter("start")  # the sort key ``lambda q: q.start``, without a Python call per quantity
 _GLUE = frozenset("0123456789,.")
-_RATE_BEFORE = re.compile(r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$", re.I)
+_RATE_BEFORE = r"(?:hvert\s+år|årligt|om\s+året)\s+(?:\w+\s+){0,3}$"
 _FROM_TO = re.compile(
     r"\s*(?:%|procent|pct\.?)?\s*(?:i\s+dag|i\s+(?:19|20)\d\d|\(\s*(?:19|20)\d\d\s*\))?\s*,?\s*"
     r"til\s*(?:mindst|maksimalt|højst|under|over)?\s*",
@@ -67,10 +66,10 @@ _FROM_TO = re.compile(
 
 #: Precompiled (``re.search(str, …)`` looks its pattern up in re's cache on every call).
 _RATE_BREAK = re.compile(r"[,;:–]|\s(?:og|samt)\s")
-_YEARLY_ON = re.compile(r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:mindst|minimum|ca\.)?\s*$", re.I)
+_YEARLY_ON = r"(?:årlig|årligt)\s+(?:\w+\s+){0,3}(?:på|med)\s*(?:mindst|minimum|ca\.)?\s*$"
 #: Either of the two, in one search: both mean "per year" (and both need an "år", so a text without
 #: one is not searched at all: "å" and "r" have no other case-insensitive matches than "Å" and "R").
-_PER_YEAR_BEFORE = re.compile(f"{_RATE_BEFORE.pattern}|{_YEARLY_ON.pattern}", re.I)
+_PER_YEAR_BEFORE = re.compile(f"{_RATE_BEFORE}|{_YEARLY_ON}", re.I)
 #: Bound words a value's lower-cased left context may end in, cut off before its link word is read.
 #: ``_BOUND_WORD_END`` lists them in this order (``maks\.?`` is "maks." then "maks"), and since it can
 #: only match a right-stripped text that ends in one of them, ``str.endswith`` on the tuple, one C
@@ -340,9 +339,7 @@ class QuantityFinder:
         q.link = link
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[_QUANTITIES] = self.find(
-            doc_text(doc)
-        )  # set_ext(doc, "kl_quantities", …), key built once
+        set_ext(doc, "kl_quantities", self.find(doc_text(doc)))
         return doc
 
     def find(self, text: str) -> list[Quantity]:

@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
 from extractors.caseless import Caseless, fold
-from extractors.components.types import Cue, Quantity, YearMention, _key, doc_text
+from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
 from extractors.decide import decide, live_cues, rejects_every_clause, within
 from extractors.segment import Cell, Context
 
@@ -58,13 +58,6 @@ _NOUN_ENDING = re.compile(r"(?:ion|ing|else)(?:en|er)?$", re.I)
 _SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|til)\s+){0,4}$", re.I)
 
 
-#: The ``user_data`` slots behind ``doc._.kl_*`` (what ``get_ext``/``set_ext`` build on every call),
-#: built once: assembly reads three and sets one for each of thousands of units.
-_QUANTITIES, _CUES, _YEARS, _TARGETS = (
-    _key(name) for name in ("kl_quantities", "kl_cues", "kl_years", "kl_targets")
-)
-
-
 def assemble(doc: Doc) -> list[dict]:
     """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
     data = doc.user_data
@@ -73,9 +66,9 @@ def assemble(doc: Doc) -> list[dict]:
         text = doc_text(doc)
     return assemble_unit(
         text,
-        data.get(_CUES),
-        data.get(_QUANTITIES),
-        data.get(_YEARS),
+        get_ext(doc, "kl_cues"),
+        get_ext(doc, "kl_quantities"),
+        get_ext(doc, "kl_years"),
         data.get("kl_context") or Context(),
         data.get("kl_kind", "sentence"),
         data.get("kl_cells", []),
@@ -408,7 +401,7 @@ class TargetAssembler:
     """Fills ``doc._.kl_targets`` from the cues, quantities and years of the earlier components."""
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[_TARGETS] = assemble(doc)  # set_ext(doc, "kl_targets", …) with its key built once
+        set_ext(doc, "kl_targets", assemble(doc))
         return doc
 
     #: The same on plain values, for ``extract_targets`` (see :func:`assemble_unit`).
