@@ -88,6 +88,26 @@ def extract(file: Path | None, jsonl: bool, fmt: str) -> None:
     Console().print(table)
 
 
+@click.command("text")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--blocks", is_flag=True, help="Mark each block with its page, kind and offset.")
+def text_command(file: Path, blocks: bool) -> None:
+    """Print the text the readers make of FILE: what ingest stores and extraction reads."""
+    from extractors.document import ReadError
+    from extractors.readers import read_document
+
+    try:
+        parsed = read_document(file.read_bytes(), file.name)
+    except ReadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not blocks:
+        click.echo(parsed.text)
+        return
+    for start, page in zip(parsed.page_starts(), parsed.pages, strict=True):
+        for block in page.blocks:
+            click.echo(f"[p{page.number} {block.kind} @{start + block.start}] {block.text}")
+
+
 def _load_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -136,4 +156,4 @@ def evaluate(gold: tuple[Path, ...], errors: bool, as_json: bool, predictions: P
         click.echo(format_errors(total.errors))
 
 
-commands: list[click.Command] = [extract, evaluate]
+commands: list[click.Command] = [extract, evaluate, text_command]

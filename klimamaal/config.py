@@ -5,6 +5,7 @@
 | KLIMAMAAL_DATABASE_URL | sqlite:///<project>/data/klimamaal.db |
 | KLIMAMAAL_DATA_DIR | <project>/data |
 | PREFECT_HOME | <project>/.prefect |
+| KLIMAMAAL_SHARED_DIR | <project>/../shared (real documents that document gold names) |
 """
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CORPUS_DIR = PROJECT_ROOT / "corpus"
 #: When the scheduled ingest runs unless told otherwise (cron syntax): 03:00 every night.
 DEFAULT_CRON = "0 3 * * *"
+
+
+def shared_dir() -> Path:
+    """Where ``../shared`` lives: the real documents that stand-off gold names by path (never copied here)."""
+    return Path(os.environ.get("KLIMAMAAL_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
 
 
 def data_dir() -> Path:

@@ -9,6 +9,12 @@ of ``text``; quotes of different targets in one passage do not overlap; field
 vocabularies (direction, bound, deadline_kind, unit, optional keys); years are
 integers in 1900-2100 or null; ``value`` is a float or null.
 Prints passages / positives / negatives / targets per file and exits 1 on any error.
+
+Stand-off lines (``{"file": "real/...", "targets": [...]}``, for real documents
+read from ``../shared``) are checked the same way, against the text the
+readers make of the file: each quote must be found at its ``occurrence``, and
+``kind`` is ``outcome`` or ``resource``. Where a quote occurs more often in the
+document than it is annotated, a note says so (every mention is a target).
 """
 
 from __future__ import annotations
@@ -28,7 +34,20 @@ BOUNDS = {*target.BOUNDS, None}
 DEADLINE_KINDS = {*target.DEADLINE_KINDS, None}
 #: Units the gold files usually use; another one is a warning, not an error (the extractor has no list).
 UNITS = {"%", "procentpoint", "tons", "kWh", "MWh", "GWh", "MW", "liter/døgn", "kr", "ha", "count", None}
-OPTIONAL_TARGET_KEYS = {"baseline_label", "start_year", "rate", "sector", "scope", "strength", "interim"}
+OPTIONAL_TARGET_KEYS = {
+    "baseline_label",
+    "start_year",
+    "rate",
+    "sector",
+    "scope",
+    "strength",
+    "interim",
+    "kind",
+    "note",
+    "optional",
+    "occurrence",
+}
+KINDS = {"outcome", "resource"}
 PASSAGE_KEYS = {"id", "text", "targets", "source", "note"}
 
 
@@ -46,8 +65,14 @@ def check_target(t: dict, text: str, where: str, errors: list[str], warnings: li
     q = t.get("quote")
     if not isinstance(q, str) or not q.strip():
         errors.append(f"{where}: empty quote")
-    elif q not in text:
+    elif text is not None and q not in text:
         errors.append(f"{where}: quote not in text: {q!r}")
+    if "kind" in t and t["kind"] not in KINDS:
+        errors.append(f"{where}: kind {t['kind']!r} is not one of {sorted(KINDS)}")
+    if "optional" in t and not isinstance(t["optional"], bool):
+        errors.append(f"{where}: optional must be a bool")
+    if "occurrence" in t and not (isinstance(t["occurrence"], int) and t["occurrence"] >= 1):
+        errors.append(f"{where}: occurrence must be an int >= 1")
     v = t.get("value")
     if v is not None and (not isinstance(v, float) or isinstance(v, bool)):
         errors.append(f"{where}: value must be a float or null, got {v!r}")
@@ -107,6 +132,9 @@ def check_file(path: Path, seen_ids: dict[str, str], errors: list[str], warnings
             if not isinstance(rec, dict):
                 errors.append(f"{where}: not an object")
                 continue
+            if "file" in rec:
+                _check_document(rec, where, seen_ids, path, errors, warnings, counts)
+                continue
             pid = rec.get("id")
             where = f"{path.name}:{lineno} ({pid})"
             if not isinstance(pid, str) or not pid:
@@ -147,8 +175,66 @@ def check_file(path: Path, seen_ids: dict[str, str], errors: list[str], warnings
     return counts
 
 
+def _check_document(
+    rec: dict, where: str, seen: dict[str, str], path: Path, errors: list[str], warnings: list[str], counts
+) -> None:
+    """A stand-off line: the file is read through the readers and every quote located in its text."""
+    from extractors import docgold
+
+    name = rec.get("file")
+    where = f"{where} ({name})"
+    extra = set(rec) - {"file", "targets", "note"}
+    if extra:
+        errors.append(f"{where}: unknown keys {sorted(extra)}")
+    if not isinstance(name, str) or not name:
+        errors.append(f"{where}: missing file")
+        return
+    if name in seen:
+        errors.append(f"{where}: file annotated twice (also in {seen[name]})")
+    seen[name] = path.name
+    try:
+        text = docgold.document_text(name)
+    except docgold.GoldError as exc:
+        errors.append(f"{where}: {exc}")
+        return
+    targets = rec.get("targets")
+    if not isinstance(targets, list):
+        errors.append(f"{where}: targets must be a list")
+        return
+    spans = []
+    annotated: dict[str, set[int]] = {}
+    for i, t in enumerate(targets):
+        tw = f"{where} target {i}"
+        if not isinstance(t, dict):
+            errors.append(f"{tw}: not an object")
+            continue
+        check_target(t, None, tw, errors, warnings)
+        q = t.get("quote")
+        if not isinstance(q, str) or not q.strip():
+            continue
+        occurrence = t.get("occurrence", 1)
+        span = docgold.locate(text, q, occurrence if isinstance(occurrence, int) else 1)
+        if span is None:
+            found = len(docgold.quote_spans(text, q))
+            errors.append(f"{tw}: quote not found as occurrence {occurrence} ({found} matches): {q!r}")
+            continue
+        spans.append((span[0], span[1], i))
+        annotated.setdefault(q, set()).add(occurrence)
+    spans.sort()
+    for (_s1, e1, i1), (s2, _e2, i2) in zip(spans, spans[1:], strict=False):
+        if s2 < e1:
+            errors.append(f"{where}: quotes of targets {i1} and {i2} overlap")
+    for q, occurrences in annotated.items():
+        n = len(docgold.quote_spans(text, q))
+        if n > len(occurrences):
+            warnings.append(f"{where}: {q[:60]!r}… occurs {n} times, annotated at {sorted(occurrences)}")
+    counts["passages"] += 1
+    counts["targets"] += len(targets)
+    counts["positives" if targets else "negatives"] += 1
+
+
 def main(argv: list[str]) -> int:
-    files = [Path(a) for a in argv] if argv else sorted(HERE.glob("*.jsonl"))
+    files = [Path(a) for a in argv] if argv else sorted([*HERE.glob("*.jsonl"), *HERE.glob("real/*.jsonl")])
     errors: list[str] = []
     warnings: list[str] = []
     seen: dict[str, str] = {}
