@@ -95,7 +95,9 @@ def resolve(line: dict[str, Any], shared: Path | None = None) -> ResolvedGold:
         span = locate(text, gold.get("quote") or "", occurrence)
         target = dict(gold)
         if span is None:
-            problems.append(f"{name} target {i}: quote not found (occurrence {occurrence}): {gold.get('quote')!r}")
+            problems.append(
+                f"{name} target {i}: quote not found (occurrence {occurrence}): {gold.get('quote')!r}"
+            )
         else:
             target["start"], target["end"] = span
         targets.append(target)
