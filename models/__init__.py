@@ -142,6 +142,8 @@ class Target(Base):
         Index("ix_targets_document", "document_id", "start"),
         # the review queue sorted by confidence (lowest first) must not sort 100,000 rows
         Index("ix_targets_confidence", "status", "confidence", "id"),
+        # pending suggestions ranked by score
+        Index("ix_targets_band", "band", "status", "confidence", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -156,6 +158,12 @@ class Target(Base):
     rule_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
     confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    #: "target" (the scorer is sure enough) or "suggestion" (a reviewer decides); see extractors.scorer
+    band: Mapped[str] = mapped_column(String(12), default="target", server_default="target")
+    #: "outcome", or "resource" for money a climate plan commits to climate action
+    kind: Mapped[str] = mapped_column(String(12), default="outcome", server_default="outcome")
+    #: [{"feature", "weight", "patterns"}] behind the score, strongest first: why it was found
+    evidence: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     # the gold-format fields
     quote: Mapped[str] = mapped_column(Text)
     value: Mapped[float | None] = mapped_column(Float)
