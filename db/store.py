@@ -129,6 +129,8 @@ def _target_row(
         rule_ids=list(found.rule_ids),
         extractor_version=extractor_version,
         confidence=found.confidence,
+        band=found.band,
+        evidence=[{"feature": f, "weight": w, "patterns": list(p)} for f, w, p in found.evidence],
         status="pending",
         revision=0,
         **{name: getattr(found, name) for name in TARGET_FIELDS},

@@ -29,6 +29,8 @@ BOUNDARIES = (
     re.compile(r"(?<!-)\s+(?:samt|og|mens)\s+"),
     re.compile(r",\s+"),
 )
+#: A direction verb and its deadline stand in one clause; a bare comma in an enumeration does not part them.
+STRONG_CROSSING = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|der|som|hvor|hvilket)\s|,\s+[A-ZÆØÅ]")
 #: Crossing one of these between a year and an anchor makes the year a worse fit.
 CROSSING = re.compile(r",\s|\s[–—-]\s|;|\|\s*|(?<!-)\s(?:og|samt|men|mens)\s")
 #: A generic counted thing: "600 ejendomme", "150 små og mellemstore virksomheder".
@@ -83,6 +85,9 @@ class Anchor:
     rule_id: str
     quantity: Quantity | None = None
     direction: str | None = None
+    #: What the anchor rules noticed but leave to the scorer ("referenced": "de 2 %"; "oriented":
+    #: "frem mod … netto-nul"; "plan_of": "en plan for klimaneutralitet"; "purpose_before": "for at reducere").
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -119,8 +124,11 @@ def find_anchors(
     for q in quantities:
         if q.kind == "bare" and yearlike(text, q):
             continue  # "senest i 2050": a year, whatever the wording around it (see _bare_unit and below)
-        if q.role == "from" or _reference(text, low, q):
+        if q.role == "from":
             continue
+        flags = ("referenced",) if _reference(text, low, q) else ()
+        if _RELATIVE_BEFORE.search(text, max(0, q.start - 60), q.start):
+            flags += ("in_relative_clause",)
         cell = next((c for c in cells if c[0] <= q.start < c[1]), None) if cells else None
         if target_cols and cell is not None and cell[3] != "target":
             continue
@@ -132,12 +140,12 @@ def find_anchors(
                 count = _GENERIC_COUNT.match(text[q.end : q.end + 80])
                 if count and count.group(1).lower() not in _NOT_COUNTED and not yearlike(text, q):
                     anchors.append(
-                        Anchor(q.start, q.end + count.end(), "count", "qty.count.generic", q, None)
+                        Anchor(q.start, q.end + count.end(), "count", "qty.count.generic", q, None, flags)
                     )
                     q.unit = "count"
                 continue
             q.unit = None if unit == "?" else unit
-        anchors.append(Anchor(q.start, q.end, "qty", q.rule_id, q, q.direction))
+        anchors.append(Anchor(q.start, q.end, "qty", q.rule_id, q, q.direction, flags))
     # most units lack most cue labels: test the label set before walking the cues for each kind
     if not labels.isdisjoint(_END_LABELS):
         _end_states(text, cues, years, "FOSSIL" in labels, anchors)
@@ -146,9 +154,10 @@ def find_anchors(
     if not labels.isdisjoint(_DIR_LABELS):
         purposes = [p for p in cues if p.label == "PURPOSE"]
         for c in cues:
-            if c.label in _DIR_LABELS and not _purpose_before(c, purposes):
+            if c.label in _DIR_LABELS:
                 direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
-                anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
+                flags = ("purpose_before",) if _purpose_before(c, purposes) else ()
+                anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction, flags))
     if len(anchors) > 1:
         anchors.sort(key=_anchor_order)
     if anchors:
@@ -175,9 +184,10 @@ def _end_states(
                 for a in anchors
             ):
                 continue
-            if _oriented(text, c, years, cues) or any(0 <= c.start - p.end <= 20 for p in plans):
-                continue
-            anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction))
+            flags = ("oriented",) if _oriented(text, c, years, cues) else ()
+            if any(0 <= c.start - p.end <= 20 for p in plans):
+                flags += ("plan_of",)
+            anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction, flags))
 
 
 def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
@@ -226,6 +236,12 @@ def _row_label_states(anchors: list[Anchor], cells: list[Cell]) -> list[Anchor]:
     return [a for a in anchors if not (a.kind == "end" and first[0] <= a.start < first[1])]
 
 
+#: A figure in a relative clause describes which things are meant ("bygninger, der har et varmebehov over
+#: 290 kW", "virksomheder som bruger mere end 10 GWh"), not a level to reach.
+_RELATIVE_BEFORE = re.compile(
+    r"\b(?:der|som)\s+(?:har|havde|bruger|udleder|ligger|er\s+på|er\s+over|er\s+under|producerer|forbruger)\b[^,.;:]*$",
+    re.I,
+)
 _REFERENCE = Caseless(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$")
 _BARE_BEFORE = re.compile(
     r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
@@ -418,18 +434,14 @@ _STATE_LABELS = _END_LABELS | {"STATE"}
 ANCHOR_LABELS = _STATE_LABELS | _DIR_LABELS
 
 
-def may_anchor(text: str, quantities: list[Quantity], labels: set[str], deadline: bool) -> bool:
-    """Could :func:`find_anchors` find an anchor ``decide`` may accept? False lets the extractor skip the unit.
+def may_anchor(text: str, quantities: list[Quantity], labels: set[str]) -> bool:
+    """Could :func:`find_anchors` find any anchor in the unit? False lets the extractor skip it.
 
     Every anchor comes from a quantity that is not a bare year (refine adds only
-    "ud af" shares, see :func:`refine.may_add_share`), from an end-state or state
-    cue, or from a direction verb ("Vi øger …"), which ``decide`` accepts only
-    with a deadline of its own: ``deadline`` says whether the unit has a year in
-    the role "in" or "by". Keep in step with :func:`find_anchors` and ``decide``.
+    "ud af" shares, see :func:`refine.may_add_share`), or from an end-state, state or
+    direction cue. Keep in step with :func:`find_anchors`.
     """
-    if not labels.isdisjoint(_STATE_LABELS):
-        return True
-    if deadline and not labels.isdisjoint(_DIR_LABELS):
+    if not labels.isdisjoint(ANCHOR_LABELS):
         return True
     if any(not (q.kind == "bare" and yearlike(text, q)) for q in quantities):
         return True

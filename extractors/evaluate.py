@@ -1,8 +1,11 @@
 """Scoring of predicted targets against gold passages, exactly as ``shared/docs/gold-format.md`` says.
 
 1. The gold span of a target is the first occurrence of its quote in the
-   passage text (whitespace-insensitive when the exact string is absent); the
+   passage text (whitespace-insensitive when the exact string is absent), or the
+   span stand-off gold resolved (``start``/``end``, see ``extractors.docgold``); the
    predicted span is ``start:end`` (or, failing that, its quote found the same way).
+   An ``optional`` gold target is neither required nor penalised: unmatched it is
+   no miss, and a prediction matched to it counts nowhere.
 2. A prediction matches a gold target of the same passage when the spans
    overlap; pairs are matched one to one, largest overlap first.
 3. Detection P/R/F1 over matches; 4. strict P/R/F1 counts a match only when
@@ -35,6 +38,13 @@ def find_span(text: str, quote: str) -> tuple[int, int] | None:
         return None
     m = re.search(r"\s*".join(re.escape(p) for p in parts), text)
     return (m.start(), m.end()) if m else None
+
+
+def _gold_span(text: str, gold: dict[str, Any]) -> tuple[int, int] | None:
+    s, e = gold.get("start"), gold.get("end")
+    if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text):
+        return s, e
+    return find_span(text, gold.get("quote") or "")
 
 
 def _pred_span(text: str, pred: dict[str, Any]) -> tuple[int, int] | None:
@@ -123,17 +133,23 @@ def score(passages: list[dict[str, Any]], predictions: dict[str, list[dict[str, 
         pid, text = passage["id"], passage["text"]
         gold = passage.get("targets") or []
         pred = predictions.get(pid, [])
-        report.passages += 1
-        report.gold += len(gold)
-        report.predicted += len(pred)
-        if bool(gold) == bool(pred):
-            report.passage_right += 1
-        g_spans = [find_span(text, g.get("quote") or "") for g in gold]
+        g_spans = [_gold_span(text, g) for g in gold]
         p_spans = [_pred_span(text, p) for p in pred]
         pairs = match_spans(g_spans, p_spans)
+        optional = {gi for gi, g in enumerate(gold) if g.get("optional")}
+        on_optional = {pi for gi, pi in pairs if gi in optional}
+        required = len(gold) - len(optional)
+        counted = len(pred) - len(on_optional)
+        report.passages += 1
+        report.gold += required
+        report.predicted += counted
+        if bool(required) == bool(counted):
+            report.passage_right += 1
         matched_g = {gi for gi, _ in pairs}
         matched_p = {pi for _, pi in pairs}
         for gi, pi in pairs:
+            if gi in optional:
+                continue
             g, p = gold[gi], pred[pi]
             report.matched += 1
             wrong = [k for k in FIELDS if not field_ok(k, g.get(k), p.get(k))]
@@ -153,12 +169,18 @@ def score(passages: list[dict[str, Any]], predictions: dict[str, list[dict[str, 
                     }
                 )
         for gi, g in enumerate(gold):
-            if gi not in matched_g:
+            if gi not in matched_g and gi not in optional:
                 report.errors.append({"id": pid, "kind": "missed", "quote": g.get("quote")})
         for pi, p in enumerate(pred):
             if pi not in matched_p:
                 report.errors.append(
-                    {"id": pid, "kind": "spurious", "quote": p.get("quote"), "rule_ids": p.get("rule_ids")}
+                    {
+                        "id": pid,
+                        "kind": "spurious",
+                        "quote": p.get("quote"),
+                        "rule_ids": p.get("rule_ids"),
+                        "confidence": p.get("confidence"),
+                    }
                 )
     return report
 

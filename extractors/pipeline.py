@@ -1,29 +1,31 @@
 """The rule pipeline: find every target in a document text.
 
 ``extract_targets(text)`` cuts the text into sentences, list items and table
-rows with their heading context (``extractors.segment``), keeps the units
-that contain something a target needs (a digit, an end-state word, a
-fraction, or a place in a target list), and runs the components of the spaCy
-pipeline (``spacy.blank("da")`` + the registered ``klimamaal_*`` components)
-only on those. Most prose has no trigger, so it is never read twice; that is
-what keeps extraction within a fraction of bare tokenisation speed on whole
-plans.
+rows with their heading context (``extractors.segment``), keeps the units that
+contain something a target needs (a digit, an end-state word, a fraction, or a
+place in a target list), and runs the components of the spaCy pipeline
+(``spacy.blank("da")`` + the registered ``klimamaal_*`` components) only on
+those. Every clause with an anchor is a candidate; the scorer weighs its named
+evidence and puts it in a band: a target, a suggestion for reviewers, or
+nothing (``extractors.scorer``).
 
-Every component reads characters, not tokens (values glue to their
-neighbours in real text: "over12%", "C02-neutral"), and each offers the work
-of its ``__call__`` as ``find`` on plain values. ``nlp(text)`` runs them on a
-Doc, as spaCy does; ``extract_targets`` calls ``find`` on each unit's string
-(cues, years, quantities, in the order the screen between them needs, then
-the assembler), so a unit costs no tokenisation (see ``_screened``). Both give
-the same targets
-(tests/test_extract_screen.py). The pipeline is built once per process and
-reused.
+Every component reads characters, not tokens (values glue to their neighbours
+in real text: "over12%", "C02-neutral"), and each offers the work of its
+``__call__`` as ``find`` on plain values. ``nlp(text)`` runs them on a Doc, as
+spaCy does; ``extract_targets`` calls ``find`` on each unit's string (cues,
+years, then quantities, evidence and the assembler), so a unit costs no
+tokenisation (see ``_screened``). Between cues and quantities it asks the model
+for the best score any candidate of the unit could reach, and stops when even
+that is below the suggestion band: the screen is computed from the weights, not
+kept beside them. Both paths give the same targets
+(tests/test_extract_screen.py). The pipeline is built once per process.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import fields, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
 from functools import cache
 from operator import attrgetter
 from pathlib import Path
@@ -36,13 +38,14 @@ from extractors import fields as target_fields
 from extractors import headings
 from extractors.anchors import ANCHOR_LABELS, may_anchor
 from extractors.components.cues import CueMarker
+from extractors.components.evidence import EvidenceMarker, heading_evidence
 from extractors.components.quantities import QuantityFinder
 from extractors.components.targets import TargetAssembler
-from extractors.components.types import YearMention
 from extractors.components.years import YearFinder
-from extractors.decide import live_cues, needs_a_rate, rejects_by_cues
+from extractors.evidence import COMMIT, live_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
+from extractors.scorer import WEIGHTS_FILE, load_model
 from extractors.segment import Context, Segment, segments
 from extractors.target import Target
 from extractors.triggers import TriggerIndex
@@ -53,11 +56,13 @@ _HERE = Path(__file__).resolve().parent
 _RULE_FILES = (
     *sorted((_HERE / "patterns").glob("*.json*")),
     *sorted((_HERE / "components").glob("*.py")),
+    WEIGHTS_FILE,
     *(
         _HERE / name
         for name in (
             "anchors.py",
-            "decide.py",
+            "evidence.py",
+            "scorer.py",
             "fields.py",
             "numbers.py",
             "segment.py",
@@ -83,12 +88,13 @@ def _rules_digest() -> str:
     return digest.hexdigest()[:10]
 
 
-EXTRACTOR_VERSION = f"rules-2+{_rules_digest()}"
+EXTRACTOR_VERSION = f"rules-3+{_rules_digest()}"
 
 COMPONENTS = (
     "klimamaal_cues_v1",
     "klimamaal_quantities_v1",
     "klimamaal_years_v1",
+    "klimamaal_evidence_v1",
     "klimamaal_targets_v1",
 )
 
@@ -112,14 +118,15 @@ class _Stages(NamedTuple):
     cues: CueMarker
     quantities: QuantityFinder
     years: YearFinder
+    evidence: EvidenceMarker
     targets: TargetAssembler
 
 
 @cache
 def _stages() -> _Stages:
     nlp = build_pipeline()
-    cues, quantities, years, targets = (nlp.get_pipe(name) for name in COMPONENTS)
-    return _Stages(cues, quantities, years, targets)
+    cues, quantities, years, evidence, targets = (nlp.get_pipe(name) for name in COMPONENTS)
+    return _Stages(cues, quantities, years, evidence, targets)
 
 
 def _candidate(seg: Segment, triggers: TriggerIndex) -> bool:
@@ -137,33 +144,79 @@ def _windows(seg: Segment) -> list[tuple[int, int]]:
     return [(s, min(s + MAX_UNIT_CHARS, seg.end)) for s in range(seg.start, seg.end, MAX_UNIT_CHARS)]
 
 
-def extract_targets(text: str) -> list[Target]:
-    """Every target in ``text``; ``text[t.start:t.end] == t.quote`` for each."""
+def extract_targets(text: str, suggestions: bool = False) -> list[Target]:
+    """Every target in ``text`` (and, with ``suggestions``, every suggestion too), in text order;
+    ``text[t.start:t.end] == t.quote`` for each."""
+    found = [Target(**fields_) for fields_ in continue_years(_run(text, collect=False))]
+    return found if suggestions else [t for t in found if t.band == "target"]
+
+
+def collect_candidates(text: str) -> list[dict]:
+    """Every candidate of ``text`` with its evidence and fields, unscored (what ``klimamaal train`` fits on).
+
+    No early exit: the screen is the model's, and the model is what is being fit. Each
+    candidate keeps ``unit_start``, ``block`` and ``unit_kind`` so :func:`continue_years` can replay it.
+    """
+    return list(_run(text, collect=True))
+
+
+def _run(text: str, collect: bool):
+    """The results of every unit in text order, each with its unit's start, block and kind (see continue_years)."""
     if not text:
-        return []
+        return
     stages = _stages()
-    targets: list[Target] = []
-    previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
+    goal_before: tuple[int, bool] = (-1, False)  # (block, stated a goal with a year) of the last sentence
     triggers = TriggerIndex(text)
     for seg in segments(text, triggers):
         if not _candidate(seg, triggers):
             continue
-        found_here: list[Target] = []
+        after_goal = goal_before[1] and goal_before[0] == seg.context.block
+        goal_here = False
         for ws, we in _windows(seg):
-            for found in _run_unit(stages, text[ws:we], seg, ws):
+            results, goal = _run_unit(stages, text[ws:we], seg, ws, after_goal, collect)
+            goal_here = goal_here or goal
+            for found in results:
                 start, end = found["start"] + ws, found["end"] + ws
-                found_here.append(Target(**{**found, "start": start, "end": end, "quote": text[start:end]}))
-        if (
-            seg.kind == "sentence"
-            and previous is not None
-            and previous[0] == seg.context.block
-            and previous[1]
-        ):
-            found_here = [_continue_year(t, previous[1]) for t in found_here]
+                yield {
+                    **found,
+                    "start": start,
+                    "end": end,
+                    "quote": text[start:end],
+                    "unit_start": seg.start,
+                    "block": seg.context.block,
+                    "unit_kind": seg.kind,
+                }
         if seg.kind == "sentence":
-            previous = (seg.context.block, found_here[-1].target_year) if found_here else None
-        targets.extend(found_here)
-    return targets
+            goal_before = (seg.context.block, goal_here)
+
+
+def continue_years(found: Iterable[dict]) -> Iterator[dict]:
+    """Banded results in text order, with a target year carried into the sentence that continues a target
+    ("… 120.000 tons i 2030. Det svarer til en reduktion på 55 %."), and the unit keys dropped.
+
+    A sentence continues the last sentence before it that held a candidate when both
+    are in one block and that one's last target (band "target") has a year.
+    """
+    previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence with a candidate
+    group: list[dict] = []
+    for item in [*found, None]:
+        if group and (item is None or item["unit_start"] != group[0]["unit_start"]):
+            first = group[0]
+            if first["unit_kind"] == "sentence":
+                block = first["block"]
+                if previous is not None and previous[0] == block and previous[1]:
+                    group = [_continue_year(t, previous[1]) for t in group]
+                targets = [t for t in group if t.get("band") == "target"]
+                previous = (block, targets[-1]["target_year"]) if targets else None
+            for t in group:
+                yield {k: v for k, v in t.items() if k not in _UNIT_KEYS}
+            group = []
+        if item is not None:
+            group.append(item)
+
+
+#: What :func:`_run` adds to each result for :func:`continue_years`.
+_UNIT_KEYS = ("unit_start", "block", "unit_kind")
 
 
 #: Results per (unit text, context, kind, cells): running headers, footers and scraped repeats
@@ -185,19 +238,25 @@ def clear_unit_cache() -> None:
 _context_key = attrgetter(*(f.name for f in fields(Context) if f.name != "block"))
 
 
-def _run_unit(stages: _Stages, unit: str, seg: Segment, offset: int) -> tuple[dict, ...]:
-    """Targets of one unit (offsets relative to it), through the components or the cache."""
+def _run_unit(
+    stages: _Stages, unit: str, seg: Segment, offset: int, after_goal: bool, collect: bool
+) -> tuple[tuple[dict, ...], bool]:
+    """Results of one unit (offsets relative to it) and whether it states a goal with a year; cached."""
     cells = tuple((s - offset, e - offset, y, r) for s, e, y, r in seg.cells) if seg.cells else ()
-    key = (unit, _context_key(seg.context), seg.kind, cells)
+    key = (unit, _context_key(seg.context), seg.kind, cells, after_goal, collect)
     cached = _UNIT_CACHE.get(key)
     if cached is not None:
         return cached
     clean, back = strip_invisibles(unit)  # soft hyphens etc.: match on a clean copy, map offsets back
-    result = _screened(stages, clean, seg, cells, back)
+    result = _screened(stages, clean, seg, cells, back, after_goal, collect)
     if len(_UNIT_CACHE) >= _UNIT_CACHE_LIMIT:
         _UNIT_CACHE.clear()
     _UNIT_CACHE[key] = result
     return result
+
+
+#: Cue labels that, with a deadline year, make a sentence "a goal with a year" for the one after it.
+_GOAL_LABELS = COMMIT | {"GOAL", "GOAL_OWN"}
 
 
 def _screened(
@@ -206,52 +265,58 @@ def _screened(
     seg: Segment,
     cells: tuple,
     back: list[int] | None,
-) -> tuple[dict, ...]:
-    """Targets of one cleaned unit: the components' ``find`` in pipeline order, stopping where none can follow.
+    after_goal: bool,
+    collect: bool,
+) -> tuple[tuple[dict, ...], bool]:
+    """Results of one cleaned unit: the components' ``find`` in pipeline order, stopping where none can follow.
 
-    A unit whose cues alone make ``decide`` reject every clause (a statistic,
-    history, another body's goal: a fifth of a plan's candidates) stops after
-    cues and years; one that ``decide`` must reject for want of a year, a rate or
-    a commitment, or that has nothing to anchor a target on, stops after
-    quantities. Only the rest is assembled. Rows of a table with a baseline
-    column skip the screen: the column gives its years a role the year
-    component does not see.
+    A unit with nothing to anchor a target on stops after its cues. One whose best
+    possible score (:meth:`Model.best_possible`, from its context and its live cue
+    labels) is below the suggestion band stops before its quantities are read.
     """
     cues = stages.cues.find(clean)
     if _nothing_to_anchor(stages, clean, cues):
-        return ()
+        return (), False
     years = stages.years.find(clean)
-    # a baseline column makes its years baselines, which void the cues inside them (see live_cues)
-    if cells and any(cell[3] == "baseline" for cell in cells):
-        quantities = stages.quantities.find(clean)
-        found = stages.targets.find(
-            clean, cues, quantities, years, seg.context, seg.kind, _clean_cells(cells, back)
-        )
-        return _originals(found, back)
-    live = live_cues(clean, cues, years)
+    live = live_cues(clean, cues, years) if cues else cues
     labels = {c.label for c in live}
-    if rejects_by_cues(labels, seg.kind, seg.context):
-        return ()
-    rate_needed = needs_a_rate(labels, years, seg.kind, seg.context)
-    if rate_needed and not stages.quantities.may_rate(clean):
-        return ()  # no figure of it can carry a rate
+    goal = not labels.isdisjoint(_GOAL_LABELS) and any(y.role in ("in", "by") for y in years)
+    if not collect and not (cells and any(cell[3] == "baseline" for cell in cells)):
+        # (a baseline column gives its years a role that voids cues inside them: no screen there)
+        model = load_model()
+        groups, present = _known_features(seg, after_goal)
+        if model.best_possible(groups, present, labels) < model.floor:
+            return (), goal
     quantities = stages.quantities.find(clean)
-    if (rate_needed and not any(q.rate for q in quantities)) or not may_anchor(
-        clean, quantities, labels, _has_deadline(years, cells)
-    ):
-        return ()
-    # the screen above is rejects_every_clause with these live cues: assembly need not repeat it
+    if not may_anchor(clean, quantities, labels):
+        return (), goal
     found = stages.targets.find(
-        clean, cues, quantities, years, seg.context, seg.kind, _clean_cells(cells, back), (live, labels)
+        clean,
+        cues,
+        quantities,
+        years,
+        seg.context,
+        seg.kind,
+        _clean_cells(cells, back),
+        stages.evidence.find,
+        after_goal,
+        collect,
     )
-    return _originals(found, back)
+    return _originals(found, back), goal
+
+
+def _known_features(seg: Segment, after_goal: bool) -> tuple[set[str], set[str]]:
+    """The feature groups a unit's context determines before its anchors are read, and those that fire."""
+    from extractors.evidence import context_features
+
+    return context_features(seg.context, seg.kind, after_goal, heading_evidence)
 
 
 def _nothing_to_anchor(stages: _Stages, clean: str, cues: list) -> bool:
     """No anchor cue and no figure but years: ``may_anchor`` will say no whatever the years are.
 
-    Read before the years (live cues are a subset of these), so the many units whose only
-    digits are a year ("I 2025 er der udviklet et nyt klimaunivers") cost one cue scan.
+    Read before the years, so the many units whose only digits are a year
+    ("I 2025 er der udviklet et nyt klimaunivers") cost one cue scan.
     """
     if any(c.label in ANCHOR_LABELS for c in cues):
         return False
@@ -272,11 +337,6 @@ def _originals(found: list[dict], back: list[int] | None) -> tuple[dict, ...]:
     return tuple(_to_original(t, back) for t in found)
 
 
-def _has_deadline(years: list[YearMention], cells: tuple) -> bool:
-    """A year in the role "in" or "by", or a table's year column, which gives its years that role."""
-    return any(y.role in ("in", "by") for y in years) or any(cell[3] == "year" for cell in cells)
-
-
 def _to_original(found: dict, back: list[int] | None) -> dict:
     """A unit result with its offsets mapped from the clean copy back to the unit text."""
     if back is None:
@@ -285,17 +345,17 @@ def _to_original(found: dict, back: list[int] | None) -> dict:
     return {**found, "start": start, "end": end}
 
 
-def _continue_year(target: Target, year: int) -> Target:
+def _continue_year(target: dict, year: int) -> dict:
     """A sentence that goes on about the target before it ("Det betyder, at …") shares its year."""
     if (
-        target.target_year is not None
-        or target.direction in ("neutral", "phase_out")
-        and target.value is None
+        target["target_year"] is not None
+        or target["direction"] in ("neutral", "phase_out")
+        and target["value"] is None
     ):
         return target
-    return replace(
-        target,
-        target_year=year,
-        deadline_kind="in",
-        rule_ids=(*target.rule_ids, "context.previous_sentence_year"),
-    )
+    return {
+        **target,
+        "target_year": year,
+        "deadline_kind": "in",
+        "rule_ids": (*target["rule_ids"], "context.previous_sentence_year"),
+    }

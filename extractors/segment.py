@@ -86,6 +86,11 @@ class Context:
     baseline: int | None = None
     direction: str | None = None
     unit: str | None = None
+    #: The nearest heading above the unit, and the nearest numbered one ("12. Budgetopfølgning 1",
+    #: "Punkt 11: Afrapportering på klimaregnskab"): an agenda item's or a chapter's title. Their
+    #: words say what the figures under them are about (a climate plan, a budget, a loan).
+    heading: str | None = None
+    title: str | None = None
     #: Index of the block (paragraph, list, table) the unit belongs to.
     block: int = 0
 
@@ -182,6 +187,9 @@ _NOMINAL_TARGET = re.compile(
 _BASELINE_COLUMN = re.compile(r"basisår|baseline|referenceår|udgangsår", re.I)
 _YEAR_COLUMN = re.compile(r"\s*(?:mål)?(?:år|årstal)\s*|\s*(?:tidsfrist|deadline|frist)\s*", re.I)
 _REDUCE_CELL = re.compile(r"reduktion|reducer", re.I)
+#: A numbered heading: an agenda item ("12. Budgetopfølgning", "Punkt 3: Svar på …") or a chapter ("4.2 Transport").
+_TITLE = re.compile(r"(?:punkt\s+)?\d{1,3}(?:\.\d{1,2})*[.:)]?\s+\S", re.I)
+_TITLE_NUMBER = re.compile(r"^(?:punkt\s+)?\d{1,3}(?:\.\d{1,2})*[.:)]?\s+", re.I)
 
 
 class _State:
@@ -197,6 +205,8 @@ class _State:
         self.columns: list[tuple[int | None, str | None]] = []
         self.hints: tuple[int | None, str | None, str | None] = (None, None, None)
         self.block = 0
+        self.heading_text: str | None = None
+        self.title: str | None = None
         self._last_key: tuple | None = None
         self._last = Context()
 
@@ -206,13 +216,28 @@ class _State:
         scope = self.list_scope or self.section_scope
         year = self.year or self.section_year
         # the fields of a Context in their order: a new one is made from the key (keywords cost a third more)
-        key = (scope, self.interim, year, self.target_list, in_list, baseline, direction, unit, self.block)
+        key = (
+            scope,
+            self.interim,
+            year,
+            self.target_list,
+            in_list,
+            baseline,
+            direction,
+            unit,
+            self.heading_text,
+            self.title,
+            self.block,
+        )
         if key != self._last_key:
             self._last_key = key
             self._last = Context(*key)
         return self._last
 
     def heading(self, body: str) -> None:
+        self.heading_text = body
+        if _TITLE.match(body):
+            self.title = body
         facts = heading_facts(body)
         self.list_scope = None
         self.interim = facts.interim
@@ -261,6 +286,8 @@ _SNAPSHOT_KEY = (
     "baseline",
     "direction",
     "unit",
+    "heading",
+    "title",
     "block",
 )
 assert tuple(f.name for f in fields(Context)) == _SNAPSHOT_KEY, "keep _State.snapshot's key in step"
@@ -440,6 +467,10 @@ def _line_block(
     if "|" in line and _TABLE_BAR.search(line):
         _unit(text, "row", bs, be, line, state, triggers, out)
         return
+    if _TITLE.match(line) and _is_title(line):
+        state.heading(line)
+        out.append(Segment(bs, be, "heading", state.snapshot(in_list=False)))
+        return
     # the stripped line starts where _BULLET's marker must: an upper-case letter is none (most lines start so)
     bullet = None if line[0].isupper() else _BULLET.match(line)
     if bullet or (":" in line and _LABEL_LINE.match(line)):  # a label needs its colon
@@ -448,6 +479,15 @@ def _line_block(
             _item(text, s, e, text[s:e], state, out)
         return
     _paragraph(text, bs, be, line, state, triggers, out)
+
+
+def _is_title(line: str) -> bool:
+    """A block of one numbered line that reads as a heading and states no figure: an agenda item's or a
+    chapter's title ("12. Budgetopfølgning 1 (2023)"), not a numbered goal ("1. 70 % reduktion i 2030")."""
+    if line[:5].lower() == "punkt":
+        return True  # "Punkt 3: Svar på forslag om at halvere …": an agenda item whatever it says
+    body = _TITLE_NUMBER.sub("", line, count=1)
+    return bool(body) and body[0].isupper() and _is_heading(body) and not _NOMINAL_TARGET.search(body)
 
 
 def _unit(

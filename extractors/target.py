@@ -18,6 +18,10 @@ DEADLINE_KINDS = ("in", "by")
 STRENGTHS = ("binding", "intent", "aspiration")
 SCOPES = ("area", "organisation", "utility")
 RATES = ("per_year",)
+#: A target the scorer is sure of, or a suggestion (forslag) for a reviewer to decide.
+BANDS = ("target", "suggestion")
+#: An outcome target, or money a climate plan commits to climate action (kept apart in comparisons).
+KINDS = ("outcome", "resource")
 SECTORS = (
     "energi",
     "transport",
@@ -108,7 +112,12 @@ class Target:
     strength: str | None = None
     interim: bool = False
     rule_ids: tuple[str, ...] = field(default_factory=tuple)
+    #: The scorer's calibrated probability that this is a target (see ``extractors.scorer``).
     confidence: float = 0.0
+    band: str = "target"
+    kind: str = "outcome"
+    #: (feature, weight, pattern ids) behind the score, strongest first: why it was found.
+    evidence: tuple[tuple[str, float, tuple[str, ...]], ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
@@ -120,6 +129,10 @@ class Target:
             _check_year("target_year", self.target_year)
             _check_year("baseline_year", self.baseline_year)
             _check_year("start_year", self.start_year)
+        if self.band not in BANDS:
+            raise TargetValidationError(f"band={self.band!r} is not one of {', '.join(BANDS)}")
+        if self.kind not in KINDS:
+            raise TargetValidationError(f"kind={self.kind!r} is not one of {', '.join(KINDS)}")
         if not 0.0 <= self.confidence <= 1.0:
             raise TargetValidationError(f"confidence={self.confidence!r} is outside 0-1")
 
@@ -143,6 +156,9 @@ class Target:
         """All fields as plain JSON-ready values (rule ids as a list)."""
         data = asdict(self)
         data["rule_ids"] = list(self.rule_ids)
+        data["evidence"] = [
+            {"feature": f, "weight": w, "patterns": list(p)} for f, w, p in self.evidence
+        ]
         return data
 
     def to_gold(self) -> dict[str, Any]:
@@ -161,4 +177,9 @@ class Target:
         kwargs.setdefault("end", kwargs["start"] + len(kwargs.get("quote") or ""))
         if "rule_ids" in kwargs:
             kwargs["rule_ids"] = tuple(kwargs["rule_ids"] or ())
+        if "evidence" in kwargs:
+            kwargs["evidence"] = tuple(
+                (e["feature"], e["weight"], tuple(e["patterns"])) if isinstance(e, dict) else tuple(e)
+                for e in kwargs["evidence"] or ()
+            )
         return cls(**kwargs)

@@ -29,10 +29,10 @@ TABLE_COLUMNS = (
 )
 
 
-def _targets_of(text: str) -> list[dict[str, Any]]:
-    from extractors import extract_targets
+def _targets_of(text: str, suggestions: bool = False) -> list[dict[str, Any]]:
+    from extractors.pipeline import extract_targets
 
-    return [t.to_gold() for t in extract_targets(text)]
+    return [t.to_gold() for t in extract_targets(text, suggestions=suggestions)]
 
 
 def _read_text(path: Path) -> str:
@@ -122,10 +122,29 @@ def _load_jsonl(path: Path) -> list[dict[str, Any]]:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Score this predictions JSONL ({id, targets}) instead of running the extractor.",
 )
-def evaluate(gold: tuple[Path, ...], errors: bool, as_json: bool, predictions: Path | None) -> None:
-    """Score the extractor (or --predictions) on GOLD.jsonl files: detection, strict, fields, passages."""
+@click.option(
+    "--suggestions", is_flag=True, help="Count suggestions as predictions too (the recall a reviewer sees)."
+)
+@click.option(
+    "--cv",
+    is_flag=True,
+    help="Cross-validate the scorer on GOLD, grouped by passage and agenda case: figures per band, "
+    "per file and per kind, candidate recall and calibration.",
+)
+def evaluate(
+    gold: tuple[Path, ...], errors: bool, as_json: bool, predictions: Path | None, suggestions: bool, cv: bool
+) -> None:
+    """Score the extractor (or --predictions) on GOLD.jsonl files: detection, strict, fields, passages.
+
+    Written passages carry their text; stand-off lines name a document under ../shared, which is read
+    through the same readers as ingest. With --cv, the scorer is refit in folds on GOLD instead.
+    """
+    from extractors.docgold import GoldError, load
     from extractors.evaluate import format_errors, format_report, score
 
+    if cv:
+        _cross_validate(gold, as_json)
+        return
     given: dict[str, list[dict[str, Any]]] = {}
     if predictions is not None:
         given = {p["id"]: p.get("targets") or [] for p in _load_jsonl(predictions)}
@@ -133,8 +152,14 @@ def evaluate(gold: tuple[Path, ...], errors: bool, as_json: bool, predictions: P
     all_passages: list[dict[str, Any]] = []
     all_preds: dict[str, list[dict[str, Any]]] = {}
     for path in gold:
-        passages = _load_jsonl(path)
-        preds = given if predictions is not None else {p["id"]: _targets_of(p["text"]) for p in passages}
+        try:
+            passages = load(path)
+        except GoldError as exc:
+            raise click.ClickException(str(exc)) from exc
+        if predictions is not None:
+            preds = given
+        else:
+            preds = {p["id"]: _targets_of(p["text"], suggestions) for p in passages}
         report = score(passages, preds)
         results[str(path)] = report
         all_passages += passages
@@ -156,4 +181,53 @@ def evaluate(gold: tuple[Path, ...], errors: bool, as_json: bool, predictions: P
         click.echo(format_errors(total.errors))
 
 
-commands: list[click.Command] = [extract, evaluate, text_command]
+def _cross_validate(gold: tuple[Path, ...], as_json: bool) -> None:
+    from extractors import train
+
+    settings, _ = train.load_settings()
+    docs = train.load_gold(list(gold))
+    data = train.collect(docs)
+    scores = train.out_of_fold(data, settings)
+    target, suggestion = train.choose_thresholds(data, scores, settings)
+    evaluation = train.evaluate_scores(data, scores, target, suggestion)
+    if as_json:
+        click.echo(json.dumps(evaluation.figures, ensure_ascii=False, indent=2))
+    else:
+        click.echo(f"cross-validation: {settings.folds} folds grouped by passage and agenda case")
+        click.echo(evaluation.as_text())
+
+
+@click.command("train")
+@click.argument("gold", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the weights (default: the extractor's own weights file).",
+)
+@click.option("--check", is_flag=True, help="Refit and fail if the stored weights file differs.")
+def train_command(gold: tuple[Path, ...], out: Path | None, check: bool) -> None:
+    """Refit the scorer's weights on GOLD (default: the files in extractors/model/training.json).
+
+    Thresholds and the printed figures come from cross-validation grouped by passage and
+    agenda case; the weights are then fit on all of GOLD and written with its digest.
+    """
+    from extractors import train
+    from extractors.scorer import WEIGHTS_FILE
+
+    settings, default_gold = train.load_settings()
+    paths = list(gold) or default_gold
+    content, evaluation = train.train(paths, settings)
+    target = out or WEIGHTS_FILE
+    click.echo(evaluation.as_text())
+    if check:
+        stored = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else None
+        if stored != json.loads(json.dumps(content)):
+            raise click.ClickException(f"{target} differs from a refit on {len(paths)} gold files")
+        click.echo(f"{target} reproduces")
+        return
+    train.write_weights(content, target)
+    click.echo(f"wrote {target} ({len(content['weights'])} weights, gold {content['gold_digest'][:12]})")
+
+
+commands: list[click.Command] = [extract, evaluate, text_command, train_command]

@@ -204,6 +204,7 @@ TARGET_FIELDS = (
     "scope",
     "strength",
     "interim",
+    "kind",
 )
 
 

@@ -304,6 +304,7 @@ def test_snapshot_puts_each_value_in_its_field() -> None:
     state = seg._State()
     state.list_scope, state.interim, state.year, state.target_list = "area", True, 2030, True
     state.hints, state.block = (1990, "reduce", "tons"), 7
+    state.heading_text, state.title = "Mål for affald", "4. Affald"
     expected = seg.Context(
         scope="area",
         interim=True,
@@ -313,10 +314,14 @@ def test_snapshot_puts_each_value_in_its_field() -> None:
         baseline=1990,
         direction="reduce",
         unit="tons",
+        heading="Mål for affald",
+        title="4. Affald",
         block=7,
     )
     assert state.snapshot(in_list=True) == expected
-    assert state.snapshot(in_list=False) == seg.Context("area", True, 2030, True, False, None, None, None, 7)
+    assert state.snapshot(in_list=False) == seg.Context(
+        "area", True, 2030, True, False, None, None, None, "Mål for affald", "4. Affald", 7
+    )
 
 
 def test_a_stripped_line_starting_upper_case_is_no_bullet() -> None:

@@ -232,7 +232,7 @@ class CueMarker:
     pattern) is cached too, so most of a text's words cost a dict lookup in C.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, patterns: str = "cues.jsonl") -> None:
         self.single: list[tuple[str, str, Any]] = []
         self.single_specs: list[dict[str, Any]] = []
         self.multi_specs: list[dict[str, Any]] = []
@@ -243,7 +243,7 @@ class CueMarker:
         self.chunks: dict[str, tuple[_Entry, ...]] = {"": ()}
         #: the longer patterns a word may start -> those as one pattern (see :meth:`_together`)
         self.together: dict[tuple[int, ...], _StartsHere | None] = {}
-        for entry in load_jsonl("cues.jsonl"):
+        for entry in load_jsonl(patterns):
             pattern = entry["pattern"]
             first = pattern[0]
             if set(first) != {"LOWER"}:

@@ -30,8 +30,10 @@ from spacy.tokens import Doc
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
 from extractors.caseless import Caseless, fold
+from extractors.components.evidence import heading_evidence, marker
 from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
-from extractors.decide import decide, live_cues, rejects_every_clause, within
+from extractors.evidence import PRESENT_YEAR, CandidateInputs, features, heading_labels, live_cues, within
+from extractors.scorer import Model, load_model
 from extractors.segment import Cell, Context
 
 STRENGTH_OF = {"BINDING": "binding", "INTENT": "intent", "ASPIRATION": "aspiration", "GOAL_OWN": "intent"}
@@ -59,7 +61,7 @@ _SET_OFF = re.compile(r",\s*(?:(?:begge|alle|tre|målt|set|regnet|af|i|forhold|t
 
 
 def assemble(doc: Doc) -> list[dict]:
-    """Targets of one unit as dicts of Target fields (offsets relative to the Doc)."""
+    """Targets and suggestions of one unit as dicts of Target fields (offsets relative to the Doc)."""
     data = doc.user_data
     text = data.get("kl_text")
     if not isinstance(text, str):
@@ -72,7 +74,14 @@ def assemble(doc: Doc) -> list[dict]:
         data.get("kl_context") or Context(),
         data.get("kl_kind", "sentence"),
         data.get("kl_cells", []),
+        evidence_of(get_ext(doc, "kl_evidence") or []),
+        bool(data.get("kl_previous")),
     )
+
+
+def evidence_of(found: list[Cue]):
+    """A stand-in for the evidence component's ``find`` that gives what it found on the Doc already."""
+    return lambda text: found
 
 
 def assemble_unit(
@@ -83,63 +92,109 @@ def assemble_unit(
     ctx: Context,
     kind: str,
     cells: list[Cell],
-    screened: tuple[list[Cue], set[str]] | None = None,
+    evidence=None,
+    previous: bool = False,
+    collect: bool = False,
+    model: Model | None = None,
 ) -> list[dict]:
-    """Targets of one unit from what the earlier components found in it (offsets relative to ``text``).
+    """Targets and suggestions of one unit from what the earlier components found in it (offsets
+    relative to ``text``); with ``collect``, every candidate with its evidence and fields, unscored.
 
-    ``extract_targets`` calls this with the results of the components' ``find``:
-    none of them reads tokens, so a unit needs no Doc (see ``pipeline._screened``).
-    ``screened`` is (live cues, their labels) of a unit the caller has already let
-    through :func:`rejects_every_clause` with them (no baseline cells, whose roles
-    would void other cues): the unit is not screened twice.
+    Every clause with an anchor is a candidate; its named evidence
+    (``extractors.evidence``) is scored by the fitted model (``extractors.scorer``) and
+    the score decides its band. ``evidence`` finds the topic and framing words
+    (the evidence component's ``find``, called only on units that hold a candidate);
+    ``previous`` says that the sentence before, in the same block, stated a goal with a
+    year (a restatement may continue it).
     """
     if not quantities and not cues:
         return []  # nothing to anchor a target on (most units: read nothing else)
     if cells:
         years = _with_cell_roles(years, cells)
-    if screened is not None:
-        cues, labels = screened
-    else:
-        if cues:  # (live_cues of no cues is no cues)
-            cues = live_cues(text, cues, years)
-            labels = {c.label for c in cues}  # once for the early exit, the anchors and every decision
-        else:
-            labels = set()
-        if rejects_every_clause(labels, years, quantities, kind, ctx):
-            return []
-    low = fold(text)  # once for refine, every decision and every field test of every clause
+    if cues:  # (live_cues of no cues is no cues)
+        cues = live_cues(text, cues, years)
+    labels = {c.label for c in cues}
+    low = fold(text)  # once for refine, every clause's features and fields
     anchors = find_anchors(text, cues, quantities, years, cells, ctx.unit, labels, low)
     if not anchors:
         return []
+    if model is None and not collect:
+        model = load_model()
+    topics = (evidence or marker().find)(text)
+    title_topics = heading_labels(heading_evidence, ctx.title)
+    heading_topics = heading_labels(heading_evidence, ctx.heading) if ctx.heading != ctx.title else ()
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
+    heads = _heads(text, clauses)
+    trajectory = _trajectory(clauses, attached)
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
         if year is None:
             year = _shared_year(text, clauses, attached, i)
         start = next((y for y in clause.years if y.role == "start"), None) if clause.years else None
-        ok, decision = decide(text, clause, cues, ctx, kind, year, own_year, start, len(clauses), labels, low)
-        if ok:
-            out.append(
-                _fields(
-                    text,
-                    low,
-                    clause,
-                    clauses,
-                    ctx,
-                    kind,
-                    cells,
-                    year,
-                    own_year,
-                    start,
-                    cues,
-                    labels,
-                    decision,
-                )
+        found = features(
+            CandidateInputs(
+                text,
+                low,
+                clause,
+                len(clauses),
+                cues,
+                labels,
+                topics,
+                heading_topics,
+                title_topics,
+                ctx,
+                kind,
+                year,
+                own_year,
+                start,
+                years,
+                previous,
+                heads[i],
+                trajectory,
             )
+        )
+        if collect:
+            fields_ = _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels)
+            out.append({**fields_, "features": found})
+            continue
+        assert model is not None
+        score = model.score(found)
+        band = model.band(score)
+        if band is None:
+            continue
+        fields_ = _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels)
+        fields_["confidence"] = round(score, 4)
+        fields_["band"] = band
+        fields_["evidence"] = tuple(model.contributions(found))
+        out.append(fields_)
     if len(out) == 1 and len(clauses) > 1:  # one clause spans the whole text: _fields trimmed just that
         out[0]["start"], out[0]["end"] = _trim(text, low, 0, len(text))
+    return out
+
+
+def _trajectory(clauses: list[Clause], attached: list[YearMention | None]) -> bool:
+    """Two or more quantified clauses, each with a future year of its own, years rising: a path of targets."""
+    years = [
+        y.year
+        for c, y in zip(clauses, attached, strict=True)
+        if y is not None and c.anchor.quantity is not None and y.year >= PRESENT_YEAR
+    ]
+    return len(years) >= 2 and years == sorted(set(years))
+
+
+def _heads(text: str, clauses: list[Clause]) -> list[int | None]:
+    """For each clause without a verb of its own, where the nearest earlier clause with one starts."""
+    if len(clauses) == 1:
+        return [None]
+    finite = [_FINITE.search(text, c.start, c.end) is not None for c in clauses]
+    out: list[int | None] = []
+    for i in range(len(clauses)):
+        head = None
+        if not finite[i]:
+            head = next((clauses[j].start for j in range(i - 1, -1, -1) if finite[j]), None)
+        out.append(head)
     return out
 
 
@@ -259,9 +314,7 @@ def _trailing(text: str, y: YearMention) -> bool:
     return not _FINITE.search(text[y.expr_end :])
 
 
-def _fields(
-    text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels, decision
-) -> dict:
+def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels) -> dict:
     """The Target fields of an accepted clause; ``low`` is ``fold(text)``, ``start`` the clause's first
     start year ("fra 2025"), if any, ``labels`` the labels of ``cues``."""
     a: Anchor = clause.anchor
@@ -302,7 +355,6 @@ def _fields(
         metric = fields.metric(clause_text, clause_low, a.start - s, a.end - s, q.link if q else None)
     if metric is None and a.kind == "end":
         metric = text[a.start : a.end].rstrip(".,;:")
-    rule_ids.append(decision)
     return {
         "start": s,
         "end": e,
@@ -322,7 +374,7 @@ def _fields(
         "strength": _strength(cues, clause, labels),
         "interim": ctx.interim or _INTERIM.search(text, low) is not None,
         "rule_ids": tuple(dict.fromkeys(rule_ids)),
-        "confidence": _confidence(decision, year, own_year),
+        "kind": "resource" if unit == "kr" else "outcome",
     }
 
 
@@ -342,39 +394,6 @@ def _strength(cues: list[Cue], clause: Clause, labels: set[str]) -> str | None:
     if any(c.label == "ASPIRATION" for c in pool):
         return "aspiration"
     return STRENGTH_OF[pool[0].label]
-
-
-#: How much a decision rule alone says; a deadline of the clause's own adds 0.1.
-_CONFIDENCE = {
-    "decide.commitment": 0.8,
-    "decide.target_list": 0.8,
-    "decide.deadline_by": 0.75,
-    "decide.end_state_year": 0.7,
-    "decide.dir_deadline": 0.6,
-    "decide.count_deadline": 0.6,
-    "decide.share_deadline": 0.6,
-    "decide.goal_noun": 0.6,
-    "decide.direction_present": 0.6,
-    "decide.nominal_year": 0.55,
-    "decide.rate_from_year": 0.55,
-}
-
-
-def _rounded(base: float) -> float:
-    return round(min(base, 0.95), 2)
-
-
-#: Confidence by decision rule, without and with a deadline of the clause's own (rounded once, here).
-_CONFIDENCE_BY_OWN_YEAR = {
-    own: {decision: _rounded(base + 0.1 if own else base) for decision, base in _CONFIDENCE.items()}
-    for own in (False, True)
-}
-_DEFAULT_CONFIDENCE = {False: _rounded(0.5), True: _rounded(0.5 + 0.1)}
-
-
-def _confidence(decision: str, year: YearMention | None, own_year: bool) -> float:
-    own = year is not None and own_year
-    return _CONFIDENCE_BY_OWN_YEAR[own].get(decision, _DEFAULT_CONFIDENCE[own])
 
 
 #: What a quote does not start with, and what it does not end with.

@@ -94,7 +94,7 @@ def set_ext(doc: Doc, name: str, value: Any) -> None:
 
 def register_extensions() -> None:
     """Doc attributes the components fill; idempotent."""
-    for name in ("kl_cues", "kl_quantities", "kl_years", "kl_targets"):
+    for name in ("kl_cues", "kl_quantities", "kl_years", "kl_evidence", "kl_targets"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
 

@@ -1,0 +1,471 @@
+"""Named evidence for and against a candidate target: what the scorer weighs.
+
+A candidate is one clause with its anchor (a quantity, an end state, an
+implicit share, a direction verb). Everything the rules found around it becomes
+a feature with a name the weights file knows, and each piece of evidence keeps
+the pattern id that produced it, so a reviewer can read why a target was found
+("BINDING@clause from cue.modal.skal").
+
+Features know their scope. A cue counts where it stands relative to the anchor:
+in its local phrase (up to a comma or a subordinating word), its main clause
+(up to ", og", ";", " – "), or only somewhere else in the sentence — a
+statistic word in another clause says little about this figure. Topic and
+framing words count in the clause, the sentence, and in the headings above
+(an agenda item titled "Budgetopfølgning" makes its kroner a budget's).
+
+Nothing here decides: the fitted weights do (``extractors.scorer``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors.anchors import STRONG_CROSSING, Anchor, Clause, gap
+from extractors.caseless import Caseless
+from extractors.components.types import Cue, YearMention, load_jsonl
+from extractors.segment import Context
+
+COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
+_MILESTONE = frozenset({"MILESTONE"})
+_DIR_VERBS = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
+#: Cue labels whose place relative to the anchor is a feature ("BINDING@phrase" ...). Other cue labels
+#: (MUNI, ALL, STATE, FOSSIL, VOID ...) feed the anchors and fields, or features of their own below.
+SCOPED_CUE_LABELS = frozenset(
+    {
+        "BINDING",
+        "INTENT",
+        "ASPIRATION",
+        "ADOPT",
+        "GOAL",
+        "GOAL_OWN",
+        "PLAN_PASSIVE",
+        "DIR_REDUCE",
+        "DIR_INCREASE",
+        "DIR_MAINTAIN",
+        "COMP_LESS",
+        "COMP_MORE",
+        "NEG_PROJECTION",
+        "NEG_TIP",
+        "NEG_DONE",
+        "NEG_PROPOSAL",
+        "NEG_PAST",
+        "NEG_ACHIEVED",
+        "NEG_STAT",
+        "NEG_HYPO",
+        "NEG_OTHER",
+        "NEG_OTHER_STRONG",
+        "MILESTONE",
+        "PURPOSE",
+        "ORIENT",
+        "MUNI",
+    }
+)
+#: Evidence labels (``patterns/evidence.jsonl``) read in the clause, the sentence and the headings.
+TOPIC_LABELS = (
+    "TOPIC_CLIMATE",
+    "TOPIC_ENERGY",
+    "TOPIC_TRANSPORT",
+    "TOPIC_BUILDING",
+    "TOPIC_WASTE",
+    "TOPIC_WATER",
+    "TOPIC_NATURE",
+    "TOPIC_AGRI",
+    "TOPIC_FOOD",
+    "TOPIC_MONEY",
+    "TOPIC_LOAN",
+    "TOPIC_FEE",
+    "TOPIC_STAFF",
+    "TOPIC_PLANNING",
+    "TOPIC_SPEED",
+    "TOPIC_SOCIAL",
+)
+#: Every label of ``patterns/evidence.jsonl``.
+EVIDENCE_LABELS = tuple(dict.fromkeys(entry["label"] for entry in load_jsonl("evidence.jsonl")))
+#: The scopes of a cue; the same three names serve the evidence labels.
+SCOPES = ("phrase", "clause", "sentence")
+#: The year a plan is written from, roughly: a deadline before it is history or a statistic.
+PRESENT_YEAR = 2024
+
+_INITIAL_YEAR = re.compile(
+    r"^\W{0,3}(?:i|inden|senest(?:\s+i)?|fra|frem\s+mod|ved\s+udgangen\s+af)\s*(?:19|20)\d\d\b|^\W{0,3}(?:19|20)\d\d\s*[:–-]",
+    re.I,
+)
+#: Where the local phrase of an anchor ends: a comma, a colon, a dash, a subordinating word.
+_WEAK = Caseless(r",\s|;|:\s|\s[–—-]\s|\s(?:men|selvom|fordi|mens|da|hvis|hvor|hvilket)\s")
+#: Where its main clause ends: a coordination of clauses, a semicolon, a dash, a full stop.
+_STRONG = Caseless(
+    r";|\s[–—-]\s|,\s*(?:og|men|mens|da|fordi|selvom|hvis|så|derfor|hvilket|hvor)\s|\s(?:men|selvom|fordi)\s"
+)
+_PRESENT = re.compile(r"(?:es|er)$")
+#: "vi forventer", "forventer vi": an expectation, a commitment only in a list of goals.
+EXPECTATION_RULES = frozenset({"cue.aspiration.forventer_vi", "cue.aspiration.vi_forventer"})
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One feature of a candidate and the pattern or rule that made it fire (offsets in the unit, or -1)."""
+
+    feature: str
+    pattern: str
+    start: int = -1
+    end: int = -1
+
+
+def within(cues: list[Cue], start: int, end: int, labels: frozenset[str] | None = None) -> list[Cue]:
+    return [c for c in cues if c.start >= start and c.end <= end and (labels is None or c.label in labels)]
+
+
+def live_cues(text: str, cues: list[Cue], years: list[YearMention]) -> list[Cue]:
+    """Cues that count: not inside a baseline phrase ("af det, de var i 1990"), not voided by a subordinate modal."""
+    baselines = [y for y in years if y.role == "baseline"]
+    voids = [c for c in cues if c.label == "VOID" and not _opens_sentence(text, c.start)]
+    if not baselines and not voids:
+        return cues
+    out = []
+    for c in cues:
+        if any(y.expr_start <= c.start and c.end <= y.expr_end for y in baselines):
+            continue
+        if c.label in COMMIT and any(v.start <= c.start < v.end for v in voids):
+            continue
+        out.append(c)
+    return out
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    """ "Der skal …" opening a sentence is an expletive "der", not a relative clause."""
+    before = text[max(0, pos - 40) : pos].rstrip(' \t\n"“”»-–•*')
+    return not before or before.endswith((":", "."))
+
+
+def span_between(text: str, low: str | None, a_start: int, a_end: int, lo: int, hi: int, bounds: Caseless):
+    """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi)."""
+    if bounds.search(text, low, lo, hi) is None:
+        return lo, hi
+    left = lo
+    for m in bounds.finditer(text, low, lo, a_start):
+        left = m.end()
+    right = bounds.search(text, low, a_end, hi)
+    return left, right.start() if right else hi
+
+
+def initial_year(text: str, clause: Clause) -> bool:
+    """The clause or the sentence opens with its year ("I 2030 …", "2030: …")."""
+    return bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
+        _INITIAL_YEAR.match(text.lstrip())
+    )
+
+
+_UNIT_GROUPS = {
+    "%": "pct",
+    "procentpoint": "pct",
+    "tons": "tons",
+    "kWh": "energy",
+    "MWh": "energy",
+    "GWh": "energy",
+    "TWh": "energy",
+    "MW": "energy",
+    "kr": "kr",
+    "count": "count",
+    "ha": "area",
+    "km": "length",
+}
+
+
+def _year_bucket(year: int) -> str:
+    if year < 2015:
+        return "<2015"
+    if year < 2020:
+        return "2015-2019"
+    if year < PRESENT_YEAR:
+        return "2020-2023"
+    if year < 2030:
+        return "2024-2029"
+    if year < 2040:
+        return "2030-2039"
+    return "2040+"
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateInputs:
+    """What the features of one candidate are read from (the unit's findings and the clause's years)."""
+
+    text: str
+    low: str | None
+    clause: Clause
+    siblings: int
+    cues: list[Cue]
+    labels: set[str]
+    topics: list[Cue]
+    heading_topics: tuple[tuple[str, str], ...]
+    title_topics: tuple[tuple[str, str], ...]
+    ctx: Context
+    kind: str
+    year: YearMention | None
+    own_year: bool
+    start: YearMention | None
+    years: list[YearMention]
+    previous: bool
+    #: Where the clause this one continues begins, when this one has no verb of its own ("… skal
+    #: reduceres med 20 % i 2025 og 60 % i 2030": the second takes the first's verb), else None.
+    head_start: int | None = None
+    #: The unit states values for two or more future years ("55 % i 2025, 60 % i 2030 og 65 % i 2035").
+    trajectory: bool = False
+
+
+def features(inp: CandidateInputs) -> list[Evidence]:
+    """Every feature of a candidate, with the pattern behind each (see the module docstring)."""
+    clause, cues = inp.clause, inp.cues
+    a: Anchor = clause.anchor
+    out: list[Evidence] = []
+    add = out.append
+    # -- the anchor
+    add(Evidence(f"anchor={a.kind}", a.rule_id, a.start, a.end))
+    if a.kind == "end":
+        add(Evidence(f"end={a.direction}", a.rule_id, a.start, a.end))
+    for flag in a.flags:
+        add(Evidence(f"anchor.{flag}", a.rule_id, a.start, a.end))
+    q = a.quantity
+    if q is not None and a.kind in ("qty", "count", "share"):
+        unit = "count" if a.kind == "count" else q.unit
+        add(Evidence(f"unit={_UNIT_GROUPS.get(unit or '', 'none' if unit is None else 'other')}", q.rule_id))
+        add(Evidence(f"qty.kind={q.kind}", q.rule_id))
+        add(Evidence(f"qty.link={q.link or 'none'}", q.rule_id))
+        if q.bound:
+            add(Evidence("qty.bound", q.rule_id))
+        if q.rate:
+            add(Evidence("qty.rate", q.rule_id))
+    # -- cues where they stand
+    if cues:
+        _scoped_cues(inp, add)
+    # -- topic and framing words: clause and sentence, and the headings above
+    if inp.topics:
+        _scoped_topics(inp, add)
+    for e in context_evidence(inp.ctx, inp.kind, inp.previous, inp.title_topics, inp.heading_topics):
+        add(e)
+    # -- time
+    _time(inp, add)
+    # -- families and the few conjunctions a linear score needs
+    _families(out, add)
+    deadline = next((e.feature.split("=", 1)[1] for e in out if e.feature.startswith("deadline=")), "none")
+    add(Evidence(f"anchor={a.kind}&deadline={deadline.split('.')[0]}", a.rule_id))
+    if inp.trajectory:
+        add(Evidence("trajectory", "anchors.split_clauses"))
+    # -- the clause
+    if inp.siblings > 1:
+        add(Evidence("clauses.several", "anchors.split_clauses"))
+    if inp.head_start is not None:
+        add(Evidence("clause.fragment", "anchors.split_clauses"))
+    if clause.end - clause.start > 300:
+        add(Evidence("clause.long", "anchors.split_clauses"))
+    return out
+
+
+#: Families of features: any one of them makes the family fire in that scope.
+FAMILIES = {
+    "commit": frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT", "SUBJ_OWN", "PLAN_PASSIVE"}),
+    "goal": frozenset({"GOAL", "GOAL_OWN", "GOAL_OF"}),
+    "green": frozenset(
+        {
+            "TOPIC_CLIMATE",
+            "TOPIC_ENERGY",
+            "TOPIC_TRANSPORT",
+            "TOPIC_BUILDING",
+            "TOPIC_WASTE",
+            "TOPIC_WATER",
+            "TOPIC_NATURE",
+            "TOPIC_AGRI",
+            "TOPIC_FOOD",
+        }
+    ),
+    "money": frozenset({"TOPIC_MONEY", "TOPIC_LOAN", "TOPIC_FEE"}),
+    "other_topic": frozenset({"TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL"}),
+    "negative": frozenset(
+        {"NEG_PROJECTION", "NEG_TIP", "NEG_DONE", "NEG_PROPOSAL", "NEG_PAST", "NEG_ACHIEVED", "NEG_STAT", "NEG_HYPO"}
+    ),
+    "other_body": frozenset({"NEG_OTHER", "NEG_OTHER_STRONG", "SUBJ_OTHER", "FRAME_LAW"}),
+    "own": frozenset({"SUBJ_OWN", "GOAL_OWN", "ADOPT", "MUNI"}),
+}
+#: Where a family counts: in the anchor's phrase or clause ("near"), or anywhere around it, headings included.
+_NEAR = ("phrase", "clause")
+_AROUND = ("phrase", "clause", "sentence", "title", "heading")
+#: Pairs of families (or single features) whose joint presence is evidence of its own.
+CONJUNCTIONS = (
+    ("commit@near", "green@around"),
+    ("goal@near", "green@around"),
+    ("future@deadline", "green@around"),
+    ("future@deadline", "commit@near"),
+    ("future@deadline", "goal@near"),
+    ("anchor=end", "goal@near"),
+    ("anchor=end", "commit@near"),
+    ("unit=pct", "green@near"),
+    ("unit=kr", "green@near"),
+    ("unit=kr", "commit@near"),
+    ("unit=count", "green@near"),
+    ("money@around", "commit@near"),
+    ("negative@near", "commit@near"),
+)
+#: A family near the anchor with none of another: evidence a sum of weights cannot express ("the
+#: subject is another body and nothing here makes it the municipality's", "money and no climate").
+EXCLUSIONS = (
+    ("other_body@near", "own@near"),
+    ("money@near", "green@near"),
+    ("negative@near", "commit@near"),
+    ("other_topic@near", "green@near"),
+)
+
+
+def _families(found: list[Evidence], add) -> None:
+    """Family features ("green@near", "money@around" …) and the :data:`CONJUNCTIONS` they take part in."""
+    present: dict[str, str] = {}
+    for e in found:
+        label, _, scope = e.feature.partition("@")
+        if not scope:
+            present.setdefault(e.feature, e.pattern)
+            continue
+        for family, labels in FAMILIES.items():
+            if label in labels:
+                if scope in _NEAR:
+                    present.setdefault(f"{family}@near", e.pattern)
+                if scope in _AROUND:
+                    present.setdefault(f"{family}@around", e.pattern)
+        if e.feature.startswith("deadline.year=") and e.feature.split("=", 1)[1] in ("2024-2029", "2030-2039", "2040+"):
+            present.setdefault("future@deadline", e.pattern)
+    for name, pattern in present.items():
+        if "@" in name and name.split("@")[0] in FAMILIES:
+            add(Evidence(name, pattern))
+    for left, right in CONJUNCTIONS:
+        if left in present and right in present:
+            add(Evidence(f"{left}&{right}", present[left]))
+    for left, right in EXCLUSIONS:
+        if left in present and right not in present:
+            add(Evidence(f"{left}&!{right}", present[left]))
+
+
+def context_evidence(
+    ctx: Context,
+    kind: str,
+    previous: bool,
+    title_topics: tuple[tuple[str, str], ...],
+    heading_topics: tuple[tuple[str, str], ...],
+) -> list[Evidence]:
+    """The features a unit's place gives every candidate in it: its kind, the list or heading it is
+    under, the sentence before it, the words of its headings. Known before anything is read of the unit
+    (see :func:`context_features`)."""
+    out = [Evidence(f"kind={kind}", "segment.kind")]
+    if ctx.target_list:
+        out.append(Evidence("ctx.target_list", "segment.target_list"))
+    if ctx.interim:
+        out.append(Evidence("ctx.interim", "segment.interim"))
+    if ctx.in_list:
+        out.append(Evidence("ctx.in_list", "segment.in_list"))
+    if ctx.scope:
+        out.append(Evidence("ctx.scope", "segment.scope"))
+    if previous:
+        out.append(Evidence("previous.goal_with_year", "pipeline.previous_sentence"))
+    out.extend(Evidence(f"{label}@title", pattern) for label, pattern in title_topics)
+    out.extend(Evidence(f"{label}@heading", pattern) for label, pattern in heading_topics)
+    return out
+
+
+#: The feature groups :func:`context_evidence` decides (present or absent) for every unit.
+CONTEXT_GROUPS = frozenset(
+    {"kind", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", "previous.goal_with_year"}
+    | {f"{label}@{where}" for label in EVIDENCE_LABELS for where in ("title", "heading")}
+)
+
+
+def heading_labels(finder, heading: str | None) -> tuple[tuple[str, str], ...]:
+    """(label, pattern id) of the evidence words in a heading, each label once."""
+    if not heading:
+        return ()
+    seen: dict[str, str] = {}
+    for c in finder(heading):
+        seen.setdefault(c.label, c.rule_id)
+    return tuple(seen.items())
+
+
+def context_features(ctx: Context, kind: str, previous: bool, heading_finder) -> tuple[frozenset[str], set[str]]:
+    """(the groups :func:`context_evidence` decides, the features of them that fire) for a unit."""
+    title = heading_labels(heading_finder, ctx.title)
+    heading = heading_labels(heading_finder, ctx.heading) if ctx.heading != ctx.title else ()
+    return CONTEXT_GROUPS, {e.feature for e in context_evidence(ctx, kind, previous, title, heading)}
+
+
+def _scoped_cues(inp: CandidateInputs, add) -> None:
+    text, low, clause, cues = inp.text, inp.low, inp.clause, inp.cues
+    a = clause.anchor
+    ms, me = span_between(text, low, a.start, a.end, clause.start, clause.end, _STRONG)
+    ls, le = span_between(text, low, a.start, a.end, ms, me, _WEAK)
+    if inp.head_start is not None:
+        ms = min(ms, inp.head_start)  # a fragment's main clause is the clause it continues
+    seen: set[str] = set()
+    for c in cues:
+        if c.label not in SCOPED_CUE_LABELS:
+            continue
+        if ls <= c.start and c.end <= le:
+            scope = "phrase"
+        elif ms <= c.start and c.end <= me:
+            scope = "clause"
+        else:
+            scope = "sentence"
+        name = f"{c.label}@{scope}"
+        if name not in seen:
+            seen.add(name)
+            add(Evidence(name, c.rule_id, c.start, c.end))
+    commits = within(cues, ms, me, COMMIT)
+    if commits and all(c.rule_id in EXPECTATION_RULES for c in commits):
+        add(Evidence("commit.expectation_only", commits[0].rule_id, commits[0].start, commits[0].end))
+    if inp.year is None and commits and all(c.rule_id == "cue.binding.maa" for c in commits):
+        add(Evidence("commit.maa_without_year", "cue.binding.maa"))
+    for c in cues:
+        if c.label == "MUNI" and 0 <= a.start - c.end <= 3:
+            add(Evidence("muni.before_anchor", c.rule_id, c.start, c.end))
+            break
+    if a.kind == "dir" or (a.quantity is not None and a.quantity.link in ("med", "less", "more")):
+        for v in within(cues, clause.start, clause.end, _DIR_VERBS):
+            if _PRESENT.search(text[v.start : v.end]):
+                add(Evidence("dir.present_tense", v.rule_id, v.start, v.end))
+                break
+    if within(cues, clause.start, a.start, _MILESTONE):
+        add(Evidence("milestone.before_anchor", "cue.milestone.verb"))
+
+
+def _scoped_topics(inp: CandidateInputs, add) -> None:
+    clause = inp.clause
+    start = clause.start if inp.head_start is None else min(clause.start, inp.head_start)
+    seen: set[str] = set()
+    for c in inp.topics:
+        scope = "clause" if start <= c.start and c.end <= clause.end else "sentence"
+        name = f"{c.label}@{scope}"
+        if name not in seen:
+            seen.add(name)
+            add(Evidence(name, c.rule_id, c.start, c.end))
+
+
+def _time(inp: CandidateInputs, add) -> None:
+    text, clause, year = inp.text, inp.clause, inp.year
+    a = clause.anchor
+    ctx = inp.ctx
+    if year is not None:
+        where = "own" if inp.own_year else "shared"
+        add(Evidence(f"deadline={year.role}.{where}", year.rule_id, year.start, year.end))
+        add(Evidence(f"deadline.year={_year_bucket(year.year)}", year.rule_id, year.start, year.end))
+        if inp.own_year and STRONG_CROSSING.search(gap(text, a, year)):
+            add(Evidence("deadline.across_clause", year.rule_id, year.start, year.end))
+    elif ctx.year is not None:
+        add(Evidence("deadline=context", "context.header_year"))
+        add(Evidence(f"deadline.year={_year_bucket(ctx.year)}", "context.header_year"))
+    else:
+        add(Evidence("deadline=none", "years"))
+    if inp.start is not None:
+        add(Evidence("year.start", inp.start.rule_id, inp.start.start, inp.start.end))
+    if any(y.role in ("baseline", "period_start") for y in clause.years):
+        add(Evidence("baseline.year", "years.baseline"))
+    chosen = year.start if year is not None else -1
+    for y in inp.years:
+        if y.start != chosen and y.role in ("in", "bare", "name", "skip") and y.year < PRESENT_YEAR:
+            add(Evidence("year.past_mentioned", y.rule_id, y.start, y.end))
+            break
+    if initial_year(text, clause):
+        add(Evidence("opens_with_year", "decide.initial_year"))

@@ -1,0 +1,451 @@
+"""Fit the scorer's weights on gold, and measure them honestly by grouped cross-validation.
+
+Every gold passage or document is run through the pipeline in collect mode:
+every candidate with its named evidence and its fields, nothing decided. A
+candidate is a positive when it overlaps a required gold target (one to one,
+largest overlap first, as the scorer matches); one that overlaps an optional
+gold target is left out of the fit; the rest are negatives.
+
+The weights are an L2-regularised logistic regression (scikit-learn) over the
+binary features. ``klimamaal train`` writes them, with the digest of the gold
+they were fit on and the thresholds of the two bands, to
+``extractors/model/weights.json``; fitting is deterministic, so refitting the
+same gold with the same rules reproduces the file byte for byte.
+
+Figures for a fitted model come only from out-of-fold scores: each candidate is
+scored by a model that never saw its group. A group is a written passage (or
+the seed document it was cut from) or an agenda case
+(``tests/gold/real/cases.csv``): the same case in committee and in the
+council is one group, so it never sits on both sides of a fold.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractors import docgold
+from extractors.evaluate import Report, match_spans, score
+from extractors.evidence import Evidence
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD_DIR = ROOT / "tests" / "gold"
+TRAINING_FILE = Path(__file__).resolve().parent / "model" / "training.json"
+
+
+@dataclass
+class GoldDoc:
+    """A gold passage or a stand-off document, with its text, gold targets (spans resolved) and grouping."""
+
+    id: str
+    text: str
+    targets: list[dict[str, Any]]
+    source: str
+    #: (offset, group) pairs in order: a candidate at offset x belongs to the last group starting <= x
+    groups: list[tuple[int, str]] = field(default_factory=list)
+
+    def group_at(self, offset: int) -> str:
+        current = self.groups[0][1] if self.groups else self.id
+        for start, group in self.groups:
+            if start > offset:
+                break
+            current = group
+        return current
+
+
+def _passage_group(passage: dict[str, Any]) -> str:
+    """Passages cut from one seed document share a group ("seed-002-014" -> "seed-002")."""
+    m = re.match(r"(seed-\d{3})-", passage["id"])
+    return m.group(1) if m else passage["id"]
+
+
+def load_cases(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """file -> [(item title, case)] in document order, from ``cases.csv``."""
+    cases: dict[str, list[tuple[str, str]]] = {}
+    if not path.is_file():
+        return cases
+    with path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cases.setdefault(row["file"], []).append((row["item"], row["case"]))
+    return cases
+
+
+def case_starts(text: str, items: list[tuple[str, str]], name: str) -> list[tuple[int, str]]:
+    """Where each listed item starts in the text (found in order), with its case; front matter is ``name``."""
+    out = [(0, name)]
+    pos = 0
+    for title, case in items:
+        span = docgold.locate(text[pos:], title)
+        if span is None:
+            continue
+        out.append((pos + span[0], case))
+        pos += span[1]
+    return out
+
+
+def load_gold(paths: Sequence[Path]) -> list[GoldDoc]:
+    """The gold of ``paths``: written passages and stand-off documents (read through the readers)."""
+    docs: list[GoldDoc] = []
+    for path in paths:
+        cases = load_cases(path.parent / "cases.csv")
+        for passage in docgold.load(path):
+            if "file" in passage:
+                name = passage["file"]
+                groups = case_starts(passage["text"], cases.get(name, []), name)
+                docs.append(GoldDoc(name, passage["text"], passage["targets"], str(path), groups))
+            else:
+                group = _passage_group(passage)
+                docs.append(
+                    GoldDoc(passage["id"], passage["text"], passage.get("targets") or [], str(path), [(0, group)])
+                )
+    return docs
+
+
+def gold_digest(paths: Sequence[Path]) -> str:
+    """sha256 over the gold files and the documents they name (so a changed document changes it too)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths, key=lambda p: p.name):
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + data)
+        for line in data.decode("utf-8").splitlines():
+            if line.strip() and '"file"' in line:
+                name = json.loads(line).get("file")
+                if name:
+                    digest.update(docgold.resolve_path(name).read_bytes())
+        cases = path.parent / "cases.csv"
+        if cases.is_file() and any(p.parent == cases.parent for p in paths):
+            digest.update(b"cases\0" + cases.read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass
+class Candidates:
+    """The candidates of all gold documents, with labels (1, 0, or None for optional) and groups."""
+
+    docs: list[GoldDoc]
+    #: per document, its candidates (pipeline dicts with "features")
+    by_doc: list[list[dict[str, Any]]]
+    labels: list[list[int | None]]
+    groups: list[list[str]]
+
+    def flat(self) -> list[tuple[int, int]]:
+        return [(d, i) for d, cands in enumerate(self.by_doc) for i in range(len(cands))]
+
+
+def collect(docs: list[GoldDoc]) -> Candidates:
+    """Run every gold text through the pipeline in collect mode and label its candidates."""
+    from extractors.pipeline import collect_candidates
+
+    by_doc, labels, groups = [], [], []
+    for doc in docs:
+        cands = collect_candidates(doc.text)
+        by_doc.append(cands)
+        labels.append(label_candidates(doc, cands))
+        groups.append([doc.group_at(c["start"]) for c in cands])
+    return Candidates(docs, by_doc, labels, groups)
+
+
+def label_candidates(doc: GoldDoc, cands: list[dict[str, Any]]) -> list[int | None]:
+    """1 for the candidate matched to a required gold target, None to an optional one, else 0."""
+    from extractors.evaluate import _gold_span
+
+    g_spans = [_gold_span(doc.text, g) for g in doc.targets]
+    p_spans = [(c["start"], c["end"]) for c in cands]
+    out: list[int | None] = [0] * len(cands)
+    for gi, pi in match_spans(g_spans, p_spans):
+        out[pi] = None if doc.targets[gi].get("optional") else 1
+    return out
+
+
+def candidate_recall(data: Candidates) -> tuple[int, int]:
+    """(required gold targets overlapped by some candidate, required gold targets)."""
+    from extractors.evaluate import _gold_span
+
+    hit = total = 0
+    for doc, cands in zip(data.docs, data.by_doc, strict=True):
+        spans = [(c["start"], c["end"]) for c in cands]
+        for g in doc.targets:
+            if g.get("optional"):
+                continue
+            total += 1
+            gs = _gold_span(doc.text, g)
+            if gs and any(min(gs[1], e) > max(gs[0], s) for s, e in spans):
+                hit += 1
+    return hit, total
+
+
+def feature_names(features: list[Evidence]) -> list[str]:
+    return sorted({e.feature for e in features})
+
+
+def _matrix(rows: list[list[str]], vocab: dict[str, int]):
+    from scipy.sparse import csr_matrix
+
+    indptr, indices = [0], []
+    for names in rows:
+        indices.extend(sorted(vocab[n] for n in names if n in vocab))
+        indptr.append(len(indices))
+    return csr_matrix(([1.0] * len(indices), indices, indptr), shape=(len(rows), len(vocab)))
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    c: float = 1.0
+    folds: int = 5
+    min_count: int = 2
+    target_precision: float = 0.9
+    suggestion_recall: float = 0.97
+
+
+def load_settings(path: Path = TRAINING_FILE) -> tuple[FitSettings, list[Path]]:
+    """The regularisation, folds, band goals and gold files of ``model/training.json``."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    settings = FitSettings(**data.get("settings", {}))
+    gold = [ROOT / p for p in data["gold"]]
+    return settings, gold
+
+
+def fit(rows: list[list[str]], y: list[int], settings: FitSettings) -> tuple[float, dict[str, float]]:
+    """(bias, weights by feature) of a logistic regression on binary features seen ``min_count`` times."""
+    from collections import Counter
+
+    from sklearn.linear_model import LogisticRegression
+
+    counts = Counter(n for names in rows for n in names)
+    vocab = {n: i for i, n in enumerate(sorted(n for n, k in counts.items() if k >= settings.min_count))}
+    model = LogisticRegression(C=settings.c, solver="lbfgs", max_iter=5000, tol=1e-8)
+    model.fit(_matrix(rows, vocab), y)
+    weights = {n: float(model.coef_[0][i]) for n, i in vocab.items()}
+    return float(model.intercept_[0]), weights
+
+
+def _logit_score(bias: float, weights: dict[str, float], names: list[str]) -> float:
+    import math
+
+    x = bias + sum(weights.get(n, 0.0) for n in names)
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+def _training_rows(data: Candidates, keep) -> tuple[list[list[str]], list[int]]:
+    rows, y = [], []
+    for d, i in data.flat():
+        label = data.labels[d][i]
+        if label is None or not keep(d, i):
+            continue
+        rows.append(feature_names(data.by_doc[d][i]["features"]))
+        y.append(label)
+    return rows, y
+
+
+def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
+    """Each group's fold: groups sorted by size (largest first) go to the fold with fewest candidates so far,
+    ties by name, so the split is deterministic and no group spans two folds."""
+    from collections import Counter
+
+    sizes = Counter(groups)
+    load = [0] * folds
+    out = {}
+    for group, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
+        f = min(range(folds), key=lambda k: (load[k], k))
+        out[group] = f
+        load[f] += size
+    return out
+
+
+def out_of_fold(data: Candidates, settings: FitSettings) -> list[list[float]]:
+    """Each candidate's score by a model fit without its group's fold."""
+    flat_groups = [data.groups[d][i] for d, i in data.flat()]
+    folds = fold_of_groups(flat_groups, settings.folds)
+    scores = [[0.0] * len(c) for c in data.by_doc]
+    for k in range(settings.folds):
+        rows, y = _training_rows(data, lambda d, i, k=k: folds[data.groups[d][i]] != k)
+        bias, weights = fit(rows, y, settings)
+        for d, i in data.flat():
+            if folds[data.groups[d][i]] == k:
+                scores[d][i] = _logit_score(bias, weights, feature_names(data.by_doc[d][i]["features"]))
+    return scores
+
+
+def banded_predictions(
+    data: Candidates, scores: list[list[float]], target: float, suggestion: float
+) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """(targets, targets and suggestions) per document at these thresholds, as extraction would give them."""
+    from extractors.pipeline import continue_years
+
+    targets: dict[str, list[dict]] = {}
+    both: dict[str, list[dict]] = {}
+    for doc, cands, doc_scores in zip(data.docs, data.by_doc, scores, strict=True):
+        banded = []
+        for cand, s in zip(cands, doc_scores, strict=True):
+            band = "target" if s >= target else "suggestion" if s >= suggestion else None
+            if band is not None:
+                item = {k: v for k, v in cand.items() if k != "features"}
+                banded.append({**item, "band": band, "confidence": s})
+        finished = list(continue_years(banded))
+        targets[doc.id] = [t for t in finished if t["band"] == "target"]
+        both[doc.id] = finished
+    return targets, both
+
+
+def passages_of(docs: list[GoldDoc]) -> list[dict[str, Any]]:
+    return [{"id": d.id, "text": d.text, "targets": d.targets} for d in docs]
+
+
+def choose_thresholds(data: Candidates, scores: list[list[float]], settings: FitSettings) -> tuple[float, float]:
+    """The target threshold: the lowest at which out-of-fold precision reaches the goal on every gold source
+    (written and real alike); the suggestion threshold: the highest that keeps recall of targets and
+    suggestions at the goal with no more suggestions than gold targets."""
+    passages = passages_of(data.docs)
+    sources = sorted({d.source for d in data.docs})
+    grid = [round(x * 0.01, 2) for x in range(5, 96)]
+    target = 0.5
+    for t in grid:
+        preds, _ = banded_predictions(data, scores, t, t)
+        ok = True
+        for source in sources:
+            part = [p for p, d in zip(passages, data.docs, strict=True) if d.source == source]
+            fig = score(part, preds).figures()
+            if fig["detection"]["precision"] < settings.target_precision:
+                ok = False
+                break
+        if ok:
+            target = t
+            break
+    suggestion = target
+    for t in sorted((g for g in grid if g < target), reverse=True):
+        targets, both = banded_predictions(data, scores, target, t)
+        fig = score(passages, both).figures()
+        gold = fig["gold_targets"]
+        n_suggestions = sum(len(both[k]) - len(targets[k]) for k in both)
+        if n_suggestions > gold:
+            break
+        suggestion = t
+        if fig["detection"]["recall"] >= settings.suggestion_recall:
+            break
+    return target, suggestion
+
+
+@dataclass
+class Evaluation:
+    """Out-of-fold figures of a fit: per band, per source and per kind, and calibration."""
+
+    figures: dict[str, Any]
+
+    def as_text(self) -> str:
+        from extractors.evaluate import format_report
+
+        f = self.figures
+        lines = [
+            f"candidates {f['candidates']} (positives {f['positives']}), "
+            f"candidate recall {f['candidate_recall'][0]}/{f['candidate_recall'][1]} = "
+            f"{f['candidate_recall'][0] / max(1, f['candidate_recall'][1]):.3f}",
+            f"thresholds: target >= {f['thresholds']['target']}, suggestion >= {f['thresholds']['suggestion']}",
+        ]
+        for name, part in f["sources"].items():
+            lines.append(format_report(part["targets"], f"{name} [targets]"))
+            both = part["targets_and_suggestions"]
+            lines.append(
+                f"  targets+suggestions: recall {both['detection']['recall']:.3f}, "
+                f"suggestions {part['suggestions']} (gold {both['gold_targets']})"
+            )
+            for kind, kf in part["kinds"].items():
+                d = kf["detection"]
+                lines.append(
+                    f"  kind {kind}: gold {kf['gold_targets']} predicted {kf['predicted_targets']} "
+                    f"P={d['precision']:.3f} R={d['recall']:.3f}"
+                )
+        cal = f["calibration"]
+        lines.append(f"calibration: Brier {cal['brier']:.4f} over {cal['n']} candidates")
+        lines.append("  score bin      n   mean score   positives")
+        for row in cal["table"]:
+            lines.append(f"  {row['bin']:<10} {row['n']:>6}   {row['mean_score']:.3f}       {row['rate']:.3f}")
+        return "\n".join(lines)
+
+
+def _kind_split(passages: list[dict], preds: dict[str, list[dict]], kind: str) -> Report:
+    part = [{**p, "targets": [t for t in p["targets"] if (t.get("kind") or "outcome") == kind]} for p in passages]
+    kept = {k: [t for t in v if (t.get("kind") or "outcome") == kind] for k, v in preds.items()}
+    return score(part, kept)
+
+
+def evaluate_scores(data: Candidates, scores: list[list[float]], target: float, suggestion: float) -> Evaluation:
+    passages = passages_of(data.docs)
+    targets, both = banded_predictions(data, scores, target, suggestion)
+    sources: dict[str, Any] = {}
+    for source in sorted({d.source for d in data.docs}):
+        part = [p for p, d in zip(passages, data.docs, strict=True) if d.source == source]
+        ids = {p["id"] for p in part}
+        t = score(part, targets).figures()
+        b = score(part, both).figures()
+        kinds = {k: _kind_split(part, {i: targets[i] for i in ids}, k).figures() for k in ("outcome", "resource")}
+        sources[Path(source).name] = {
+            "targets": t,
+            "targets_and_suggestions": b,
+            "suggestions": sum(len(both[i]) - len(targets[i]) for i in ids),
+            "kinds": kinds,
+        }
+    flat = [(scores[d][i], data.labels[d][i]) for d, i in data.flat() if data.labels[d][i] is not None]
+    hit, total = candidate_recall(data)
+    return Evaluation(
+        {
+            "candidates": len(flat),
+            "positives": sum(y for _, y in flat),
+            "candidate_recall": [hit, total],
+            "thresholds": {"target": target, "suggestion": suggestion},
+            "sources": sources,
+            "calibration": calibration(flat),
+        }
+    )
+
+
+def calibration(pairs: list[tuple[float, int]], bins: int = 10) -> dict[str, Any]:
+    """Brier score and a reliability table (mean score vs. share of positives per score bin)."""
+    n = len(pairs)
+    brier = sum((s - y) ** 2 for s, y in pairs) / n if n else 0.0
+    table = []
+    for b in range(bins):
+        lo, hi = b / bins, (b + 1) / bins
+        inside = [(s, y) for s, y in pairs if lo <= s < hi or (b == bins - 1 and s == 1.0)]
+        if inside:
+            table.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "n": len(inside),
+                    "mean_score": sum(s for s, _ in inside) / len(inside),
+                    "rate": sum(y for _, y in inside) / len(inside),
+                }
+            )
+    return {"n": n, "brier": brier, "table": table}
+
+
+def train(gold: Sequence[Path], settings: FitSettings) -> tuple[dict[str, Any], Evaluation]:
+    """Fit on all of ``gold``; thresholds and figures from grouped cross-validation. Returns the weights file's
+    content and the evaluation."""
+    docs = load_gold(gold)
+    data = collect(docs)
+    scores = out_of_fold(data, settings)
+    target, suggestion = choose_thresholds(data, scores, settings)
+    evaluation = evaluate_scores(data, scores, target, suggestion)
+    rows, y = _training_rows(data, lambda d, i: True)
+    bias, weights = fit(rows, y, settings)
+    content = {
+        "model": "logistic regression over binary evidence features (extractors.evidence)",
+        "gold_digest": gold_digest(gold),
+        "gold_files": [str(p.relative_to(ROOT)) if p.is_relative_to(ROOT) else str(p) for p in gold],
+        "settings": settings.__dict__,
+        "training": {"candidates": len(y), "positives": sum(y)},
+        "thresholds": {"target": target, "suggestion": suggestion},
+        "bias": round(bias, 4),
+        "weights": {n: round(w, 4) for n, w in sorted(weights.items()) if round(w, 4) != 0.0},
+    }
+    return content, evaluation
+
+
+def write_weights(content: dict[str, Any], path: Path) -> None:
+    path.write_text(json.dumps(content, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
