@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from db.queries import counts_as_target
 from db.reviews import current_fields, latest_decision, quote_span
 from extractors.target import GOLD_KEYS
 from models import TARGET_FIELDS, Document, Municipality, Page, Target
@@ -35,6 +36,7 @@ COLUMNS = (
     "document",
     "page",
     "status",
+    "band",
     "origin",
     *TARGET_FIELDS,
     "rule_ids",
@@ -62,6 +64,7 @@ class ExportRow:
             "document": self.document_title,
             "page": self.target.page_number,
             "status": self.target.status,
+            "band": self.target.band,
             "origin": self.target.origin,
             **self.fields,
             "rule_ids": ",".join(self.target.rule_ids or []),
@@ -85,12 +88,13 @@ def parse_statuses(text: str | None) -> tuple[str, ...]:
 
 
 def reviewed_rows(session: Session, statuses: Sequence[str] = DECIDED) -> Iterator[ExportRow]:
-    """Targets with one of ``statuses``, in document order, with their current values."""
+    """Targets with one of ``statuses``, in document order, with their current values; suggestions only
+    once a reviewer accepted or corrected them (:func:`db.queries.counts_as_target`)."""
     query = (
         select(Target, Municipality.name, Document.title)
         .join(Document, Document.id == Target.document_id)
         .outerjoin(Municipality, Municipality.code == Document.municipality_code)
-        .where(Target.status.in_(tuple(statuses)))
+        .where(Target.status.in_(tuple(statuses)), counts_as_target())
         .options(selectinload(Target.reviews))
         .order_by(Target.document_id, Target.start, Target.id)
     )

@@ -37,6 +37,16 @@ def document_rows(sessions: sessionmaker[Session]) -> list[dict[str, object]]:
         ]
 
 
+#: Statuses in which a reviewer has confirmed a target (as it was, or corrected).
+CONFIRMED = ("accepted", "edited")
+
+
+def counts_as_target():  # type: ignore[no-untyped-def]
+    """What lists, exports and comparisons show: the machine's targets, and suggestions a reviewer
+    accepted or corrected. A pending or rejected suggestion is for the review queue only."""
+    return or_(Target.band == "target", Target.status.in_(CONFIRMED))
+
+
 def municipality_filter(value: str):  # type: ignore[no-untyped-def]
     """Match a municipality by official code or by (case-insensitive) name."""
     if value.strip().isdigit():
@@ -51,8 +61,10 @@ def target_rows(
     municipality: str | None = None,
     status: str | None = None,
     document_id: int | None = None,
+    suggestions: bool = False,
 ) -> list[dict[str, object]]:
-    """Targets in document order with their current values (latest decision, else the machine's)."""
+    """Targets in document order with their current values (latest decision, else the machine's);
+    with ``suggestions``, the unconfirmed suggestions too."""
     query = (
         select(Target, Document.title, Municipality.name)
         .join(Document, Target.document_id == Document.id)
@@ -66,6 +78,8 @@ def target_rows(
         query = query.where(Target.status == status)
     if document_id is not None:
         query = query.where(Target.document_id == document_id)
+    if not suggestions:
+        query = query.where(counts_as_target())
     with sessions() as session:
         rows = []
         for target, title, name in session.execute(query):
@@ -80,6 +94,7 @@ def target_rows(
                     "start": target.start,
                     "end": target.end,
                     "status": target.status,
+                    "band": target.band,
                     **fields,
                     "rules": ",".join(target.rule_ids or []),
                     "confidence": target.confidence,

@@ -172,7 +172,7 @@ _UNIT_GROUPS = {
 }
 
 
-def _year_bucket(year: int) -> str:
+def year_bucket(year: int) -> str:
     if year < 2015:
         return "<2015"
     if year < 2020:
@@ -450,12 +450,12 @@ def _time(inp: CandidateInputs, add) -> None:
     if year is not None:
         where = "own" if inp.own_year else "shared"
         add(Evidence(f"deadline={year.role}.{where}", year.rule_id, year.start, year.end))
-        add(Evidence(f"deadline.year={_year_bucket(year.year)}", year.rule_id, year.start, year.end))
+        add(Evidence(f"deadline.year={year_bucket(year.year)}", year.rule_id, year.start, year.end))
         if inp.own_year and STRONG_CROSSING.search(gap(text, a, year)):
             add(Evidence("deadline.across_clause", year.rule_id, year.start, year.end))
     elif ctx.year is not None:
         add(Evidence("deadline=context", "context.header_year"))
-        add(Evidence(f"deadline.year={_year_bucket(ctx.year)}", "context.header_year"))
+        add(Evidence(f"deadline.year={year_bucket(ctx.year)}", "context.header_year"))
     else:
         add(Evidence("deadline=none", "years"))
     if inp.start is not None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
-from functools import cache
+from functools import cache, lru_cache
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -37,12 +37,13 @@ from spacy.language import Language
 from extractors import fields as target_fields
 from extractors import headings
 from extractors.anchors import ANCHOR_LABELS, may_anchor
+from extractors.bound import UnitFacts
 from extractors.components.cues import CueMarker
 from extractors.components.evidence import EvidenceMarker, heading_evidence
 from extractors.components.quantities import QuantityFinder
 from extractors.components.targets import TargetAssembler
 from extractors.components.years import YearFinder
-from extractors.evidence import COMMIT, live_cues
+from extractors.evidence import COMMIT, context_features, live_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
@@ -281,11 +282,16 @@ def _screened(
     live = live_cues(clean, cues, years) if cues else cues
     labels = {c.label for c in live}
     goal = not labels.isdisjoint(_GOAL_LABELS) and any(y.role in ("in", "by") for y in years)
-    if not collect and not (cells and any(cell[3] == "baseline" for cell in cells)):
-        # (a baseline column gives its years a role that voids cues inside them: no screen there)
+    topics = None
+    if not collect and not cells:  # (table cells give years roles the facts do not see: no screen there)
         model = load_model()
-        groups, present = _known_features(seg, after_goal)
-        if model.best_possible(groups, present, labels) < model.floor:
+        rate = stages.quantities.may_rate(clean)
+        facts = _facts(seg, after_goal, labels, None, years, rate)
+        if model.best_possible(facts) < model.floor:
+            return (), goal
+        topics = stages.evidence.find(clean)
+        facts = _facts(seg, after_goal, labels, frozenset(t.label for t in topics), years, rate)
+        if model.best_possible(facts) < model.floor:
             return (), goal
     quantities = stages.quantities.find(clean)
     if not may_anchor(clean, quantities, labels):
@@ -298,18 +304,40 @@ def _screened(
         seg.context,
         seg.kind,
         _clean_cells(cells, back),
-        stages.evidence.find,
+        stages.evidence.find if topics is None else (lambda _text, found=topics: found),
         after_goal,
         collect,
     )
     return _originals(found, back), goal
 
 
-def _known_features(seg: Segment, after_goal: bool) -> tuple[set[str], set[str]]:
-    """The feature groups a unit's context determines before its anchors are read, and those that fire."""
-    from extractors.evidence import context_features
+def _facts(
+    seg: Segment,
+    after_goal: bool,
+    labels: set[str],
+    evidence: frozenset[str] | None,
+    years: list,
+    rate_possible: bool = True,
+) -> UnitFacts:
+    """What the screen knows of a unit before its quantities (see ``extractors.bound``)."""
+    _groups, present = _known_features(seg.context, seg.kind, after_goal)
+    heading = {label for name in present if "@" in name for label in [name.split("@", 1)[0]]}
+    return UnitFacts(
+        context=frozenset(present),
+        cue_labels=frozenset(labels),
+        evidence_labels=evidence,
+        heading_labels=frozenset(heading),
+        years=tuple((y.role, y.year) for y in years),
+        context_year=seg.context.year,
+        rate_possible=rate_possible,
+    )
 
-    return context_features(seg.context, seg.kind, after_goal, heading_evidence)
+
+@lru_cache(maxsize=4096)
+def _known_features(seg_context: Context, kind: str, after_goal: bool) -> tuple[frozenset[str], frozenset[str]]:
+    """The feature groups a unit's context determines before its anchors are read, and those that fire."""
+    groups, present = context_features(seg_context, kind, after_goal, heading_evidence)
+    return groups, frozenset(present)
 
 
 def _nothing_to_anchor(stages: _Stages, clean: str, cues: list) -> bool:

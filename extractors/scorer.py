@@ -16,8 +16,9 @@ weights, which is what the review page shows as "why was this found".
 
 :meth:`Model.best_possible` is the early exit the pipeline takes before it
 reads a unit's quantities: the highest score any candidate of the unit could
-still reach given the cue labels it has, computed from the weights, so the
-screen can never disagree with the model it stands for.
+still reach given what is known of it, computed from the weights
+(``extractors.bound``), so the screen can never disagree with the model it
+stands for.
 """
 
 from __future__ import annotations
@@ -26,20 +27,16 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
-from extractors.evidence import SCOPED_CUE_LABELS, SCOPES, Evidence
+from extractors.bound import Bound, UnitFacts
+from extractors.evidence import Evidence
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS_FILE = MODEL_DIR / "weights.json"
 
 BANDS = ("target", "suggestion")
-
-
-def _group(feature: str) -> str:
-    """Features of one group are exclusive (one anchor kind, one unit, one deadline …): the part before "="."""
-    return feature.split("=", 1)[0] if "=" in feature else feature
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,60 +83,13 @@ class Model:
         """The lowest score kept (a suggestion's), as a logit: what :meth:`best_possible` is compared with."""
         return _logit(self.suggestion)
 
-    def best_possible(self, known_groups: Iterable[str], present: Iterable[str], cue_labels: set[str]) -> float:
-        """The highest logit a candidate of a unit could reach, from what is known before its anchors.
+    def best_possible(self, facts: UnitFacts) -> float:
+        """The highest logit any candidate of a unit with these facts could reach (``extractors.bound``)."""
+        return self._bound.best(facts)
 
-        ``known_groups`` are the feature groups already determined (the unit's kind, its
-        context, its headings' topics) and ``present`` the features of those that fire.
-        Every other group counts with its best weight (or 0: it may not fire). A scoped cue
-        label present in the unit fires in at least one scope (the best sum of its scopes'
-        weights, which may be negative); one absent fires in none.
-        """
-        best = self._group_best
-        bound = self.bias + self._open_groups_best
-        for group in known_groups:
-            bound -= best.get(group, 0.0)
-        for name in present:
-            bound += self.weights.get(name, 0.0)
-        for label in cue_labels & SCOPED_CUE_LABELS:
-            bound += self._cue_best[label]
-        return bound
-
-    @property
-    def _group_best(self) -> dict[str, float]:
-        return _group_bests(self)[0]
-
-    @property
-    def _open_groups_best(self) -> float:
-        return _group_bests(self)[1]
-
-    @property
-    def _cue_best(self) -> dict[str, float]:
-        return _group_bests(self)[2]
-
-
-@cache
-def _group_bests(model: Model) -> tuple[dict[str, float], float, dict[str, float]]:
-    """Per group the best weight (at least 0: a group may not fire); their sum over the non-cue groups; and
-    for each scoped cue label the best it adds when present (at least one of its scopes fires)."""
-    best: dict[str, float] = {}
-    cue_scopes: dict[str, list[float]] = {label: [] for label in SCOPED_CUE_LABELS}
-    for name, w in model.weights.items():
-        label, _, scope = name.partition("@")
-        if label in SCOPED_CUE_LABELS and scope in SCOPES:
-            cue_scopes[label].append(w)
-            continue
-        if "@" in name:  # evidence labels: each feature its own group
-            best[name] = max(best.get(name, 0.0), w)
-            continue
-        group = _group(name)
-        best[group] = max(best.get(group, 0.0), w)
-    cue_best = {}
-    for label, ws in cue_scopes.items():
-        ws = ws + [0.0] * (len(SCOPES) - len(ws))  # a scope without a weight weighs 0
-        positive = sum(w for w in ws if w > 0)
-        cue_best[label] = positive if positive > 0 else max(ws)
-    return best, sum(best.values()), cue_best
+    @cached_property
+    def _bound(self) -> Bound:
+        return Bound(self.weights, self.bias)
 
 
 def _sigmoid(x: float) -> float:

@@ -99,14 +99,28 @@ def documents(database_url: str | None, fmt: str) -> None:
 @click.option("--status", type=click.Choice(["pending", "accepted", "edited", "rejected"]))
 @click.option("--document", "document_id", type=int, help="Only this document id.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table")
+@click.option(
+    "--suggestions", is_flag=True, help="Also list suggestions no reviewer has accepted (for the queue)."
+)
 def targets(
-    database_url: str | None, municipality: str | None, status: str | None, document_id: int | None, fmt: str
+    database_url: str | None,
+    municipality: str | None,
+    status: str | None,
+    document_id: int | None,
+    fmt: str,
+    suggestions: bool,
 ) -> None:
-    """List targets with their current values (the latest review, else the machine's)."""
+    """List targets with their current values (the latest review, else the machine's).
+
+    Suggestions (the scorer was unsure) appear once a reviewer accepted or corrected them."""
     from db.queries import target_rows
 
     rows = target_rows(
-        _sessions(database_url), municipality=municipality, status=status, document_id=document_id
+        _sessions(database_url),
+        municipality=municipality,
+        status=status,
+        document_id=document_id,
+        suggestions=suggestions,
     )
     _emit(rows, TARGET_COLUMNS, fmt)
 

@@ -118,32 +118,3 @@ def test_relative_level_as_one_pattern_reads_as_the_rules_in_turn(after: str) ->
             q = Quantity(0, 4, 30.0, "%", "number", "test")
             _relative_level(text, q, low)
             assert q.link == expected
-
-
-def test_screened_units_assemble_as_unscreened() -> None:
-    """assemble_unit handed the live cues and labels _screened found (its ``screened`` argument) gives
-    what it finds screening the unit itself, for every gold unit that passes the screen."""
-    import copy
-
-    from extractors import pipeline
-    from extractors.components.targets import assemble_unit
-    from extractors.decide import live_cues, rejects_every_clause
-    from tests.gold_units import gold_units
-
-    stages = pipeline._stages()
-    compared = 0
-    for unit, seg in gold_units():
-        if seg.cells:
-            continue
-        cues, years = stages.cues.find(unit), stages.years.find(unit)
-        quantities = stages.quantities.find(unit)
-        live = live_cues(unit, cues, years)
-        labels = {c.label for c in live}
-        if rejects_every_clause(labels, years, quantities, seg.kind, seg.context):
-            continue
-        args = (unit, cues, quantities, years, seg.context, seg.kind, [])
-        # assembly refines the quantities in place: each call gets its own copy
-        plain = assemble_unit(*copy.deepcopy(args))
-        assert assemble_unit(*copy.deepcopy(args), (live, labels)) == plain, unit
-        compared += 1
-    assert compared > 100

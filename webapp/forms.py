@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from extractors.target import BOUNDS, DEADLINE_KINDS, DIRECTIONS, RATES, SCOPES, SECTORS, STRENGTHS
+from extractors.target import BOUNDS, DEADLINE_KINDS, DIRECTIONS, KINDS, RATES, SCOPES, SECTORS, STRENGTHS
 
 #: Danish labels for the choices, shown in the form and the queue.
 CHOICES: dict[str, dict[str, str]] = {
@@ -34,10 +34,12 @@ CHOICES: dict[str, dict[str, str]] = {
     },
     "rate": {"per_year": "pr. år"},
     "sector": {s: s for s in SECTORS},
+    "kind": {"outcome": "resultatmål", "resource": "ressource (penge til klimaindsats)"},
 }
 assert set(CHOICES["direction"]) == set(DIRECTIONS) and set(CHOICES["bound"]) == set(BOUNDS)
 assert set(CHOICES["deadline_kind"]) == set(DEADLINE_KINDS) and set(CHOICES["strength"]) == set(STRENGTHS)
 assert set(CHOICES["scope"]) == set(SCOPES) and set(CHOICES["rate"]) == set(RATES)
+assert set(CHOICES["kind"]) == set(KINDS)
 
 #: Danish labels of the fields, in form order.
 LABELS: dict[str, str] = {
@@ -57,6 +59,7 @@ LABELS: dict[str, str] = {
     "rate": "Rate",
     "strength": "Styrke",
     "interim": "Delmål",
+    "kind": "Art",
 }
 YEAR_FIELDS = ("target_year", "baseline_year", "start_year")
 TEXT_FIELDS = {"unit": 30, "metric": 500, "baseline_label": 200}
@@ -124,6 +127,7 @@ def parse_fields(form: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str
             errors[name] = f"Højst {limit} tegn."
         fields[name] = raw or None
     fields["interim"] = str(form.get("interim", "")) in ("on", "1", "true")
+    fields["kind"] = fields.get("kind") or "outcome"  # every target is of one kind; outcome unless chosen
     quote = str(form.get("quote", "") or "")
     if "quote" in form:
         if not quote.strip():

@@ -29,13 +29,16 @@ SORTS = {
     "confidence": "laveste sikkerhed først",
     "-confidence": "højeste sikkerhed først",
 }
-FILTER_KEYS = ("municipality", "document", "sector", "status", "year", "rule", "sort")
+FILTER_KEYS = ("band", "municipality", "document", "sector", "status", "year", "rule", "sort")
+#: What the queue lists: the machine's targets, its suggestions (forslag, ranked by score), or both.
+BANDS = {"target": "mål", "suggestion": "forslag", "all": "mål og forslag"}
 
 
 @dataclass(frozen=True)
 class QueueFilter:
     """The queue's filters as parsed from the query string; invalid values are dropped, not errors."""
 
+    band: str | None = "target"
     municipality: int | None = None
     document: int | None = None
     sector: str | None = None
@@ -55,8 +58,13 @@ class QueueFilter:
         status = params.get("status", "pending")
         if status not in TARGET_STATUSES and status != "all":
             status = "pending"
-        sort = params.get("sort", "document")
+        band = params.get("band", "target")
+        if band not in BANDS:
+            band = "target"
+        # suggestions are ranked by score unless the reviewer asks for another order
+        sort = params.get("sort", "-confidence" if band == "suggestion" else "document")
         return cls(
+            band=None if band == "all" else band,
             municipality=as_int("municipality"),
             document=as_int("document"),
             sector=(params.get("sector") or "").strip()[:30] or None,
@@ -70,6 +78,7 @@ class QueueFilter:
     def params(self, **override: Any) -> dict[str, str]:
         """The filters as query parameters (defaults left out), for links that keep the queue."""
         values = {
+            "band": self.band or "all",
             "municipality": self.municipality,
             "document": self.document,
             "sector": self.sector,
@@ -78,7 +87,8 @@ class QueueFilter:
             "rule": self.rule,
             "sort": self.sort,
         } | override
-        defaults = {"status": "pending", "sort": "document", "page": 1}
+        default_sort = "-confidence" if (override.get("band", self.band) == "suggestion") else "document"
+        defaults = {"band": "target", "status": "pending", "sort": default_sort, "page": 1}
         return {k: str(v) for k, v in values.items() if v not in (None, "") and defaults.get(k) != v}
 
     def query(self, **override: Any) -> str:
@@ -86,6 +96,8 @@ class QueueFilter:
 
 
 def _filtered(query: Select[Any], f: QueueFilter, *, with_status: bool = True) -> Select[Any]:
+    if f.band:
+        query = query.where(Target.band == f.band)
     if f.municipality is not None:
         query = query.where(
             Target.document_id.in_(select(Document.id).where(Document.municipality_code == f.municipality))
@@ -127,6 +139,7 @@ class QueueRow:
     confidence: float
     rule_ids: list[str]
     rules_flag: str | None
+    band: str
 
 
 def queue_page(session: Session, f: QueueFilter) -> list[QueueRow]:
@@ -147,6 +160,7 @@ def queue_page(session: Session, f: QueueFilter) -> list[QueueRow]:
             Target.confidence,
             Target.rule_ids,
             Target.rules_flag,
+            Target.band,
         )
         .join(Document, Document.id == Target.document_id)
         .outerjoin(Municipality, Municipality.code == Document.municipality_code)

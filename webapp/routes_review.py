@@ -20,7 +20,7 @@ from models import TARGET_STATUSES, Document, Municipality, Page, Target, target
 from webapp.app import render
 from webapp.forms import UNITS, form_values, parse_fields
 from webapp.passage import build_passage
-from webapp.queue import PAGE_SIZE, SORTS, QueueFilter, document_progress, neighbour, queue_page
+from webapp.queue import BANDS, PAGE_SIZE, SORTS, QueueFilter, document_progress, neighbour, queue_page
 from webapp.security import CheckedForm, CurrentUser, flash
 
 log = logging.getLogger("klimamaal.webapp")
@@ -69,6 +69,7 @@ def queue(request: Request, user: CurrentUser) -> Response:
         municipalities=municipalities,
         sectors=SECTORS,
         sorts=SORTS,
+        bands=BANDS,
         statuses=TARGET_STATUSES,
         has_next=len(rows) == PAGE_SIZE,
     )
