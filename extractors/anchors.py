@@ -419,6 +419,10 @@ def attach_year(text: str, clause: Clause) -> YearMention | None:
     deadlines = [y for y in clause.years if y.role in DEADLINE_ROLES]
     if len(deadlines) < 2:
         return deadlines[0] if deadlines else None  # nothing to weigh
+    by = [y.year for y in deadlines if y.role == "by"]
+    if by:
+        # "I 2014 satte byrådet et mål om at halvere … inden 2025": an earlier "in" year is when, not by when
+        deadlines = [y for y in deadlines if y.role != "in" or y.year >= min(by)] or deadlines
     best: tuple[float, YearMention] | None = None
     for y in deadlines:
         between = gap(text, clause.anchor, y)

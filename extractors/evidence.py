@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from extractors.anchors import STRONG_CROSSING, Anchor, Clause, gap
 from extractors.caseless import Caseless
@@ -102,8 +103,7 @@ _PRESENT = re.compile(r"(?:es|er)$")
 EXPECTATION_RULES = frozenset({"cue.aspiration.forventer_vi", "cue.aspiration.vi_forventer"})
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One feature of a candidate and the pattern or rule that made it fire (offsets in the unit, or -1)."""
 
     feature: str
@@ -211,6 +211,8 @@ class CandidateInputs:
     head_start: int | None = None
     #: The unit states values for two or more future years ("55 % i 2025, 60 % i 2030 og 65 % i 2035").
     trajectory: bool = False
+    #: Who the sentence is about (see :func:`subject_of`): own, other, impersonal, thing or none.
+    subject: tuple[str, str] = ("none", "evidence.subject")
 
 
 def features(inp: CandidateInputs) -> list[Evidence]:
@@ -251,6 +253,7 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     add(Evidence(f"anchor={a.kind}&deadline={deadline.split('.')[0]}", a.rule_id))
     if inp.trajectory:
         add(Evidence("trajectory", "anchors.split_clauses"))
+    add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
     # -- the clause
     if inp.siblings > 1:
         add(Evidence("clauses.several", "anchors.split_clauses"))
@@ -340,6 +343,51 @@ def _families(found: list[Evidence], add) -> None:
     for left, right in EXCLUSIONS:
         if left in present and right not in present:
             add(Evidence(f"{left}&!{right}", present[left]))
+
+
+#: The finite verb of a main clause: what the subject stands before (or, after a fronted phrase, after).
+_FINITE_MAIN = Caseless(
+    r"\b(?:har|havde|skal|skulle|vil|ville|er|var|bliver|blev|kan|kunne|må|ønsker|forventer|foreslår|"
+    r"foreslog|lægger|lagde|arbejder|vedtog|besluttede|godkendte|satte|sætter|sigter|forpligter|følger|"
+    r"bakker|tilslutter|viser|udgør|står|stod|når|nåede|opnår|sparer|reducerer|halverer|øger|planter)\b"
+)
+#: A sentence opening with an adverbial puts its subject after the verb ("I 2030 skal kommunen …").
+_FRONTED = Caseless(
+    r"^\W*(?:i|inden|senest|fra|frem|derfor|samtidig|med|for|ved|allerede|her|nu|som|efter|over|under|"
+    r"til|af|hvis|når|på|gennem|desuden|endvidere|herudover|dermed|således|på\s+sigt|\d{4}\b)"
+)
+_IMPERSONAL = frozenset({"det", "der", "man", "dette", "den", "de", "disse"})
+_OWN_LABELS = frozenset({"MUNI", "SUBJ_OWN", "GOAL_OWN"})
+_OTHER_LABELS = frozenset({"NEG_OTHER", "NEG_OTHER_STRONG", "SUBJ_OTHER", "NEG_PROPOSAL"})
+
+
+def subject_of(text: str, low: str | None, cues: list[Cue], topics: list[Cue]) -> tuple[str, str]:
+    """Who a sentence is about, from the words in its subject position: the municipality or "vi"
+    ("own"), another body, a proposal ("other"), "det"/"der"/"man" ("impersonal"), a thing
+    ("udledningen skal …": "thing"), or "none" when no finite verb is found (a list fragment).
+
+    Danish puts the finite verb second: the subject stands before it, or right after it when
+    the sentence opens with an adverbial ("Senest i 2030 skal kommunen …").
+    """
+    verb = _FINITE_MAIN.search(text, low, 0, min(len(text), 160))
+    if verb is None:
+        return "none", "evidence.subject"
+    if _FRONTED.search(text, low, 0, verb.start()) is not None or verb.start() == 0:
+        start = verb.end()
+        end = min(len(text), start + 40)
+    else:
+        start, end = 0, verb.start()
+    found = [c for c in (*cues, *topics) if c.start >= start and c.end <= end + 12]
+    for c in found:
+        if c.label in _OTHER_LABELS:
+            return "other", c.rule_id
+    for c in found:
+        if c.label in _OWN_LABELS:
+            return "own", c.rule_id
+    words = text[start:end].split()
+    if words and words[0].strip(",.").lower() in _IMPERSONAL:
+        return "impersonal", "evidence.subject"
+    return "thing", "evidence.subject"
 
 
 def context_evidence(

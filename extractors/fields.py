@@ -199,11 +199,12 @@ _GENERAL = Caseless(r"^(?:udledning\w*|udslip\w*|CO[2₂]-?\w*|drivhusgas\w*)\b"
 _FROM_PART = re.compile(r"\bfra\b|\bi\s+de\b")
 
 
-def sector(text: str, low: str | None, metric_text: str | None) -> str:
+def sector(text: str, low: str | None, metric_text: str | None, headings: tuple[str, ...] = ()) -> str:
     """One of the DK2020 sectors; general emission targets are cross-cutting. ``low`` is ``fold(text)``.
 
     The metric phrase decides first (organisation, energy supply, a general
-    emission metric, a sector word), then the clause; only "kommunens egen
+    emission metric, a sector word), then the clause, then the headings above
+    (a list under "Transport" is about transport); only "kommunens egen
     drift"-like wording at the start of the clause outranks the metric's sector.
     """
     org, energy, named = _metric_sector(metric_text) if metric_text else (False, False, None)
@@ -213,7 +214,15 @@ def sector(text: str, low: str | None, metric_text: str | None) -> str:
         return "energi"
     if named is not None:
         return named
-    return _first_sector(text, low) or "tværgående"
+    found = _first_sector(text, low)
+    if found is not None:
+        return found
+    for heading in headings:
+        if heading:
+            found = _first_sector(heading, fold(heading))
+            if found is not None:
+                return found
+    return "tværgående"
 
 
 @lru_cache(maxsize=4096)

@@ -133,6 +133,13 @@ _UNIT_HINT_ANCHORED = tuple(
 )
 
 
+_DEADLINE_PHRASE = re.compile(
+    r"\b(?:inden(?:\s+udgangen\s+af)?|senest(?:\s+i)?|frem\s+mod|frem\s+til|ved\s+udgangen\s+af|i)\s+" + YEAR,
+    re.I,
+)
+_MODAL = re.compile(r"\b(?:skal|vil|ønsker|forpligter|arbejder|sigter)\b", re.I)
+
+
 def _header_year(body: str) -> int | None:
     """The year a list header or heading gives its items ("2030:", "Mål 2030:", "Delmål for 2025")."""
     if "19" not in body and "20" not in body and "2100" not in body:
@@ -145,6 +152,8 @@ def _header_year(body: str) -> int | None:
         return None
     if GOAL_WORD.search(body) or HEADER_YEAR.match(stripped):
         return int(years[0].group(1))
+    if _DEADLINE_PHRASE.search(body) and _MODAL.search(body):
+        return int(years[0].group(1))  # "Inden 2030 skal vi:", "Frem mod 2030 vil kommunen:"
     return None
 
 

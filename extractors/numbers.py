@@ -69,6 +69,11 @@ FRACTION_WORDS: dict[str, float] = {
     "tre femtedele": 60.0,
     "fire femtedele": 80.0,
     "en tiendedel": 10.0,
+    "hver anden": 50.0,
+    "hver tredje": 33.33,
+    "hver fjerde": 25.0,
+    "hver femte": 20.0,
+    "hver tiende": 10.0,
 }
 
 _SMALL = sorted(UNITS_WORDS, key=len, reverse=True)

@@ -198,17 +198,17 @@ def continue_years(found: Iterable[dict]) -> Iterator[dict]:
     A sentence continues the last sentence before it that held a candidate when both
     are in one block and that one's last target (band "target") has a year.
     """
-    previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence with a candidate
+    previous: tuple[int, dict] | None = None  # (block, last target) of the last sentence with a candidate
     group: list[dict] = []
     for item in [*found, None]:
         if group and (item is None or item["unit_start"] != group[0]["unit_start"]):
             first = group[0]
             if first["unit_kind"] == "sentence":
                 block = first["block"]
-                if previous is not None and previous[0] == block and previous[1]:
+                if previous is not None and previous[0] == block and previous[1]["target_year"]:
                     group = [_continue_year(t, previous[1]) for t in group]
                 targets = [t for t in group if t.get("band") == "target"]
-                previous = (block, targets[-1]["target_year"]) if targets else None
+                previous = (block, targets[-1]) if targets else None
             for t in group:
                 yield {k: v for k, v in t.items() if k not in _UNIT_KEYS}
             group = []
@@ -373,8 +373,9 @@ def _to_original(found: dict, back: list[int] | None) -> dict:
     return {**found, "start": start, "end": end}
 
 
-def _continue_year(target: dict, year: int) -> dict:
-    """A sentence that goes on about the target before it ("Det betyder, at …") shares its year."""
+def _continue_year(target: dict, previous: dict) -> dict:
+    """A sentence that goes on about the target before it ("Det svarer til en reduktion på 55 %") shares its
+    year, and its words for what is measured when it has none of its own."""
     if (
         target["target_year"] is not None
         or target["direction"] in ("neutral", "phase_out")
@@ -383,7 +384,8 @@ def _continue_year(target: dict, year: int) -> dict:
         return target
     return {
         **target,
-        "target_year": year,
+        "target_year": previous["target_year"],
         "deadline_kind": "in",
+        "metric": target["metric"] or previous["metric"],
         "rule_ids": (*target["rule_ids"], "context.previous_sentence_year"),
     }

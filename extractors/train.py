@@ -258,16 +258,26 @@ def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
     return out
 
 
-def out_of_fold(data: Candidates, settings: FitSettings) -> list[list[float]]:
-    """Each candidate's score by a model fit without its group's fold."""
+def fold_plan(data: Candidates, settings: FitSettings) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(groups fit on, groups scored) for each fold: every group is scored in exactly one fold, by a
+    model that saw none of it."""
     flat_groups = [data.groups[d][i] for d, i in data.flat()]
     folds = fold_of_groups(flat_groups, settings.folds)
-    scores = [[0.0] * len(c) for c in data.by_doc]
+    plan = []
     for k in range(settings.folds):
-        rows, y = _training_rows(data, lambda d, i, k=k: folds[data.groups[d][i]] != k)
+        held = frozenset(g for g, f in folds.items() if f == k)
+        plan.append((frozenset(folds) - held, held))
+    return plan
+
+
+def out_of_fold(data: Candidates, settings: FitSettings) -> list[list[float]]:
+    """Each candidate's score by a model fit without its group's fold (:func:`fold_plan`)."""
+    scores = [[0.0] * len(c) for c in data.by_doc]
+    for fitted, held in fold_plan(data, settings):
+        rows, y = _training_rows(data, lambda d, i, fitted=fitted: data.groups[d][i] in fitted)
         bias, weights = fit(rows, y, settings)
         for d, i in data.flat():
-            if folds[data.groups[d][i]] == k:
+            if data.groups[d][i] in held:
                 scores[d][i] = _logit_score(bias, weights, feature_names(data.by_doc[d][i]["features"]))
     return scores
 

@@ -102,3 +102,25 @@ def test_empty_gold_and_empty_prediction_is_right() -> None:
     f = score([{"id": "n", "text": "Ingen mål her.", "targets": []}], {}).figures()
     assert f["passage_accuracy"] == 1.0
     assert f["detection"]["f1"] == 1.0
+
+
+def test_an_optional_gold_target_is_neither_required_nor_penalised() -> None:
+    optional = {**_gold("20 % genanvendelse af metal i 2018", 20.0), "optional": True}
+    passage = {"id": "p", "text": TEXT, "targets": [_gold("25 % genanvendelse af plast", 25.0), optional]}
+    found = score([passage], {"p": [_pred("25 % genanvendelse af plast", 25.0)]}).figures()
+    assert found["gold_targets"] == 1 and found["detection"]["recall"] == 1.0
+    both = [_pred("25 % genanvendelse af plast", 25.0), _pred("20 % genanvendelse af metal i 2018", 20.0)]
+    figures = score([passage], {"p": both}).figures()
+    assert figures["predicted_targets"] == 1 and figures["detection"]["precision"] == 1.0
+
+
+def test_a_resolved_gold_span_wins_over_the_first_occurrence() -> None:
+    text = "Målet er 50 % i 2030. Målet er 50 % i 2030."
+    second = text.rindex("Målet")
+    gold = {"quote": "Målet er 50 % i 2030.", "start": second, "end": len(text), "value": 50.0}
+    gold |= {"target_year": 2030, "baseline_year": None}
+    passage = {"id": "d", "text": text, "targets": [gold]}
+    at_first = {"start": 0, "end": 21, "value": 50.0, "target_year": 2030, "baseline_year": None}
+    assert score([passage], {"d": [at_first]}).figures()["matched"] == 0
+    at_second = {**at_first, "start": second, "end": len(text)}
+    assert score([passage], {"d": [at_second]}).figures()["matched"] == 1

@@ -49,7 +49,7 @@ _DIR_NOUN = Caseless(
 )
 #: Verbs and fractions are looked for only in texts holding one of these stems (one search for
 #: any of them: a third of the time of five ``in`` tests in a generator).
-_LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart")
+_LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart", "hver ")
 _LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
 #: Characters (and "", the end) no scale, unit or counted noun can start with (tested on the parsed
 #: patterns): a number right before one ("i 2030.", "12, 14") has nothing after it.
@@ -95,7 +95,7 @@ _ENDS_FRA = re.compile(r"fra\s*$", re.I)
 #: under IGNORECASE, and each lowers to the letter, so ``text.lower()`` holds the literal too.
 _PER_YEAR_LITERAL = "år"  # the rate patterns after a value and ``_PER_YEAR_BEFORE``
 _FROM_LITERAL = "fra"  # ``_ENDS_FRA``
-_FRACTION_WORDS = ("halvdelen", "tredjedel", "fjerdedel", "femtedel", "tiendedel", "kvart")
+_FRACTION_WORDS = ("halvdelen", "tredjedel", "fjerdedel", "femtedel", "tiendedel", "kvart", "hver")
 _OF_LITERAL = "af"  # the "of_total" pattern ("12 af kommunens 98 skoler")
 
 

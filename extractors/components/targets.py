@@ -32,7 +32,15 @@ from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_
 from extractors.caseless import Caseless, fold
 from extractors.components.evidence import heading_evidence, marker
 from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
-from extractors.evidence import PRESENT_YEAR, CandidateInputs, features, heading_labels, live_cues, within
+from extractors.evidence import (
+    PRESENT_YEAR,
+    CandidateInputs,
+    features,
+    heading_labels,
+    live_cues,
+    subject_of,
+    within,
+)
 from extractors.scorer import Model, load_model
 from extractors.segment import Cell, Context
 
@@ -127,6 +135,7 @@ def assemble_unit(
     attached = [attach_year(text, c) for c in clauses]
     heads = _heads(text, clauses)
     trajectory = _trajectory(clauses, attached)
+    subject = subject_of(text, low, cues, topics)
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
@@ -153,6 +162,7 @@ def assemble_unit(
                 previous,
                 heads[i],
                 trajectory,
+                subject,
             )
         )
         if collect:
@@ -172,6 +182,24 @@ def assemble_unit(
     if len(out) == 1 and len(clauses) > 1:  # one clause spans the whole text: _fields trimmed just that
         out[0]["start"], out[0]["end"] = _trim(text, low, 0, len(text))
     return out
+
+
+def _head_metric(text: str, low: str | None, clause: Clause, clauses: list[Clause]) -> str | None:
+    """A fragment without words for what it measures ("… og 60 % i 2030") measures what the clause
+    before it measures."""
+    for other in reversed([c for c in clauses if c.end <= clause.start]):
+        q = other.anchor.quantity
+        s, e = _trim(text, low, other.start, other.end)
+        found = fields.metric(
+            text[s:e],
+            None if low is None else low[s:e],
+            other.anchor.start - s,
+            other.anchor.end - s,
+            q.link if q else None,
+        )
+        if found:
+            return found
+    return None
 
 
 def _trajectory(clauses: list[Clause], attached: list[YearMention | None]) -> bool:
@@ -335,9 +363,10 @@ def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start,
     start_year = start.year if start is not None else None
     rate = q.rate if q else None
     if start is not None and (rate or target_year is None or not own_year):
-        target_year, deadline = start.year, None
+        # a start year is no target year ("2 % om året fra 2025": from 2025, with no year to be met by)
+        target_year, deadline = None, None
         rule_ids.append(start.rule_id)
-    if target_year is None:
+    if target_year is None and start is None:
         cell_year = next((c[2] for c in cells if c[0] <= a.start < c[1] and c[2]), None) if cells else None
         if cell_year is not None or ctx.year is not None:
             target_year, deadline = cell_year or ctx.year, "in"
@@ -355,6 +384,8 @@ def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start,
         metric = fields.metric(clause_text, clause_low, a.start - s, a.end - s, q.link if q else None)
     if metric is None and a.kind == "end":
         metric = text[a.start : a.end].rstrip(".,;:")
+    if metric is None and len(clauses) > 1:
+        metric = _head_metric(text, low, clause, clauses)
     return {
         "start": s,
         "end": e,
@@ -369,7 +400,7 @@ def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start,
         "baseline_label": label,
         "start_year": start_year,
         "rate": rate,
-        "sector": fields.sector(clause_text, clause_low, metric),
+        "sector": fields.sector(clause_text, clause_low, metric, (ctx.heading or "", ctx.title or "")),
         "scope": fields.scope(clause_text, clause_low, ctx.scope),
         "strength": _strength(cues, clause, labels),
         "interim": ctx.interim or _INTERIM.search(text, low) is not None,

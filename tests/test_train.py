@@ -1,0 +1,111 @@
+"""Fitting the scorer: labels, grouped folds, reproducible weights, honest (out-of-fold) figures."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractors import train
+from extractors.scorer import WEIGHTS_FILE
+from klimamaal.cli import main
+from klimamaal.config import shared_dir
+
+REAL = Path(__file__).parent / "gold" / "real"
+needs_shared = pytest.mark.skipif(
+    not (shared_dir() / "real" / "greve").is_dir(), reason="../shared/real is not beside the project"
+)
+
+
+def test_no_group_spans_two_folds_and_folds_are_even() -> None:
+    groups = [f"g{i % 37}" for i in range(1000)] + ["big"] * 300
+    folds = train.fold_of_groups(groups, 5)
+    assert set(folds) == set(groups)
+    sizes = defaultdict(int)
+    for g in groups:
+        sizes[folds[g]] += 1
+    assert len(sizes) == 5 and max(sizes.values()) - min(sizes.values()) <= 300
+    assert train.fold_of_groups(list(reversed(groups)), 5) == folds  # order does not matter
+
+
+def test_candidates_are_labelled_one_to_one_and_optional_ones_left_out() -> None:
+    text = "Kommunen skal reducere udledningen med 50 % i 2030. Transport står for 30 % af udledningen."
+    doc = train.GoldDoc(
+        "p",
+        text,
+        [{"quote": "Kommunen skal reducere udledningen med 50 % i 2030", "value": 50.0}],
+        "written",
+        [(0, "p")],
+    )
+    from extractors.pipeline import collect_candidates
+
+    cands = collect_candidates(text)
+    assert train.label_candidates(doc, cands) == [1, 0]
+    doc.targets[0]["optional"] = True
+    assert train.label_candidates(doc, cands) == [None, 0]
+
+
+@needs_shared
+def test_a_case_in_committee_and_council_is_one_group() -> None:
+    with (REAL / "cases.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    files_by_case = defaultdict(set)
+    for row in rows:
+        files_by_case[row["case"]].add(row["file"])
+    case, files = next((c, f) for c, f in files_by_case.items() if len(f) >= 2 and not c.startswith("real/"))
+    docs = {d.id: d for d in train.load_gold([REAL / "greve-dev.jsonl", REAL / "holdout.jsonl"])}
+    groups = set()
+    for name in files:
+        doc = docs[name]
+        starts = [offset for offset, group in doc.groups if group == case]
+        assert starts, (name, case)
+        groups.add(doc.group_at(starts[0]))
+    assert groups == {case}
+
+
+@needs_shared
+def test_each_case_is_scored_once_by_a_fit_that_never_saw_it() -> None:
+    data = train.collect(train.load_gold([REAL / "greve-dev.jsonl"])[:6])
+    plan = train.fold_plan(data, train.FitSettings(folds=3))
+    every = {g for groups in data.groups for g in groups}
+    assert len(plan) == 3
+    for fitted, held in plan:
+        assert not fitted & held and fitted | held == every
+    scored = [g for _, held in plan for g in held]
+    assert sorted(scored) == sorted(every)  # each group scored in exactly one fold
+
+
+def test_the_stored_weights_are_a_refit_of_the_stored_gold() -> None:
+    result = CliRunner().invoke(main, ["train", "--check"])
+    assert result.exit_code == 0, result.output
+    stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    settings, gold = train.load_settings()
+    assert stored["gold_digest"] == train.gold_digest(gold)
+    assert 0 < stored["thresholds"]["suggestion"] < stored["thresholds"]["target"] < 1
+
+
+def test_a_changed_gold_file_changes_the_digest(tmp_path: Path) -> None:
+    gold = tmp_path / "g.jsonl"
+    gold.write_text('{"id": "a", "text": "x", "targets": []}\n', encoding="utf-8")
+    before = train.gold_digest([gold])
+    gold.write_text('{"id": "a", "text": "y", "targets": []}\n', encoding="utf-8")
+    assert train.gold_digest([gold]) != before
+
+
+def test_calibration_table_and_brier() -> None:
+    figures = train.calibration([(0.05, 0), (0.15, 0), (0.95, 1), (0.85, 1), (0.9, 0)])
+    assert figures["n"] == 5
+    assert abs(figures["brier"] - (0.05**2 + 0.15**2 + 0.05**2 + 0.15**2 + 0.9**2) / 5) < 1e-9
+    assert [row["n"] for row in figures["table"]] == [1, 1, 1, 2]
+
+
+def test_evaluate_cv_prints_bands_kinds_and_calibration() -> None:
+    gold = Path(__file__).parent / "gold" / "seeds.jsonl"
+    result = CliRunner().invoke(main, ["evaluate", "--cv", str(gold)])
+    assert result.exit_code == 0, result.output
+    for expected in ("candidate recall", "targets+suggestions", "kind outcome", "calibration: Brier"):
+        assert expected in result.output
