@@ -259,8 +259,10 @@ def test_case_free_reads_the_pattern() -> None:
 
 
 def test_the_year_scan_reads_the_year_led_rules() -> None:
-    led = [rule.led for rule in FINDER.patterns if rule.year_led]
-    assert led == ["led0", "led17"]
+    led = [(rule.rule_id, rule.led) for rule in FINDER.patterns if rule.year_led]
+    positions = {rule.rule_id: i for i, rule in enumerate(FINDER.patterns)}
+    assert [rule_id for rule_id, _ in led] == ["year.skip.range_phone", "year.bare"]
+    assert [name for _, name in led] == [f"led{positions[rule_id]}" for rule_id, _ in led]
     assert [m.span() for m in FINDER.scan.finditer("2030 123, 12030 og 2040-2050")] == [
         m.span() for m in re.finditer(YEAR_RE, "2030 123, 12030 og 2040-2050")
     ]
