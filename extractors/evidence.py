@@ -401,6 +401,8 @@ def context_evidence(
     under, the sentence before it, the words of its headings. Known before anything is read of the unit
     (see :func:`context_features`)."""
     out = [Evidence(f"kind={kind}", "segment.kind")]
+    if ctx.genre:
+        out.append(Evidence(f"doc={ctx.genre}", "segment.genre_of"))
     if ctx.target_list:
         out.append(Evidence("ctx.target_list", "segment.target_list"))
     if ctx.interim:
@@ -418,7 +420,7 @@ def context_evidence(
 
 #: The feature groups :func:`context_evidence` decides (present or absent) for every unit.
 CONTEXT_GROUPS = frozenset(
-    {"kind", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", "previous.goal_with_year"}
+    {"kind", "doc", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", "previous.goal_with_year"}
     | {f"{label}@{where}" for label in EVIDENCE_LABELS for where in ("title", "heading")}
 )
 

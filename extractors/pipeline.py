@@ -47,7 +47,7 @@ from extractors.evidence import COMMIT, context_features, live_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
-from extractors.segment import Context, Segment, segments
+from extractors.segment import Context, Segment, genre_of, segments
 from extractors.target import Target
 from extractors.triggers import TriggerIndex
 
@@ -168,7 +168,7 @@ def _run(text: str, collect: bool):
     stages = _stages()
     goal_before: tuple[int, bool] = (-1, False)  # (block, stated a goal with a year) of the last sentence
     triggers = TriggerIndex(text)
-    for seg in segments(text, triggers):
+    for seg in segments(text, triggers, genre_of(text)):
         if not _candidate(seg, triggers):
             continue
         after_goal = goal_before[1] and goal_before[0] == seg.context.block

@@ -91,6 +91,9 @@ class Context:
     #: words say what the figures under them are about (a climate plan, a budget, a loan).
     heading: str | None = None
     title: str | None = None
+    #: What kind of text the unit is in, read off the whole document ("agenda": a council agenda or
+    #: minutes, by their section headings; None: anything else), see :func:`genre_of`.
+    genre: str | None = None
     #: Index of the block (paragraph, list, table) the unit belongs to.
     block: int = 0
 
@@ -207,6 +210,7 @@ class _State:
         self.block = 0
         self.heading_text: str | None = None
         self.title: str | None = None
+        self.genre: str | None = None
         self._last_key: tuple | None = None
         self._last = Context()
 
@@ -227,6 +231,7 @@ class _State:
             unit,
             self.heading_text,
             self.title,
+            self.genre,
             self.block,
         )
         if key != self._last_key:
@@ -288,6 +293,7 @@ _SNAPSHOT_KEY = (
     "unit",
     "heading",
     "title",
+    "genre",
     "block",
 )
 assert tuple(f.name for f in fields(Context)) == _SNAPSHOT_KEY, "keep _State.snapshot's key in step"
@@ -335,15 +341,36 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     return Segment(s, e, "row", state.snapshot(in_list=True), cells)
 
 
-def segments(text: str, triggers: TriggerIndex | None = None) -> Iterator[Segment]:
+#: Section headings of council agendas and minutes; a document with several of them is one.
+_AGENDA_SECTION = re.compile(
+    r"^(?:Sagsnummer:|Sagsnr\.|Beslutning(?:er)?$|Indstilling$|Sagsbeskrivelse$|Sagsfremstilling$|"
+    r"Økonomiske konsekvenser$|Sagens forløb$|Sagsforløb$|Beslutningspunkter$|Lovgrundlag$|Bilag$|"
+    r"Punkt \d+:)",
+    re.M,
+)
+
+
+def genre_of(text: str) -> str | None:
+    """ "agenda" for a council agenda or minutes (three or more of their section headings), else None."""
+    kinds = set()
+    for m in _AGENDA_SECTION.finditer(text):
+        kinds.add(m.group().split(" ")[0].rstrip(":."))
+        if len(kinds) >= 3:
+            return "agenda"
+    return None
+
+
+def segments(text: str, triggers: TriggerIndex | None = None, genre: str | None = None) -> Iterator[Segment]:
     """Every unit of ``text`` in order, each with the context its headings give it.
 
     ``triggers`` (built here if not given) answers which paragraphs are worth splitting;
-    the pipeline passes its own so it can ask the same of the units.
+    the pipeline passes its own so it can ask the same of the units. ``genre`` is the
+    document's (:func:`genre_of`), carried by every unit's context.
     """
     if triggers is None:
         triggers = TriggerIndex(text)
     state = _State()
+    state.genre = genre
     # Each block's segments are appended to one reused list rather than yielded from a generator per
     # block: most blocks are one line (web pages) and give one segment or none, for which the generator
     # cost more than the appends.

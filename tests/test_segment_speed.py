@@ -316,11 +316,12 @@ def test_snapshot_puts_each_value_in_its_field() -> None:
         unit="tons",
         heading="Mål for affald",
         title="4. Affald",
+        genre=None,
         block=7,
     )
     assert state.snapshot(in_list=True) == expected
     assert state.snapshot(in_list=False) == seg.Context(
-        "area", True, 2030, True, False, None, None, None, "Mål for affald", "4. Affald", 7
+        "area", True, 2030, True, False, None, None, None, "Mål for affald", "4. Affald", None, 7
     )
 
 
