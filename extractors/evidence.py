@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from extractors.anchors import STRONG_CROSSING, Anchor, Clause, gap
@@ -247,13 +248,13 @@ def features(inp: CandidateInputs) -> list[Evidence]:
         add(e)
     # -- time
     _time(inp, add)
+    add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
     # -- families and the few conjunctions a linear score needs
     _families(out, add)
     deadline = next((e.feature.split("=", 1)[1] for e in out if e.feature.startswith("deadline=")), "none")
     add(Evidence(f"anchor={a.kind}&deadline={deadline.split('.')[0]}", a.rule_id))
     if inp.trajectory:
         add(Evidence("trajectory", "anchors.split_clauses"))
-    add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
     # -- the clause
     if inp.siblings > 1:
         add(Evidence("clauses.several", "anchors.split_clauses"))
@@ -307,6 +308,11 @@ CONJUNCTIONS = (
     ("unit=count", "green@near"),
     ("money@around", "commit@near"),
     ("negative@near", "commit@near"),
+    # what another body commits to looks like a target in every other way
+    ("subject=other", "future@deadline"),
+    ("subject=other", "commit@near"),
+    ("subject=other", "goal@near"),
+    ("subject=other", "anchor=end"),
 )
 #: A family near the anchor with none of another: evidence a sum of weights cannot express ("the
 #: subject is another body and nothing here makes it the municipality's", "money and no climate").
@@ -318,24 +324,40 @@ EXCLUSIONS = (
 )
 
 
+@lru_cache(maxsize=8192)
+def _implied(feature: str) -> tuple[str, ...]:
+    """The family and summary names a feature implies ("TOPIC_WASTE@clause" -> "green@near",
+    "green@around"; "deadline.year=2030-2039" -> "future@deadline"), remembered per feature name."""
+    label, _, scope = feature.partition("@")
+    if not scope:
+        if feature.startswith("deadline.year=") and feature.split("=", 1)[1] in _FUTURE:
+            return (feature, "future@deadline")
+        return (feature,)
+    out = []
+    for family in _FAMILIES_OF.get(label, ()):
+        if scope in _NEAR:
+            out.append(f"{family}@near")
+        if scope in _AROUND:
+            out.append(f"{family}@around")
+    return tuple(out)
+
+
+_FUTURE = frozenset({"2024-2029", "2030-2039", "2040+"})
+_FAMILIES_OF: dict[str, tuple[str, ...]] = {}
+for _family, _labels in FAMILIES.items():
+    for _label in _labels:
+        _FAMILIES_OF[_label] = (*_FAMILIES_OF.get(_label, ()), _family)
+
+
 def _families(found: list[Evidence], add) -> None:
     """Family features ("green@near", "money@around" …) and the :data:`CONJUNCTIONS` they take part in."""
     present: dict[str, str] = {}
     for e in found:
-        label, _, scope = e.feature.partition("@")
-        if not scope:
-            present.setdefault(e.feature, e.pattern)
-            continue
-        for family, labels in FAMILIES.items():
-            if label in labels:
-                if scope in _NEAR:
-                    present.setdefault(f"{family}@near", e.pattern)
-                if scope in _AROUND:
-                    present.setdefault(f"{family}@around", e.pattern)
-        if e.feature.startswith("deadline.year=") and e.feature.split("=", 1)[1] in ("2024-2029", "2030-2039", "2040+"):
-            present.setdefault("future@deadline", e.pattern)
+        for name in _implied(e.feature):
+            if name not in present:
+                present[name] = e.pattern
     for name, pattern in present.items():
-        if "@" in name and name.split("@")[0] in FAMILIES:
+        if "@" in name and name.partition("@")[0] in FAMILIES:
             add(Evidence(name, pattern))
     for left, right in CONJUNCTIONS:
         if left in present and right in present:
@@ -426,9 +448,15 @@ CONTEXT_GROUPS = frozenset(
 
 
 def heading_labels(finder, heading: str | None) -> tuple[tuple[str, str], ...]:
-    """(label, pattern id) of the evidence words in a heading, each label once."""
+    """(label, pattern id) of the evidence words in a heading, each label once (``finder`` is the
+    evidence component's cached reader of headings; one answer per heading is remembered)."""
     if not heading:
         return ()
+    return _heading_labels(finder, heading)
+
+
+@lru_cache(maxsize=4096)
+def _heading_labels(finder, heading: str) -> tuple[tuple[str, str], ...]:
     seen: dict[str, str] = {}
     for c in finder(heading):
         seen.setdefault(c.label, c.rule_id)
