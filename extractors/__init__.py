@@ -7,11 +7,12 @@ from extractors.document import Block, NoTextError, Page, ParsedDocument, ReadEr
 from extractors.target import Target
 
 
-def extract_targets(text: str) -> list[Target]:
-    """Find every target in ``text`` (see ``extractors.pipeline``)."""
+def extract_targets(text: str, suggestions: bool = False) -> list[Target]:
+    """Find every target in ``text`` (and, with ``suggestions``, what the scorer was unsure of;
+    see ``extractors.pipeline``)."""
     from extractors.pipeline import extract_targets as _extract
 
-    return _extract(text)
+    return _extract(text, suggestions=suggestions)
 
 
 def extractor_version() -> str:

@@ -164,7 +164,10 @@ def find_anchors(
         anchors = _goal_in_parentheses(text, anchors)
     if cells:
         anchors = _row_label_states(anchors, cells)
-    return _merge(text, anchors) if len(anchors) > 1 else anchors
+    merged = _merge(text, anchors) if len(anchors) > 1 else anchors
+    # a direction verb steers the quantity it governs; alone, with no amount or end state, it states
+    # a qualitative goal ("flere skal cykle"), which is no target: it anchors no candidate of its own
+    return [a for a in merged if a.kind != "dir"]
 
 
 def _anchor_order(a: Anchor) -> tuple[int, bool]:

@@ -139,8 +139,26 @@ def _opens_sentence(text: str, pos: int) -> bool:
     return not before or before.endswith((":", "."))
 
 
+#: A mark or word every match of :data:`_STRONG` and of :data:`_WEAK` holds (tested in
+#: tests/test_pretests.py): a stretch of lower-cased text without any cannot hold a bound.
+_BOUND_LITERALS = {
+    id(_STRONG): (",", ";", "-", "–", "—", "men", "selvom", "fordi"),
+    id(_WEAK): (",", ";", ":", "-", "–", "—", "men", "selvom", "fordi", " da ", "hvis", "hvor", "hvilket"),
+}
+
+
+def may_hold_bound(low: str, bounds: Caseless) -> bool:
+    """Does lower-cased ``low`` hold a mark or word that every match of ``bounds`` holds?"""
+    for literal in _BOUND_LITERALS[id(bounds)]:  # noqa: SIM110  (a loop: cheaper than any() here)
+        if literal in low:
+            return True
+    return False
+
+
 def span_between(text: str, low: str | None, a_start: int, a_end: int, lo: int, hi: int, bounds: Caseless):
     """The stretch around an anchor between the nearest ``bounds`` on either side (within lo:hi)."""
+    if low is not None and not may_hold_bound(low[lo:hi], bounds):
+        return lo, hi
     if bounds.search(text, low, lo, hi) is None:
         return lo, hi
     left = lo
@@ -285,7 +303,16 @@ FAMILIES = {
     "money": frozenset({"TOPIC_MONEY", "TOPIC_LOAN", "TOPIC_FEE"}),
     "other_topic": frozenset({"TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL"}),
     "negative": frozenset(
-        {"NEG_PROJECTION", "NEG_TIP", "NEG_DONE", "NEG_PROPOSAL", "NEG_PAST", "NEG_ACHIEVED", "NEG_STAT", "NEG_HYPO"}
+        {
+            "NEG_PROJECTION",
+            "NEG_TIP",
+            "NEG_DONE",
+            "NEG_PROPOSAL",
+            "NEG_PAST",
+            "NEG_ACHIEVED",
+            "NEG_STAT",
+            "NEG_HYPO",
+        }
     ),
     "other_body": frozenset({"NEG_OTHER", "NEG_OTHER_STRONG", "SUBJ_OTHER", "FRAME_LAW"}),
     "own": frozenset({"SUBJ_OWN", "GOAL_OWN", "ADOPT", "MUNI"}),
@@ -463,7 +490,9 @@ def _heading_labels(finder, heading: str) -> tuple[tuple[str, str], ...]:
     return tuple(seen.items())
 
 
-def context_features(ctx: Context, kind: str, previous: bool, heading_finder) -> tuple[frozenset[str], set[str]]:
+def context_features(
+    ctx: Context, kind: str, previous: bool, heading_finder
+) -> tuple[frozenset[str], set[str]]:
     """(the groups :func:`context_evidence` decides, the features of them that fire) for a unit."""
     title = heading_labels(heading_finder, ctx.title)
     heading = heading_labels(heading_finder, ctx.heading) if ctx.heading != ctx.title else ()

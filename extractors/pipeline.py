@@ -210,7 +210,9 @@ def continue_years(found: Iterable[dict]) -> Iterator[dict]:
                 targets = [t for t in group if t.get("band") == "target"]
                 previous = (block, targets[-1]) if targets else None
             for t in group:
-                yield {k: v for k, v in t.items() if k not in _UNIT_KEYS}
+                for key in _UNIT_KEYS:
+                    del t[key]
+                yield t
             group = []
         if item is not None:
             group.append(item)
@@ -334,7 +336,9 @@ def _facts(
 
 
 @lru_cache(maxsize=4096)
-def _known_features(seg_context: Context, kind: str, after_goal: bool) -> tuple[frozenset[str], frozenset[str]]:
+def _known_features(
+    seg_context: Context, kind: str, after_goal: bool
+) -> tuple[frozenset[str], frozenset[str]]:
     """The feature groups a unit's context determines before its anchors are read, and those that fire."""
     groups, present = context_features(seg_context, kind, after_goal, heading_evidence)
     return groups, frozenset(present)

@@ -58,18 +58,22 @@ class Model:
 
     def contributions(self, features: Iterable[Evidence]) -> list[tuple[str, float, tuple[str, ...]]]:
         """(feature, weight, pattern ids) for each distinct feature, strongest first (zero weights left out)."""
+        weights = self._rounded
         patterns: dict[str, list[str]] = {}
         for e in features:
-            patterns.setdefault(e.feature, [])
-            if e.pattern not in patterns[e.feature]:
-                patterns[e.feature].append(e.pattern)
-        out = [
-            (name, round(self.weights.get(name, 0.0), 3), tuple(ids))
-            for name, ids in patterns.items()
-            if self.weights.get(name, 0.0) != 0.0
-        ]
-        out.sort(key=lambda t: -abs(t[1]))
+            ids = patterns.get(e.feature)
+            if ids is None:
+                patterns[e.feature] = [e.pattern]
+            elif e.pattern not in ids:
+                ids.append(e.pattern)
+        out = [(name, w, tuple(ids)) for name, ids in patterns.items() if (w := weights.get(name))]
+        out.sort(key=_strength)
         return out
+
+    @cached_property
+    def _rounded(self) -> dict[str, float]:
+        """The weights as a review page shows them (three decimals; features that round to 0 left out)."""
+        return {name: r for name, w in self.weights.items() if (r := round(w, 3))}
 
     def band(self, score: float) -> str | None:
         if score >= self.target:
@@ -90,6 +94,10 @@ class Model:
     @cached_property
     def _bound(self) -> Bound:
         return Bound(self.weights, self.bias)
+
+
+def _strength(contribution: tuple[str, float, tuple[str, ...]]) -> float:
+    return -abs(contribution[1])
 
 
 def _sigmoid(x: float) -> float:

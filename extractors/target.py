@@ -156,9 +156,7 @@ class Target:
         """All fields as plain JSON-ready values (rule ids as a list)."""
         data = asdict(self)
         data["rule_ids"] = list(self.rule_ids)
-        data["evidence"] = [
-            {"feature": f, "weight": w, "patterns": list(p)} for f, w, p in self.evidence
-        ]
+        data["evidence"] = [{"feature": f, "weight": w, "patterns": list(p)} for f, w, p in self.evidence]
         return data
 
     def to_gold(self) -> dict[str, Any]:

@@ -102,7 +102,9 @@ def load_gold(paths: Sequence[Path]) -> list[GoldDoc]:
             else:
                 group = _passage_group(passage)
                 docs.append(
-                    GoldDoc(passage["id"], passage["text"], passage.get("targets") or [], str(path), [(0, group)])
+                    GoldDoc(
+                        passage["id"], passage["text"], passage.get("targets") or [], str(path), [(0, group)]
+                    )
                 )
     return docs
 
@@ -306,35 +308,39 @@ def passages_of(docs: list[GoldDoc]) -> list[dict[str, Any]]:
     return [{"id": d.id, "text": d.text, "targets": d.targets} for d in docs]
 
 
-def choose_thresholds(data: Candidates, scores: list[list[float]], settings: FitSettings) -> tuple[float, float]:
+def choose_thresholds(
+    data: Candidates, scores: list[list[float]], settings: FitSettings
+) -> tuple[float, float]:
     """The two band thresholds, chosen on out-of-fold scores.
 
-    ``target``: the threshold with the best mean detection F1 over the gold files (written and real
-    alike: no file of many passages outweighs a few real documents).
+    ``target``: the threshold with the best detection F1 over all gold (every target counts once,
+    written or real).
     ``suggestion``: the highest threshold below it at which targets and suggestions together
-    reach ``suggestion_recall`` over all gold, as long as there are no more suggestions than
-    gold targets (else the lowest that keeps to that count).
+    reach ``suggestion_recall`` over all gold, as long as no gold file gets more suggestions than
+    it has gold targets (else the lowest threshold that keeps every file to that count).
     """
     passages = passages_of(data.docs)
-    sources = sorted({d.source for d in data.docs})
-    parts = {s: [p for p, d in zip(passages, data.docs, strict=True) if d.source == s] for s in sources}
     grid = [round(x * 0.01, 2) for x in range(5, 96)]
-    best_mean, target = -1.0, 0.5
+    best_f1, target = -1.0, 0.5
     for t in grid:
         preds, _ = banded_predictions(data, scores, t, t)
-        figures = [score(part, preds).figures()["detection"] for part in parts.values()]
-        mean = sum(f["f1"] for f in figures) / len(figures)
-        if mean > best_mean:
-            best_mean, target = mean, t
+        f1 = score(passages, preds).figures()["detection"]["f1"]
+        if f1 > best_f1:
+            best_f1, target = f1, t
     suggestion = target
+    sources = sorted({d.source for d in data.docs})
     for t in sorted((g for g in grid if g < target), reverse=True):
         targets, both = banded_predictions(data, scores, target, t)
-        fig = score(passages, both).figures()
-        n_suggestions = sum(len(both[k]) - len(targets[k]) for k in both)
-        if n_suggestions > fig["gold_targets"]:
+        too_many = False
+        for source in sources:
+            ids = [d.id for d in data.docs if d.source == source]
+            gold = sum(1 for d in data.docs if d.source == source for g in d.targets if not g.get("optional"))
+            if sum(len(both[i]) - len(targets[i]) for i in ids) > gold:
+                too_many = True
+        if too_many:
             break
         suggestion = t
-        if fig["detection"]["recall"] >= settings.suggestion_recall:
+        if score(passages, both).figures()["detection"]["recall"] >= settings.suggestion_recall:
             break
     return target, suggestion
 
@@ -372,17 +378,23 @@ class Evaluation:
         lines.append(f"calibration: Brier {cal['brier']:.4f} over {cal['n']} candidates")
         lines.append("  score bin      n   mean score   positives")
         for row in cal["table"]:
-            lines.append(f"  {row['bin']:<10} {row['n']:>6}   {row['mean_score']:.3f}       {row['rate']:.3f}")
+            lines.append(
+                f"  {row['bin']:<10} {row['n']:>6}   {row['mean_score']:.3f}       {row['rate']:.3f}"
+            )
         return "\n".join(lines)
 
 
 def _kind_split(passages: list[dict], preds: dict[str, list[dict]], kind: str) -> Report:
-    part = [{**p, "targets": [t for t in p["targets"] if (t.get("kind") or "outcome") == kind]} for p in passages]
+    part = [
+        {**p, "targets": [t for t in p["targets"] if (t.get("kind") or "outcome") == kind]} for p in passages
+    ]
     kept = {k: [t for t in v if (t.get("kind") or "outcome") == kind] for k, v in preds.items()}
     return score(part, kept)
 
 
-def evaluate_scores(data: Candidates, scores: list[list[float]], target: float, suggestion: float) -> Evaluation:
+def evaluate_scores(
+    data: Candidates, scores: list[list[float]], target: float, suggestion: float
+) -> Evaluation:
     passages = passages_of(data.docs)
     targets, both = banded_predictions(data, scores, target, suggestion)
     sources: dict[str, Any] = {}
@@ -391,7 +403,9 @@ def evaluate_scores(data: Candidates, scores: list[list[float]], target: float, 
         ids = {p["id"] for p in part}
         t = score(part, targets).figures()
         b = score(part, both).figures()
-        kinds = {k: _kind_split(part, {i: targets[i] for i in ids}, k).figures() for k in ("outcome", "resource")}
+        kinds = {
+            k: _kind_split(part, {i: targets[i] for i in ids}, k).figures() for k in ("outcome", "resource")
+        }
         sources[Path(source).name] = {
             "targets": t,
             "targets_and_suggestions": b,
@@ -456,4 +470,6 @@ def train(gold: Sequence[Path], settings: FitSettings) -> tuple[dict[str, Any], 
 
 
 def write_weights(content: dict[str, Any], path: Path) -> None:
-    path.write_text(json.dumps(content, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(content, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8"
+    )

@@ -122,9 +122,10 @@ def test_the_bound_is_above_every_candidate_of_the_gold() -> None:
     assert checked > 300 and math.isfinite(model.floor)
 
 
-def test_a_statistic_cannot_reach_the_suggestion_band() -> None:
-    seg = pipeline.Segment(0, 0, "sentence", pipeline.Context())
-    assert _best_possible("I 2019 stod transport for 35 % af udledningen.", seg) < load_model().floor
+def test_a_budget_heading_in_an_agenda_cannot_reach_the_suggestion_band() -> None:
+    context = pipeline.Context(genre="agenda", title="12. Budgetopfølgning 1 (2023)")
+    seg = pipeline.Segment(0, 0, "heading", context)
+    assert _best_possible("Anlægsbevilling 2,3 mio. kr.", seg) < load_model().floor
 
 
 def test_a_commitment_passes_the_screen() -> None:
@@ -154,16 +155,12 @@ def test_a_sentence_whose_only_numbers_are_years_has_no_anchor() -> None:
     assert not may_anchor(text, stages.quantities.find(text), labels)
 
 
-def test_a_direction_verb_anchors_a_candidate_with_or_without_a_deadline() -> None:
-    """Recall first: the scorer, not the anchor rules, weighs the missing deadline."""
-    stages = pipeline._stages()
-    for text in (
-        "Vi vil reducere energiforbruget inden 2030.",
-        "Vi vil reducere energiforbruget i alle kommunens bygninger.",
-    ):
-        labels = {c.label for c in stages.cues.find(text)}
-        assert may_anchor(text, stages.quantities.find(text), labels)
-        assert [c["anchor_kind"] for c in pipeline.collect_candidates(text)] == ["dir"], text
+def test_a_direction_verb_without_amount_or_end_state_anchors_no_candidate() -> None:
+    """A qualitative goal ("reducere energiforbruget inden 2030") is no target by the annotation guide;
+    with an amount the verb's quantity anchors it."""
+    assert pipeline.collect_candidates("Vi vil reducere energiforbruget inden 2030.") == []
+    (candidate,) = pipeline.collect_candidates("Vi vil reducere energiforbruget med 20 % inden 2030.")
+    assert (candidate["anchor_kind"], candidate["value"], candidate["direction"]) == ("qty", 20.0, "reduce")
 
 
 def test_may_add_share_holds_wherever_refine_adds_a_quantity() -> None:
@@ -216,7 +213,7 @@ def test_every_rate_phrase_is_read_as_a_rate() -> None:
 
 
 def test_a_figure_without_year_rate_or_commitment_is_no_target() -> None:
-    assert pipeline.extract_targets("De har stor indflydelse på en reduktion på 25 %.", suggestions=True) == []
+    assert pipeline.extract_targets("De har stor indflydelse på en reduktion på 25 %.") == []
 
 
 def test_a_goal_noun_keeps_a_yearless_end_state() -> None:

@@ -32,7 +32,9 @@ def run(code: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_the_core_has_modules_to_check() -> None:
-    assert {"extractors.evidence", "extractors.scorer", "extractors.pipeline", "db.store", "models"} <= set(core_modules())
+    assert {"extractors.evidence", "extractors.scorer", "extractors.pipeline", "db.store", "models"} <= set(
+        core_modules()
+    )
 
 
 @pytest.mark.parametrize("module", core_modules())

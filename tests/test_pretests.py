@@ -10,7 +10,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import anchors
+from extractors import anchors, evidence
+from extractors.caseless import fold
 
 PIECES = [
     ",",
@@ -55,5 +56,17 @@ def test_may_coordinate_holds_wherever_a_boundary_matches(between: str) -> None:
         assert anchors._may_coordinate(between), between
 
 
+@settings(max_examples=1500, deadline=None)
+@given(gaps)
+def test_may_hold_bound_holds_wherever_a_clause_bound_matches(clause: str) -> None:
+    low = fold(clause)
+    for bounds in (evidence._STRONG, evidence._WEAK):
+        if low is not None and bounds.search(clause, None, 0, len(clause)) is not None:
+            assert evidence.may_hold_bound(low, bounds), clause
+
+
 def test_the_pre_test_says_no_to_a_plain_gap() -> None:
+    assert not evidence.may_hold_bound(
+        fold("andelen af elbiler skal udgøre mindst 27 % i 2025"), evidence._WEAK
+    )
     assert not anchors._may_coordinate(" skal udgøre mindst ")

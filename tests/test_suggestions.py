@@ -29,9 +29,7 @@ def _make_suggestions(url: str, every: int = 3) -> list[int]:
     sessions = session_factory(url)
     with sessions.begin() as session:
         ids = list(session.scalars(select(Target.id).order_by(Target.id)))[::every]
-        session.execute(
-            update(Target).where(Target.id.in_(ids)).values(band="suggestion", evidence=EVIDENCE)
-        )
+        session.execute(update(Target).where(Target.id.in_(ids)).values(band="suggestion", evidence=EVIDENCE))
     return ids
 
 
@@ -55,7 +53,9 @@ def test_the_queue_keeps_suggestions_apart_and_ranks_them_by_score(site) -> None
     listed = _ids(client.get("/queue?band=suggestion").text)
     assert sorted(listed) == sorted(suggestions)
     with session_factory(url)() as session:
-        scores = dict(session.execute(select(Target.id, Target.confidence).where(Target.id.in_(listed))).all())
+        scores = dict(
+            session.execute(select(Target.id, Target.confidence).where(Target.id.in_(listed))).all()
+        )
     assert [scores[i] for i in listed] == sorted(scores.values(), reverse=True)
     both = _ids(client.get("/queue?band=all").text)  # document order: targets and suggestions mixed
     assert set(both) & set(suggestions) == {i for i in suggestions if i <= max(both)}

@@ -166,7 +166,9 @@ def assemble_unit(
             )
         )
         if collect:
-            fields_ = _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels)
+            fields_ = _fields(
+                text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels
+            )
             out.append({**fields_, "features": found, "anchor_kind": clause.anchor.kind})
             continue
         assert model is not None
