@@ -141,16 +141,49 @@ class Candidates:
 
 
 def collect(docs: list[GoldDoc]) -> Candidates:
-    """Run every gold text through the pipeline in collect mode and label its candidates."""
+    """Run every gold text through the pipeline in collect mode and label its candidates.
+
+    A candidate's group is its passage or agenda case; groups that hold a statement of the
+    same gold target (``extractors.same_target``: the plan's goal restated in another case)
+    are one group, so no target is ever on both sides of a fold.
+    """
     from extractors.pipeline import collect_candidates
 
+    joined = _joined_groups(docs)
     by_doc, labels, groups = [], [], []
     for doc in docs:
         cands = collect_candidates(doc.text)
         by_doc.append(cands)
         labels.append(label_candidates(doc, cands))
-        groups.append([doc.group_at(c["start"]) for c in cands])
+        groups.append([joined.get(g, g) for g in (doc.group_at(c["start"]) for c in cands)])
     return Candidates(docs, by_doc, labels, groups)
+
+
+def _joined_groups(docs: list[GoldDoc]) -> dict[str, str]:
+    """group -> the group it is one with, through gold targets that are the same target."""
+    from extractors.evaluate import _gold_span
+    from extractors.same_target import same_target_key
+
+    parent: dict[str, str] = {}
+
+    def find(g: str) -> str:
+        while parent.get(g, g) != g:
+            g = parent[g]
+        return g
+
+    first_group: dict[str, str] = {}
+    for doc in docs:
+        for gold in doc.targets:
+            span = _gold_span(doc.text, gold)
+            if span is None:
+                continue
+            group = doc.group_at(span[0])
+            key = same_target_key(gold.get("quote") or "", gold)
+            other = first_group.setdefault(key, group)
+            a, b = find(group), find(other)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+    return {g: find(g) for g in parent}
 
 
 def label_candidates(doc: GoldDoc, cands: list[dict[str, Any]]) -> list[int | None]:

@@ -122,10 +122,31 @@ def test_the_bound_is_above_every_candidate_of_the_gold() -> None:
     assert checked > 300 and math.isfinite(model.floor)
 
 
-def test_a_budget_heading_in_an_agenda_cannot_reach_the_suggestion_band() -> None:
-    context = pipeline.Context(genre="agenda", title="12. Budgetopfølgning 1 (2023)")
-    seg = pipeline.Segment(0, 0, "heading", context)
-    assert _best_possible("Anlægsbevilling 2,3 mio. kr.", seg) < load_model().floor
+def test_the_bound_follows_the_weights_it_is_given() -> None:
+    """With weights where a statistic word is always against and nothing else can be for it, a unit
+    with that word and no figure cue cannot reach the floor; give it a commitment and it can."""
+    from extractors.bound import UnitFacts
+    from extractors.scorer import Model
+
+    model = Model(
+        weights={
+            "NEG_STAT@phrase": -3.0,
+            "NEG_STAT@clause": -2.5,
+            "NEG_STAT@sentence": -2.0,
+            "BINDING@phrase": 4.0,
+            "anchor=qty": 0.5,
+            "anchor=end": 1.0,
+            "kind=sentence": 0.2,
+        },
+        bias=-1.0,
+        target=0.6,
+        suggestion=0.2,
+    )
+    facts = UnitFacts(frozenset({"kind=sentence"}), frozenset({"NEG_STAT"}), frozenset(), frozenset(), (), None)
+    assert model.best_possible(facts) == -1.0 + 0.2 - 2.0 + 0.5  # the statistic fires somewhere; no end state
+    assert model.best_possible(facts) < model.floor
+    committed = UnitFacts(facts.context, frozenset({"NEG_STAT", "BINDING"}), frozenset(), frozenset(), (), None)
+    assert model.best_possible(committed) >= model.floor
 
 
 def test_a_commitment_passes_the_screen() -> None:
