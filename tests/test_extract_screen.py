@@ -142,10 +142,14 @@ def test_the_bound_follows_the_weights_it_is_given() -> None:
         target=0.6,
         suggestion=0.2,
     )
-    facts = UnitFacts(frozenset({"kind=sentence"}), frozenset({"NEG_STAT"}), frozenset(), frozenset(), (), None)
+    facts = UnitFacts(
+        frozenset({"kind=sentence"}), frozenset({"NEG_STAT"}), frozenset(), frozenset(), (), None
+    )
     assert model.best_possible(facts) == -1.0 + 0.2 - 2.0 + 0.5  # the statistic fires somewhere; no end state
     assert model.best_possible(facts) < model.floor
-    committed = UnitFacts(facts.context, frozenset({"NEG_STAT", "BINDING"}), frozenset(), frozenset(), (), None)
+    committed = UnitFacts(
+        facts.context, frozenset({"NEG_STAT", "BINDING"}), frozenset(), frozenset(), (), None
+    )
     assert model.best_possible(committed) >= model.floor
 
 
