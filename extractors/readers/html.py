@@ -13,10 +13,11 @@ page repeats (responsive copies) are kept once.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
-from extractors.document import NoTextError, ParsedDocument
+from extractors.document import DocumentStream, NoTextError, ParsedDocument
 from extractors.readers.blocks import Item, build_page, dedupe, list_item, normalise, table_row
 
 _DROP_TAGS = (
@@ -200,6 +201,18 @@ def parse_html(markup: str | bytes) -> tuple[list[Item], dict[str, str]]:
     walker.walk(root)
     walker.flush()
     return dedupe(walker.items), meta
+
+
+def open_html_stream(source: bytes | Path, name: str) -> DocumentStream:
+    """A web page is one page: read whole (see ``MAX_HTML_BYTES``)."""
+    data = source if isinstance(source, bytes) else source.read_bytes()
+    document = read_html(data, name)
+    return DocumentStream(
+        pages=iter(document.pages),
+        title=document.title,
+        media_type=document.media_type,
+        metadata=document.metadata,
+    )
 
 
 def read_html(data: bytes, name: str) -> ParsedDocument:

@@ -33,7 +33,22 @@ HERE = Path(__file__).resolve().parent
 BOUNDS = {*target.BOUNDS, None}
 DEADLINE_KINDS = {*target.DEADLINE_KINDS, None}
 #: Units the gold files usually use; another one is a warning, not an error (the extractor has no list).
-UNITS = {"%", "procentpoint", "tons", "kWh", "MWh", "GWh", "MW", "liter/døgn", "kr", "ha", "count", "°C", "m", None}
+UNITS = {
+    "%",
+    "procentpoint",
+    "tons",
+    "kWh",
+    "MWh",
+    "GWh",
+    "MW",
+    "liter/døgn",
+    "kr",
+    "ha",
+    "count",
+    "°C",
+    "m",
+    None,
+}
 OPTIONAL_TARGET_KEYS = {
     "baseline_label",
     "start_year",
