@@ -7,11 +7,12 @@ from extractors.document import Block, NoTextError, Page, ParsedDocument, ReadEr
 from extractors.target import Target
 
 
-def extract_targets(text: str) -> list[Target]:
-    """Find every target in ``text`` (see ``extractors.pipeline``)."""
+def extract_targets(text: str, state: object | None = None) -> list[Target]:
+    """Find every target in ``text`` (see ``extractors.pipeline``); ``state`` carries context across
+    the windows of one document (see ``extractors.windowed``)."""
     from extractors.pipeline import extract_targets as _extract
 
-    return _extract(text)
+    return _extract(text, state)  # type: ignore[arg-type]
 
 
 def extractor_version() -> str:

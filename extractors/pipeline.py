@@ -43,7 +43,7 @@ from extractors.components.years import YearFinder
 from extractors.decide import live_cues, needs_a_rate, rejects_by_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
-from extractors.segment import Context, Segment, segments
+from extractors.segment import Context, Segment, SegmentState, segments
 from extractors.target import Target
 from extractors.triggers import TriggerIndex
 
@@ -137,15 +137,18 @@ def _windows(seg: Segment) -> list[tuple[int, int]]:
     return [(s, min(s + MAX_UNIT_CHARS, seg.end)) for s in range(seg.start, seg.end, MAX_UNIT_CHARS)]
 
 
-def extract_targets(text: str) -> list[Target]:
-    """Every target in ``text``; ``text[t.start:t.end] == t.quote`` for each."""
+def extract_targets(text: str, state: SegmentState | None = None) -> list[Target]:
+    """Every target in ``text``; ``text[t.start:t.end] == t.quote`` for each.
+
+    ``state`` carries heading and list context from an earlier window of the same document
+    (see ``extractors.windowed``); it is updated to the context at the end of ``text``."""
     if not text:
         return []
     stages = _stages()
     targets: list[Target] = []
     previous: tuple[int, int | None] | None = None  # (block, year) of the last sentence that held a target
     triggers = TriggerIndex(text)
-    for seg in segments(text, triggers):
+    for seg in segments(text, triggers, state):
         if not _candidate(seg, triggers):
             continue
         found_here: list[Target] = []

@@ -308,15 +308,24 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     return Segment(s, e, "row", state.snapshot(in_list=True), cells)
 
 
-def segments(text: str, triggers: TriggerIndex | None = None) -> Iterator[Segment]:
+#: The context carried down a document. Pass one to :func:`segments` to go on where an earlier text
+#: (the window before, of the same document) left it; ``segments`` updates it as it reads.
+SegmentState = _State
+
+
+def segments(
+    text: str, triggers: TriggerIndex | None = None, state: SegmentState | None = None
+) -> Iterator[Segment]:
     """Every unit of ``text`` in order, each with the context its headings give it.
 
     ``triggers`` (built here if not given) answers which paragraphs are worth splitting;
-    the pipeline passes its own so it can ask the same of the units.
+    the pipeline passes its own so it can ask the same of the units. ``state`` (a fresh one
+    if not given) is the context at the start of ``text``, and is left as it is at its end.
     """
     if triggers is None:
         triggers = TriggerIndex(text)
-    state = _State()
+    if state is None:
+        state = _State()
     # Each block's segments are appended to one reused list rather than yielded from a generator per
     # block: most blocks are one line (web pages) and give one segment or none, for which the generator
     # cost more than the appends.

@@ -70,8 +70,8 @@ def ingest_flow(paths: list[str], database_url: str | None = None, progress: boo
         for source in sources:
             outcome = ingest_document(url, source)
             summary.add(outcome)
-            if outcome.error:
-                get_run_logger().warning(outcome.error)
+            if outcome.error or outcome.warning:
+                get_run_logger().warning(outcome.error or outcome.warning)
             advance(source.name)
     summarise(url, "ingest", [str(p) for p in paths], summary, started_at)
     return summary
