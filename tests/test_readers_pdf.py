@@ -402,3 +402,53 @@ def test_a_number_wrapped_onto_the_last_body_line_is_not_a_page_number(fonts, tm
     page = read(make_pdf(tmp_path / "wrap.pdf", [draw], footer=lambda n, total: f"Side {n}")).pages[0]
     assert page.text.endswith("Udledningen skal være halveret senest i 2030")
     assert "Side 1" not in page.text
+
+
+@pytest.mark.parametrize("meta", ["Transkript", "Microsoft Word - klimaplan_v3.docx", "Untitled", ""])
+def test_a_placeholder_metadata_title_gives_way_to_the_first_heading(
+    fonts, tmp_path: Path, meta: str
+) -> None:
+    path = tmp_path / "plan.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setTitle(meta)
+    lines(pdf, 56, HEIGHT - 90, ["Klimaplan 2030 for", "Eksempel Kommune"], size=18, font="DejaVu-Bold")
+    lines(pdf, 56, HEIGHT - 160, ["Kommunen vil halvere udledningen inden 2030."])
+    pdf.showPage()
+    pdf.save()
+    assert read(path.read_bytes()).title == "Klimaplan 2030 for Eksempel Kommune"
+
+
+def test_a_real_metadata_title_is_kept(fonts, tmp_path: Path) -> None:
+    path = tmp_path / "plan.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setTitle("Klima- og energiplan 2025-2030")
+    lines(pdf, 56, HEIGHT - 90, ["Forord"], size=18, font="DejaVu-Bold")
+    pdf.showPage()
+    pdf.save()
+    assert read(path.read_bytes()).title == "Klima- og energiplan 2025-2030"
+
+
+AARHUS = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "real"
+    / "aarhus"
+    / "aarhus_byraad_2025-08-27_referat.pdf"
+)
+
+
+def test_the_aarhus_minutes_read_with_a_sensible_title_and_their_items_in_order() -> None:
+    if not AARHUS.is_file():
+        pytest.skip("../shared/real/aarhus is not beside the project")
+    document = read_document(AARHUS.read_bytes(), AARHUS.name)
+    assert document.title == "REFERAT Aarhus Byråd d. 27-08-2025"
+    headings = [b.text for _, b in document.blocks() if b.kind == "heading" and b.text.startswith("Punkt ")]
+    numbers = [int(re.match(r"Punkt (\d+):", h).group(1)) for h in headings]
+    assert numbers == list(range(1, 22))  # the 21 items of the table of contents
+    assert headings[4] == "Punkt 5: Revisionspåtegning og endelig godkendelse af regnskab 2024"
+    text = document.text
+    # every item's case number follows its heading, before the next item
+    for heading, following in zip(headings, headings[1:], strict=False):
+        between = text[text.index(heading) : text.index(following)]
+        assert re.search(r"\bEMN-\d{4}-\d{4,7}\b", between), heading
+    assert document.pages[0].text.startswith("REFERAT Aarhus Byråd d. 27-08-2025")

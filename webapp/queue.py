@@ -127,6 +127,8 @@ class QueueRow:
     confidence: float
     rule_ids: list[str]
     rules_flag: str | None
+    #: Found on a page read by OCR.
+    ocr: bool = False
 
 
 def queue_page(session: Session, f: QueueFilter) -> list[QueueRow]:
@@ -147,6 +149,7 @@ def queue_page(session: Session, f: QueueFilter) -> list[QueueRow]:
             Target.confidence,
             Target.rule_ids,
             Target.rules_flag,
+            Target.ocr,
         )
         .join(Document, Document.id == Target.document_id)
         .outerjoin(Municipality, Municipality.code == Document.municipality_code)
