@@ -11,19 +11,18 @@ transaction, not Python.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.reviews import current_fields
-from extractors.document import PAGE_SEPARATOR, locate
 from extractors.document import Page as ReadPage
+from extractors.document import locate
 from extractors.target import Target as FoundTarget
+from extractors.windowed import WindowedExtraction, WindowExtractor, page_windows
 from models import TARGET_FIELDS, Block, Document, Municipality, Page, Target, utcnow
-
-Extractor = Callable[[str], list[FoundTarget]]
 
 #: Fields compared when deciding whether new rules disagree with a reviewer's decision.
 COMPARED_FIELDS = ("value", "unit", "direction", "bound", "target_year", "deadline_kind", "baseline_year")
@@ -186,11 +185,6 @@ def _target_row(
     return Target(**_target_values(found, page_starts, page_numbers, extractor_version, ocr_pages))
 
 
-def document_text(document: Document) -> str:
-    """The stored text of a document, exactly as the extractor saw it at ingest."""
-    return PAGE_SEPARATOR.join(page.text for page in document.pages)
-
-
 @dataclass(frozen=True)
 class ReextractOutcome:
     added: int
@@ -210,7 +204,7 @@ def is_touched(target: Target) -> bool:
 
 
 def reextract_document(
-    session: Session, document: Document, extract: Extractor, extractor_version: str
+    session: Session, document: Document, extract: WindowExtractor, extractor_version: str
 ) -> ReextractOutcome:
     """Replace the untouched machine targets of ``document`` with what the current rules find.
 
@@ -218,39 +212,63 @@ def reextract_document(
     overlaps a touched target, it is not added again; if it disagrees with the
     target's current values, the target is flagged with what the rules now say. A
     touched machine target that the rules no longer find at all is flagged too.
+
+    The stored pages are read and extracted window by window (as at ingest, see
+    ``extractors.windowed``), untouched targets are deleted and new ones
+    inserted in bulk, so a long document is re-extracted in bounded memory.
     """
-    text = document_text(document)
-    found = extract(text)
-    starts = [p.start_offset for p in document.pages]
-    numbers = [p.number for p in document.pages]
-    ocr = {p.number for p in document.pages if p.ocr == "ocr"}
-    # is_touched reads each target's reviews: load them for the whole document in one query, not one per target
-    session.scalars(
-        select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
-    ).all()
-    touched: list[Target] = []
-    stale: list[Target] = []
-    for target in document.targets:
-        (touched if is_touched(target) else stale).append(target)
-    for target in stale:
-        session.delete(target)
+    untouched = (Target.document_id == document.id) & (Target.origin == "machine") & ~Target.reviews.any()
+    removed = session.scalar(select(func.count()).select_from(Target).where(untouched)) or 0
+    session.execute(delete(Target).where(untouched), execution_options={"synchronize_session": False})
+    touched = sorted(
+        session.scalars(
+            select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
+        ),
+        key=lambda t: t.start,
+    )
     matched: set[int] = set()
     added = 0
-    for candidate in found:
-        anchor = _best_overlap(candidate, touched)
-        if anchor is None:
-            document.targets.append(_target_row(candidate, starts, numbers, extractor_version, ocr))
-            added += 1
-            continue
-        matched.add(anchor.id)
-        anchor.rules_flag = _disagreement(current_fields(anchor), candidate, extractor_version)
+    extraction = WindowedExtraction(extract)
+    for window in page_windows(_stored_pages(session, document.id)):
+        window_start = extraction.offset
+        starts, found = extraction.window(window)
+        near = [t for t in touched if t.end > window_start and t.start < extraction.offset]
+        numbers = [page.number for page in window]
+        ocr = {page.number for page in window if page.ocr == "ocr"}
+        rows = []
+        for candidate in found:
+            anchor = _best_overlap(candidate, near)
+            if anchor is None:
+                rows.append(
+                    {
+                        **_target_values(candidate, starts, numbers, extractor_version, ocr),
+                        "document_id": document.id,
+                    }
+                )
+                continue
+            matched.add(anchor.id)
+            anchor.rules_flag = _disagreement(current_fields(anchor), candidate, extractor_version)
+        if rows:
+            session.execute(insert(Target), rows)
+            added += len(rows)
     for target in touched:
         if target.id not in matched and target.origin == "machine":
             target.rules_flag = f"rules {extractor_version} no longer find this target"
     document.extractor_version = extractor_version
     session.flush()
+    session.expire(document, ["targets"])
     flagged = sum(1 for t in touched if t.rules_flag)
-    return ReextractOutcome(added=added, removed=len(stale), kept=len(touched), flagged=flagged)
+    return ReextractOutcome(added=added, removed=removed, kept=len(touched), flagged=flagged)
+
+
+def _stored_pages(session: Session, document_id: int) -> Iterator[ReadPage]:
+    """The stored pages of a document, fetched a few at a time, as the readers made them."""
+    rows = session.execute(
+        select(Page.number, Page.text, Page.ocr).where(Page.document_id == document_id).order_by(Page.number),
+        execution_options={"yield_per": 8},
+    )
+    for number, text, ocr in rows:
+        yield ReadPage(number=number, text=text, ocr=ocr)
 
 
 def _best_overlap(candidate: FoundTarget, touched: Sequence[Target]) -> Target | None:

@@ -21,6 +21,7 @@ read by OCR (``pdf_ocr``).
 from __future__ import annotations
 
 import ctypes
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,8 @@ RULED_PATHS = 4
 X_TOLERANCE = 2.0
 
 PdfSource = str | Path | bytes
+#: A word of the page text: a run of characters that are neither white space nor NUL.
+_WORD = re.compile(r"[^\s\x00]+")
 
 
 def open_document(source: PdfSource):  # type: ignore[no-untyped-def]
@@ -185,25 +188,17 @@ def _words(textpage, height: float) -> list[dict]:  # type: ignore[no-untyped-de
     # pdfium reports a hyphen that ends a line as code 2; it is a real hyphen character in the file
     text = text.replace("\x02", "-").replace("\ufffe", "-")
     words: list[dict] = []
-    start = None
-    for index, char in enumerate(f"{text} "):
-        if not char.isspace() and char != "\x00":
-            if start is None:
-                start = index
-            continue
-        if start is None:
-            continue
-        first, last = start, index - 1
+    for match in _WORD.finditer(text):
+        first, end = match.span()
+        last = end - 1
         x0, x1, top, bottom = reader.box(first)
         size, bold = reader.style(first)
         if last != first:
             _, x1, _, last_bottom = reader.box(last)
             if abs(last_bottom - bottom) > 1.5 or x1 < x0 or reader.style(last) != (size, bold):
-                words += _char_words(reader, textpage, range(first, index), text)  # across lines or fonts
-                start = None
+                words += _char_words(reader, textpage, range(first, end), text)  # across lines or fonts
                 continue
-        words.append(_word(text[first:index], x0, x1, top, bottom, size, bold))
-        start = None
+        words.append(_word(match.group(), x0, x1, top, bottom, size, bold))
     return words
 
 
