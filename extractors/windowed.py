@@ -21,7 +21,7 @@ from extractors.segment import SegmentState
 from extractors.target import Target
 
 #: Characters of page text gathered into one window before it is extracted (and stored).
-WINDOW_CHARS = 1_000_000
+WINDOW_CHARS = 250_000
 
 #: ``extract(text, state)``: the targets of a window, with the carried context; ``extract_targets`` is one.
 WindowExtractor = Callable[[str, SegmentState], list[Target]]

@@ -30,9 +30,10 @@ from extractors.readers.blocks import (
     normalise,
     table_row,
 )
+from extractors.readers.titles import plausible_title
 
 #: Characters per window (page) of a long text file.
-WINDOW_CHARS = 1_000_000
+WINDOW_CHARS = 250_000
 #: Bytes read at a time when a file's encoding is checked.
 _CHUNK_BYTES = 1 << 20
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
@@ -158,7 +159,7 @@ def parse_text(
     flush()
     items = _drop_boilerplate(items, first)
     if title is None:
-        title = next((text for kind, text in items if kind == "heading"), None)
+        title = next((text for kind, text in items if kind == "heading" and plausible_title(text)), None)
     return drop_duplicate_sections(drop_repeated_runs(items), seen=seen), title
 
 
