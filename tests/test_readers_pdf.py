@@ -452,3 +452,23 @@ def test_the_aarhus_minutes_read_with_a_sensible_title_and_their_items_in_order(
         between = text[text.index(heading) : text.index(following)]
         assert re.search(r"\bEMN-\d{4}-\d{4,7}\b", between), heading
     assert document.pages[0].text.startswith("REFERAT Aarhus Byråd d. 27-08-2025")
+
+
+def test_a_long_pdf_read_on_two_processes_is_read_as_on_one(
+    fonts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from extractors.readers import open_document, pdf_pool
+
+    pages = [
+        body_page(f"Afsnit {i}", [f"Senest i {2025 + i % 20} er udledningen reduceret med {i} %.", "Tekst."])
+        for i in range(1, pdf_pool.PARALLEL_PAGES + 11)
+    ]
+    path = tmp_path / "lang.pdf"
+    make_pdf(path, pages, footer=lambda n, total: f"Side {n} af {total}")
+    shared = open_document(path, "lang.pdf").read_all()
+    monkeypatch.setenv("KLIMAMAAL_PDF_WORKERS", "0")
+    alone = open_document(path, "lang.pdf").read_all()
+    assert shared.pages == alone.pages
+    assert [p.number for p in shared.pages] == list(range(1, len(pages) + 1))
+    assert shared.pages[-1].text.startswith(f"Afsnit {len(pages)}")
+    assert not any("Side " in p.text for p in shared.pages)
