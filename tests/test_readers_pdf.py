@@ -472,3 +472,23 @@ def test_a_long_pdf_read_on_two_processes_is_read_as_on_one(
     assert [p.number for p in shared.pages] == list(range(1, len(pages) + 1))
     assert shared.pages[-1].text.startswith(f"Afsnit {len(pages)}")
     assert not any("Side " in p.text for p in shared.pages)
+
+
+def test_table_of_contents_entries_are_blocks_of_their_own(fonts, tmp_path: Path) -> None:
+    entries = [
+        ("Godkendelse af dagsorden", 3),
+        ("Afrapportering på klimaregnskab", 14),
+        ("Bro over havnen", 16),
+    ]
+
+    def draw(pdf: canvas.Canvas, number: int) -> None:
+        lines(pdf, 56, HEIGHT - 90, ["Indholdsfortegnelse"], size=16, font="DejaVu-Bold")
+        y = HEIGHT - 120
+        pdf.setFont("DejaVu", 10)
+        for title, page in entries:
+            pdf.drawString(56, y, title + "." * 40)
+            pdf.drawRightString(WIDTH - 56, y, str(page))
+            y -= 14
+
+    blocks = read(make_pdf(tmp_path / "toc.pdf", [draw], header=False)).pages[0].blocks
+    assert [b.text for b in blocks] == ["Indholdsfortegnelse"] + [f"{t}{'.' * 40} {p}" for t, p in entries]
