@@ -41,6 +41,7 @@ COLUMNS = (
     *TARGET_FIELDS,
     "rule_ids",
     "confidence",
+    "ocr",
     "reviewer",
     "reviewed_at",
     "note",
@@ -69,6 +70,7 @@ class ExportRow:
             **self.fields,
             "rule_ids": ",".join(self.target.rule_ids or []),
             "confidence": self.target.confidence,
+            "ocr": self.target.ocr,
             "reviewer": review.reviewer if review else None,
             "reviewed_at": review.created_at.isoformat(timespec="seconds") if review else None,
             "note": review.note if review else None,
@@ -212,6 +214,8 @@ def _gold_line(
         note += "; rejected " + ", ".join(rejected)
     if unreviewed is not None:
         note += "; the passage also holds unreviewed machine targets"
+    if any(row.target.ocr for _, _, _, row in items):
+        note += "; the page was read by OCR"
     return {
         "id": f"review-d{document_id}-p{number}-{lo}",
         "text": text,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from db.reviews import current_fields
@@ -10,10 +10,20 @@ from models import Document, Municipality, Target
 
 
 def document_rows(sessions: sessionmaker[Session]) -> list[dict[str, object]]:
-    """One row per stored document, newest versions last."""
-    counts = select(Target.document_id, func.count().label("n")).group_by(Target.document_id).subquery()
+    """One row per stored document, newest versions last: its targets (as lists and exports count them)
+    and its suggestions waiting for a reviewer."""
+    listed = func.sum(case((counts_as_target(), 1), else_=0))
+    counts = (
+        select(
+            Target.document_id,
+            listed.label("n"),
+            (func.count() - listed).label("suggestions"),
+        )
+        .group_by(Target.document_id)
+        .subquery()
+    )
     query = (
-        select(Document, Municipality.name, counts.c.n)
+        select(Document, Municipality.name, counts.c.n, counts.c.suggestions)
         .outerjoin(Municipality, Document.municipality_code == Municipality.code)
         .outerjoin(counts, counts.c.document_id == Document.id)
         .order_by(Document.id)
@@ -26,14 +36,16 @@ def document_rows(sessions: sessionmaker[Session]) -> list[dict[str, object]]:
                 "title": doc.title,
                 "kind": doc.kind,
                 "pages": doc.page_count,
+                "ocr_pages": doc.ocr_pages,
                 "targets": n or 0,
+                "suggestions": suggestions or 0,
                 "status": doc.status,
-                "error": doc.error,
+                "error": doc.error or doc.warning,
                 "source": doc.source,
                 "sha256": doc.sha256,
                 "previous_id": doc.previous_id,
             }
-            for doc, name, n in session.execute(query)
+            for doc, name, n, suggestions in session.execute(query)
         ]
 
 

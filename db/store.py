@@ -1,24 +1,28 @@
 """Writing documents and targets: the storage half of ingest and re-extraction.
 
 These functions run inside one transaction that the caller owns, so a document
-is stored whole or not at all.
+is stored whole or not at all. Ingest stores a document window by window
+(``start_document``, ``store_window``, ``finish_document``) with bulk INSERTs
+that keep no ORM object in the session, so the memory of a long document's
+ingest does not grow with its pages and targets; the database holds the open
+transaction, not Python.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from db.reviews import current_fields
-from extractors.document import PAGE_SEPARATOR, ParsedDocument, locate
+from extractors.document import Page as ReadPage
+from extractors.document import locate
 from extractors.target import Target as FoundTarget
+from extractors.windowed import WindowedExtraction, WindowExtractor, page_windows
 from models import TARGET_FIELDS, Block, Document, Municipality, Page, Target, utcnow
-
-Extractor = Callable[[str], list[FoundTarget]]
 
 #: Fields compared when deciding whether new rules disagree with a reviewer's decision.
 COMPARED_FIELDS = ("value", "unit", "direction", "bound", "target_year", "deadline_kind", "baseline_year")
@@ -58,33 +62,64 @@ def latest_version(session: Session, source_key: str) -> Document | None:
     )
 
 
-def store_parsed(
-    session: Session,
-    info: DocumentInfo,
-    parsed: ParsedDocument,
-    targets: Sequence[FoundTarget],
-    extractor_version: str,
+def start_document(
+    session: Session, info: DocumentInfo, title: str | None, media_type: str | None, extractor_version: str
 ) -> Document:
-    """Store a parsed document, its pages and blocks and its machine targets."""
-    previous = latest_version(session, info.source_key)
-    document = _document_row(info, previous)
-    document.title = info.title or parsed.title
-    document.media_type = info.media_type or parsed.media_type
-    document.page_count = len(parsed.pages)
+    """The row of a document being stored (its pages and targets follow through ``store_window``)."""
+    document = _document_row(info, latest_version(session, info.source_key))
+    document.title = info.title or title
+    document.media_type = info.media_type or media_type
     document.status = "extracted"
     document.extractor_version = extractor_version
-    starts = parsed.page_starts()
-    for page, start in zip(parsed.pages, starts, strict=True):
-        row = Page(number=page.number, start_offset=start, text=page.text)
-        row.blocks = [
-            Block(position=i, kind=b.kind, start=b.start, end=b.end) for i, b in enumerate(page.blocks)
-        ]
-        document.pages.append(row)
-    numbers = [p.number for p in parsed.pages]
-    document.targets = [_target_row(t, starts, numbers, extractor_version) for t in targets]
     session.add(document)
     session.flush()
     return document
+
+
+def store_window(
+    session: Session,
+    document_id: int,
+    pages: Sequence[ReadPage],
+    starts: Sequence[int],
+    targets: Sequence[FoundTarget],
+    extractor_version: str,
+) -> None:
+    """Insert a window of pages (starting at document offsets ``starts``), their blocks and its targets."""
+    page_ids = session.scalars(
+        insert(Page).returning(Page.id, sort_by_parameter_order=True),
+        [
+            {
+                "document_id": document_id,
+                "number": page.number,
+                "start_offset": start,
+                "text": page.text,
+                "ocr": page.ocr,
+                "ocr_confidence": page.ocr_confidence,
+            }
+            for page, start in zip(pages, starts, strict=True)
+        ],
+    ).all()
+    blocks = [
+        {"page_id": page_id, "position": i, "kind": b.kind, "start": b.start, "end": b.end}
+        for page_id, page in zip(page_ids, pages, strict=True)
+        for i, b in enumerate(page.blocks)
+    ]
+    if blocks:
+        session.execute(insert(Block), blocks)
+    if targets:
+        numbers = [page.number for page in pages]
+        ocr = {page.number for page in pages if page.ocr == "ocr"}
+        rows = [_target_values(t, list(starts), numbers, extractor_version, ocr) for t in targets]
+        session.execute(insert(Target), [{**row, "document_id": document_id} for row in rows])
+
+
+def finish_document(
+    session: Session, document: Document, pages: int, ocr_pages: int, warning: str | None
+) -> None:
+    document.page_count = pages
+    document.ocr_pages = ocr_pages
+    document.warning = warning
+    session.flush()
 
 
 def store_failure(session: Session, info: DocumentInfo, status: str, error: str) -> Document:
@@ -115,31 +150,41 @@ def _document_row(info: DocumentInfo, previous: Document | None) -> Document:
     )
 
 
-def _target_row(
-    found: FoundTarget, page_starts: list[int], page_numbers: list[int], extractor_version: str
-) -> Target:
+def _target_values(
+    found: FoundTarget,
+    page_starts: list[int],
+    page_numbers: list[int],
+    extractor_version: str,
+    ocr_pages: set[int] | frozenset[int] = frozenset(),
+) -> dict[str, object]:
     page, page_start = locate(page_starts, page_numbers, found.start)
-    return Target(
-        origin="machine",
-        page_number=page,
-        start=found.start,
-        end=found.end,
-        page_start=page_start,
-        page_end=page_start + (found.end - found.start),
-        rule_ids=list(found.rule_ids),
-        extractor_version=extractor_version,
-        confidence=found.confidence,
-        band=found.band,
-        evidence=[{"feature": f, "weight": w, "patterns": list(p)} for f, w, p in found.evidence],
-        status="pending",
-        revision=0,
+    return {
+        "origin": "machine",
+        "page_number": page,
+        "start": found.start,
+        "end": found.end,
+        "page_start": page_start,
+        "page_end": page_start + (found.end - found.start),
+        "rule_ids": list(found.rule_ids),
+        "extractor_version": extractor_version,
+        "confidence": found.confidence,
+        "band": found.band,
+        "evidence": [{"feature": f, "weight": w, "patterns": list(p)} for f, w, p in found.evidence],
+        "status": "pending",
+        "revision": 0,
+        "ocr": page in ocr_pages,
         **{name: getattr(found, name) for name in TARGET_FIELDS},
-    )
+    }
 
 
-def document_text(document: Document) -> str:
-    """The stored text of a document, exactly as the extractor saw it at ingest."""
-    return PAGE_SEPARATOR.join(page.text for page in document.pages)
+def _target_row(
+    found: FoundTarget,
+    page_starts: list[int],
+    page_numbers: list[int],
+    extractor_version: str,
+    ocr_pages: set[int] | frozenset[int] = frozenset(),
+) -> Target:
+    return Target(**_target_values(found, page_starts, page_numbers, extractor_version, ocr_pages))
 
 
 @dataclass(frozen=True)
@@ -161,7 +206,7 @@ def is_touched(target: Target) -> bool:
 
 
 def reextract_document(
-    session: Session, document: Document, extract: Extractor, extractor_version: str
+    session: Session, document: Document, extract: WindowExtractor, extractor_version: str
 ) -> ReextractOutcome:
     """Replace the untouched machine targets of ``document`` with what the current rules find.
 
@@ -169,38 +214,63 @@ def reextract_document(
     overlaps a touched target, it is not added again; if it disagrees with the
     target's current values, the target is flagged with what the rules now say. A
     touched machine target that the rules no longer find at all is flagged too.
+
+    The stored pages are read and extracted window by window (as at ingest, see
+    ``extractors.windowed``), untouched targets are deleted and new ones
+    inserted in bulk, so a long document is re-extracted in bounded memory.
     """
-    text = document_text(document)
-    found = extract(text)
-    starts = [p.start_offset for p in document.pages]
-    numbers = [p.number for p in document.pages]
-    # is_touched reads each target's reviews: load them for the whole document in one query, not one per target
-    session.scalars(
-        select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
-    ).all()
-    touched: list[Target] = []
-    stale: list[Target] = []
-    for target in document.targets:
-        (touched if is_touched(target) else stale).append(target)
-    for target in stale:
-        session.delete(target)
+    untouched = (Target.document_id == document.id) & (Target.origin == "machine") & ~Target.reviews.any()
+    removed = session.scalar(select(func.count()).select_from(Target).where(untouched)) or 0
+    session.execute(delete(Target).where(untouched), execution_options={"synchronize_session": False})
+    touched = sorted(
+        session.scalars(
+            select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
+        ),
+        key=lambda t: t.start,
+    )
     matched: set[int] = set()
     added = 0
-    for candidate in found:
-        anchor = _best_overlap(candidate, touched)
-        if anchor is None:
-            document.targets.append(_target_row(candidate, starts, numbers, extractor_version))
-            added += 1
-            continue
-        matched.add(anchor.id)
-        anchor.rules_flag = _disagreement(current_fields(anchor), candidate, extractor_version)
+    extraction = WindowedExtraction(extract)
+    for window in page_windows(_stored_pages(session, document.id)):
+        window_start = extraction.offset
+        starts, found = extraction.window(window)
+        near = [t for t in touched if t.end > window_start and t.start < extraction.offset]
+        numbers = [page.number for page in window]
+        ocr = {page.number for page in window if page.ocr == "ocr"}
+        rows = []
+        for candidate in found:
+            anchor = _best_overlap(candidate, near)
+            if anchor is None:
+                rows.append(
+                    {
+                        **_target_values(candidate, starts, numbers, extractor_version, ocr),
+                        "document_id": document.id,
+                    }
+                )
+                continue
+            matched.add(anchor.id)
+            anchor.rules_flag = _disagreement(current_fields(anchor), candidate, extractor_version)
+        if rows:
+            session.execute(insert(Target), rows)
+            added += len(rows)
     for target in touched:
         if target.id not in matched and target.origin == "machine":
             target.rules_flag = f"rules {extractor_version} no longer find this target"
     document.extractor_version = extractor_version
     session.flush()
+    session.expire(document, ["targets"])
     flagged = sum(1 for t in touched if t.rules_flag)
-    return ReextractOutcome(added=added, removed=len(stale), kept=len(touched), flagged=flagged)
+    return ReextractOutcome(added=added, removed=removed, kept=len(touched), flagged=flagged)
+
+
+def _stored_pages(session: Session, document_id: int) -> Iterator[ReadPage]:
+    """The stored pages of a document, fetched a few at a time, as the readers made them."""
+    rows = session.execute(
+        select(Page.number, Page.text, Page.ocr).where(Page.document_id == document_id).order_by(Page.number),
+        execution_options={"yield_per": 8},
+    )
+    for number, text, ocr in rows:
+        yield ReadPage(number=number, text=text, ocr=ocr)
 
 
 def _best_overlap(candidate: FoundTarget, touched: Sequence[Target]) -> Target | None:

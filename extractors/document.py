@@ -62,6 +62,11 @@ class Page:
     number: int
     text: str
     blocks: tuple[Block, ...] = ()
+    #: "ocr" when the text was read from an image of the page, "needs_ocr" when it could not be
+    #: (no OCR engine); None for a text layer, a web page or a text file.
+    ocr: str | None = None
+    #: Tesseract's mean word confidence (0-100) on an OCR'd page.
+    ocr_confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +94,30 @@ class ParsedDocument:
         for page in self.pages:
             for block in page.blocks:
                 yield page, block
+
+
+@dataclass(slots=True)
+class DocumentStream:
+    """A document whose pages are read as they are asked for, so a long one is never held whole.
+
+    ``pages`` yields each page once, in order. ``notes`` gathers, while the
+    pages are read, what a user should know about a document that was read
+    (pages that need OCR); ``ocr_pages`` counts the pages read by OCR.
+    """
+
+    pages: Iterator[Page]
+    title: str | None = None
+    media_type: str = "text/plain"
+    metadata: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    ocr_pages: int = 0
+
+    def read_all(self) -> ParsedDocument:
+        """Every page in memory, as one ``ParsedDocument`` (for short files, tests and ``klimamaal text``)."""
+        pages = tuple(self.pages)
+        return ParsedDocument(
+            pages=pages, title=self.title, media_type=self.media_type, metadata=self.metadata
+        )
 
 
 def locate(page_starts: list[int], page_numbers: list[int], offset: int) -> tuple[int, int]:

@@ -47,7 +47,7 @@ from extractors.evidence import COMMIT, context_features, live_cues
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
-from extractors.segment import Context, Segment, genre_of, segments
+from extractors.segment import Context, Segment, SegmentState, genre_of, segments
 from extractors.target import Target
 from extractors.triggers import TriggerIndex
 
@@ -145,10 +145,14 @@ def _windows(seg: Segment) -> list[tuple[int, int]]:
     return [(s, min(s + MAX_UNIT_CHARS, seg.end)) for s in range(seg.start, seg.end, MAX_UNIT_CHARS)]
 
 
-def extract_targets(text: str, suggestions: bool = False) -> list[Target]:
+def extract_targets(text: str, state: SegmentState | None = None, suggestions: bool = False) -> list[Target]:
     """Every target in ``text`` (and, with ``suggestions``, every suggestion too), in text order;
-    ``text[t.start:t.end] == t.quote`` for each."""
-    found = [Target(**fields_) for fields_ in continue_years(_run(text, collect=False))]
+    ``text[t.start:t.end] == t.quote`` for each.
+
+    ``state`` carries heading and list context (and the document's genre) from an earlier window
+    of the same document (see ``extractors.windowed``); it is updated to the context at the end of
+    ``text``."""
+    found = [Target(**fields_) for fields_ in continue_years(_run(text, collect=False, state=state))]
     return found if suggestions else [t for t in found if t.band == "target"]
 
 
@@ -161,14 +165,20 @@ def collect_candidates(text: str) -> list[dict]:
     return list(_run(text, collect=True))
 
 
-def _run(text: str, collect: bool):
+def _run(text: str, collect: bool, state: SegmentState | None = None):
     """The results of every unit in text order, each with its unit's start, block and kind (see continue_years)."""
     if not text:
         return
     stages = _stages()
     goal_before: tuple[int, bool] = (-1, False)  # (block, stated a goal with a year) of the last sentence
     triggers = TriggerIndex(text)
-    for seg in segments(text, triggers, genre_of(text)):
+    if state is None:
+        state = SegmentState()
+        state.genre = genre_of(text)
+    elif not state.genre_read:
+        state.genre = genre_of(text)  # the first window of a document decides its genre
+    state.genre_read = True
+    for seg in segments(text, triggers, state):
         if not _candidate(seg, triggers):
             continue
         after_goal = goal_before[1] and goal_before[0] == seg.context.block

@@ -211,6 +211,8 @@ class _State:
         self.heading_text: str | None = None
         self.title: str | None = None
         self.genre: str | None = None
+        #: Whether the genre was read (from the first window of a windowed document).
+        self.genre_read = False
         self._last_key: tuple | None = None
         self._last = Context()
 
@@ -360,17 +362,30 @@ def genre_of(text: str) -> str | None:
     return None
 
 
-def segments(text: str, triggers: TriggerIndex | None = None, genre: str | None = None) -> Iterator[Segment]:
+#: The context carried down a document. Pass one to :func:`segments` to go on where an earlier text
+#: (the window before, of the same document) left it; ``segments`` updates it as it reads.
+SegmentState = _State
+
+
+def segments(
+    text: str,
+    triggers: TriggerIndex | None = None,
+    state: SegmentState | None = None,
+    genre: str | None = None,
+) -> Iterator[Segment]:
     """Every unit of ``text`` in order, each with the context its headings give it.
 
     ``triggers`` (built here if not given) answers which paragraphs are worth splitting;
-    the pipeline passes its own so it can ask the same of the units. ``genre`` is the
-    document's (:func:`genre_of`), carried by every unit's context.
+    the pipeline passes its own so it can ask the same of the units. ``state`` (a fresh one
+    if not given) is the context at the start of ``text``, and is left as it is at its end.
+    ``genre`` is the document's (:func:`genre_of`), carried by every unit's context; a given
+    ``state`` carries its own.
     """
     if triggers is None:
         triggers = TriggerIndex(text)
-    state = _State()
-    state.genre = genre
+    if state is None:
+        state = _State()
+        state.genre = genre
     # Each block's segments are appended to one reused list rather than yielded from a generator per
     # block: most blocks are one line (web pages) and give one segment or none, for which the generator
     # cost more than the appends.

@@ -15,7 +15,7 @@ from prefect.cache_policies import NO_CACHE
 
 from db.engine import session_factory
 from db.migrate import upgrade
-from extractors import extract_targets, extractor_version
+from extractors import extract_for_review, extractor_version
 from flows.progress import progress_bar
 from klimamaal.config import database_url as default_database_url
 from klimamaal.ingest import (
@@ -43,7 +43,7 @@ def discover_sources(locations: list[str]) -> list[Source]:
 
 @task(name="ingest-document", cache_policy=NO_CACHE, task_run_name="ingest {source.name}")
 def ingest_document(url: str, source: Source) -> IngestOutcome:
-    return ingest_source(session_factory(url), source, extract_targets, extractor_version())
+    return ingest_source(session_factory(url), source, extract_for_review, extractor_version())
 
 
 @task(name="summarise", cache_policy=NO_CACHE)
@@ -70,8 +70,8 @@ def ingest_flow(paths: list[str], database_url: str | None = None, progress: boo
         for source in sources:
             outcome = ingest_document(url, source)
             summary.add(outcome)
-            if outcome.error:
-                get_run_logger().warning(outcome.error)
+            if outcome.error or outcome.warning:
+                get_run_logger().warning(outcome.error or outcome.warning)
             advance(source.name)
     summarise(url, "ingest", [str(p) for p in paths], summary, started_at)
     return summary

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.engine import session_factory
 from db.store import reextract_document
-from extractors import extract_targets, extractor_version
+from extractors import extract_for_review, extractor_version
 from flows.ingest import prepare_database, summarise
 from flows.progress import progress_bar
 from klimamaal.config import database_url as default_database_url
 from klimamaal.ingest import IngestOutcome, RunSummary
-from models import Document, utcnow
+from models import Document, Target, utcnow
 
 
 @task(name="list-documents", cache_policy=NO_CACHE)
@@ -32,8 +32,10 @@ def list_extracted(url: str) -> list[int]:
 def reextract_one(url: str, document_id: int) -> IngestOutcome:
     with session_factory(url).begin() as session:
         document = session.get_one(Document, document_id)
-        outcome = reextract_document(session, document, extract_targets, extractor_version())
-        targets = len(document.targets)
+        outcome = reextract_document(session, document, extract_for_review, extractor_version())
+        targets = session.scalar(
+            select(func.count()).select_from(Target).where(Target.document_id == document_id)
+        )
         return IngestOutcome(
             source=document.source,
             status="new" if outcome.added or outcome.removed else "unchanged",

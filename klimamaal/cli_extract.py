@@ -92,20 +92,27 @@ def extract(file: Path | None, jsonl: bool, fmt: str) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--blocks", is_flag=True, help="Mark each block with its page, kind and offset.")
 def text_command(file: Path, blocks: bool) -> None:
-    """Print the text the readers make of FILE: what ingest stores and extraction reads."""
-    from extractors.document import ReadError
-    from extractors.readers import read_document
+    """Print the text the readers make of FILE: what ingest stores and extraction reads (page by page)."""
+    from extractors.document import PAGE_SEPARATOR, ReadError
+    from extractors.readers import open_document
 
     try:
-        parsed = read_document(file.read_bytes(), file.name)
+        stream = open_document(file, file.name)
+        start = 0
+        for index, page in enumerate(stream.pages):
+            if not blocks:
+                click.echo((PAGE_SEPARATOR if index else "") + page.text, nl=False)
+                continue
+            how = f" {page.ocr}" if page.ocr else ""
+            for block in page.blocks:
+                click.echo(f"[p{page.number}{how} {block.kind} @{start + block.start}] {block.text}")
+            start += len(page.text) + len(PAGE_SEPARATOR)
     except ReadError as exc:
         raise click.ClickException(str(exc)) from exc
     if not blocks:
-        click.echo(parsed.text)
-        return
-    for start, page in zip(parsed.page_starts(), parsed.pages, strict=True):
-        for block in page.blocks:
-            click.echo(f"[p{page.number} {block.kind} @{start + block.start}] {block.text}")
+        click.echo("")
+    for note in stream.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 def _load_jsonl(path: Path) -> list[dict[str, Any]]:

@@ -43,7 +43,9 @@ def _print_table(rows: list[dict[str, object]], columns: tuple[str, ...], title:
 
 def _print_summary(summary, kind: str) -> None:  # type: ignore[no-untyped-def]
     _print_table(
-        summary.rows(), ("source", "status", "pages", "targets", "error"), title=f"{kind}: documents"
+        summary.rows(),
+        ("source", "status", "pages", "targets", "suggestions", "error"),
+        title=f"{kind}: documents",
     )
     figures = summary.figures()
     _print_table([figures], tuple(figures), title=f"{kind}: summary")
@@ -85,11 +87,23 @@ def reextract(database_url: str | None, progress: bool | None) -> None:
 @click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table")
 def documents(database_url: str | None, fmt: str) -> None:
-    """List stored documents: municipality, title, kind, pages, targets, status/error."""
+    """List stored documents: municipality, title, kind, pages (and how many were OCR'd), targets, status/error."""
     from db.queries import document_rows
 
     rows = document_rows(_sessions(database_url))
-    columns = ("id", "municipality", "title", "kind", "pages", "targets", "status", "error", "source")
+    columns = (
+        "id",
+        "municipality",
+        "title",
+        "kind",
+        "pages",
+        "ocr_pages",
+        "targets",
+        "suggestions",
+        "status",
+        "error",
+        "source",
+    )
     _emit(rows, columns, fmt)
 
 

@@ -6,6 +6,7 @@
 | KLIMAMAAL_DATA_DIR | <project>/data |
 | PREFECT_HOME | <project>/.prefect |
 | KLIMAMAAL_SHARED_DIR | <project>/../shared (real documents that document gold names) |
+| KLIMAMAAL_MAX_DOCUMENT_MB | 250 (larger files are recorded as failed, not read) |
 """
 
 from __future__ import annotations
@@ -22,6 +23,20 @@ DEFAULT_CRON = "0 3 * * *"
 def shared_dir() -> Path:
     """Where ``../shared`` lives: the real documents that stand-off gold names by path (never copied here)."""
     return Path(os.environ.get("KLIMAMAAL_SHARED_DIR", PROJECT_ROOT.parent / "shared"))
+
+
+#: Files larger than this many megabytes are refused with a recorded error (``KLIMAMAAL_MAX_DOCUMENT_MB``).
+DEFAULT_MAX_DOCUMENT_MB = 250
+
+
+def max_document_bytes() -> int:
+    """The largest file ingest reads; a bad value of the variable is an error that names it."""
+    raw = os.environ.get("KLIMAMAAL_MAX_DOCUMENT_MB", str(DEFAULT_MAX_DOCUMENT_MB))
+    try:
+        megabytes = float(raw)
+    except ValueError as error:
+        raise ValueError(f"KLIMAMAAL_MAX_DOCUMENT_MB={raw!r} is not a number of megabytes") from error
+    return int(megabytes * 1024 * 1024)
 
 
 def data_dir() -> Path:

@@ -1,65 +1,53 @@
 """Ingest, without Prefect: find files, read them, extract targets, store them.
 
 ``flows/ingest.py`` wraps these functions in tasks; tests and scripts call them
-directly. Each document is handled in its own transaction and every failure is
-recorded on the document, so one bad file never stops a run.
+directly. Each document is handled in its own transaction, read, extracted and
+stored window by window (so memory does not grow with its size), and every
+failure is recorded on the document, so one bad file never stops a run. What to
+ingest and how its bytes are had is ``klimamaal.sources``.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import hashlib
 import time
-import urllib.parse
-import urllib.request
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import refresh_statistics
-from db.store import DocumentInfo, Extractor, find_by_sha, store_failure, store_parsed
-from extractors.document import NoTextError, ParsedDocument, ReadError
+from db.store import DocumentInfo, find_by_sha, finish_document, start_document, store_failure, store_window
+from extractors.document import DocumentStream, NoTextError, ReadError
+from extractors.document import Page as ReadPage
+from extractors.windowed import WindowedExtraction, WindowExtractor, page_windows
+from klimamaal.config import max_document_bytes
+from klimamaal.sources import (
+    Fetched,
+    ManifestEntry,
+    Source,
+    discover,
+    fetch,
+    is_url,
+    read_manifest,
+    too_large,
+)
+from models import Document, Page
 
-SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".md")
-MANIFEST_NAME = "manifest.csv"
-URL_TIMEOUT_SECONDS = 60
-
-
-@dataclass(frozen=True)
-class ManifestEntry:
-    """A row of a folder's ``manifest.csv``: what is known about a file beside its bytes."""
-
-    path: str
-    municipality: str | None = None
-    title: str | None = None
-    kind: str | None = None
-    source_url: str | None = None
-    published: dt.date | None = None
-
-
-@dataclass(frozen=True)
-class Source:
-    """Something to ingest: a local file or a URL, with manifest facts when there are any."""
-
-    location: str
-    is_url: bool = False
-    manifest: ManifestEntry | None = None
-
-    @property
-    def name(self) -> str:
-        if self.is_url:
-            return Path(urllib.parse.urlparse(self.location).path).name or self.location
-        return Path(self.location).name
-
-    @property
-    def key(self) -> str:
-        """Identity of the source across versions: where it was published, else where it was read."""
-        if self.manifest is not None and self.manifest.source_url:
-            return self.manifest.source_url
-        return self.location
+__all__ = [
+    "IngestOutcome",
+    "ManifestEntry",
+    "RunSummary",
+    "Source",
+    "discover",
+    "ingest_source",
+    "is_url",
+    "read_manifest",
+    "record_run",
+    "seed_municipalities",
+]
 
 
 @dataclass
@@ -71,172 +59,192 @@ class IngestOutcome:
     document_id: int | None = None
     pages: int = 0
     targets: int = 0
+    #: candidates the scorer was unsure of, stored for the review queue (not counted as targets)
+    suggestions: int = 0
     error: str | None = None
     seconds: dict[str, float] = field(default_factory=dict)
-
-
-def read_manifest(folder: Path) -> dict[Path, ManifestEntry]:
-    """Read ``folder/manifest.csv`` if there is one, keyed by resolved file path."""
-    manifest = folder / MANIFEST_NAME
-    if not manifest.is_file():
-        return {}
-    entries: dict[Path, ManifestEntry] = {}
-    with manifest.open(encoding="utf-8", newline="") as handle:
-        for line, row in enumerate(csv.DictReader(handle), start=2):
-            path = (row.get("path") or "").strip()
-            if not path:
-                raise ValueError(f"{manifest}, line {line}: the 'path' column is empty")
-            published = (row.get("published") or "").strip()
-            try:
-                published_on = dt.date.fromisoformat(published) if published else None
-            except ValueError as error:
-                raise ValueError(
-                    f"{manifest}, line {line}: published={published!r} is not a date (use YYYY-MM-DD)"
-                ) from error
-            entries[(folder / path).resolve()] = ManifestEntry(
-                path=path,
-                municipality=(row.get("municipality") or "").strip() or None,
-                title=(row.get("title") or "").strip() or None,
-                kind=(row.get("kind") or "").strip() or None,
-                source_url=(row.get("source_url") or "").strip() or None,
-                published=published_on,
-            )
-    return entries
-
-
-def is_url(location: str) -> bool:
-    """Whether a location names a web address rather than a local path."""
-    return location.startswith(("http://", "https://"))
-
-
-def discover(locations: Iterable[str | Path]) -> list[Source]:
-    """Expand files, folders (recursively) and URLs into sources, attaching manifest rows.
-
-    Files of unsupported types given explicitly are kept (they fail with a
-    clear message); inside folders only supported types are picked up.
-    """
-    sources: list[Source] = []
-    seen: set[str] = set()
-    for location in locations:
-        text = str(location)
-        if is_url(text):
-            candidates: Iterator[Source] = iter([Source(location=text, is_url=True)])
-        else:
-            candidates = _discover_path(Path(text))
-        for source in candidates:
-            if source.location not in seen:
-                seen.add(source.location)
-                sources.append(source)
-    return sources
-
-
-def _discover_path(path: Path) -> Iterator[Source]:
-    if path.is_dir():
-        manifests: dict[Path, dict[Path, ManifestEntry]] = {}
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            if file.suffix.lower() not in SUPPORTED_SUFFIXES or any(
-                part.startswith(".") for part in file.relative_to(path).parts
-            ):
-                continue
-            folder = file.parent
-            if folder not in manifests:
-                manifests[folder] = read_manifest(folder)
-            yield Source(location=str(file.resolve()), manifest=manifests[folder].get(file.resolve()))
-    else:
-        resolved = path.resolve()
-        yield Source(location=str(resolved), manifest=read_manifest(resolved.parent).get(resolved))
-
-
-def fetch_bytes(source: Source) -> bytes:
-    """The bytes of a source; raises ReadError naming it when it cannot be had."""
-    try:
-        if source.is_url:
-            request = urllib.request.Request(source.location, headers={"User-Agent": "klimamaal/0.1"})
-            with urllib.request.urlopen(request, timeout=URL_TIMEOUT_SECONDS) as response:
-                return response.read()
-        return Path(source.location).read_bytes()
-    except FileNotFoundError as error:
-        raise ReadError(source.location, "file not found", hint="check the path") from error
-    except OSError as error:
-        raise ReadError(source.location, f"cannot be read: {error}", hint="check access and retry") from error
+    #: What a user should know about a document that was read all the same (pages that need OCR).
+    warning: str | None = None
 
 
 def ingest_source(
     sessions: sessionmaker[Session],
     source: Source,
-    extract: Extractor,
+    extract: WindowExtractor,
     extractor_version: str,
 ) -> IngestOutcome:
-    """Ingest one source in one transaction; failures are stored on the document, not raised."""
+    """Ingest one source in one transaction; failures are stored on the document, not raised.
+
+    The document is read, extracted and stored window by window
+    (``extractors.windowed``), so memory does not grow with its size; ``extract``
+    is called as ``extract(window_text, carried_state)``. A file over the
+    maximum document size is recorded as failed without being read.
+    """
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
+    limit = max_document_bytes()
     try:
-        data = fetch_bytes(source)
+        with fetch(source, limit) as fetched:
+            seconds["read"] = time.perf_counter() - clock
+            with sessions.begin() as session:
+                existing = find_by_sha(session, fetched.sha256)
+                if (
+                    existing is not None
+                    and existing.status == "extracted"
+                    and not _awaits_ocr(session, existing)
+                ):
+                    return IngestOutcome(
+                        source=source.location,
+                        status="unchanged",
+                        document_id=existing.id,
+                        pages=existing.page_count,
+                        seconds=seconds,
+                    )
+            info = _document_info(source, fetched.sha256, fetched.size)
+            try:
+                if fetched.size > limit:
+                    raise too_large(source.location, fetched.size, limit)
+                return _ingest_stream(sessions, source, fetched, info, extract, extractor_version, seconds)
+            except ReadError as error:
+                status = "no_text" if isinstance(error, NoTextError) else "failed"
+                with sessions.begin() as session:
+                    document = store_failure(session, info, status, str(error))
+                    return IngestOutcome(
+                        source.location, status, document.id, error=str(error), seconds=seconds
+                    )
+            except _ExtractionFailed as failure:
+                message = f"{source.location}: target extraction failed: {failure.cause}"
+                with sessions.begin() as session:
+                    document = store_failure(
+                        session, info, "failed", message + " (please report this as a bug)"
+                    )
+                    return IngestOutcome(
+                        source.location, "failed", document.id, error=message, seconds=seconds
+                    )
     except ReadError as error:
-        return IngestOutcome(source=source.location, status="failed", error=str(error))
-    sha256 = hashlib.sha256(data).hexdigest()
-    seconds["read"] = time.perf_counter() - clock
-    with sessions.begin() as session:
-        existing = find_by_sha(session, sha256)
-        if existing is not None and existing.status == "extracted":
-            return IngestOutcome(
-                source=source.location,
-                status="unchanged",
-                document_id=existing.id,
-                pages=existing.page_count,
-                seconds=seconds,
-            )
-    info = _document_info(source, sha256, len(data))
+        return IngestOutcome(source=source.location, status="failed", error=str(error), seconds=seconds)
+
+
+class _ExtractionFailed(Exception):
+    """The rules raised on a window: a bug, recorded on the document instead of stopping the run."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.cause = f"{type(cause).__name__}: {cause}"
+
+
+def _awaits_ocr(session: Session, document: Document) -> bool:
+    """A stored document with pages that needed OCR when no OCR engine was there, and there is one now."""
+    if not document.warning:
+        return False
+    from extractors.readers.pdf_ocr import ocr_available
+
+    pending = session.scalar(
+        select(Page.id).where(Page.document_id == document.id, Page.ocr == "needs_ocr").limit(1)
+    )
+    return pending is not None and ocr_available() is None
+
+
+def _timed(pages: Iterator[ReadPage], seconds: dict[str, float]) -> Iterator[ReadPage]:
+    """The pages, with the time spent reading them added to ``seconds["parse"]``."""
+    while True:
+        clock = time.perf_counter()
+        try:
+            page = next(pages)
+        except StopIteration:
+            seconds["parse"] = seconds.get("parse", 0.0) + time.perf_counter() - clock
+            return
+        seconds["parse"] = seconds.get("parse", 0.0) + time.perf_counter() - clock
+        yield page
+
+
+def _ingest_stream(
+    sessions: sessionmaker[Session],
+    source: Source,
+    fetched: Fetched,
+    info: DocumentInfo,
+    extract: WindowExtractor,
+    extractor_version: str,
+    seconds: dict[str, float],
+) -> IngestOutcome:
+    """Read, extract and store the document window by window in one transaction (rolled back on any error)."""
     clock = time.perf_counter()
-    try:
-        parsed = _parse(data, source)
-    except ReadError as error:
-        status = "no_text" if isinstance(error, NoTextError) else "failed"
-        with sessions.begin() as session:
-            document = store_failure(session, info, status, str(error))
-            return IngestOutcome(source.location, status, document.id, error=str(error), seconds=seconds)
+    stream = _open(fetched.path, source)
     seconds["parse"] = time.perf_counter() - clock
-    text = parsed.text  # joined from the pages on every access: join once, for the rules and the municipality
-    clock = time.perf_counter()
-    try:
-        found = extract(text)
-    except Exception as error:  # a rule bug must not stop the run; record it on the document
-        message = f"{source.location}: target extraction failed: {type(error).__name__}: {error}"
-        with sessions.begin() as session:
-            document = store_failure(session, info, "failed", message + " (please report this as a bug)")
-            return IngestOutcome(source.location, "failed", document.id, error=message, seconds=seconds)
-    seconds["extract"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    extraction = WindowedExtraction(extract)
+    document_id: int | None = None
+    pages = targets = suggestions = 0
     with sessions.begin() as session:
-        retry = find_by_sha(session, sha256)
-        if retry is not None:  # an earlier failure of the same bytes: replace it with the real thing
-            session.delete(retry)
-            session.flush()
-        info = _with_municipality(info, source, parsed.title, text)
-        document = store_parsed(session, info, parsed, found, extractor_version)
-        outcome = IngestOutcome(
-            source=source.location,
-            status="new",
-            document_id=document.id,
-            pages=document.page_count,
-            targets=len(found),
-            seconds=seconds,
-        )
-    seconds["store"] = time.perf_counter() - clock
-    return outcome
+        for window in page_windows(_timed(stream.pages, seconds)):
+            clock = time.perf_counter()
+            try:
+                starts, found = extraction.window(window)
+            except Exception as error:  # a rule bug must not stop the run
+                raise _ExtractionFailed(error) from error
+            seconds["extract"] = seconds.get("extract", 0.0) + time.perf_counter() - clock
+            clock = time.perf_counter()
+            if document_id is None:
+                retry = find_by_sha(session, fetched.sha256)
+                if retry is not None:  # an earlier failure of the same bytes: replace it with the real thing
+                    session.delete(retry)
+                    session.flush()
+                info = _with_municipality(info, source, stream.title, window[0].text[:20000])
+                document = start_document(session, info, stream.title, stream.media_type, extractor_version)
+                document_id = document.id
+            store_window(session, document_id, window, starts, found, extractor_version)
+            pages += len(window)
+            targets += sum(1 for t in found if t.band == "target")
+            suggestions += sum(1 for t in found if t.band != "target")
+            seconds["store"] = seconds.get("store", 0.0) + time.perf_counter() - clock
+        if document_id is None:
+            raise NoTextError(source.location, "holds no pages", hint="check that the file is complete")
+        clock = time.perf_counter()
+        finish_document(session, document, pages, stream.ocr_pages, "; ".join(stream.notes) or None)
+        seconds["store"] = seconds.get("store", 0.0) + time.perf_counter() - clock
+    return IngestOutcome(
+        source=source.location,
+        status="new",
+        document_id=document_id,
+        pages=pages,
+        targets=targets,
+        suggestions=suggestions,
+        seconds=seconds,
+        warning="; ".join(stream.notes) or None,
+    )
 
 
-def _parse(data: bytes, source: Source) -> ParsedDocument:
-    from extractors.readers import read_document
+def _open(path: Path, source: Source) -> DocumentStream:
+    from extractors.readers import open_document
 
     try:
-        return read_document(data, source.location if not source.is_url else source.name)
+        return _guarded(open_document(path, source.location if not source.is_url else source.name), source)
     except ReadError:
         raise
     except Exception as error:  # a reader bug on odd input: name the file, keep the run going
-        raise ReadError(
-            source.location, f"could not be parsed: {type(error).__name__}: {error}", hint="report this file"
-        ) from error
+        raise _reader_bug(source, error) from error
+
+
+def _reader_bug(source: Source, error: BaseException) -> ReadError:
+    return ReadError(
+        source.location, f"could not be parsed: {type(error).__name__}: {error}", hint="report this file"
+    )
+
+
+def _guarded(stream: DocumentStream, source: Source) -> DocumentStream:
+    """The stream with a reader bug met while its pages are read turned into a ReadError naming the file."""
+
+    original = stream.pages
+
+    def pages() -> Iterator[ReadPage]:
+        try:
+            yield from original
+        except ReadError:
+            raise
+        except Exception as error:  # noqa: BLE001
+            raise _reader_bug(source, error) from error
+
+    stream.pages = pages()
+    return stream
 
 
 def _document_info(source: Source, sha256: str, size: int) -> DocumentInfo:
@@ -255,6 +263,7 @@ def _document_info(source: Source, sha256: str, size: int) -> DocumentInfo:
 
 
 def _with_municipality(info: DocumentInfo, source: Source, title: str | None, text: str) -> DocumentInfo:
+    """``info`` with the municipality from the manifest, title, URL or the start of the text."""
     from dataclasses import replace
 
     from extractors.municipalities import find_municipality
@@ -287,6 +296,7 @@ class RunSummary:
     failed: int = 0
     pages: int = 0
     targets: int = 0
+    suggestions: int = 0
     outcomes: list[IngestOutcome] = field(default_factory=list)
 
     def add(self, outcome: IngestOutcome) -> None:
@@ -295,6 +305,7 @@ class RunSummary:
             self.new += 1
             self.pages += outcome.pages
             self.targets += outcome.targets
+            self.suggestions += outcome.suggestions
         elif outcome.status == "unchanged":
             self.unchanged += 1
         else:
@@ -307,6 +318,7 @@ class RunSummary:
             "failed": self.failed,
             "pages": self.pages,
             "targets": self.targets,
+            "suggestions": self.suggestions,
         }
 
     def rows(self) -> list[dict[str, object]]:
@@ -317,7 +329,8 @@ class RunSummary:
                 "status": o.status,
                 "pages": o.pages,
                 "targets": o.targets,
-                "error": o.error or "",
+                "suggestions": o.suggestions,
+                "error": o.error or o.warning or "",
             }
             for o in self.outcomes
         ]
@@ -341,7 +354,8 @@ def record_run(
             finished_at=utcnow(),
             sources=sources,
             extractor_version=extractor_version,
-            **summary.figures(),
+            # (the run record counts targets; suggestions are in the queue, per document)
+            **{k: v for k, v in summary.figures().items() if k != "suggestions"},
         )
         session.add(run)
         session.flush()

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -85,6 +86,10 @@ class Document(Base):
     error: Mapped[str | None] = mapped_column(Text)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    #: Pages whose text was read by OCR.
+    ocr_pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: What a user should know about a document that was read (pages that still need OCR).
+    warning: Mapped[str | None] = mapped_column(Text)
 
     municipality: Mapped[Municipality | None] = relationship(back_populates="documents")
     pages: Mapped[list[Page]] = relationship(
@@ -106,6 +111,10 @@ class Page(Base):
     #: Offset of this page in the document text (pages joined by PAGE_SEPARATOR).
     start_offset: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
+    #: "ocr" (read from an image of the page), "needs_ocr" (a scan no OCR engine read), None (text layer).
+    ocr: Mapped[str | None] = mapped_column(String(12))
+    #: Tesseract's mean word confidence (0-100) on an OCR'd page.
+    ocr_confidence: Mapped[float | None] = mapped_column(Float)
 
     document: Mapped[Document] = relationship(back_populates="pages")
     blocks: Mapped[list[Block]] = relationship(
@@ -182,6 +191,8 @@ class Target(Base):
     scope: Mapped[str | None] = mapped_column(String(20))
     strength: Mapped[str | None] = mapped_column(String(20))
     interim: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Found on a page read by OCR: its text (and so the quote) may hold OCR errors.
+    ocr: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # review state caches (see module docstring) and re-extraction flag
     status: Mapped[str] = mapped_column(String(20), default="pending")
     revision: Mapped[int] = mapped_column(Integer, default=0)

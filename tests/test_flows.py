@@ -17,21 +17,24 @@ from models import Document, IngestRun, Target, TargetReview
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def expected_figures() -> tuple[int, int, int]:
-    """Documents, pages and targets of the corpus, computed from the readers and extractor directly."""
+def expected_figures() -> tuple[int, int, int, int]:
+    """Documents, pages, targets and suggestions of the corpus, from the readers and extractor directly."""
     sources = discover([CORPUS_DIR])
-    pages = targets = 0
+    pages = targets = suggestions = 0
     for source in sources:
         parsed = read_document(Path(source.location).read_bytes(), source.location)
         pages += len(parsed.pages)
-        targets += len(extract_targets(parsed.text))
-    return len(sources), pages, targets
+        found = extract_targets(parsed.text, suggestions=True)
+        targets += sum(1 for t in found if t.band == "target")
+        suggestions += sum(1 for t in found if t.band == "suggestion")
+    return len(sources), pages, targets, suggestions
 
 
 def test_ingest_flow_summarises_the_corpus(sqlite_url: str) -> None:
     from flows.ingest import ingest_flow
 
-    documents, pages, targets = expected_figures()
+    documents, pages, targets, suggestions = expected_figures()
+    assert suggestions  # the corpus has candidates the scorer is unsure of: they are stored for review
     summary = ingest_flow([str(CORPUS_DIR)], database_url=sqlite_url)
     assert summary.figures() == {
         "new": documents,
@@ -39,15 +42,25 @@ def test_ingest_flow_summarises_the_corpus(sqlite_url: str) -> None:
         "failed": 0,
         "pages": pages,
         "targets": targets,
+        "suggestions": suggestions,
     }
 
     again = ingest_flow([str(CORPUS_DIR)], database_url=sqlite_url)
-    assert again.figures() == {"new": 0, "unchanged": documents, "failed": 0, "pages": 0, "targets": 0}
+    assert again.figures() == {
+        "new": 0,
+        "unchanged": documents,
+        "failed": 0,
+        "pages": 0,
+        "targets": 0,
+        "suggestions": 0,
+    }
 
     from db.engine import session_factory
 
     with session_factory(sqlite_url)() as session:
-        assert session.scalar(select(func.count()).select_from(Target)) == targets
+        assert session.scalar(select(func.count()).select_from(Target)) == targets + suggestions
+        stored = session.scalar(select(func.count()).select_from(Target).where(Target.band == "suggestion"))
+        assert stored == suggestions
         runs = session.scalars(select(IngestRun).order_by(IngestRun.id)).all()
         assert [(r.new, r.unchanged, r.pages, r.targets) for r in runs] == [
             (documents, 0, pages, targets),

@@ -199,3 +199,55 @@ def test_urls_are_fetched_and_a_missing_one_is_named(sessions, tmp_path: Path) -
     by_status = {o.status: o for o in summary.outcomes}
     assert by_status["new"].targets == 1
     assert "missing.txt" in by_status["failed"].error and "404" in by_status["failed"].error
+
+
+def test_a_file_over_the_size_limit_is_a_recorded_error_and_the_run_completes(
+    sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("KLIMAMAAL_MAX_DOCUMENT_MB", "0.01")  # 10 KB
+    (tmp_path / "stor.txt").write_text(
+        "Kommunen vil halvere udledningen inden 2030.\n\n" * 1000, encoding="utf-8"
+    )
+    (tmp_path / "lille.txt").write_text("Kommunen vil halvere udledningen inden 2030.\n", encoding="utf-8")
+    summary = run(sessions, [tmp_path])
+    assert (summary.new, summary.failed) == (1, 1)
+    (failed,) = [o for o in summary.outcomes if o.status == "failed"]
+    assert failed.error.startswith(f"{tmp_path / 'stor.txt'}: is 0.0 MB, more than the maximum document size")
+    assert "KLIMAMAAL_MAX_DOCUMENT_MB" in failed.error
+    with sessions() as session:
+        document = session.get_one(Document, failed.document_id)
+        assert (document.status, document.error, document.page_count) == ("failed", failed.error, 0)
+
+
+def test_a_long_text_is_stored_in_windows_with_the_targets_of_the_whole(
+    sessions, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Windows of a few hundred characters: pages and targets as if the text had been read whole."""
+    from extractors.readers import text as text_reader
+
+    sections = [
+        f"Afsnit {n}\n\nDelmål:\n\n- Senest i {2025 + n % 10} er udledningen reduceret med {n % 90 + 5} %.\n\n"
+        "Kommunen arbejder med den grønne omstilling i hele kommunen.\n\n"
+        for n in range(60)
+    ]
+    path = tmp_path / "lang.txt"
+    path.write_text("".join(sections), encoding="utf-8")
+    whole = extract_targets(read_document_whole(path))
+    monkeypatch.setattr(text_reader, "WINDOW_CHARS", 400)
+    summary = run(sessions, [path])
+    assert summary.new == 1 and summary.pages > 10
+    with sessions() as session:
+        pages = session.scalars(select(Page).order_by(Page.number)).all()
+        stored = session.scalars(select(Target).order_by(Target.start)).all()
+    assert [(t.quote, t.value, t.target_year, t.interim) for t in stored] == [
+        (t.quote, t.value, t.target_year, t.interim) for t in whole
+    ]
+    assert all(t.interim for t in stored)  # "Delmål:" carried into the items of every window
+    text = "\n\n\f\n\n".join(p.text for p in pages)
+    assert all(text[t.start : t.end] == t.quote for t in stored)
+
+
+def read_document_whole(path: Path) -> str:
+    from extractors.readers import read_document
+
+    return read_document(path.read_bytes(), path.name).text

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from extractors.document import NoTextError, ParsedDocument
 from extractors.readers import read_document
+from tests.hostile_pages import FOOTER_TEXT, PAGES, HostilePage
 
 PAGE = """<!DOCTYPE html>
 <html lang="da"><head><meta charset="utf-8"><title>Klimaplan | Vejle Kommune</title>
@@ -84,7 +89,7 @@ def test_page_without_main_uses_the_body_minus_boilerplate() -> None:
 
 def test_consent_dialogs_and_landmarks_inside_main_are_dropped() -> None:
     html = """<html><body><main>
-    <div id="CybotCookiebotDialog"><p>Vi bruger cookies til statistik siden 2023.</p></div>
+    <div id="CybotCookiebotDialog" role="dialog" aria-modal="true"><p>Vi bruger cookies til statistik siden 2023.</p></div>
     <div role="navigation"><a href="/a">Affald</a> <a href="/b">Klima</a></div>
     <div class="hero-banner"><h1>Klimaplan 2030</h1></div>
     <p>Kommunen skal være klimaneutral i 2050.</p>
@@ -124,3 +129,83 @@ def test_html_downloaded_under_a_pdf_name_is_read_as_html() -> None:
 def test_page_with_only_boilerplate_has_no_text() -> None:
     with pytest.raises(NoTextError, match=r"^tom\.html: "):
         read_document(b"<html><body><nav>Menu</nav><footer>CVR 1234</footer></body></html>", "tom.html")
+
+
+# --- hostile pages, nesting, titles ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_hostile_pages_keep_their_content_and_no_boilerplate(page: HostilePage) -> None:
+    text = read(page.html, f"{page.name}.html").text
+    assert [c for c in page.content if c not in text] == []
+    assert [b for b in page.boilerplate if b in text] == []
+    assert text.count("Klimaplan 2030") == 1
+
+
+def test_no_target_comes_from_a_footer() -> None:
+    from extractors import extract_targets
+
+    for page in PAGES:
+        quotes = [t.quote for t in extract_targets(read(page.html, f"{page.name}.html").text)]
+        assert quotes, page.name  # the content's targets are found
+        assert not [q for q in quotes if any(f in q for f in FOOTER_TEXT)], page.name
+
+
+def _nested(depth: int) -> str:
+    return (
+        "<html><body><main><h1>Dyb side</h1><p>Kommunen vil halvere udledningen inden 2030.</p>"
+        + "<div>" * depth
+        + "Teksten i bunden af alle lagene."
+        + "</div>" * depth
+        + "<p>Efter lagene: alle busser kører på el i 2035.</p></main></body></html>"
+    )
+
+
+def test_html_nested_100000_levels_is_read_whole() -> None:
+    """Read in a child process with a generous hang guard: the old reader ran for minutes, then crashed."""
+    code = (
+        "import sys; from tests.test_readers_html import _nested; from extractors.readers import read_document; "
+        "d = read_document(_nested(100_000).encode(), 'dyb.html'); print(d.text); print(d.metadata['nesting_flattened_at'])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[1],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    text, deepest = done.stdout.rstrip("\n").rsplit("\n", 1)
+    assert "Kommunen vil halvere udledningen inden 2030." in text
+    assert "Teksten i bunden af alle lagene." in text
+    assert text.endswith("Efter lagene: alle busser kører på el i 2035.")
+    assert int(deepest) >= 100_000
+
+
+def test_flatten_keeps_shallow_markup_as_it_is() -> None:
+    from extractors.readers.nesting import flatten
+
+    assert flatten(PAGE) == (PAGE, None)
+    flat, deepest = flatten(_nested(500), max_depth=50)
+    assert deepest is not None and deepest > 500
+    assert flat.count("<div>") == flat.count("</div>") < 50
+    assert "Teksten i bunden af alle lagene." in flat
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title"),
+    [
+        ("<title>Klimaplan | Vejle Kommune</title>", "Vejles klimaplan", "Klimaplan | Vejle Kommune"),
+        (
+            "<meta property='og:title' content='Klimaplan 2030'><title>Forside › Klima › Plan</title>",
+            "x",
+            "Klimaplan 2030",
+        ),
+        ("<title>Læs om vores cookiepolitik</title>", "Grøn omstilling i Vejle", "Grøn omstilling i Vejle"),
+        ("<title>Printvenlig version - Klimaplan</title>", "Klimaplanen", "Klimaplanen"),
+        ("<title>Forside › Politik › Dagsordener</title>", "Byrådsmøde 3. maj", "Byrådsmøde 3. maj"),
+    ],
+)
+def test_title_is_never_a_cookie_notice_breadcrumb_or_print_view(head: str, h1: str, title: str) -> None:
+    html = f"<html><head>{head}</head><body><main><h1>{h1}</h1><p>Tekst om klimaet.</p></main></body></html>"
+    assert read(html).title == title

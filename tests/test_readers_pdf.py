@@ -70,12 +70,12 @@ def body_page(title: str, paragraph: list[str]) -> Draw:
 
 
 def read(data: bytes, name: str = "plan.pdf") -> ParsedDocument:
-    """Read with the default backend, checking offsets and that the pdfium backend gives the same pages."""
+    """Read with the default (pdfium) reader, checking offsets and that pdfplumber on every page gives the same."""
     document = read_document(data, name)
     for page in document.pages:
         for block in page.blocks:
             assert page.text[block.start : block.end] == block.text
-    assert read_pdf(data, name, backend="pdfium").pages == document.pages
+    assert read_pdf(data, name, backend="pdfplumber").pages == document.pages
     return document
 
 
@@ -324,10 +324,9 @@ def test_a_broken_page_is_named_by_number(fonts, tmp_path: Path) -> None:
         pdf.showPage()
     pdf.save()
     data = path.read_bytes()
-    boxes = [m.start() for m in re.finditer(rb"/MediaBox \[ [^\]]+\]", data)]
-    assert len(boxes) == 3
-    end = data.index(b"]", boxes[1]) + 1
-    broken = data[: boxes[1]] + b"/MediaBox [ 0 0 /A /B ]" + data[end:]
+    pages = [m.start() for m in re.finditer(rb"/Type /Page\b", data)]
+    assert len(pages) == 3
+    broken = data[: pages[1]] + b"/Type /Pagx" + data[pages[1] + len(b"/Type /Page") :]
     assert read(data).pages[1].text == "Tekst paa side 2 om klima"
     with pytest.raises(ReadError) as caught:
         read_document(broken, "three.pdf")
@@ -403,3 +402,93 @@ def test_a_number_wrapped_onto_the_last_body_line_is_not_a_page_number(fonts, tm
     page = read(make_pdf(tmp_path / "wrap.pdf", [draw], footer=lambda n, total: f"Side {n}")).pages[0]
     assert page.text.endswith("Udledningen skal være halveret senest i 2030")
     assert "Side 1" not in page.text
+
+
+@pytest.mark.parametrize("meta", ["Transkript", "Microsoft Word - klimaplan_v3.docx", "Untitled", ""])
+def test_a_placeholder_metadata_title_gives_way_to_the_first_heading(
+    fonts, tmp_path: Path, meta: str
+) -> None:
+    path = tmp_path / "plan.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setTitle(meta)
+    lines(pdf, 56, HEIGHT - 90, ["Klimaplan 2030 for", "Eksempel Kommune"], size=18, font="DejaVu-Bold")
+    lines(pdf, 56, HEIGHT - 160, ["Kommunen vil halvere udledningen inden 2030."])
+    pdf.showPage()
+    pdf.save()
+    assert read(path.read_bytes()).title == "Klimaplan 2030 for Eksempel Kommune"
+
+
+def test_a_real_metadata_title_is_kept(fonts, tmp_path: Path) -> None:
+    path = tmp_path / "plan.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    pdf.setTitle("Klima- og energiplan 2025-2030")
+    lines(pdf, 56, HEIGHT - 90, ["Forord"], size=18, font="DejaVu-Bold")
+    pdf.showPage()
+    pdf.save()
+    assert read(path.read_bytes()).title == "Klima- og energiplan 2025-2030"
+
+
+AARHUS = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "real"
+    / "aarhus"
+    / "aarhus_byraad_2025-08-27_referat.pdf"
+)
+
+
+def test_the_aarhus_minutes_read_with_a_sensible_title_and_their_items_in_order() -> None:
+    if not AARHUS.is_file():
+        pytest.skip("../shared/real/aarhus is not beside the project")
+    document = read_document(AARHUS.read_bytes(), AARHUS.name)
+    assert document.title == "REFERAT Aarhus Byråd d. 27-08-2025"
+    headings = [b.text for _, b in document.blocks() if b.kind == "heading" and b.text.startswith("Punkt ")]
+    numbers = [int(re.match(r"Punkt (\d+):", h).group(1)) for h in headings]
+    assert numbers == list(range(1, 22))  # the 21 items of the table of contents
+    assert headings[4] == "Punkt 5: Revisionspåtegning og endelig godkendelse af regnskab 2024"
+    text = document.text
+    # every item's case number follows its heading, before the next item
+    for heading, following in zip(headings, headings[1:], strict=False):
+        between = text[text.index(heading) : text.index(following)]
+        assert re.search(r"\bEMN-\d{4}-\d{4,7}\b", between), heading
+    assert document.pages[0].text.startswith("REFERAT Aarhus Byråd d. 27-08-2025")
+
+
+def test_a_long_pdf_read_on_two_processes_is_read_as_on_one(
+    fonts, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from extractors.readers import open_document, pdf_pool
+
+    pages = [
+        body_page(f"Afsnit {i}", [f"Senest i {2025 + i % 20} er udledningen reduceret med {i} %.", "Tekst."])
+        for i in range(1, pdf_pool.PARALLEL_PAGES + 11)
+    ]
+    path = tmp_path / "lang.pdf"
+    make_pdf(path, pages, footer=lambda n, total: f"Side {n} af {total}")
+    shared = open_document(path, "lang.pdf").read_all()
+    monkeypatch.setenv("KLIMAMAAL_PDF_WORKERS", "0")
+    alone = open_document(path, "lang.pdf").read_all()
+    assert shared.pages == alone.pages
+    assert [p.number for p in shared.pages] == list(range(1, len(pages) + 1))
+    assert shared.pages[-1].text.startswith(f"Afsnit {len(pages)}")
+    assert not any("Side " in p.text for p in shared.pages)
+
+
+def test_table_of_contents_entries_are_blocks_of_their_own(fonts, tmp_path: Path) -> None:
+    entries = [
+        ("Godkendelse af dagsorden", 3),
+        ("Afrapportering på klimaregnskab", 14),
+        ("Bro over havnen", 16),
+    ]
+
+    def draw(pdf: canvas.Canvas, number: int) -> None:
+        lines(pdf, 56, HEIGHT - 90, ["Indholdsfortegnelse"], size=16, font="DejaVu-Bold")
+        y = HEIGHT - 120
+        pdf.setFont("DejaVu", 10)
+        for title, page in entries:
+            pdf.drawString(56, y, title + "." * 40)
+            pdf.drawRightString(WIDTH - 56, y, str(page))
+            y -= 14
+
+    blocks = read(make_pdf(tmp_path / "toc.pdf", [draw], header=False)).pages[0].blocks
+    assert [b.text for b in blocks] == ["Indholdsfortegnelse"] + [f"{t}{'.' * 40} {p}" for t, p in entries]

@@ -40,7 +40,7 @@ def decide(session, target: Target, action: str, **change: object) -> None:  # t
 
 def without_value(value: float):  # type: ignore[no-untyped-def]
     """The current rules minus the targets with ``value``: what a narrower rule set would find."""
-    return lambda text: [t for t in extract_targets(text) if t.value != value]
+    return lambda text, state=None: [t for t in extract_targets(text, state) if t.value != value]
 
 
 def test_undecided_targets_are_replaced_with_same_results(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

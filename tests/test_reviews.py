@@ -222,8 +222,8 @@ def test_reextraction_keeps_every_decision_made_through_the_service(sessions, tm
         reviews.reject(session, fifteen.id, "anna", 0, "not ours")
         decided = {seventy.id: "edited", fifteen.id: "rejected"}
 
-    def without_seventy(text: str):  # type: ignore[no-untyped-def]
-        return [t for t in extract_targets(text) if t.value != 70.0]
+    def without_seventy(text: str, state=None):  # type: ignore[no-untyped-def]
+        return [t for t in extract_targets(text, state) if t.value != 70.0]
 
     with sessions.begin() as session:
         reextract_document(session, session.get_one(Document, document_id), without_seventy, "v-next")

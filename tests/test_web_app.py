@@ -269,3 +269,29 @@ def test_klimamaal_review_serves_the_configured_database(sqlite_url: str, tmp_pa
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_target_from_an_ocr_page_says_so_in_queue_target_and_page(site) -> None:  # type: ignore[no-untyped-def]
+    base, url = site
+    with session_factory(url).begin() as session:
+        target = session.scalars(select(Target).order_by(Target.id)).first()
+        page = session.scalars(
+            select(Page).where(Page.document_id == target.document_id, Page.number == target.page_number)
+        ).one()
+        page.ocr, page.ocr_confidence = "ocr", 87.4
+        target.ocr = True
+        other = session.scalars(select(Target).where(Target.id != target.id).order_by(Target.id)).first()
+        ids = (target.id, other.id, target.document_id, target.page_number)
+    client = logged_in_client(base, "anna")
+    target_id, other_id, document_id, number = ids
+    queue = client.get("/queue").text
+    row = re.search(rf'href="/targets/{target_id}\?.*?</tr>', queue, flags=re.S)
+    assert row and 'class="badge ocr"' in row.group(0)
+    other_row = re.search(rf'href="/targets/{other_id}\?.*?</tr>', queue, flags=re.S)
+    assert other_row and "badge ocr" not in other_row.group(0)
+    assert "læst med OCR (genkendelse 87 %)" in client.get(f"/targets/{target_id}").text
+    assert "læst med OCR" not in client.get(f"/targets/{other_id}").text
+    assert (
+        "Siden er læst med OCR (genkendelse 87 %)"
+        in client.get(f"/documents/{document_id}/pages/{number}").text
+    )

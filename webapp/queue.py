@@ -140,6 +140,8 @@ class QueueRow:
     rule_ids: list[str]
     rules_flag: str | None
     band: str
+    #: Found on a page read by OCR.
+    ocr: bool = False
 
 
 def queue_page(session: Session, f: QueueFilter) -> list[QueueRow]:
@@ -161,6 +163,7 @@ def queue_page(session: Session, f: QueueFilter) -> list[QueueRow]:
             Target.rule_ids,
             Target.rules_flag,
             Target.band,
+            Target.ocr,
         )
         .join(Document, Document.id == Target.document_id)
         .outerjoin(Municipality, Municipality.code == Document.municipality_code)

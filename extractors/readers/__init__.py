@@ -1,6 +1,8 @@
-"""Readers: bytes of a PDF, HTML or text file -> ``ParsedDocument``.
+"""Readers: a PDF, HTML or text file -> ``DocumentStream`` (page by page) or ``ParsedDocument`` (whole).
 
-``read_document`` is the one entry point. It chooses a reader from the file's
+``open_document`` (a path or bytes, pages as they are read: what ingest uses)
+and ``read_document`` (bytes, all pages in memory) are the entry points. They
+choose a reader from the file's
 content first (a PDF is a PDF whatever its name; a download that is really an
 HTML error page is read as HTML) and from the extension second, so that a
 misnamed file is still read and a truly unknown one fails with a message that
@@ -9,9 +11,9 @@ names the file and what is supported. Nothing here imports Prefect.
 
 from __future__ import annotations
 
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
-from extractors.document import ParsedDocument, ReadError
+from extractors.document import DocumentStream, ParsedDocument, ReadError
 
 PDF_SUFFIXES = (".pdf",)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -53,18 +55,36 @@ def sniff(data: bytes, name: str) -> str:
 
 def read_document(data: bytes, name: str) -> ParsedDocument:
     """Read a file's bytes into pages of typed blocks; ``name`` is used to choose and in messages."""
-    kind = sniff(data, name)
+    return open_document(data, name).read_all()
+
+
+def open_document(source: bytes | Path, name: str) -> DocumentStream:
+    """Open a file (its path, or its bytes) as a stream of pages; ``name`` is used to choose and in messages.
+
+    From a path, a PDF is read by pdfium from the file (and its pages shared
+    with a worker process) and a text file window by window, so neither is
+    ever in memory whole.
+    """
+    if isinstance(source, bytes):
+        head, size = source[:4096], len(source)
+    else:
+        with open(source, "rb") as handle:
+            head = handle.read(4096)
+        size = source.stat().st_size
+    if not head.strip() and size > len(head):
+        head = b"-"  # white space only at the start of a longer file: not empty, and of no known kind
+    kind = sniff(head, name)
     if kind == "pdf":
-        from extractors.readers.pdf import read_pdf
+        from extractors.readers.pdf import open_pdf_stream
 
-        return read_pdf(data, name)
+        return open_pdf_stream(source, name)
     if kind == "html":
-        from extractors.readers.html import read_html
+        from extractors.readers.html import open_html_stream
 
-        return read_html(data, name)
-    from extractors.readers.text import read_text
+        return open_html_stream(source, name)
+    from extractors.readers.text import open_text_stream
 
-    return read_text(data, name)
+    return open_text_stream(source, name)
 
 
-__all__ = ["SUPPORTED", "read_document", "sniff"]
+__all__ = ["SUPPORTED", "open_document", "read_document", "sniff"]

@@ -101,26 +101,39 @@ def drop_repeated_runs(items: Sequence[Item], *, min_chars: int = 40) -> list[It
     return out
 
 
-def drop_duplicate_sections(items: Sequence[Item], *, min_chars: int = 80) -> list[Item]:
+#: Sections remembered by ``drop_duplicate_sections`` across the windows of one file before it starts over.
+SEEN_SECTIONS_LIMIT = 200_000
+
+
+def drop_duplicate_sections(
+    items: Sequence[Item], *, min_chars: int = 80, seen: set[int] | None = None
+) -> list[Item]:
     """Remove a section (a heading and the blocks up to the next heading) seen before, word for word.
 
     This catches copies that are not adjacent, e.g. a section repeated at the
     end of a scraped page. Sections shorter than ``min_chars`` are kept,
     because short sections (``Delmål:``) legitimately repeat in plans.
+    ``seen`` carries the hashes of the sections of earlier windows of the same
+    file; it is bounded (``SEEN_SECTIONS_LIMIT``), so memory does not grow
+    with the file, at the price of missing a copy that far away.
     """
     sections: list[list[Item]] = [[]]
     for item in items:
         if item[0] == "heading" and sections[-1]:
             sections.append([])
         sections[-1].append(item)
-    seen: set[tuple[str, ...]] = set()
+    if seen is None:
+        seen = set()
     out: list[Item] = []
     for section in sections:
         key = tuple(_key(item) for item in section)
         if sum(len(k) for k in key) >= min_chars and len(section) > 1:
-            if key in seen:
+            digest = hash(key)
+            if digest in seen:
                 continue
-            seen.add(key)
+            if len(seen) >= SEEN_SECTIONS_LIMIT:
+                seen.clear()
+            seen.add(digest)
         out.extend(section)
     return out
 

@@ -1,27 +1,36 @@
 """PDF: pages of headings, paragraphs, list items and table rows, in reading order.
 
 Reading happens in two passes. The first pass takes the geometry of every
-page (``pdf_layout``; each pdfplumber page is closed right after). Running
-headers and footers can only be told from body text by comparing pages, so
-the second pass first finds the lines that repeat at the same height on many
-pages (page numbers count as repeating whatever their digits), then per page
-removes them, finds a column gutter, orders the lines (left column before
-right), and groups lines into blocks by font size, boldness, bullets and
-vertical gaps. Words hyphenated over a line break are joined again, while
-real hyphens ("CO₂-udledning", "el- og varmeforsyning") are kept.
+page: text, character boxes and fonts from pypdfium2 (``pdf_pdfium``),
+pdfplumber's table finder on pages with ruling lines, and OCR for pages
+without a text layer (``pdf_ocr``). A long file's pages are shared with a
+second process (``pdf_pool``). Running headers and footers can only be told
+from body text by comparing pages, so the second pass first finds the lines
+that repeat at the same height on many pages (page numbers count as repeating
+whatever their digits), then per page removes them, finds a column gutter,
+orders the lines (left column before right), and groups lines into blocks by
+font size, boldness, bullets and vertical gaps. Words hyphenated over a line
+break are joined again, while real hyphens ("CO₂-udledning", "el- og
+varmeforsyning") are kept. The second pass yields page by page, so the pages
+of a long file are extracted and stored while later ones are structured.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
+import math
 import re
 import statistics
 from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
 
-from extractors.document import NoTextError, Page, ParsedDocument, ReadError
+from extractors.document import DocumentStream, NoTextError, Page, ParsedDocument, ReadError
 from extractors.readers.blocks import build_page, normalise
 from extractors.readers.pdf_blocks import PageBlocks
 from extractors.readers.pdf_layout import Fragment, PageFailure, PageLayout, TableItem, iter_layouts, open_pdf
+from extractors.readers.titles import plausible_title
 
 #: Share of the page height at the top and bottom where running headers and footers live.
 MARGIN_BAND = 0.12
@@ -33,37 +42,70 @@ _PAGE_NUMBER = re.compile(
 )
 
 
-def read_pdf(data: bytes, name: str, *, backend: str = "pdfplumber") -> ParsedDocument:
-    """Read a PDF's text layer; raise ``ReadError``/``NoTextError`` with the file (and page) named.
+def read_pdf(source: bytes | Path, name: str, *, backend: str = "pdfium") -> ParsedDocument:
+    """Read a whole PDF into memory (see ``open_pdf_stream``)."""
+    return open_pdf_stream(source, name, backend=backend).read_all()
 
-    ``backend`` chooses where page geometry comes from: ``pdfplumber`` (the
-    default) or ``pdfium`` (faster; see ``pdf_pdfium``). Both feed the same
-    structuring, so they produce the same blocks.
+
+def open_pdf_stream(source: bytes | Path, name: str, *, backend: str = "pdfium") -> DocumentStream:
+    """Read a PDF's pages (text layer, OCR where there is none); raise ``ReadError``/``NoTextError`` naming
+    the file (and page).
+
+    ``backend`` chooses where page geometry comes from: ``pdfium`` (the
+    default; pdfplumber only for ruled pages) or ``pdfplumber`` (every page,
+    kept to check that both give the same blocks). The first pass runs here;
+    the returned stream structures the pages as they are asked for.
     """
-    layouts, info = _read_pdfium(data, name) if backend == "pdfium" else _read_plumber(data, name)
+    layouts, info = _read_pdfium(source, name) if backend == "pdfium" else _read_plumber(source, name)
     if not layouts:
         raise ReadError(name, "is a PDF without pages", hint="re-download or re-export the file")
+    needs_ocr = [layout for layout in layouts if layout.ocr == "needs_ocr"]
     if not any(layout.fragments or layout.tables for layout in layouts):
+        if needs_ocr:
+            raise NoTextError(
+                name,
+                f"has no text layer on any of its {len(layouts)} page(s) and could not be OCR'd",
+                hint=needs_ocr[0].ocr_note or "",
+            )
         images = sum(layout.images for layout in layouts)
-        what = f"holds {images} image(s) but no text layer" if images else "has no text layer"
+        what = f"holds {images} image(s) but no text" if images else "has no text layer"
         raise NoTextError(
             name,
-            f"{what} on any of its {len(layouts)} page(s); it is probably a scan",
-            hint="run OCR first (e.g. ocrmypdf -l dan) or supply a PDF with text",
+            f"{what} on any of its {len(layouts)} page(s)",
+            hint="supply a PDF with text, or a scan that OCR can read",
         )
-    pages = structure(layouts)
-    if not any(page.text for page in pages):
+    metadata = {"pages": str(len(layouts))}
+    for key in ("Author", "Producer", "Creator", "CreationDate"):
+        if key in info:
+            metadata[key.lower()] = normalise(info[key])
+    ocr_pages = sum(1 for layout in layouts if layout.ocr == "ocr")
+    if ocr_pages:
+        metadata["ocr_pages"] = str(ocr_pages)
+    notes = []
+    if needs_ocr:
+        numbers = ", ".join(str(layout.number) for layout in needs_ocr[:20])
+        notes.append(f"{name}: page(s) {numbers} have no text layer and need OCR: {needs_ocr[0].ocr_note}")
+    return DocumentStream(
+        pages=_structured(name, layouts),
+        title=_title(info.get("Title"), layouts),
+        media_type="application/pdf",
+        metadata=metadata,
+        notes=notes,
+        ocr_pages=ocr_pages,
+    )
+
+
+def _structured(name: str, layouts: list[PageLayout]) -> Iterator[Page]:
+    readable = False
+    for page in structure(layouts):
+        readable = readable or bool(page.text)
+        yield page
+    if not readable:
         raise NoTextError(
             name,
             "has a text layer without readable characters (fonts without a Unicode map)",
             hint="run OCR first (e.g. ocrmypdf -l dan --force-ocr) or supply a PDF with text",
         )
-    title = _title(info.get("Title"), pages, layouts)
-    metadata = {"pages": str(len(pages))}
-    for key in ("Author", "Producer", "Creator", "CreationDate"):
-        if key in info:
-            metadata[key.lower()] = normalise(info[key])
-    return ParsedDocument(pages=tuple(pages), title=title, media_type="application/pdf", metadata=metadata)
 
 
 def _page_error(name: str, failure: PageFailure) -> ReadError:
@@ -77,9 +119,9 @@ def _page_error(name: str, failure: PageFailure) -> ReadError:
     )
 
 
-def _read_plumber(data: bytes, name: str) -> tuple[list[PageLayout], dict[str, str]]:
+def _read_plumber(source: bytes | Path, name: str) -> tuple[list[PageLayout], dict[str, str]]:
     try:
-        pdf = open_pdf(data)
+        pdf = open_pdf(source)
     except Exception as error:  # noqa: BLE001 - pdfminer raises many unrelated types
         raise _open_error(name, error) from error
     try:
@@ -95,20 +137,24 @@ def _read_plumber(data: bytes, name: str) -> tuple[list[PageLayout], dict[str, s
             pdf.close()
 
 
-def _read_pdfium(data: bytes, name: str) -> tuple[list[PageLayout], dict[str, str]]:
-    import pypdfium2 as pdfium
-
-    from extractors.readers import pdf_pdfium
+def _read_pdfium(source: bytes | Path, name: str) -> tuple[list[PageLayout], dict[str, str]]:
+    from extractors.readers import pdf_pool
+    from extractors.readers.pdf_pdfium import open_document
 
     try:
-        document = pdfium.PdfDocument(data)
+        document = open_document(source)
         info = {k: v for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
+        count = len(document)
     except Exception as error:  # noqa: BLE001
         raise _open_error(name, error) from error
-    try:  # the pages come from the document opened here: the file is parsed once
-        return list(pdf_pdfium.iter_layouts(document, data)), info
+    try:
+        return pdf_pool.layouts(document, source, count), info
     except PageFailure as failure:
         raise _page_error(name, failure) from failure
+    except pdf_pool.WorkerCrash as crash:
+        raise ReadError(
+            name, str(crash), hint="re-export the PDF (e.g. print to PDF) and try again"
+        ) from crash
     finally:
         document.close()
 
@@ -203,8 +249,8 @@ def find_gutter(fragments: list[Fragment], width: float) -> float | None:
         return None
     best: list[int] = []
     best_cross = len(body) + 1
-    for x in range(int(width * 0.3), int(width * 0.7) + 1, 2):
-        cross = sum(1 for f in body if f.x0 < x < f.x1)
+    xs = range(int(width * 0.3), int(width * 0.7) + 1, 2)
+    for x, cross in zip(xs, _crossings(body, xs), strict=True):
         if cross < best_cross:
             best_cross, best = cross, [x]
         elif cross == best_cross:
@@ -232,6 +278,21 @@ def find_gutter(fragments: list[Fragment], width: float) -> float | None:
     if statistics.median(f.x1 - f.x0 for f in right) < 0.5 * (right_edge - right_start):
         return None
     return gutter
+
+
+def _crossings(fragments: list[Fragment], xs: range) -> list[int]:
+    """For each x of ``xs``, how many fragments cross it (``x0 < x < x1``): one sweep, not a count per x."""
+    if not xs:
+        return []
+    lo, step, n = xs.start, xs.step, len(xs)
+    delta = [0] * (n + 1)
+    for f in fragments:
+        first = max(0, math.floor((f.x0 - lo) / step) + 1)  # the first x > x0
+        last = min(n - 1, math.ceil((f.x1 - lo) / step) - 1)  # the last x < x1
+        if first <= last:
+            delta[first] += 1
+            delta[last + 1] -= 1
+    return list(itertools.accumulate(delta[:n]))
 
 
 Row = Fragment | TableItem
@@ -274,10 +335,10 @@ def _body_metrics(layouts: list[PageLayout]) -> tuple[float, float, bool]:
     return size, gap, bold
 
 
-def structure(layouts: list[PageLayout]) -> list[Page]:
+def structure(layouts: list[PageLayout]) -> Iterator[Page]:
+    """The pages of a document in order, each built when it is asked for."""
     body_size, line_gap, body_bold = _body_metrics(layouts)
     running = running_lines(layouts, body_size)
-    pages: list[Page] = []
     for layout in layouts:
         fragments = [f for f in layout.fragments if not _is_running(f, layout, running, body_size)]
         gutter = find_gutter(fragments, layout.width)
@@ -288,20 +349,27 @@ def structure(layouts: list[PageLayout]) -> list[Page]:
             else:
                 blocks.add(row)
         blocks.flush()
-        pages.append(build_page(layout.number, blocks.items))
-    return pages
+        page = build_page(layout.number, blocks.items)
+        if layout.ocr:
+            page = Page(page.number, page.text, page.blocks, layout.ocr, layout.ocr_confidence)
+        yield page
 
 
-def _title(meta_title: str | None, pages: list[Page], layouts: list[PageLayout]) -> str | None:
-    if (
-        meta_title
-        and normalise(meta_title)
-        and not normalise(meta_title).lower().startswith(("untitled", "microsoft"))
-    ):
-        return normalise(meta_title)
-    for layout in layouts[:2]:
-        if layout.fragments:
-            biggest = max(f.size for f in layout.fragments)
-            parts = [f.text for f in sorted(layout.fragments, key=lambda f: f.top) if f.size == biggest]
-            return normalise(" ".join(parts))[:200] or None
-    return next((b.text for p in pages for b in p.blocks if b.kind == "heading"), None)
+def _title(meta_title: str | None, layouts: list[PageLayout]) -> str | None:
+    """The metadata's title when it is a real one, else the largest text at the top of the first page with text."""
+    if plausible_title(meta_title):
+        return normalise(meta_title or "")
+    for layout in layouts:
+        if not layout.fragments:
+            continue
+        biggest = max(f.size for f in layout.fragments)
+        top = sorted((f for f in layout.fragments if f.size == biggest), key=lambda f: f.top)
+        # the first run of lines in that size: a title over two lines, not every heading of the page
+        parts = [top[0].text]
+        for previous, fragment in zip(top, top[1:], strict=False):
+            if fragment.top - previous.bottom > 2 * biggest:
+                break
+            parts.append(fragment.text)
+        title = normalise(" ".join(parts))[:200]
+        return title if plausible_title(title) else None
+    return None

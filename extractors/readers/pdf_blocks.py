@@ -22,6 +22,10 @@ _CID_BULLET = re.compile(r"^\s*\(cid:\d+\)\s*")
 _CID = re.compile(r"\(cid:\d+\)")
 _SUSPENDED_HYPHEN_NEXT = {"og", "eller", "samt", "til", "&", "som", "and", "or"}
 _SENTENCE_END = (".", "!", "?", ":", ";")
+#: The end of a line of a table of contents: a dot leader and perhaps its page number (often a fragment of
+#: its own, at the right margin).
+_LEADER = re.compile(r"(?:\.{4,}|…{2,})\s*\d{0,4}$")
+_PAGE_NUMBER_ONLY = re.compile(r"^\d{1,4}$")
 
 
 def join_lines(lines: Iterable[str]) -> str:
@@ -73,6 +77,18 @@ class PageBlocks:
                 self.items.append((self.kind, text))
         self.kind, self.lines, self.last = None, [], None
 
+    def _in_contents_entry(self) -> bool:
+        """The block so far ends with a dot leader, and perhaps the page number after it."""
+        if not self.lines:
+            return False
+        if _LEADER.search(self.lines[-1]):
+            return True
+        return (
+            len(self.lines) > 1
+            and bool(_PAGE_NUMBER_ONLY.match(self.lines[-1]))
+            and bool(_LEADER.search(self.lines[-2]))
+        )
+
     def heading_like(self, f: Fragment) -> bool:
         if f.size >= self.body_size * 1.15:
             return True
@@ -104,6 +120,15 @@ class PageBlocks:
         text = normalise(_CID.sub("", text))
         if not text:
             return
+        if self._in_contents_entry():
+            # a table of contents: each entry ("Godkendelse ......... 3") is a block of its own, with the
+            # page number at the end of its line (however far right it stands)
+            same_line = self.last is not None and abs(f.top - self.last.top) <= 2
+            if same_line and _PAGE_NUMBER_ONLY.match(text) and _LEADER.search(self.lines[-1]):
+                self.lines.append(text)
+                self.last = f
+                return
+            self.flush()
         last = self.last
         gap = f.top - last.bottom if last else 0.0
         big_gap = gap > self.line_gap + 0.45 * max(f.size, last.size if last else f.size)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 #: A gap between words wider than this many font sizes splits a line into fragments (column gutters).
 FRAGMENT_GAP_SIZES = 1.5
@@ -50,6 +51,12 @@ class PageLayout:
     fragments: list[Fragment] = field(default_factory=list)
     tables: list[TableItem] = field(default_factory=list)
     images: int = 0
+    #: How the text was had when not from the text layer: "ocr", or "needs_ocr" (no OCR engine).
+    ocr: str | None = None
+    #: Tesseract's mean word confidence (0-100) on an OCR'd page.
+    ocr_confidence: float | None = None
+    #: Why an OCR'd page could not be read, with what to do about it.
+    ocr_note: str | None = None
 
 
 class PageFailure(Exception):
@@ -60,12 +67,20 @@ class PageFailure(Exception):
         self.number = number
         self.cause = cause
 
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        # from a worker process: the cause travels as its type's name and message (it may not pickle)
+        return (_rebuilt_failure, (self.number, type(self.cause).__name__, str(self.cause)))
 
-def open_pdf(data: bytes):  # type: ignore[no-untyped-def]
-    """Open a PDF with pdfplumber (raises pdfplumber's errors; ``pdf.py`` translates them)."""
+
+def _rebuilt_failure(number: int, cause_type: str, message: str) -> PageFailure:
+    return PageFailure(number, type(cause_type, (Exception,), {})(message))
+
+
+def open_pdf(source: str | Path | bytes):  # type: ignore[no-untyped-def]
+    """Open a PDF (a path or its bytes) with pdfplumber (raises pdfplumber's errors; ``pdf.py`` translates them)."""
     import pdfplumber
 
-    return pdfplumber.open(io.BytesIO(data))
+    return pdfplumber.open(io.BytesIO(source) if isinstance(source, bytes) else source)
 
 
 def iter_layouts(pdf) -> Iterator[PageLayout]:  # type: ignore[no-untyped-def]

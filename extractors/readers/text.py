@@ -4,15 +4,39 @@ Plain text in this project is mostly scraped web pages and copied plan text,
 so besides Markdown headings it treats short, unpunctuated lines as headings,
 and it removes the boilerplate of a scraped page (skip links, breadcrumbs) and
 sections that the scrape repeated.
+
+A file is read in windows of about ``WINDOW_CHARS`` characters cut at a blank
+line (where every block of this reader ends anyway), and each window is one
+page; so a file of hundreds of megabytes is read, extracted and stored a
+window at a time, and a short one is a single page as before.
 """
 
 from __future__ import annotations
 
 import codecs
+import io
 import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
 
-from extractors.document import ParsedDocument, ReadError
-from extractors.readers.blocks import Item, build_page, dedupe, list_item, normalise, table_row
+from extractors.document import DocumentStream, Page, ParsedDocument, ReadError
+from extractors.readers.blocks import (
+    Item,
+    build_page,
+    drop_duplicate_sections,
+    drop_repeated_runs,
+    list_item,
+    normalise,
+    table_row,
+)
+from extractors.readers.titles import plausible_title
+
+#: Characters per window (page) of a long text file.
+WINDOW_CHARS = 250_000
+#: Bytes read at a time when a file's encoding is checked.
+_CHUNK_BYTES = 1 << 20
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
 
 _BULLET = re.compile(r"^\s*(?:[-*•–·▪●◦‣]|\d{1,2}[.)])\s+")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -76,8 +100,15 @@ def _is_heading(line: str) -> bool:
     return line[0].isupper() or line[0].isdigit() or line.isupper()
 
 
-def parse_text(text: str, *, markdown: bool = False) -> tuple[list[Item], str | None]:
-    """Split text into blocks; returns the items and a title (first Markdown heading or first heading)."""
+def parse_text(
+    text: str, *, markdown: bool = False, seen: set[int] | None = None, first: bool = True
+) -> tuple[list[Item], str | None]:
+    """Split text into blocks; returns the items and a title (first Markdown heading or first heading).
+
+    ``seen`` carries the sections met in earlier windows of the same file (see
+    ``drop_duplicate_sections``); ``first`` says whether this is the file's
+    start, where a breadcrumb trail may stand.
+    """
     items: list[Item] = []
     title: str | None = None
     paragraph: list[str] = []
@@ -126,32 +157,121 @@ def parse_text(text: str, *, markdown: bool = False) -> tuple[list[Item], str | 
             flush()
         paragraph.append(stripped)
     flush()
-    items = _drop_boilerplate(items)
+    items = _drop_boilerplate(items, first)
     if title is None:
-        title = next((text for kind, text in items if kind == "heading"), None)
-    return dedupe(items), title
+        title = next((text for kind, text in items if kind == "heading" and plausible_title(text)), None)
+    return drop_duplicate_sections(drop_repeated_runs(items), seen=seen), title
 
 
-def _drop_boilerplate(items: list[Item]) -> list[Item]:
+def _drop_boilerplate(items: list[Item], first: bool = True) -> list[Item]:
     """Skip links anywhere and a breadcrumb trail among the first few blocks of a scraped page."""
     out: list[Item] = []
     for index, (kind, text) in enumerate(items):
         if _SKIP_LINK.match(text):
             continue
-        if index < 5 and _BREADCRUMB.match(text):
+        if first and index < 5 and _BREADCRUMB.match(text):
             continue
         out.append((kind, text))
     return out
 
 
 def read_text(data: bytes, name: str) -> ParsedDocument:
-    text, encoding = decode(data, name)
+    return open_text_stream(data, name).read_all()
+
+
+def open_text_stream(source: bytes | Path, name: str) -> DocumentStream:
+    """A text file as pages of about ``WINDOW_CHARS`` characters, read one at a time.
+
+    The encoding is settled first (one pass over the bytes, nothing kept), so
+    that a byte UTF-8 rejects near the end of a long file does not leave the
+    windows before it decoded wrongly. The first window is read here, for the
+    title; the others as the stream is consumed.
+    """
+    encoding = detect_encoding(source, name)
     markdown = name.lower().endswith((".md", ".markdown"))
-    items, title = parse_text(text, markdown=markdown)
-    page = build_page(1, items)
-    return ParsedDocument(
-        pages=(page,),
+    seen: set[int] = set()
+    windows = _windows(_open_text(source, encoding))
+    first = next(windows, "")
+    items, title = parse_text(first, markdown=markdown, seen=seen)
+
+    def pages() -> Iterator[Page]:
+        yield build_page(1, items)
+        for number, window in enumerate(windows, start=2):
+            more, _ = parse_text(window, markdown=markdown, seen=seen, first=False)
+            yield build_page(number, more)
+
+    return DocumentStream(
+        pages=pages(),
         title=title,
         media_type="text/markdown" if markdown else "text/plain",
         metadata={"encoding": encoding},
     )
+
+
+def detect_encoding(source: bytes | Path, name: str) -> str:
+    """``decode``'s choice of encoding, made over a file in chunks (its text is not kept)."""
+    if isinstance(source, bytes):
+        return decode(source, name)[1]
+    with open(source, "rb") as handle:
+        head = handle.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        for encoding in ("utf-8", "cp1252"):
+            decoder = codecs.getincrementaldecoder(encoding)()
+            offset = 0
+            try:
+                while chunk := handle.read(_CHUNK_BYTES):
+                    text = decoder.decode(chunk)
+                    if "\x00" in text:
+                        raise ReadError(
+                            name, "looks like a binary file, not text", hint="supply a PDF, HTML or text file"
+                        )
+                    offset += len(chunk)
+                decoder.decode(b"", final=True)
+                return encoding
+            except UnicodeDecodeError as error:
+                if encoding == "cp1252":
+                    raise ReadError(
+                        name,
+                        f"could not be decoded as UTF-8 or Windows-1252 "
+                        f"(byte {error.object[error.start]:#04x} at offset {offset + error.start})",
+                        hint="save the file as UTF-8 text",
+                    ) from error
+                handle.seek(0)
+    raise AssertionError("unreachable")
+
+
+def _open_text(source: bytes | Path, encoding: str) -> TextIO:
+    # newline="" keeps line ends as they are, as bytes.decode does
+    if isinstance(source, bytes):
+        return io.TextIOWrapper(io.BytesIO(source), encoding=encoding, errors="replace", newline="")
+    return open(source, encoding=encoding, errors="replace", newline="")  # noqa: SIM115 - closed by _windows
+
+
+def _windows(handle: TextIO) -> Iterator[str]:
+    """The text in windows of about ``WINDOW_CHARS`` characters, each ending at a blank line where there is one."""
+    with handle:
+        buffer = ""
+        yielded = False
+        while chunk := handle.read(WINDOW_CHARS):
+            buffer += chunk
+            if len(buffer) < WINDOW_CHARS:
+                continue
+            cut = _last_blank_line(buffer)
+            yield buffer[:cut]
+            yielded, buffer = True, buffer[cut:]
+        if buffer or not yielded:
+            yield buffer
+
+
+def _last_blank_line(text: str) -> int:
+    """Where the last blank line of ``text`` ends; without one, the last line break; without one, the end."""
+    for size in (1 << 16, len(text)):
+        ends = [m.end() for m in _BLANK_LINE.finditer(text, max(0, len(text) - size))]
+        if ends:
+            return ends[-1]
+    newline = text.rfind("\n")
+    return newline + 1 if newline > 0 else len(text)
