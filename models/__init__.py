@@ -65,7 +65,11 @@ class Document(Base):
     """A file as ingested; identified by the sha256 of its bytes.
 
     A changed file at the same source is a new Document whose ``previous_id``
-    points at the version it replaces.
+    points at the version it replaces; the replaced one is then superseded
+    (``superseded_at``, ``superseded_by_id``), never deleted. Only documents
+    that are not superseded count in lists, the queue, exports and comparisons.
+    Whether a file changed is decided by ``text_fingerprint`` (a sha256 of the
+    text the readers made of it), not by its bytes: servers regenerate PDFs.
     """
 
     __tablename__ = "documents"
@@ -90,13 +94,24 @@ class Document(Base):
     ocr_pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: What a user should know about a document that was read (pages that still need OCR).
     warning: Mapped[str | None] = mapped_column(Text)
+    #: sha256 of the text the readers made of the file: decides whether a new download is a new version.
+    text_fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    #: When a newer version (or another document served at the same place) replaced this one.
+    superseded_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    superseded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL", name="fk_documents_superseded_by_id")
+    )
 
     municipality: Mapped[Municipality | None] = relationship(back_populates="documents")
     pages: Mapped[list[Page]] = relationship(
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
     )
     targets: Mapped[list[Target]] = relationship(back_populates="document", cascade="all, delete-orphan")
-    previous: Mapped[Document | None] = relationship(remote_side=[id])
+    previous: Mapped[Document | None] = relationship(remote_side=[id], foreign_keys=[previous_id])
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
 
 
 class Page(Base):
@@ -237,6 +252,10 @@ class TargetReview(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(Text)
+    #: The decision on an earlier version's same target that this row carries over to a new version.
+    carried_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("target_reviews.id", ondelete="SET NULL", name="fk_target_reviews_carried_from_id")
+    )
 
     target: Mapped[Target] = relationship(back_populates="reviews")
 
@@ -256,7 +275,12 @@ class User(Base):
 
 
 class IngestRun(Base):
-    """One run of the ingest (or re-extract) flow and its summary figures."""
+    """One run of the ingest (or re-extract) flow: recorded when it starts, closed when it ends.
+
+    A run that dies (kill -9, a lost machine) cannot close itself: it records
+    its host, process id and a heartbeat, and the next run closes runs whose
+    heartbeat is stale (or whose process on this host is gone) as failed.
+    """
 
     __tablename__ = "ingest_runs"
 
@@ -271,20 +295,110 @@ class IngestRun(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     targets: Mapped[int] = mapped_column(Integer, default=0)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
+    #: "running", "finished", "failed" (everything failed, or the run died and a later run closed it)
+    status: Mapped[str] = mapped_column(String(20), default="running", server_default="finished")
+    changed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None] = mapped_column(Integer)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    flow_run_id: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+
+    items: Mapped[list[RunItem]] = relationship(
+        back_populates="run", order_by="RunItem.id", cascade="all, delete-orphan"
+    )
+
+
+class RunItem(Base):
+    """What one run did with one place (a file, a URL): new, changed, unchanged or failed, and why."""
+
+    __tablename__ = "ingest_run_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("ingest_runs.id", ondelete="CASCADE"), index=True)
+    location: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    targets: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    #: For a changed document: targets added, removed, changed, decisions carried over.
+    detail: Mapped[str | None] = mapped_column(Text)
+
+    run: Mapped[IngestRun] = relationship(back_populates="items")
+
+
+#: Kinds of what a source publishes (``RegisteredSource.kind``).
+SOURCE_KINDS = ("plan", "strategy", "web_page", "agenda", "news")
+
+
+class RegisteredSource(Base):
+    """Where a municipality publishes: a document, or an index page whose links are followed.
+
+    ``depth`` 0 is a document; from 1 on the page is an index, and links on
+    the same host that match ``follow`` are fetched, up to ``depth`` links away.
+    """
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(1000), unique=True)
+    municipality_code: Mapped[int | None] = mapped_column(ForeignKey("municipalities.code"))
+    kind: Mapped[str | None] = mapped_column(String(20))
+    follow: Mapped[str | None] = mapped_column(Text)
+    depth: Mapped[int] = mapped_column(Integer, default=0)
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The outcome of the last pass: "ok" or "failed", with the cause.
+    last_status: Mapped[str | None] = mapped_column(String(20))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    municipality: Mapped[Municipality | None] = relationship()
+
+
+class Location(Base):
+    """A place bytes were had from (a URL or a file) and what it served last.
+
+    Holds what a conditional request needs (``etag``, ``last_modified``), the
+    sha256 of the bytes and the fingerprint of their text, and the document it
+    serves now (``document_id``): the same document can be served at several
+    places, and a place that goes back to an older file makes that one current.
+    An index page keeps the links it held, for the pass that finds it unchanged.
+    """
+
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(1000), unique=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="SET NULL"), index=True)
+    etag: Mapped[str | None] = mapped_column(String(300))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    bytes_sha256: Mapped[str | None] = mapped_column(String(64))
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
+    links: Mapped[list[str] | None] = mapped_column(JSON)
+    status: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 __all__ = [
     "DECISIONS",
     "DOCUMENT_STATUSES",
     "REVIEW_ACTIONS",
+    "SOURCE_KINDS",
     "TARGET_FIELDS",
     "TARGET_STATUSES",
     "Base",
     "Block",
     "Document",
     "IngestRun",
+    "Location",
     "Municipality",
     "Page",
+    "RegisteredSource",
+    "RunItem",
     "Target",
     "TargetReview",
     "User",
