@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from db.queries import counts_as_target
+from db.queries import counts_as_target, is_current_target
 from db.reviews import current_fields, latest_decision, quote_span
 from extractors.target import GOLD_KEYS
 from models import TARGET_FIELDS, Document, Municipality, Page, Target
@@ -91,12 +91,12 @@ def parse_statuses(text: str | None) -> tuple[str, ...]:
 
 def reviewed_rows(session: Session, statuses: Sequence[str] = DECIDED) -> Iterator[ExportRow]:
     """Targets with one of ``statuses``, in document order, with their current values; suggestions only
-    once a reviewer accepted or corrected them (:func:`db.queries.counts_as_target`)."""
+    once a reviewer accepted or corrected them (:func:`db.queries.counts_as_target`); of current versions only."""
     query = (
         select(Target, Municipality.name, Document.title)
         .join(Document, Document.id == Target.document_id)
         .outerjoin(Municipality, Municipality.code == Document.municipality_code)
-        .where(Target.status.in_(tuple(statuses)), counts_as_target())
+        .where(Target.status.in_(tuple(statuses)), counts_as_target(), is_current_target())
         .options(selectinload(Target.reviews))
         .order_by(Target.document_id, Target.start, Target.id)
     )

@@ -44,6 +44,7 @@ def document_rows(sessions: sessionmaker[Session]) -> list[dict[str, object]]:
                 "source": doc.source,
                 "sha256": doc.sha256,
                 "previous_id": doc.previous_id,
+                "superseded_by": doc.superseded_by_id,
             }
             for doc, name, n, suggestions in session.execute(query)
         ]
@@ -57,6 +58,12 @@ def counts_as_target():  # type: ignore[no-untyped-def]
     """What lists, exports and comparisons show: the machine's targets, and suggestions a reviewer
     accepted or corrected. A pending or rejected suggestion is for the review queue only."""
     return or_(Target.band == "target", Target.status.in_(CONFIRMED))
+
+
+def is_current_target():  # type: ignore[no-untyped-def]
+    """Targets of documents no newer version superseded: only these count in lists, the queue, exports and
+    comparisons (older versions stay readable by their document id)."""
+    return Target.document_id.not_in(select(Document.id).where(Document.superseded_at.is_not(None)))
 
 
 def municipality_filter(value: str):  # type: ignore[no-untyped-def]
@@ -90,6 +97,8 @@ def target_rows(
         query = query.where(Target.status == status)
     if document_id is not None:
         query = query.where(Target.document_id == document_id)
+    else:
+        query = query.where(is_current_target())
     if not suggestions:
         query = query.where(counts_as_target())
     with sessions() as session:

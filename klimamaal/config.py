@@ -7,6 +7,13 @@
 | PREFECT_HOME | <project>/.prefect |
 | KLIMAMAAL_SHARED_DIR | <project>/../shared (real documents that document gold names) |
 | KLIMAMAAL_MAX_DOCUMENT_MB | 250 (larger files are recorded as failed, not read) |
+| KLIMAMAAL_WORKERS | the number of cores: sizes the task runner and the readers' page pool together |
+| KLIMAMAAL_TASK_RUNNER | threads; ``dask`` (a local cluster) or ``dask://host:port`` (a scheduler) |
+| KLIMAMAAL_CONTACT | who runs the crawler, sent in the User-Agent |
+| KLIMAMAAL_HOST_DELAY | 1.0 seconds between two requests to one host |
+| KLIMAMAAL_FETCH_CONNECT_TIMEOUT, _READ_TIMEOUT, _DEADLINE | 10, 30, 300 seconds |
+| KLIMAMAAL_FETCH_RETRIES | 2 retries (with backoff) of a 5xx or a timeout |
+| KLIMAMAAL_PREFECT_START_TIMEOUT | 180 seconds for the temporary Prefect server to start |
 """
 
 from __future__ import annotations
@@ -37,6 +44,51 @@ def max_document_bytes() -> int:
     except ValueError as error:
         raise ValueError(f"KLIMAMAAL_MAX_DOCUMENT_MB={raw!r} is not a number of megabytes") from error
     return int(megabytes * 1024 * 1024)
+
+
+def env_float(name: str, default: float) -> float:
+    """A number from the environment; a bad value is an error that names the variable."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return float(raw)
+    except ValueError as error:
+        raise ValueError(f"{name}={raw!r} is not a number") from error
+
+
+def workers() -> int:
+    """How many things run at once on this machine (``KLIMAMAAL_WORKERS``, default: the cores)."""
+    return max(1, int(env_float("KLIMAMAAL_WORKERS", float(os.cpu_count() or 1))))
+
+
+def task_runner_name() -> str:
+    """``threads`` (default), ``dask`` (a local cluster of ``workers()`` processes) or ``dask://address``."""
+    return os.environ.get("KLIMAMAAL_TASK_RUNNER", "threads").strip() or "threads"
+
+
+def host_delay() -> float:
+    """Seconds between two requests to one host (politeness; 0 in benchmarks of throughput)."""
+    return max(0.0, env_float("KLIMAMAAL_HOST_DELAY", 1.0))
+
+
+def fetch_retries() -> int:
+    return max(0, int(env_float("KLIMAMAAL_FETCH_RETRIES", 2)))
+
+
+#: Who to tell when the crawler misbehaves, unless KLIMAMAAL_CONTACT says otherwise.
+DEFAULT_CONTACT = "klimamaal operator; set KLIMAMAAL_CONTACT"
+
+
+def user_agent() -> str:
+    """An honest User-Agent: the program, its version and a contact."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        release = version("klimamaal")
+    except PackageNotFoundError:
+        release = "0"
+    return f"klimamaal/{release} (climate-plan crawler; contact: {os.environ.get('KLIMAMAAL_CONTACT', DEFAULT_CONTACT)})"
 
 
 def data_dir() -> Path:

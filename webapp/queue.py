@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from sqlalchemy import Select, String, cast, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from db.queries import is_current_target
 from models import TARGET_STATUSES, Document, Municipality, Target
 
 PAGE_SIZE = 50
@@ -104,6 +105,8 @@ def _filtered(query: Select[Any], f: QueueFilter, *, with_status: bool = True) -
         )
     if f.document is not None:
         query = query.where(Target.document_id == f.document)
+    else:
+        query = query.where(is_current_target())
     if f.sector:
         query = query.where(Target.sector == f.sector)
     if f.year is not None:

@@ -1,0 +1,192 @@
+"""Politeness and discovery: robots.txt, a delay per host, soft 404s, and the links of index pages.
+
+One :class:`Hosts` per process and run keeps, per host: its robots.txt (read
+with the standard library's parser), the time of the last request (so two
+requests to one host are ``KLIMAMAAL_HOST_DELAY`` apart, whichever thread makes
+them), and what the host answers for a path that cannot exist: a host that
+answers 200 there serves "page not found" pages as 200 (a soft 404), and a
+page that reads like that probe is recorded as a failure, never stored.
+
+Links of an HTML index page come from courlan (trafilatura's URL library);
+sitemaps and RSS/Atom feeds are read for their ``<loc>``/``<link>`` elements
+with lxml, because trafilatura's own feed and sitemap readers drop hosts
+without a registered domain (the loopback servers of the tests, an intranet).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import secrets
+import threading
+import time
+import urllib.parse
+import urllib.robotparser
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from klimamaal.config import host_delay, user_agent
+from klimamaal.fetching import Download, FetchFailed, FetchLimits, download
+
+#: Links followed from an index page when the source gives no pattern: files of the kinds klimamaal reads.
+DEFAULT_FOLLOW = r"(?i)\.(pdf|html?|txt|md)(\?.*)?$|/[^./?#]+/?(\?.*)?$"
+#: A page whose text is at least this similar to the host's answer for a path that cannot exist is a soft 404.
+SOFT_404_SIMILARITY = 0.9
+#: Bytes of a probe or page compared for a soft 404.
+COMPARED_CHARS = 4000
+
+
+def host_of(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass
+class _Host:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    robots: urllib.robotparser.RobotFileParser | None = None
+    probe_text: str | None = None
+    probed: bool = False
+    last_request: float = 0.0
+
+
+class Hosts:
+    """What a crawl knows per host; safe to share between the threads of one process."""
+
+    def __init__(self, client: httpx.Client, limits: FetchLimits, delay: float | None = None) -> None:
+        self.client = client
+        self.limits = limits
+        self.delay = host_delay() if delay is None else delay
+        self._hosts: dict[str, _Host] = {}
+        self._lock = threading.Lock()
+
+    def _host(self, url: str) -> _Host:
+        with self._lock:
+            return self._hosts.setdefault(host_of(url), _Host())
+
+    def wait_turn(self, url: str) -> None:
+        """Sleep until the host's delay since its last request has passed, then claim the turn."""
+        host = self._host(url)
+        with host.lock:
+            pause = host.last_request + self.delay - time.monotonic()
+            if pause > 0:
+                time.sleep(pause)
+            host.last_request = time.monotonic()
+
+    def allowed(self, url: str) -> bool:
+        """Whether the host's robots.txt lets our User-Agent fetch ``url`` (read once per host)."""
+        host = self._host(url)
+        with host.lock:
+            if host.robots is None:
+                host.robots = self._read_robots(url)
+        return host.robots.can_fetch(user_agent(), url)
+
+    def _read_robots(self, url: str) -> urllib.robotparser.RobotFileParser:
+        parser = urllib.robotparser.RobotFileParser()
+        robots_url = host_of(url) + "/robots.txt"
+        try:
+            response = self.client.get(robots_url, timeout=self.limits.read_timeout)
+        except httpx.HTTPError:
+            parser.parse([])  # unreachable robots.txt: nothing is disallowed (RFC 9309 treats 4xx alike)
+            return parser
+        parser.parse(response.text.splitlines() if response.status_code == 200 else [])
+        return parser
+
+    def get(self, url: str, **conditions: str | None) -> Download:
+        """A polite GET: robots.txt, the host's delay, then :func:`klimamaal.fetching.download`."""
+        if not self.allowed(url):
+            raise FetchFailed(url, "is disallowed by the host's robots.txt", hint="not fetched")
+        self.wait_turn(url)
+        return download(self.client, url, limits=self.limits, **conditions)
+
+    def soft_404(self, url: str, fetched: Download) -> bool:
+        """Whether an HTML page reads like the host's answer for a path that cannot exist."""
+        if fetched.path is None or fetched.media_type not in (None, "text/html", "application/xhtml+xml"):
+            return False
+        probe = self._probe(url)
+        if probe is None:
+            return False
+        page = visible_text(fetched.path.read_bytes()[: COMPARED_CHARS * 8], url)
+        matcher = difflib.SequenceMatcher(None, probe, page[:COMPARED_CHARS], autojunk=False)
+        return matcher.ratio() >= SOFT_404_SIMILARITY
+
+    def _probe(self, url: str) -> str | None:
+        """The text of the host's 200 answer for one random path, or None when it answers an error."""
+        host = self._host(url)
+        with host.lock:
+            if host.probed:
+                return host.probe_text
+            host.probed = True
+        probe_url = f"{host_of(url)}/{secrets.token_hex(8)}-klimamaal-probe.html"
+        try:
+            self.wait_turn(probe_url)
+            fetched = download(self.client, probe_url, limits=self.limits, max_bytes=1 << 20)
+        except FetchFailed:
+            return None
+        try:
+            if fetched.status != 200 or fetched.path is None:
+                return None
+            text = visible_text(fetched.path.read_bytes(), probe_url)[:COMPARED_CHARS]
+        finally:
+            fetched.discard()
+        host.probe_text = text
+        return text
+
+
+def visible_text(body: bytes, url: str) -> str:
+    """The words of an HTML body without its markup, the URL's own path left out (a 404 page repeats it)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fromstring(body)
+        for element in root.xpath("//script|//style"):
+            element.drop_tree()
+        text = root.text_content()
+    except (ValueError, lxml.etree.ParserError):
+        text = body.decode("utf-8", "replace")
+    path = urllib.parse.urlsplit(url).path
+    return re.sub(r"\s+", " ", text.replace(path, " ").replace(Path(path).name, " ")).strip().casefold()
+
+
+def page_links(body: bytes, url: str, media_type: str | None) -> list[str]:
+    """The links of an index page: a sitemap's ``<loc>``, a feed's ``<link>``, an HTML page's ``href``."""
+    head = body[:512].lstrip().lower()
+    if head.startswith(b"<?xml") or b"<urlset" in head or b"<rss" in head or b"<feed" in head:
+        return _xml_links(body, url)
+    import courlan
+
+    text = body.decode("utf-8", "replace")
+    return sorted(courlan.extract_links(text, url=url, no_filter=True))
+
+
+def _xml_links(body: bytes, url: str) -> list[str]:
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return []
+    links = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = etree.QName(element).localname
+        if name == "loc" and element.text:
+            links.append(element.text.strip())
+        elif name == "link":
+            href = element.get("href") or (element.text or "").strip()
+            if href:
+                links.append(href)
+    return [urllib.parse.urljoin(url, link) for link in links]
+
+
+def follows(link: str, index_url: str, pattern: str | None) -> bool:
+    """Whether a link of an index page is followed: http(s), the index's host, and the pattern."""
+    parts = urllib.parse.urlsplit(link)
+    if parts.scheme not in ("http", "https") or host_of(link) != host_of(index_url):
+        return False
+    if urllib.parse.urldefrag(link)[0] == urllib.parse.urldefrag(index_url)[0]:
+        return False
+    return re.search(pattern or DEFAULT_FOLLOW, link) is not None
