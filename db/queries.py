@@ -125,3 +125,16 @@ def target_rows(
                 }
             )
         return rows
+
+
+def failed_places(sessions: sessionmaker[Session]) -> list[dict[str, object]]:
+    """Places whose last fetch failed (no bytes, so no document): the URL and the cause."""
+    from models import Location
+
+    with sessions() as session:
+        return [
+            {"id": None, "status": "failed", "error": location.error, "source": location.key, "title": None}
+            for location in session.scalars(
+                select(Location).where(Location.status == "failed").order_by(Location.id)
+            )
+        ]

@@ -14,12 +14,13 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from db.reviews import current_fields
 from extractors.document import Page as ReadPage
 from extractors.document import locate
+from extractors.same_target import same_target_key
 from extractors.target import Target as FoundTarget
 from extractors.windowed import WindowedExtraction, WindowExtractor, page_windows
 from models import TARGET_FIELDS, Block, Document, Municipality, Page, Target, utcnow
@@ -63,10 +64,17 @@ def latest_version(session: Session, source_key: str) -> Document | None:
 
 
 def start_document(
-    session: Session, info: DocumentInfo, title: str | None, media_type: str | None, extractor_version: str
+    session: Session,
+    info: DocumentInfo,
+    title: str | None,
+    media_type: str | None,
+    extractor_version: str,
+    previous_id: int | None = None,
 ) -> Document:
-    """The row of a document being stored (its pages and targets follow through ``store_window``)."""
-    document = _document_row(info, latest_version(session, info.source_key))
+    """The row of a document being stored (its pages and targets follow through ``store_window``);
+    ``previous_id`` is the document its place served before, else the newest one of its source key."""
+    previous = session.get(Document, previous_id) if previous_id else latest_version(session, info.source_key)
+    document = _document_row(info, previous)
     document.title = info.title or title
     document.media_type = info.media_type or media_type
     document.status = "extracted"
@@ -114,8 +122,14 @@ def store_window(
 
 
 def finish_document(
-    session: Session, document: Document, pages: int, ocr_pages: int, warning: str | None
+    session: Session,
+    document: Document,
+    pages: int,
+    ocr_pages: int,
+    warning: str | None,
+    text_fingerprint: str | None = None,
 ) -> None:
+    document.text_fingerprint = text_fingerprint
     document.page_count = pages
     document.ocr_pages = ocr_pages
     document.warning = warning
@@ -208,7 +222,13 @@ def is_touched(target: Target) -> bool:
 def reextract_document(
     session: Session, document: Document, extract: WindowExtractor, extractor_version: str
 ) -> ReextractOutcome:
-    """Replace the untouched machine targets of ``document`` with what the current rules find.
+    """Bring the untouched machine targets of ``document`` in line with what the current rules find.
+
+    An untouched target the rules find again at the same place as the same
+    target (``extractors.same_target``) keeps its row and id, with the new
+    score, band and rules; the others are deleted, and findings that match
+    none are inserted. So unchanged rules change nothing and a link to a
+    pending target stays valid.
 
     Touched targets (see :func:`is_touched`) stay as they are. Where a new finding
     overlaps a touched target, it is not added again; if it disagrees with the
@@ -216,15 +236,24 @@ def reextract_document(
     touched machine target that the rules no longer find at all is flagged too.
 
     The stored pages are read and extracted window by window (as at ingest, see
-    ``extractors.windowed``), untouched targets are deleted and new ones
-    inserted in bulk, so a long document is re-extracted in bounded memory.
+    ``extractors.windowed``), so a long document is re-extracted in bounded memory.
     """
     untouched = (Target.document_id == document.id) & (Target.origin == "machine") & ~Target.reviews.any()
-    removed = session.scalar(select(func.count()).select_from(Target).where(untouched)) or 0
-    session.execute(delete(Target).where(untouched), execution_options={"synchronize_session": False})
+    waiting: dict[tuple[int, int, str], list[int]] = {}
+    for target_id, start, end, quote, *values in session.execute(
+        select(
+            Target.id, Target.start, Target.end, Target.quote, *(getattr(Target, n) for n in TARGET_FIELDS)
+        )
+        .where(untouched)
+        .order_by(Target.id)
+    ):
+        key = (start, end, same_target_key(quote, dict(zip(TARGET_FIELDS, values, strict=True))))
+        waiting.setdefault(key, []).append(target_id)
     touched = sorted(
         session.scalars(
-            select(Target).where(Target.document_id == document.id).options(selectinload(Target.reviews))
+            select(Target)
+            .where(Target.document_id == document.id, ~untouched)
+            .options(selectinload(Target.reviews))
         ),
         key=lambda t: t.start,
     )
@@ -237,22 +266,30 @@ def reextract_document(
         near = [t for t in touched if t.end > window_start and t.start < extraction.offset]
         numbers = [page.number for page in window]
         ocr = {page.number for page in window if page.ocr == "ocr"}
-        rows = []
+        rows, kept = [], []
         for candidate in found:
+            values = _target_values(candidate, starts, numbers, extractor_version, ocr)
+            same = waiting.get((candidate.start, candidate.end, same_target_key(candidate.quote, values)))
+            if same:
+                kept.append({"id": same.pop(0), **_rescored(values)})
+                continue
             anchor = _best_overlap(candidate, near)
             if anchor is None:
-                rows.append(
-                    {
-                        **_target_values(candidate, starts, numbers, extractor_version, ocr),
-                        "document_id": document.id,
-                    }
-                )
+                rows.append({**values, "document_id": document.id})
                 continue
             matched.add(anchor.id)
             anchor.rules_flag = _disagreement(current_fields(anchor), candidate, extractor_version)
+        if kept:
+            session.execute(update(Target), kept)
         if rows:
             session.execute(insert(Target), rows)
             added += len(rows)
+    gone = [target_id for ids in waiting.values() for target_id in ids]
+    for chunk in range(0, len(gone), 500):
+        session.execute(
+            delete(Target).where(Target.id.in_(gone[chunk : chunk + 500])),
+            execution_options={"synchronize_session": False},
+        )
     for target in touched:
         if target.id not in matched and target.origin == "machine":
             target.rules_flag = f"rules {extractor_version} no longer find this target"
@@ -260,7 +297,15 @@ def reextract_document(
     session.flush()
     session.expire(document, ["targets"])
     flagged = sum(1 for t in touched if t.rules_flag)
-    return ReextractOutcome(added=added, removed=removed, kept=len(touched), flagged=flagged)
+    return ReextractOutcome(added=added, removed=len(gone), kept=len(touched), flagged=flagged)
+
+
+def _rescored(values: dict[str, object]) -> dict[str, object]:
+    """What re-extraction updates on a target it finds again: how and how surely it was found."""
+    return {
+        k: values[k]
+        for k in ("rule_ids", "extractor_version", "confidence", "band", "evidence", *TARGET_FIELDS)
+    }
 
 
 def _stored_pages(session: Session, document_id: int) -> Iterator[ReadPage]:

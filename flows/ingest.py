@@ -1,33 +1,59 @@
-"""The ingest flow: discover -> one task per document -> summary.
+"""The ingest flow: open the run -> expand the sources -> one task per place -> close the run.
 
-Each document task runs the core ``ingest_source`` in its own transaction; a
-failure is recorded on that document and the flow goes on. Database tasks use
-no cache: their result depends on the database, not only on their inputs.
+One flow serves ``klimamaal ingest PATH…`` (files, folders, URLs) and
+``klimamaal crawl`` (the registered sources). Each place is one task on the
+configured task runner (``flows.runners``): it fetches politely (robots.txt,
+per-host delay, conditional requests), refuses soft 404s and stores through
+the core ``ingest_source`` in its own transactions. A failure of one place is
+recorded on the place and the run and the run goes on; a 5xx or a timeout is
+retried by Prefect with backoff, never a 4xx. The run is recorded when it
+starts (closing dead runs, whose Prefect flow runs are marked crashed) and
+closed when it ends, with a summary artifact.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import threading
+from collections.abc import Sequence
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
 
 from db.engine import session_factory
 from db.migrate import upgrade
 from extractors import extract_for_review, extractor_version
 from flows.progress import progress_bar
 from klimamaal.config import database_url as default_database_url
+from klimamaal.config import fetch_retries
+from klimamaal.crawling import Hosts, expand_source
+from klimamaal.fetching import FetchFailed, FetchLimits, new_client
 from klimamaal.ingest import (
     IngestOutcome,
     RunSummary,
     Source,
     discover,
     ingest_source,
-    record_run,
+    record_fetch_failure,
     seed_municipalities,
 )
-from models import utcnow
+from klimamaal.registry import SourceSpec, list_sources, record_pass
+from klimamaal.runs import ClosedRun, close_run, heartbeat, open_run
+
+_hosts_lock = threading.Lock()
+_hosts: dict[str, Hosts] = {}
+
+
+def hosts_for(run_key: str) -> Hosts:
+    """The politeness state of one run in this process (threads share it; each Dask worker has its own)."""
+    with _hosts_lock:
+        if run_key not in _hosts:
+            for old in list(_hosts):  # one run at a time per process keeps its hosts
+                _hosts.pop(old).client.close()
+            limits = FetchLimits.from_env()
+            _hosts[run_key] = Hosts(new_client(limits), limits)
+        return _hosts[run_key]
 
 
 @task(name="prepare-database", cache_policy=NO_CACHE)
@@ -36,42 +62,182 @@ def prepare_database(url: str) -> None:
     seed_municipalities(session_factory(url))
 
 
-@task(name="discover", cache_policy=NO_CACHE)
-def discover_sources(locations: list[str]) -> list[Source]:
-    return discover(locations)
+@task(name="expand-source", cache_policy=NO_CACHE, task_run_name="expand {spec.url}")
+def expand(url: str, spec: SourceSpec, run_key: str) -> tuple[list[Source], list[tuple[str, str]]]:
+    return expand_source(hosts_for(run_key), session_factory(url), spec)
 
 
-@task(name="ingest-document", cache_policy=NO_CACHE, task_run_name="ingest {source.name}")
-def ingest_document(url: str, source: Source) -> IngestOutcome:
-    return ingest_source(session_factory(url), source, extract_for_review, extractor_version())
+def _transient(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry a place only for what a retry can cure: a 5xx or a timeout (``FetchFailed.transient``)."""
+    try:
+        state.result()
+    except FetchFailed as error:
+        return error.transient
+    except Exception:  # noqa: BLE001
+        return False
+    return False
 
 
-@task(name="summarise", cache_policy=NO_CACHE)
-def summarise(url: str, kind: str, locations: list[str], summary: RunSummary, started_at: dt.datetime) -> int:
-    run_id = record_run(session_factory(url), kind, locations, summary, started_at, extractor_version())
+def _last_attempt() -> bool:
+    context = TaskRunContext.get()
+    if context is None:
+        return True
+    return context.task_run.run_count > (context.task.retries or 0)
+
+
+@task(
+    name="ingest-place",
+    cache_policy=NO_CACHE,
+    task_run_name="ingest {source.location}",
+    retries=fetch_retries(),
+    retry_delay_seconds=[1, 4, 16],
+    retry_condition_fn=_transient,
+)
+def ingest_place(url: str, source: Source, run_key: str) -> IngestOutcome:
+    """Fetch (for a URL) and store one place; a failure ends as a recorded outcome, a transient one after
+    the last retry."""
+    sessions = session_factory(url)
+    download = None
+    if source.is_url:
+        hosts = hosts_for(run_key)
+        try:
+            download = _polite_get(hosts, sessions, source)
+        except FetchFailed as error:
+            if error.transient and not _last_attempt():
+                raise
+            record_fetch_failure(sessions, source, str(error))
+            return IngestOutcome(source=source.location, status="failed", error=str(error))
+    return ingest_source(sessions, source, extract_for_review, extractor_version(), download)
+
+
+def _polite_get(hosts: Hosts, sessions, source: Source):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from models import Location
+
+    with sessions() as session:
+        known = session.scalar(select(Location).where(Location.key == source.key))
+        conditions = {}
+        if known is not None and known.document_id is not None and known.status == "ok":
+            conditions = {"etag": known.etag, "last_modified": known.last_modified}
+    fetched = hosts.get(source.location, **conditions)
+    if not fetched.not_modified and hosts.soft_404(source.location, fetched):
+        fetched.discard()
+        raise FetchFailed(
+            source.location,
+            "answers 200 with a page like the host's 'page not found' page (a soft 404)",
+            hint="check the address",
+        )
+    return fetched
+
+
+@task(name="close-dead-flow-runs", cache_policy=NO_CACHE)
+def mark_crashed(closed: Sequence[ClosedRun]) -> None:
+    """The Prefect flow runs of runs that died stay RUNNING; mark them crashed."""
+    from prefect.client.orchestration import get_client
+    from prefect.states import Crashed
+
+    with get_client(sync_client=True) as client:
+        for run in closed:
+            if run.flow_run_id:
+                try:
+                    client.set_flow_run_state(run.flow_run_id, Crashed(message=run.describe()), force=True)
+                except Exception as error:  # noqa: BLE001 - another server's run: nothing to mark here
+                    get_run_logger().info(f"flow run {run.flow_run_id} not marked: {error}")
+
+
+def publish(kind: str, run_id: int, summary: RunSummary) -> None:
     create_table_artifact(
         key=f"{kind}-summary",
         table=[summary.figures()] + summary.rows(),
         description=f"klimamaal {kind} run {run_id}: "
         + ", ".join(f"{k} {v}" for k, v in summary.figures().items()),
     )
-    return run_id
+
+
+def _places(
+    url: str, paths: list[str], crawl: bool, source_id: int | None, run_key: str, summary: RunSummary
+):  # type: ignore[no-untyped-def]
+    """The places of a run: files and URLs named, and what the registered sources stand for."""
+    places: list[Source] = list(discover(paths)) if paths else []
+    passes: dict[int, list[str]] = {}
+    if crawl:
+        specs = list_sources(session_factory(url), source_id)
+        futures = [expand.submit(url, spec, run_key) for spec in specs]
+        for spec, future in zip(specs, futures, strict=True):
+            found, failures = future.result()
+            places.extend(found)
+            passes[spec.id] = []
+            for place, cause in failures:
+                passes[spec.id].append(cause)
+                summary.add(IngestOutcome(source=place, status="failed", error=cause))
+    seen: set[str] = set()
+    unique = [p for p in places if not (p.key in seen or seen.add(p.key))]  # type: ignore[func-returns-value]
+    return unique, passes
 
 
 @flow(name="ingest", log_prints=True)
-def ingest_flow(paths: list[str], database_url: str | None = None, progress: bool = False) -> RunSummary:
-    """Ingest files, folders and URLs into the database and summarise the run."""
+def ingest_flow(
+    paths: list[str] | None = None,
+    database_url: str | None = None,
+    progress: bool = False,
+    crawl: bool = False,
+    source_id: int | None = None,
+    dry_run: bool = False,
+) -> RunSummary:
+    """Ingest files, folders and URLs, and (``crawl``) the registered sources; summarise the run."""
+    from prefect.runtime import flow_run
+
     url = database_url or default_database_url()
-    started_at = utcnow()
+    paths = list(paths or [])
     prepare_database(url)
-    sources = discover_sources(paths)
+    sessions = session_factory(url)
+    run_key = str(flow_run.id or id(paths))
     summary = RunSummary()
-    with progress_bar(len(sources), "ingest", enabled=progress) as advance:
-        for source in sources:
-            outcome = ingest_document(url, source)
-            summary.add(outcome)
-            if outcome.error or outcome.warning:
-                get_run_logger().warning(outcome.error or outcome.warning)
-            advance(source.name)
-    summarise(url, "ingest", [str(p) for p in paths], summary, started_at)
+    if dry_run:
+        places, _ = _places(url, paths, crawl, source_id, run_key, summary)
+        summary.outcomes.extend(IngestOutcome(source=p.location, status="planned") for p in places)
+        return summary
+    names = [*paths, *(["<registered sources>"] if crawl else [])]
+    run_id, closed = open_run(
+        sessions, "crawl" if crawl else "ingest", names, extractor_version(), flow_run.id
+    )
+    for dead in closed:
+        get_run_logger().warning(dead.describe())
+        print(dead.describe())
+    if closed:
+        mark_crashed(closed)
+    error = None
+    with heartbeat(sessions, run_id):
+        try:
+            places, passes = _places(url, paths, crawl, source_id, run_key, summary)
+            futures = [ingest_place.submit(url, place, run_key) for place in places]
+            with progress_bar(len(futures), "ingest", enabled=progress) as advance:
+                for place, future in zip(places, futures, strict=True):
+                    outcome = _outcome(place, future)
+                    summary.add(outcome)
+                    if place.source_id is not None and outcome.status in ("failed", "no_text"):
+                        passes.setdefault(place.source_id, []).append(outcome.error or outcome.status)
+                    if outcome.error or outcome.warning:
+                        get_run_logger().warning(outcome.error or outcome.warning)
+                    advance(place.name)
+            for registered, problems in passes.items():
+                record_pass(
+                    sessions, registered, "failed" if problems else "ok", "; ".join(problems[:5]) or None
+                )
+        except BaseException as failure:
+            error = f"{type(failure).__name__}: {failure}"
+            close_run(sessions, run_id, summary, error=error)
+            raise
+    summary.run_id = run_id
+    summary.status = close_run(sessions, run_id, summary)
+    publish("ingest", run_id, summary)
     return summary
+
+
+def _outcome(place: Source, future) -> IngestOutcome:  # type: ignore[no-untyped-def]
+    """The task's outcome; a task that raised all the same (a bug) is a failure of that place only."""
+    try:
+        return future.result()
+    except Exception as error:  # noqa: BLE001
+        return IngestOutcome(source=place.location, status="failed", error=f"{place.location}: {error}")

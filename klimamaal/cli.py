@@ -13,6 +13,7 @@ import click
 #: Modules that contribute commands; each exposes ``commands: list[click.Command]``.
 COMMAND_MODULES = (
     "klimamaal.cli_ingest",
+    "klimamaal.cli_crawl",
     "klimamaal.cli_extract",
     "klimamaal.cli_review",
 )

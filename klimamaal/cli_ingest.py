@@ -1,4 +1,7 @@
-"""Commands for operators and analysts: ingest, documents, targets, reextract, db, schedule."""
+"""Commands for operators and analysts: ingest, documents, targets, reextract, db, schedule.
+
+The crawl of registered sources and its records are in ``klimamaal.cli_crawl``.
+"""
 
 from __future__ import annotations
 
@@ -42,6 +45,8 @@ def _print_table(rows: list[dict[str, object]], columns: tuple[str, ...], title:
 
 
 def _print_summary(summary, kind: str) -> None:  # type: ignore[no-untyped-def]
+    if summary.run_id is not None:
+        click.echo(f"{kind} run {summary.run_id}: {summary.status}")
     _print_table(
         summary.rows(),
         ("source", "status", "pages", "targets", "suggestions", "error"),
@@ -59,7 +64,6 @@ def _print_summary(summary, kind: str) -> None:  # type: ignore[no-untyped-def]
 )
 def ingest(paths: tuple[str, ...], database_url: str | None, progress: bool | None) -> None:
     """Ingest files or folders (.pdf, .html/.htm, .txt/.md) or URLs; default: the bundled corpus."""
-    from flows.ingest import ingest_flow
     from klimamaal.ingest import is_url
 
     locations = list(paths) or [str(CORPUS_DIR)]
@@ -67,8 +71,30 @@ def ingest(paths: tuple[str, ...], database_url: str | None, progress: bool | No
         if not is_url(location) and not Path(location).exists():
             raise click.BadParameter(f"{location} does not exist", param_hint="PATHS")
     show = sys.stderr.isatty() if progress is None else progress
-    summary = ingest_flow(locations, database_url=database_url, progress=show)
+    summary = run_ingest_flow(paths=locations, database_url=database_url, progress=show)
     _print_summary(summary, "ingest")
+    _exit_on_failure(summary)
+
+
+def run_ingest_flow(**parameters):  # type: ignore[no-untyped-def]
+    """The ingest flow on the configured task runner, against PREFECT_API_URL or a temporary server."""
+    from flows.runners import task_runner
+    from flows.server import PrefectUnavailable, prefect_api
+
+    try:
+        with prefect_api():
+            from flows.ingest import ingest_flow
+
+            return ingest_flow.with_options(task_runner=task_runner())(**parameters)
+    except PrefectUnavailable as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _exit_on_failure(summary) -> None:  # type: ignore[no-untyped-def]
+    """A run in which every place failed exits non-zero (after its summary)."""
+    if summary.status == "failed":
+        click.echo(f"run {summary.run_id} failed: every source failed", err=True)
+        sys.exit(1)
 
 
 @click.command()
@@ -76,21 +102,33 @@ def ingest(paths: tuple[str, ...], database_url: str | None, progress: bool | No
 @click.option("--progress/--no-progress", default=None)
 def reextract(database_url: str | None, progress: bool | None) -> None:
     """Run the current rules over all stored text again; reviewed targets are kept and flagged."""
-    from flows.reextract import reextract_flow
+    from flows.server import PrefectUnavailable, prefect_api
 
     show = sys.stderr.isatty() if progress is None else progress
-    summary = reextract_flow(database_url=database_url, progress=show)
+    try:
+        with prefect_api():
+            from flows.reextract import reextract_flow
+
+            summary = reextract_flow(database_url=database_url, progress=show)
+    except PrefectUnavailable as error:
+        raise click.ClickException(str(error)) from error
     _print_summary(summary, "reextract")
 
 
 @click.command()
 @click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "jsonl"]), default="table")
-def documents(database_url: str | None, fmt: str) -> None:
-    """List stored documents: municipality, title, kind, pages (and how many were OCR'd), targets, status/error."""
-    from db.queries import document_rows
+@click.option("--failed", is_flag=True, help="Only what failed: documents not read, and places not fetched.")
+def documents(database_url: str | None, fmt: str, failed: bool) -> None:
+    """List stored documents: municipality, title, kind, pages (and how many were OCR'd), targets, status/error.
 
-    rows = document_rows(_sessions(database_url))
+    A superseded version says by which document (``superseded_by``)."""
+    from db.queries import document_rows, failed_places
+
+    sessions = _sessions(database_url)
+    rows = document_rows(sessions)
+    if failed:
+        rows = [r for r in rows if r["status"] in ("failed", "no_text")] + failed_places(sessions)
     columns = (
         "id",
         "municipality",
@@ -101,6 +139,7 @@ def documents(database_url: str | None, fmt: str) -> None:
         "targets",
         "suggestions",
         "status",
+        "superseded_by",
         "error",
         "source",
     )
@@ -199,15 +238,28 @@ def _emit(rows: list[dict[str, object]], columns: tuple[str, ...], fmt: str) -> 
 
 @click.command()
 @click.argument("paths", nargs=-1, type=str)
-@click.option("--cron", default=DEFAULT_CRON, show_default=True, help="When to ingest (cron syntax).")
+@click.option("--cron", default=None, help=f"When to crawl (cron syntax; default {DEFAULT_CRON!r}).")
+@click.option("--interval", type=float, default=None, help="Or every this many seconds.")
 @click.option("--database-url", envvar="KLIMAMAAL_DATABASE_URL")
-def schedule(paths: tuple[str, ...], cron: str, database_url: str | None) -> None:
-    """Serve a deployment that ingests PATHS (default: the corpus) on a schedule; needs a Prefect server."""
-    from flows.deployments import serve_deployments
+def schedule(
+    paths: tuple[str, ...], cron: str | None, interval: float | None, database_url: str | None
+) -> None:
+    """Serve the deployment that crawls the registered sources (and PATHS) on a schedule.
+
+    Needs a running Prefect server (`prefect server start`, PREFECT_API_URL); refuses without one."""
+    import os
+
+    from flows.server import PrefectUnavailable, require_server
     from klimamaal.ingest import is_url
 
+    try:
+        require_server(os.environ.get("PREFECT_API_URL"))
+    except PrefectUnavailable as error:
+        raise click.ClickException(str(error)) from error
+    from flows.deployments import serve_deployments
+
     locations = [p if is_url(p) else str(Path(p).resolve()) for p in paths]
-    serve_deployments(locations or [str(CORPUS_DIR)], cron, database_url)
+    serve_deployments(locations, cron or DEFAULT_CRON, database_url, interval)
 
 
 commands: list[click.Command] = [ingest, documents, targets, reextract, db, schedule]

@@ -26,9 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from sqlalchemy import select
 
+from db.versions import location_for
 from klimamaal.config import host_delay, user_agent
 from klimamaal.fetching import Download, FetchFailed, FetchLimits, download
+from models import Location, utcnow
 
 #: Links followed from an index page when the source gives no pattern: files of the kinds klimamaal reads.
 DEFAULT_FOLLOW = r"(?i)\.(pdf|html?|txt|md)(\?.*)?$|/[^./?#]+/?(\?.*)?$"
@@ -190,3 +193,70 @@ def follows(link: str, index_url: str, pattern: str | None) -> bool:
     if urllib.parse.urldefrag(link)[0] == urllib.parse.urldefrag(index_url)[0]:
         return False
     return re.search(pattern or DEFAULT_FOLLOW, link) is not None
+
+
+def _is_document_link(url: str) -> bool:
+    return re.search(r"(?i)\.(pdf|txt|md)(\?.*)?$", url) is not None
+
+
+def expand_source(hosts: Hosts, sessions, spec) -> tuple[list, list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+    """The places a registered source stands for, and the failures met on the way: (url, cause).
+
+    A document source is itself. An index page is fetched conditionally; when
+    unchanged, the links it held last time are used. Its links that ``follows``
+    are documents at the last level; HTML pages above it are indexes themselves
+    (read for links, not stored), a PDF or text file is a document at any level.
+    """
+    from klimamaal.sources import Source
+
+    def as_source(url: str) -> Source:
+        return Source(url, is_url=True, source_id=spec.id, kind=spec.kind, municipality=spec.municipality)
+
+    if not spec.is_index:
+        return [as_source(spec.url)], []
+    documents: dict[str, Source] = {}
+    failures: list[tuple[str, str]] = []
+    level = [spec.url]
+    seen = {spec.url}
+    for depth in range(1, spec.depth + 1):
+        following = []
+        for page in level:
+            try:
+                links = _index_links(hosts, sessions, page, spec.id)
+            except FetchFailed as error:
+                failures.append((page, str(error)))
+                continue
+            for link in links:
+                link = urllib.parse.urldefrag(link)[0]
+                if link in seen or not follows(link, page, spec.follow):
+                    continue
+                seen.add(link)
+                if depth < spec.depth and not _is_document_link(link):
+                    following.append(link)
+                else:
+                    documents[link] = as_source(link)
+        level = following
+    return list(documents.values()), failures
+
+
+def _index_links(hosts: Hosts, sessions, url: str, source_id: int | None) -> list[str]:  # type: ignore[no-untyped-def]
+    """The links of an index page; a 304 gives the ones stored at the last pass."""
+    with sessions() as session:
+        known = session.scalar(select(Location).where(Location.key == url))
+        etag = known.etag if known is not None and known.links is not None else None
+        modified = known.last_modified if known is not None and known.links is not None else None
+    fetched = hosts.get(url, etag=etag, last_modified=modified)
+    try:
+        if fetched.not_modified:
+            return list(known.links or [])
+        if hosts.soft_404(url, fetched):
+            raise FetchFailed(url, "answers 200 with a 'page not found' page (a soft 404)", hint="not read")
+        assert fetched.path is not None
+        links = page_links(fetched.path.read_bytes(), fetched.url, fetched.media_type)
+    finally:
+        fetched.discard()
+    with sessions.begin() as session:
+        location = location_for(session, url, source_id)
+        location.etag, location.last_modified = fetched.etag, fetched.last_modified
+        location.links, location.status, location.error, location.checked_at = links, "ok", None, utcnow()
+    return links

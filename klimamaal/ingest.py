@@ -9,21 +9,24 @@ ingest and how its bytes are had is ``klimamaal.sources``.
 
 from __future__ import annotations
 
-import datetime as dt
+import hashlib
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.engine import refresh_statistics
 from db.store import DocumentInfo, find_by_sha, finish_document, start_document, store_failure, store_window
-from extractors.document import DocumentStream, NoTextError, ReadError
+from db.versions import carry_over_decisions, diff_documents, location_for, serve
+from extractors.document import PAGE_SEPARATOR, DocumentStream, NoTextError, ReadError
 from extractors.document import Page as ReadPage
 from extractors.windowed import WindowedExtraction, WindowExtractor, page_windows
 from klimamaal.config import max_document_bytes
+from klimamaal.fetching import Download
 from klimamaal.sources import (
     Fetched,
     ManifestEntry,
@@ -34,7 +37,7 @@ from klimamaal.sources import (
     read_manifest,
     too_large,
 )
-from models import Document, Page
+from models import Document, Location, Page, utcnow
 
 __all__ = [
     "IngestOutcome",
@@ -45,14 +48,13 @@ __all__ = [
     "ingest_source",
     "is_url",
     "read_manifest",
-    "record_run",
     "seed_municipalities",
 ]
 
 
 @dataclass
 class IngestOutcome:
-    """What happened to one source; ``status`` is new, unchanged, failed or no_text."""
+    """What happened to one source; ``status`` is new, changed, unchanged, failed or no_text."""
 
     source: str
     status: str
@@ -65,6 +67,14 @@ class IngestOutcome:
     seconds: dict[str, float] = field(default_factory=dict)
     #: What a user should know about a document that was read all the same (pages that need OCR).
     warning: str | None = None
+    #: The document the place served before (a changed document supersedes it).
+    previous_id: int | None = None
+    #: For a changed document: targets added, removed and changed, decisions carried over.
+    detail: str | None = None
+
+
+#: Attempts at one source when a concurrent run writes the same rows (a unique key, a locked SQLite).
+ATTEMPTS = 4
 
 
 def ingest_source(
@@ -72,43 +82,95 @@ def ingest_source(
     source: Source,
     extract: WindowExtractor,
     extractor_version: str,
+    download: Download | None = None,
 ) -> IngestOutcome:
-    """Ingest one source in one transaction; failures are stored on the document, not raised.
+    """Ingest one source; failures are stored (on the document, or on the place), not raised.
 
-    The document is read, extracted and stored window by window
-    (``extractors.windowed``), so memory does not grow with its size; ``extract``
-    is called as ``extract(window_text, carried_state)``. A file over the
-    maximum document size is recorded as failed without being read.
+    ``download`` is what the crawl fetched for a URL (a 304 included); without
+    it a URL is fetched here and a file read from disk. A document the place
+    already served, the same bytes from elsewhere, or new bytes whose text is
+    the same as a stored document's change nothing but what the place records.
+    Another run storing the same document at the same moment is met by the
+    database's unique keys: the source is tried again and then finds it stored.
     """
+    try:
+        for attempt in range(ATTEMPTS):
+            try:
+                return _ingest_once(sessions, source, extract, extractor_version, download)
+            except (IntegrityError, OperationalError) as error:
+                if attempt == ATTEMPTS - 1 or not _contention(error):
+                    raise
+                time.sleep(0.2 * (attempt + 1))
+        raise AssertionError("unreachable")
+    finally:
+        if download is not None:
+            download.discard()
+
+
+def _contention(error: Exception) -> bool:
+    text = str(error).lower()
+    return isinstance(error, IntegrityError) or "locked" in text or "busy" in text or "deadlock" in text
+
+
+def _ingest_once(
+    sessions: sessionmaker[Session],
+    source: Source,
+    extract: WindowExtractor,
+    extractor_version: str,
+    download: Download | None,
+) -> IngestOutcome:
     seconds: dict[str, float] = {}
     clock = time.perf_counter()
     limit = max_document_bytes()
+    if download is not None and download.not_modified:
+        with sessions.begin() as session:
+            location = location_for(session, source.key, source.source_id)
+            _checked(location, download)
+            document = session.get(Document, location.document_id) if location.document_id else None
+            return IngestOutcome(
+                source.location,
+                "unchanged",
+                location.document_id,
+                pages=document.page_count if document else 0,
+            )
     try:
-        with fetch(source, limit) as fetched:
+        with _bytes(source, download, limit) as fetched:
             seconds["read"] = time.perf_counter() - clock
             with sessions.begin() as session:
+                location = location_for(session, source.key, source.source_id)
                 existing = find_by_sha(session, fetched.sha256)
                 if (
                     existing is not None
                     and existing.status == "extracted"
                     and not _awaits_ocr(session, existing)
                 ):
-                    return IngestOutcome(
-                        source=source.location,
-                        status="unchanged",
-                        document_id=existing.id,
-                        pages=existing.page_count,
-                        seconds=seconds,
-                    )
+                    return _served_again(session, source, location, existing, fetched, download, seconds)
+                previous_id = location.document_id
             info = _document_info(source, fetched.sha256, fetched.size)
             try:
                 if fetched.size > limit:
                     raise too_large(source.location, fetched.size, limit)
-                return _ingest_stream(sessions, source, fetched, info, extract, extractor_version, seconds)
+                return _ingest_stream(
+                    sessions,
+                    source,
+                    fetched,
+                    info,
+                    extract,
+                    extractor_version,
+                    seconds,
+                    previous_id,
+                    download,
+                )
+            except _SameText as same:
+                with sessions.begin() as session:
+                    location = location_for(session, source.key, source.source_id)
+                    existing = session.get_one(Document, same.document_id)
+                    return _served_again(session, source, location, existing, fetched, download, seconds)
             except ReadError as error:
                 status = "no_text" if isinstance(error, NoTextError) else "failed"
                 with sessions.begin() as session:
                     document = store_failure(session, info, status, str(error))
+                    _failed_at(location_for(session, source.key, source.source_id), str(error))
                     return IngestOutcome(
                         source.location, status, document.id, error=str(error), seconds=seconds
                     )
@@ -122,7 +184,85 @@ def ingest_source(
                         source.location, "failed", document.id, error=message, seconds=seconds
                     )
     except ReadError as error:
+        record_fetch_failure(sessions, source, str(error))
         return IngestOutcome(source=source.location, status="failed", error=str(error), seconds=seconds)
+
+
+def record_fetch_failure(sessions: sessionmaker[Session], source: Source, error: str) -> None:
+    """A place whose bytes could not be had: the cause stays on it (``klimamaal documents --failed``)."""
+    for attempt in range(ATTEMPTS):
+        try:
+            with sessions.begin() as session:
+                _failed_at(location_for(session, source.key, source.source_id), error)
+            return
+        except (IntegrityError, OperationalError) as contention:
+            if attempt == ATTEMPTS - 1 or not _contention(contention):
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _failed_at(location: Location, error: str) -> None:
+    location.status = "failed"
+    location.error = error
+    location.checked_at = utcnow()
+
+
+def _checked(location: Location, download: Download | None, sha256: str | None = None) -> None:
+    """What a conditional request needs next time, and that the place answered."""
+    location.status = "ok"
+    location.error = None
+    location.checked_at = utcnow()
+    if sha256 is not None:
+        location.bytes_sha256 = sha256
+    if download is not None and not download.not_modified:
+        location.etag = download.etag
+        location.last_modified = download.last_modified
+
+
+def _served_again(
+    session: Session,
+    source: Source,
+    location: Location,
+    existing: Document,
+    fetched: Fetched,
+    download: Download | None,
+    seconds: dict[str, float],
+) -> IngestOutcome:
+    """The place serves a document that is stored already (same bytes, or the same text in new bytes)."""
+    _checked(location, download, fetched.sha256)
+    previous_id = serve(session, location, existing)
+    detail = None
+    if previous_id is not None:
+        detail = (
+            "serves an earlier version again: " + diff_documents(session, previous_id, existing.id).summary()
+        )
+    return IngestOutcome(
+        source=source.location,
+        status="changed" if previous_id is not None else "unchanged",
+        document_id=existing.id,
+        pages=existing.page_count,
+        seconds=seconds,
+        previous_id=previous_id,
+        detail=detail,
+    )
+
+
+class _SameText(Exception):
+    """New bytes whose text is that of a stored document: the transaction that stored them is undone."""
+
+    def __init__(self, document_id: int) -> None:
+        super().__init__(document_id)
+        self.document_id = document_id
+
+
+@contextmanager
+def _bytes(source: Source, download: Download | None, limit: int) -> Iterator[Fetched]:
+    if download is None:
+        with fetch(source, limit) as fetched:
+            yield fetched
+        return
+    assert download.path is not None and download.sha256 is not None
+    yield Fetched(download.path, download.sha256, download.size)
 
 
 class _ExtractionFailed(Exception):
@@ -166,16 +306,27 @@ def _ingest_stream(
     extract: WindowExtractor,
     extractor_version: str,
     seconds: dict[str, float],
+    previous_id: int | None,
+    download: Download | None,
 ) -> IngestOutcome:
-    """Read, extract and store the document window by window in one transaction (rolled back on any error)."""
+    """Read, extract and store the document window by window in one transaction (rolled back on any error).
+
+    The text's fingerprint is taken as the pages go by; when a stored document
+    has the same text, the transaction is undone (:class:`_SameText`). A new
+    version supersedes what its place served before and takes over the
+    decisions on its same targets.
+    """
     clock = time.perf_counter()
     stream = _open(fetched.path, source)
     seconds["parse"] = time.perf_counter() - clock
     extraction = WindowedExtraction(extract)
     document_id: int | None = None
     pages = targets = suggestions = 0
+    fingerprint = hashlib.sha256()
     with sessions.begin() as session:
         for window in page_windows(_timed(stream.pages, seconds)):
+            for page in window:
+                fingerprint.update(page.text.encode("utf-8") + PAGE_SEPARATOR.encode("utf-8"))
             clock = time.perf_counter()
             try:
                 starts, found = extraction.window(window)
@@ -185,11 +336,15 @@ def _ingest_stream(
             clock = time.perf_counter()
             if document_id is None:
                 retry = find_by_sha(session, fetched.sha256)
+                if retry is not None and retry.status == "extracted":  # another run stored it meanwhile
+                    raise _SameText(retry.id)
                 if retry is not None:  # an earlier failure of the same bytes: replace it with the real thing
                     session.delete(retry)
                     session.flush()
                 info = _with_municipality(info, source, stream.title, window[0].text[:20000])
-                document = start_document(session, info, stream.title, stream.media_type, extractor_version)
+                document = start_document(
+                    session, info, stream.title, stream.media_type, extractor_version, previous_id
+                )
                 document_id = document.id
             store_window(session, document_id, window, starts, found, extractor_version)
             pages += len(window)
@@ -199,17 +354,40 @@ def _ingest_stream(
         if document_id is None:
             raise NoTextError(source.location, "holds no pages", hint="check that the file is complete")
         clock = time.perf_counter()
-        finish_document(session, document, pages, stream.ocr_pages, "; ".join(stream.notes) or None)
+        text_fingerprint = fingerprint.hexdigest()
+        same = session.scalar(
+            select(Document.id)
+            .where(
+                Document.text_fingerprint == text_fingerprint,
+                Document.status == "extracted",
+                Document.id != document_id,
+            )
+            .order_by((Document.id == previous_id).desc(), Document.id)
+            .limit(1)
+        )
+        if same is not None:
+            raise _SameText(same)
+        warning = "; ".join(stream.notes) or None
+        finish_document(session, document, pages, stream.ocr_pages, warning, text_fingerprint)
+        location = location_for(session, source.key, source.source_id)
+        _checked(location, download, fetched.sha256)
+        replaced = serve(session, location, document)
+        detail = None
+        if replaced is not None:
+            carried = carry_over_decisions(session, replaced, document_id)
+            detail = f"{diff_documents(session, replaced, document_id).summary()}, {carried} decisions carried over"
         seconds["store"] = seconds.get("store", 0.0) + time.perf_counter() - clock
     return IngestOutcome(
         source=source.location,
-        status="new",
+        status="changed" if replaced is not None else "new",
+        previous_id=replaced,
+        detail=detail,
         document_id=document_id,
         pages=pages,
         targets=targets,
         suggestions=suggestions,
         seconds=seconds,
-        warning="; ".join(stream.notes) or None,
+        warning=warning,
     )
 
 
@@ -256,7 +434,7 @@ def _document_info(source: Source, sha256: str, size: int) -> DocumentInfo:
         sha256=sha256,
         size_bytes=size,
         title=entry.title if entry else None,
-        kind=entry.kind if entry else None,
+        kind=(entry.kind if entry else None) or source.kind,
         published_on=entry.published if entry else None,
         media_type={".pdf": "application/pdf", ".html": "text/html", ".htm": "text/html"}.get(suffix),
     )
@@ -270,7 +448,7 @@ def _with_municipality(info: DocumentInfo, source: Source, title: str | None, te
 
     entry = source.manifest
     found = find_municipality(
-        name=entry.municipality if entry else None,
+        name=(entry.municipality if entry else None) or source.municipality,
         title=info.title or title,
         url=(entry.source_url if entry else None) or (source.location if source.is_url else None),
         text=text[:20000],
@@ -292,17 +470,24 @@ class RunSummary:
     """The figures every run ends with (printed by the CLI, published as a Prefect artifact)."""
 
     new: int = 0
+    changed: int = 0
     unchanged: int = 0
     failed: int = 0
     pages: int = 0
     targets: int = 0
     suggestions: int = 0
     outcomes: list[IngestOutcome] = field(default_factory=list)
+    #: The run record, once the run is closed, and its status ("finished", or "failed" when all failed).
+    run_id: int | None = None
+    status: str | None = None
 
     def add(self, outcome: IngestOutcome) -> None:
         self.outcomes.append(outcome)
-        if outcome.status == "new":
-            self.new += 1
+        if outcome.status in ("new", "changed"):
+            if outcome.status == "new":
+                self.new += 1
+            else:
+                self.changed += 1
             self.pages += outcome.pages
             self.targets += outcome.targets
             self.suggestions += outcome.suggestions
@@ -314,6 +499,7 @@ class RunSummary:
     def figures(self) -> dict[str, int]:
         return {
             "new": self.new,
+            "changed": self.changed,
             "unchanged": self.unchanged,
             "failed": self.failed,
             "pages": self.pages,
@@ -330,35 +516,7 @@ class RunSummary:
                 "pages": o.pages,
                 "targets": o.targets,
                 "suggestions": o.suggestions,
-                "error": o.error or o.warning or "",
+                "error": o.error or o.warning or o.detail or "",
             }
             for o in self.outcomes
         ]
-
-
-def record_run(
-    sessions: sessionmaker[Session],
-    kind: str,
-    sources: list[str],
-    summary: RunSummary,
-    started_at: dt.datetime,
-    extractor_version: str,
-) -> int:
-    """Store the run and its figures; returns the run id."""
-    from models import IngestRun, utcnow
-
-    with sessions.begin() as session:
-        run = IngestRun(
-            kind=kind,
-            started_at=started_at,
-            finished_at=utcnow(),
-            sources=sources,
-            extractor_version=extractor_version,
-            # (the run record counts targets; suggestions are in the queue, per document)
-            **{k: v for k, v in summary.figures().items() if k != "suggestions"},
-        )
-        session.add(run)
-        session.flush()
-        run_id = run.id
-    refresh_statistics(sessions.kw["bind"])
-    return run_id

@@ -11,9 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import tempfile
 import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +22,6 @@ from klimamaal.config import max_document_bytes
 
 SUPPORTED_SUFFIXES = (".pdf", ".html", ".htm", ".txt", ".md")
 MANIFEST_NAME = "manifest.csv"
-URL_TIMEOUT_SECONDS = 60
 #: Bytes read at a time when a file is hashed or downloaded.
 HASH_CHUNK = 1 << 20
 
@@ -48,6 +45,10 @@ class Source:
     location: str
     is_url: bool = False
     manifest: ManifestEntry | None = None
+    #: The registered source (``klimamaal sources``) this was found through, and what it says.
+    source_id: int | None = None
+    kind: str | None = None
+    municipality: str | None = None
 
     @property
     def name(self) -> str:
@@ -169,24 +170,16 @@ def fetch(source: Source, limit: int | None = None) -> Iterator[Fetched]:
                     digest.update(chunk)
             yield Fetched(path, digest.hexdigest(), path.stat().st_size)
             return
-        request = urllib.request.Request(source.location, headers={"User-Agent": "klimamaal/0.1"})
-        with (
-            tempfile.TemporaryDirectory(prefix="klimamaal-") as folder,
-            urllib.request.urlopen(request, timeout=URL_TIMEOUT_SECONDS) as response,
-        ):
-            declared = int(response.headers.get("Content-Length") or 0)
-            if declared > limit:
-                raise too_large(source.location, declared, limit)
-            path = Path(folder) / (Path(urllib.parse.urlparse(source.location).path).name or "download")
-            size = 0
-            with path.open("wb") as out:
-                while chunk := response.read(HASH_CHUNK):
-                    size += len(chunk)
-                    if size > limit:
-                        raise too_large(source.location, size, limit)
-                    digest.update(chunk)
-                    out.write(chunk)
-            yield Fetched(path, digest.hexdigest(), size)
+        from klimamaal.fetching import FetchLimits, download, new_client
+
+        limits = FetchLimits.from_env()
+        with new_client(limits) as client:
+            got = download(client, source.location, limits=limits, max_bytes=limit)
+        assert got.path is not None and got.sha256 is not None
+        try:
+            yield Fetched(got.path, got.sha256, got.size)
+        finally:
+            got.discard()
     except FileNotFoundError as error:
         raise ReadError(source.location, "file not found", hint="check the path") from error
     except OSError as error:

@@ -38,6 +38,7 @@ def test_ingest_flow_summarises_the_corpus(sqlite_url: str) -> None:
     summary = ingest_flow([str(CORPUS_DIR)], database_url=sqlite_url)
     assert summary.figures() == {
         "new": documents,
+        "changed": 0,
         "unchanged": 0,
         "failed": 0,
         "pages": pages,
@@ -48,6 +49,7 @@ def test_ingest_flow_summarises_the_corpus(sqlite_url: str) -> None:
     again = ingest_flow([str(CORPUS_DIR)], database_url=sqlite_url)
     assert again.figures() == {
         "new": 0,
+        "changed": 0,
         "unchanged": documents,
         "failed": 0,
         "pages": 0,

@@ -63,10 +63,12 @@ def test_changed_file_becomes_a_new_version(sessions, tmp_path: Path) -> None:  
         "Senest i 2030 er CO₂-udledningen reduceret med 60 % i forhold til 2010.\n", encoding="utf-8"
     )
     summary = run(sessions, [plan])
-    assert summary.new == 1
+    assert (summary.new, summary.changed) == (0, 1)
+    assert summary.outcomes[0].detail.startswith("+1 -1 ~0 targets")
     with sessions() as session:
         old, new = session.scalars(select(Document).order_by(Document.id)).all()
         assert new.previous_id == old.id and old.previous_id is None
+        assert (old.superseded_by_id, new.superseded_by_id) == (new.id, None)
         assert new.sha256 != old.sha256
         assert [t.value for t in new.targets] == [60.0]
         assert [t.value for t in old.targets] == [50.0]

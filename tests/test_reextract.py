@@ -43,18 +43,35 @@ def without_value(value: float):  # type: ignore[no-untyped-def]
     return lambda text, state=None: [t for t in extract_targets(text, state) if t.value != value]
 
 
-def test_undecided_targets_are_replaced_with_same_results(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unchanged_rules_keep_the_targets_and_their_ids(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     document_id = ingest_plan(sessions, tmp_path)
     with sessions.begin() as session:
-        before = sorted((t.start, t.value) for t in session.get_one(Document, document_id).targets)
+        before = sorted((t.id, t.start, t.value) for t in session.get_one(Document, document_id).targets)
         outcome = reextract_document(
             session, session.get_one(Document, document_id), extract_targets, "v-next"
         )
-        assert (outcome.added, outcome.removed, outcome.kept) == (2, 2, 0)
+        assert (outcome.added, outcome.removed, outcome.kept) == (0, 0, 0)
     with sessions() as session:
         targets = session.get_one(Document, document_id).targets
-        assert sorted((t.start, t.value) for t in targets) == before
+        assert sorted((t.id, t.start, t.value) for t in targets) == before
         assert {t.extractor_version for t in targets} == {"v-next"}
+
+
+def test_rules_that_lose_an_undecided_target_delete_it_and_keep_the_other(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    document_id = ingest_plan(sessions, tmp_path)
+    with sessions() as session:
+        fifteen = next(t.id for t in session.get_one(Document, document_id).targets if t.value == 15.0)
+    with sessions.begin() as session:
+        outcome = reextract_document(
+            session, session.get_one(Document, document_id), without_value(70.0), "v2"
+        )
+        assert (outcome.added, outcome.removed) == (0, 1)
+    with sessions.begin() as session:
+        outcome = reextract_document(session, session.get_one(Document, document_id), extract_targets, "v3")
+        assert (outcome.added, outcome.removed) == (1, 0)
+    with sessions() as session:
+        targets = {t.value: t.id for t in session.get_one(Document, document_id).targets}
+        assert targets[15.0] == fifteen and targets[70.0] != fifteen
 
 
 def test_decided_target_survives_and_is_flagged_when_rules_lose_it(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +145,7 @@ def test_a_skipped_target_keeps_its_history_through_reextraction(sessions, tmp_p
         outcome = reextract_document(
             session, session.get_one(Document, document_id), extract_targets, "v-next"
         )
-        assert (outcome.kept, outcome.removed) == (1, 1)
+        assert (outcome.kept, outcome.removed) == (1, 0)  # the other one is found again and kept as it is
     with sessions() as session:
         skipped = session.get_one(Target, skipped_id)
         assert skipped.status == "pending" and [r.action for r in skipped.reviews] == ["skip"]
