@@ -13,6 +13,7 @@ new review row that names the original), and ``diff`` pairs targets by it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -120,7 +121,8 @@ def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass
 class VersionDiff:
-    """Targets of version B against version A: added, removed, and changed (same quote, other fields)."""
+    """Targets of version B against version A: added, removed, and changed (the same wording with other
+    figures or fields); ``same`` counts the same targets (``extractors.same_target``)."""
 
     a: int
     b: int
@@ -159,15 +161,23 @@ def diff_documents(session: Session, a_id: int, b_id: int) -> VersionDiff:
     arrived = [t for bucket in unmatched_new.values() for t in bucket]
     by_quote: dict[str, list[Target]] = {}
     for target in arrived:
-        by_quote.setdefault(normalise_quote(target.quote), []).append(target)
+        by_quote.setdefault(_wording(target.quote), []).append(target)
     for target in gone:
-        bucket = by_quote.get(normalise_quote(target.quote))
+        bucket = by_quote.get(_wording(target.quote))
         if bucket:
             result.changed.append((_row(target), _row(bucket.pop(0))))
         else:
             result.removed.append(_row(target))
     result.added = [_row(t) for bucket in by_quote.values() for t in bucket]
     return result
+
+
+def _wording(quote: str) -> str:
+    """A quote with its figures masked: a target restated with a new number is a changed target."""
+    return _FIGURE.sub("#", normalise_quote(quote))
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def _targets(session: Session, document_id: int) -> Sequence[Target]:

@@ -228,8 +228,8 @@ def expand_source(hosts: Hosts, sessions, spec) -> tuple[list, list[tuple[str, s
                 continue
             for link in links:
                 link = urllib.parse.urldefrag(link)[0]
-                if link in seen or not follows(link, page, spec.follow):
-                    continue
+                if link in seen or not follows(link, page, spec.follow) or not hosts.allowed(link):
+                    continue  # robots.txt keeps a link out of the crawl like a pattern does
                 seen.add(link)
                 if depth < spec.depth and not _is_document_link(link):
                     following.append(link)

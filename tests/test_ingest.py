@@ -64,7 +64,7 @@ def test_changed_file_becomes_a_new_version(sessions, tmp_path: Path) -> None:  
     )
     summary = run(sessions, [plan])
     assert (summary.new, summary.changed) == (0, 1)
-    assert summary.outcomes[0].detail.startswith("+1 -1 ~0 targets")
+    assert summary.outcomes[0].detail.startswith("+0 -0 ~1 targets")
     with sessions() as session:
         old, new = session.scalars(select(Document).order_by(Document.id)).all()
         assert new.previous_id == old.id and old.previous_id is None
