@@ -30,7 +30,7 @@ from sqlalchemy import select
 
 from db.versions import location_for
 from klimamaal.config import host_delay, user_agent
-from klimamaal.fetching import Download, FetchFailed, FetchLimits, download
+from klimamaal.fetching import Download, FetchFailed, FetchLimits, check_url, download
 from models import Location, utcnow
 
 #: Links followed from an index page when the source gives no pattern: files of the kinds klimamaal reads.
@@ -99,6 +99,7 @@ class Hosts:
 
     def get(self, url: str, **conditions: str | None) -> Download:
         """A polite GET: robots.txt, the host's delay, then :func:`klimamaal.fetching.download`."""
+        check_url(url)
         if not self.allowed(url):
             raise FetchFailed(url, "is disallowed by the host's robots.txt", hint="not fetched")
         self.wait_turn(url)
@@ -149,8 +150,11 @@ def visible_text(body: bytes, url: str) -> str:
         text = root.text_content()
     except (ValueError, lxml.etree.ParserError):
         text = body.decode("utf-8", "replace")
-    path = urllib.parse.urlsplit(url).path
-    return re.sub(r"\s+", " ", text.replace(path, " ").replace(Path(path).name, " ")).strip().casefold()
+    path = urllib.parse.unquote(urllib.parse.urlsplit(url).path)
+    for part in (path, Path(path).name):
+        if len(part) > 1:
+            text = text.replace(part, " ")
+    return re.sub(r"\s+", " ", text).strip().casefold()
 
 
 def page_links(body: bytes, url: str, media_type: str | None) -> list[str]:

@@ -42,7 +42,6 @@ DOCUMENT_TYPES = (
     "application/atom+xml",
     "application/octet-stream",
 )
-CHUNK = 1 << 16
 
 
 @dataclass(frozen=True)
@@ -162,7 +161,7 @@ def download(
             handle, name = tempfile.mkstemp(prefix="klimamaal-", dir=folder)
             path = Path(name)
             with os.fdopen(handle, "wb") as out:
-                for chunk in response.iter_bytes(CHUNK):
+                for chunk in response.iter_bytes():  # as received: the deadline is checked per arrival
                     size += len(chunk)
                     if size > limit:
                         raise _too_large(url, size, limit)

@@ -58,7 +58,10 @@ def current_documents(url: str) -> dict[str, int]:
 
 def test_a_portal_is_crawled_once_then_only_asked_whether_it_changed(sqlite_url: str) -> None:
     meetings = greve_meetings()
-    portal = Portal(meetings=meetings[:4], files={**corpus_pdfs(), "/plans/klimaplan.pdf": (plan_pdf(15), "application/pdf")})
+    portal = Portal(
+        meetings=meetings[:4],
+        files={**corpus_pdfs(), "/plans/klimaplan.pdf": (plan_pdf(15), "application/pdf")},
+    )
     with serve_portal(portal):
         register(
             sqlite_url,
@@ -82,7 +85,9 @@ def test_a_portal_is_crawled_once_then_only_asked_whether_it_changed(sqlite_url:
         second = crawl(sqlite_url)
         assert (second.new, second.changed, second.unchanged, second.failed) == (0, 0, expected, 0)
         documents = [r for r in portal.log if r.path.startswith(("/meetings/", "/plans/", "/"))]
-        stable = [r for r in documents if r.path not in ("/moddate.pdf", "/robots.txt") and "probe" not in r.path]
+        stable = [
+            r for r in documents if r.path not in ("/moddate.pdf", "/robots.txt") and "probe" not in r.path
+        ]
         assert stable and all(r.conditional and r.status == 304 for r in stable), stable
         assert [r.status for r in portal.requests_for("/moddate.pdf")] == [200]  # new bytes, same text
 
@@ -90,7 +95,9 @@ def test_a_portal_is_crawled_once_then_only_asked_whether_it_changed(sqlite_url:
         portal.publish(meetings[4])
         portal.files["/plans/klimaplan.pdf"] = (plan_pdf(25), "application/pdf")
         third = crawl(sqlite_url)
-        assert (third.new, third.changed, third.unchanged, third.failed) == (1, 1, expected - 1, 0), third.rows()
+        assert (third.new, third.changed, third.unchanged, third.failed) == (1, 1, expected - 1, 0), (
+            third.rows()
+        )
         (new_meeting,) = [o for o in third.outcomes if o.status == "new"]
         assert new_meeting.source.endswith(meetings[4].name)
         (changed,) = [o for o in third.outcomes if o.status == "changed"]
@@ -113,12 +120,21 @@ def test_a_portal_is_crawled_once_then_only_asked_whether_it_changed(sqlite_url:
         assert session.get_one(TargetReview, review.carried_from_id).target_id == unchanged_target.id
         old_version = session.get_one(Document, plan.id)
         assert old_version.superseded_by_id == changed.document_id  # superseded, not deleted
-        assert session.scalar(select(func.count()).select_from(Target).where(Target.document_id == plan.id)) == 2
+        assert (
+            session.scalar(select(func.count()).select_from(Target).where(Target.document_id == plan.id)) == 2
+        )
 
     from db.queries import target_rows
 
-    listed = [r for r in target_rows(session_factory(sqlite_url)) if r["document_id"] in (plan.id, changed.document_id)]
-    assert sorted(r["value"] for r in listed) == [25.0, 70.0]  # the current version only: counts do not double
+    listed = [
+        r
+        for r in target_rows(session_factory(sqlite_url))
+        if r["document_id"] in (plan.id, changed.document_id)
+    ]
+    assert sorted(r["value"] for r in listed) == [
+        25.0,
+        70.0,
+    ]  # the current version only: counts do not double
 
 
 def test_every_failure_is_recorded_with_its_cause_and_the_run_goes_on(sqlite_url: str) -> None:

@@ -146,8 +146,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             with portal.lock:
                 portal.builds += 1
                 build = portal.builds
-            lines = ["Klimaplan 2030", "Senest i 2030 er CO2-udledningen reduceret med 70 % i forhold til 1990."]
-            return self._send(200, pdf_of(lines, subject=f"build {build} {time.time()}"), "application/pdf", validators=False)
+            lines = [
+                "Klimaplan 2030",
+                "Senest i 2030 er CO2-udledningen reduceret med 70 % i forhold til 1990.",
+            ]
+            return self._send(
+                200,
+                pdf_of(lines, subject=f"build {build} {time.time()}"),
+                "application/pdf",
+                validators=False,
+            )
         if path == "/flaky.pdf":
             with portal.lock:
                 failing = portal.flaky_failures > 0
@@ -207,7 +215,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             portal.hold.wait(120)
             lines = ["Affaldsplan", "I 2030 genanvendes 60 % af husholdningsaffaldet."]
             return self._send(200, pdf_of(lines), "application/pdf")
-        return self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html", validators=False)
+        return self._send(
+            404, b"<html><body><h1>404 Not Found</h1></body></html>", "text/html", validators=False
+        )
 
 
 class _Server(http.server.ThreadingHTTPServer):
