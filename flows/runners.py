@@ -28,7 +28,6 @@ def task_runner():  # type: ignore[no-untyped-def]
     if name == "dask" or name.startswith(("dask://", "tcp://")):
         from prefect_dask import DaskTaskRunner
 
-        os.environ["KLIMAMAAL_PDF_WORKERS"] = "0"  # inherited by the local cluster's worker processes
         if name == "dask":
             return DaskTaskRunner(
                 cluster_kwargs={
@@ -36,7 +35,13 @@ def task_runner():  # type: ignore[no-untyped-def]
                     "threads_per_worker": 1,
                     "processes": True,
                     "dashboard_address": None,
+                    "env": {"KLIMAMAAL_PDF_WORKERS": "0", **_passed_on()},
                 }
             )
         return DaskTaskRunner(address="tcp://" + name.split("://", 1)[1])
     raise ValueError(f"KLIMAMAAL_TASK_RUNNER={name!r}: use threads, dask or dask://host:port")
+
+
+def _passed_on() -> dict[str, str]:
+    """The settings the worker processes must share with the run (its database, limits, Prefect API)."""
+    return {k: v for k, v in os.environ.items() if k.startswith(("KLIMAMAAL_", "PREFECT_"))}
