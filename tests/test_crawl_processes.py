@@ -212,9 +212,16 @@ def test_a_scheduled_run_on_a_prefect_server_ingests_a_new_meeting(tmp_path: Pat
             newest = greve_meetings()[7]
             served.publish(newest)
             wait_for(lambda: newest.name in stored(), 240, "a scheduled run to ingest the published meeting")
-            with sessions() as session:
-                runs = session.scalars(select(IngestRun).where(IngestRun.new > 0).order_by(IngestRun.id)).all()
-            assert [r.new for r in runs][-1] == 1 and runs[-1].kind == "crawl"
+
+            def closed_runs() -> list[tuple[str, int, int]]:
+                with sessions() as session:
+                    return [
+                        (r.kind, r.new, r.unchanged)
+                        for r in session.scalars(select(IngestRun).where(IngestRun.status == "finished"))
+                    ]
+
+            wait_for(lambda: ("crawl", 1, 2) in closed_runs(), 60, "the run that found it to close")
+            assert ("crawl", 2, 0) in closed_runs()
     finally:
         for process in (schedule, server):
             if process is not None:
