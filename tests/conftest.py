@@ -73,11 +73,17 @@ def sessions(database_url: str):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:
-    """One Prefect test server for the whole session (it takes seconds to start)."""
+    """One Prefect test server for the whole session (it takes seconds to start); the CLI finds it through
+    PREFECT_API_URL, as it would a configured server."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        os.environ["PREFECT_API_URL"] = str(PREFECT_API_URL.value())
+        try:
+            yield
+        finally:
+            os.environ.pop("PREFECT_API_URL", None)
 
 
 @pytest.fixture(scope="session")

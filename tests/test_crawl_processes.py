@@ -77,7 +77,12 @@ def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
         return {
             "documents": sorted(
                 session.execute(
-                    select(Document.sha256, Document.status, Document.page_count, Document.superseded_at.is_(None))
+                    select(
+                        Document.sha256,
+                        Document.status,
+                        Document.page_count,
+                        Document.superseded_at.is_(None),
+                    )
                 ).all()
             ),
             "targets": sorted(
@@ -92,7 +97,9 @@ def rows(url: str) -> dict[str, list[tuple[object, ...]]]:
 
 
 @pytest.fixture(scope="module")
-def clean_run(portal: Portal, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[object, ...]]]:
+def clean_run(
+    portal: Portal, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[tuple[object, ...]]]:
     tmp_path = tmp_path_factory.mktemp("clean")
     url = prepared(f"sqlite:///{tmp_path / 'clean.db'}", portal)
     process = crawl_process(url, tmp_path)
@@ -176,7 +183,15 @@ def test_a_scheduled_run_on_a_prefect_server_ingests_a_new_meeting(tmp_path: Pat
     api = f"http://127.0.0.1:{port}/api"
     server_env = env(tmp_path, PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="2", PREFECT_UI_ENABLED="false")
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(Path(sys.executable).parent / "prefect"),
+            "server",
+            "start",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         cwd=ROOT,
         env=server_env,
         stdout=subprocess.DEVNULL,
@@ -194,7 +209,9 @@ def test_a_scheduled_run_on_a_prefect_server_ingests_a_new_meeting(tmp_path: Pat
             upgrade(url)
             sessions = session_factory(url)
             seed_municipalities(sessions)
-            add_sources(sessions, [SourceSpec(served.url + "/", "Greve", "agenda", follow="/meetings/", depth=1)])
+            add_sources(
+                sessions, [SourceSpec(served.url + "/", "Greve", "agenda", follow="/meetings/", depth=1)]
+            )
             schedule = subprocess.Popen(
                 [KLIMAMAAL, "schedule", "--interval", "5", "--database-url", url],
                 cwd=ROOT,
@@ -244,7 +261,10 @@ def test_dask_on_postgresql_stores_what_threads_on_sqlite_store(
 
     monkeypatch.setenv("KLIMAMAAL_HOST_DELAY", "0")
     results = {}
-    for runner, url in (("threads", f"sqlite:///{tmp_path / 'threads.db'}"), ("dask", pg_cluster.create_database())):
+    for runner, url in (
+        ("threads", f"sqlite:///{tmp_path / 'threads.db'}"),
+        ("dask", pg_cluster.create_database()),
+    ):
         monkeypatch.setenv("KLIMAMAAL_TASK_RUNNER", runner)
         monkeypatch.setenv("KLIMAMAAL_WORKERS", "2")
         prepared(url, portal)
