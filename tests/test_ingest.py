@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from extractors import extract_targets, extractor_version
 from klimamaal.config import CORPUS_DIR
 from klimamaal.ingest import RunSummary, discover, ingest_source, seed_municipalities
-from models import Block, Document, Municipality, Page, Target
+from models import Block, Document, Location, Municipality, Page, Target
 
 
 def run(sessions, locations) -> RunSummary:  # type: ignore[no-untyped-def]
@@ -51,6 +51,26 @@ def test_same_bytes_under_another_name_are_one_document(sessions, tmp_path: Path
     (tmp_path / "b.txt").write_text(text, encoding="utf-8")
     summary = run(sessions, [tmp_path])
     assert (summary.new, summary.unchanged) == (1, 1)
+    with sessions() as session:  # one document, served at both places
+        served = session.scalars(select(Location.document_id)).all()
+        assert len(served) == 2 and len(set(served)) == 1
+
+
+def test_a_place_that_goes_back_to_an_older_file_makes_it_current_again(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    plan = tmp_path / "plan.txt"
+    texts = {
+        "A": "Senest i 2030 er CO₂-udledningen reduceret med 50 % i forhold til 2010.\n",
+        "B": "Senest i 2030 er CO₂-udledningen reduceret med 60 % i forhold til 2010.\n",
+    }
+    statuses = []
+    for name in ("A", "B", "A"):
+        plan.write_text(texts[name], encoding="utf-8")
+        statuses.append(run(sessions, [plan]).outcomes[0].status)
+    assert statuses == ["new", "changed", "changed"]
+    with sessions() as session:
+        a, b = session.scalars(select(Document).order_by(Document.id)).all()
+        assert (a.superseded_at, b.superseded_by_id) == (None, a.id)
+        assert session.scalar(select(Location.document_id)) == a.id
 
 
 def test_changed_file_becomes_a_new_version(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -40,8 +40,14 @@ class WorkerCrash(Exception):
 
 
 def parallel_enabled() -> bool:
-    """Two cores and not switched off (``KLIMAMAAL_PDF_WORKERS=0``)."""
-    return (os.cpu_count() or 1) >= 2 and os.environ.get("KLIMAMAAL_PDF_WORKERS", "1") != "0"
+    """Two cores, a run allowed more than one thing at a time (``KLIMAMAAL_WORKERS``, the one setting that
+    sizes the task runner too), and not switched off (``KLIMAMAAL_PDF_WORKERS=0``, as in Dask workers)."""
+    cores = os.cpu_count() or 1
+    try:
+        allowed = int(float(os.environ.get("KLIMAMAAL_WORKERS") or cores))
+    except ValueError:
+        allowed = cores
+    return cores >= 2 and allowed >= 2 and os.environ.get("KLIMAMAAL_PDF_WORKERS", "1") != "0"
 
 
 def _worker() -> ProcessPoolExecutor:
