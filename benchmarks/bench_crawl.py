@@ -108,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-dask", action="store_true", help="Only the two crawls with threads.")
     args = parser.parse_args()
 
     from flows.server import prefect_api
@@ -123,17 +124,19 @@ def main() -> None:
         second, again = crawl(threads_url, "threads", args.workers)
         assert again.unchanged == args.documents and again.new == 0, again.figures()
         conditional = sum(1 for r in portal.log if r.status == 304)
-        dask_url = prepared(f"sqlite:///{folder / 'dask.db'}", portal.url)
-        dask, on_dask = crawl(dask_url, "dask", args.workers)
-        assert on_dask.new == args.documents, on_dask.figures()
+        if not args.no_dask:
+            dask_url = prepared(f"sqlite:///{folder / 'dask.db'}", portal.url)
+            dask, on_dask = crawl(dask_url, "dask", args.workers)
+            assert on_dask.new == args.documents, on_dask.figures()
 
     n = args.documents
     print(f"documents                      {n} ({summary.pages} pages, {summary.targets} targets)")
     print(f"first crawl, threads ({args.workers})       {first:8.2f} s   {n / first:6.2f} documents/s")
     print(f"second crawl (unchanged)        {second:8.2f} s   {conditional} answers 304")
     print(f"second / first                  {second / first:8.2%}   (goal at most 5 %)")
-    print(f"first crawl, Dask ({args.workers} processes)  {dask:8.2f} s   {n / dask:6.2f} documents/s")
-    print(f"Dask / threads throughput       {first / dask:8.2f}")
+    if not args.no_dask:
+        print(f"first crawl, Dask ({args.workers} processes)  {dask:8.2f} s   {n / dask:6.2f} documents/s")
+        print(f"Dask / threads throughput       {first / dask:8.2f}")
     print(f"peak memory with children       {memory.peak / 1048576:8.0f} MB")
 
 

@@ -30,6 +30,8 @@ def upgrade(url: str, revision: str = "head") -> None:
     engine = make_engine(url)
     try:
         before = current_revision(engine)
+        if revision == "head" and before == head_revision():
+            return  # the common case of every run: nothing to do, and Alembic's environment costs time
         command.upgrade(alembic_config(url), revision)
         if current_revision(engine) != before:
             refresh_statistics(engine)

@@ -102,7 +102,7 @@ def carry_over_decisions(session: Session, old_id: int, new_id: int) -> int:
                 reviewer=decision.reviewer,
                 created_at=utcnow(),
                 action=ACTION_OF_STATUS[old.status],
-                before=_jsonable(target_fields(new)),
+                before=target_fields(new),
                 after=dict(decision.after or {}),
                 note=f"carried over from target {old.id} of document {old_id} (review #{decision.id})",
                 carried_from_id=decision.id,
@@ -113,10 +113,6 @@ def carry_over_decisions(session: Session, old_id: int, new_id: int) -> int:
         carried += 1
     session.flush()
     return carried
-
-
-def _jsonable(fields: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in fields.items()}
 
 
 @dataclass

@@ -1,10 +1,12 @@
 """The ingest flow: open the run -> expand the sources -> one task per place -> close the run.
 
 One flow serves ``klimamaal ingest PATH…`` (files, folders, URLs) and
-``klimamaal crawl`` (the registered sources). Each place is one task on the
-configured task runner (``flows.runners``): it fetches politely (robots.txt,
-per-host delay, conditional requests), refuses soft 404s and stores through
-the core ``ingest_source`` in its own transactions. A failure of one place is
+``klimamaal crawl`` (the registered sources). Places fetched before are first
+asked whether they changed, in chunks (``klimamaal.checking``); every other
+place is one task on the configured task runner (``flows.runners``): it
+fetches politely (robots.txt, per-host delay, conditional requests), refuses
+soft 404s and stores through the core ``ingest_source`` in its own
+transactions. A failure of one place is
 recorded on the place and the run and the run goes on; a 5xx or a timeout is
 retried by Prefect with backoff, never a 4xx. The run is recorded when it
 starts (closing dead runs, whose Prefect flow runs are marked crashed) and
@@ -20,15 +22,17 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import TaskRunContext
+from sqlalchemy import select
 
 from db.engine import session_factory
 from db.migrate import upgrade
 from extractors import extract_for_review, extractor_version
 from flows.progress import progress_bar
+from klimamaal.checking import CHUNK, Checked, check_places, known_places, polite_get
 from klimamaal.config import database_url as default_database_url
 from klimamaal.config import fetch_retries
 from klimamaal.crawling import Hosts, expand_source
-from klimamaal.fetching import FetchFailed, FetchLimits, new_client
+from klimamaal.fetching import Download, FetchFailed, FetchLimits, new_client
 from klimamaal.ingest import (
     IngestOutcome,
     RunSummary,
@@ -40,6 +44,7 @@ from klimamaal.ingest import (
 )
 from klimamaal.registry import SourceSpec, list_sources, record_pass
 from klimamaal.runs import ClosedRun, close_run, heartbeat, open_run
+from models import Location
 
 _hosts_lock = threading.Lock()
 _hosts: dict[str, Hosts] = {}
@@ -62,11 +67,6 @@ def prepare_database(url: str) -> None:
     seed_municipalities(session_factory(url))
 
 
-@task(name="expand-source", cache_policy=NO_CACHE, task_run_name="expand {spec.url}")
-def expand(url: str, spec: SourceSpec, run_key: str) -> tuple[list[Source], list[tuple[str, str]]]:
-    return expand_source(hosts_for(run_key), session_factory(url), spec)
-
-
 def _transient(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
     """Retry a place only for what a retry can cure: a 5xx or a timeout (``FetchFailed.transient``)."""
     try:
@@ -86,6 +86,25 @@ def _last_attempt() -> bool:
 
 
 @task(
+    name="expand-source",
+    cache_policy=NO_CACHE,
+    task_run_name="expand {spec.url}",
+    retries=fetch_retries(),
+    retry_delay_seconds=[1, 4, 16],
+    retry_condition_fn=_transient,
+)
+def expand(url: str, spec: SourceSpec, run_key: str) -> tuple[list[Source], list[tuple[str, str]]]:
+    """The places of a registered source (an index page's links); a 5xx or timeout is retried."""
+    return expand_source(hosts_for(run_key), session_factory(url), spec, raise_transient=not _last_attempt())
+
+
+@task(name="check-places", cache_policy=NO_CACHE)
+def check(url: str, places: list[Source], run_key: str) -> list[Checked]:
+    """Conditional requests for a chunk of places fetched before (``klimamaal.checking``)."""
+    return check_places(hosts_for(run_key), session_factory(url), places)
+
+
+@task(
     name="ingest-place",
     cache_policy=NO_CACHE,
     task_run_name="ingest {source.location}",
@@ -93,42 +112,44 @@ def _last_attempt() -> bool:
     retry_delay_seconds=[1, 4, 16],
     retry_condition_fn=_transient,
 )
-def ingest_place(url: str, source: Source, run_key: str) -> IngestOutcome:
-    """Fetch (for a URL) and store one place; a failure ends as a recorded outcome, a transient one after
-    the last retry."""
+def ingest_place(url: str, source: Source, run_key: str, fetched: Download | None = None) -> IngestOutcome:
+    """Fetch (for a URL, unless ``fetched`` brought its bytes to this machine) and store one place; a failure
+    ends as a recorded outcome, a transient one after the last retry."""
     sessions = session_factory(url)
-    download = None
-    if source.is_url:
-        hosts = hosts_for(run_key)
+    if fetched is not None and (fetched.path is None or not fetched.path.exists()):
+        fetched = None  # checked on another machine: fetch it here
+    if source.is_url and fetched is None:
+        with sessions() as session:
+            known = session.scalar(select(Location).where(Location.key == source.key))
+            usable = known is not None and known.document_id is not None and known.status == "ok"
+            conditions = {"etag": known.etag, "last_modified": known.last_modified} if usable else {}
         try:
-            download = _polite_get(hosts, sessions, source)
+            fetched = polite_get(hosts_for(run_key), source, **conditions)
         except FetchFailed as error:
             if error.transient and not _last_attempt():
                 raise
             record_fetch_failure(sessions, source, str(error))
             return IngestOutcome(source=source.location, status="failed", error=str(error))
-    return ingest_source(sessions, source, extract_for_review, extractor_version(), download)
+    return ingest_source(sessions, source, extract_for_review, extractor_version(), fetched)
 
 
-def _polite_get(hosts: Hosts, sessions, source: Source):  # type: ignore[no-untyped-def]
-    from sqlalchemy import select
-
-    from models import Location
-
-    with sessions() as session:
-        known = session.scalar(select(Location).where(Location.key == source.key))
-        conditions = {}
-        if known is not None and known.document_id is not None and known.status == "ok":
-            conditions = {"etag": known.etag, "last_modified": known.last_modified}
-    fetched = hosts.get(source.location, **conditions)
-    if not fetched.not_modified and hosts.soft_404(source.location, fetched):
-        fetched.discard()
-        raise FetchFailed(
-            source.location,
-            "answers 200 with a page like the host's 'page not found' page (a soft 404)",
-            hint="check the address",
-        )
-    return fetched
+def _submitted(url: str, places: list[Source], run_key: str) -> list[tuple[Source, object]]:
+    """Each place with its outcome (a 304, a failure met while checking) or the future of its ingest task."""
+    known = known_places(session_factory(url), places)
+    asked = [p for p in places if p.key in known]
+    checks = [check.submit(url, asked[i : i + CHUNK], run_key) for i in range(0, len(asked), CHUNK)]
+    answers: dict[str, object] = {}
+    for future in checks:
+        for place, answer in future.result():
+            answers[place.key] = answer
+    submitted: list[tuple[Source, object]] = []
+    for place in places:
+        answer = answers.get(place.key)
+        if isinstance(answer, IngestOutcome):
+            submitted.append((place, answer))
+        else:
+            submitted.append((place, ingest_place.submit(url, place, run_key, answer)))
+    return submitted
 
 
 @task(name="close-dead-flow-runs", cache_policy=NO_CACHE)
@@ -171,9 +192,10 @@ def _places(
             for place, cause in failures:
                 passes[spec.id].append(cause)
                 summary.add(IngestOutcome(source=place, status="failed", error=cause))
-    seen: set[str] = set()
-    unique = [p for p in places if not (p.key in seen or seen.add(p.key))]  # type: ignore[func-returns-value]
-    return unique, passes
+    unique: dict[str, Source] = {}
+    for place in places:  # a place named twice (two sources, a path and its manifest URL) is fetched once
+        unique.setdefault(place.key, place)
+    return list(unique.values()), passes
 
 
 @flow(name="ingest", log_prints=True)
@@ -211,10 +233,10 @@ def ingest_flow(
     with heartbeat(sessions, run_id):
         try:
             places, passes = _places(url, paths, crawl, source_id, run_key, summary)
-            futures = [ingest_place.submit(url, place, run_key) for place in places]
-            with progress_bar(len(futures), "ingest", enabled=progress) as advance:
-                for place, future in zip(places, futures, strict=True):
-                    outcome = _outcome(place, future)
+            submitted = _submitted(url, places, run_key)
+            with progress_bar(len(submitted), "ingest", enabled=progress) as advance:
+                for place, answer in submitted:
+                    outcome = answer if isinstance(answer, IngestOutcome) else _outcome(place, answer)
                     summary.add(outcome)
                     if place.source_id is not None and outcome.status in ("failed", "no_text"):
                         passes.setdefault(place.source_id, []).append(outcome.error or outcome.status)

@@ -203,8 +203,13 @@ def _is_document_link(url: str) -> bool:
     return re.search(r"(?i)\.(pdf|txt|md)(\?.*)?$", url) is not None
 
 
-def expand_source(hosts: Hosts, sessions, spec) -> tuple[list, list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
+def expand_source(
+    hosts: Hosts, sessions, spec, *, raise_transient: bool = False
+) -> tuple[list, list[tuple[str, str]]]:  # type: ignore[no-untyped-def]
     """The places a registered source stands for, and the failures met on the way: (url, cause).
+
+    A failure is recorded on the index page's place; one a retry can cure is
+    raised instead when ``raise_transient`` (the flow retries the task).
 
     A document source is itself. An index page is fetched conditionally; when
     unchanged, the links it held last time are used. Its links that ``follows``
@@ -228,7 +233,12 @@ def expand_source(hosts: Hosts, sessions, spec) -> tuple[list, list[tuple[str, s
             try:
                 links = _index_links(hosts, sessions, page, spec.id)
             except FetchFailed as error:
+                if error.transient and raise_transient:
+                    raise
                 failures.append((page, str(error)))
+                with sessions.begin() as session:
+                    location = location_for(session, page, spec.id)
+                    location.status, location.error, location.checked_at = "failed", str(error), utcnow()
                 continue
             for link in links:
                 link = urllib.parse.urldefrag(link)[0]

@@ -13,7 +13,6 @@ import hashlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
@@ -27,6 +26,8 @@ from extractors.document import Page as ReadPage
 from extractors.windowed import WindowedExtraction, WindowExtractor, page_windows
 from klimamaal.config import max_document_bytes
 from klimamaal.fetching import Download
+from klimamaal.outcomes import IngestOutcome, RunSummary
+from klimamaal.places import ATTEMPTS, checked, contention, failed_at, record_fetch_failure
 from klimamaal.sources import (
     Fetched,
     ManifestEntry,
@@ -37,7 +38,7 @@ from klimamaal.sources import (
     read_manifest,
     too_large,
 )
-from models import Document, Location, Page, utcnow
+from models import Document, Location, Page
 
 __all__ = [
     "IngestOutcome",
@@ -48,33 +49,9 @@ __all__ = [
     "ingest_source",
     "is_url",
     "read_manifest",
+    "record_fetch_failure",
     "seed_municipalities",
 ]
-
-
-@dataclass
-class IngestOutcome:
-    """What happened to one source; ``status`` is new, changed, unchanged, failed or no_text."""
-
-    source: str
-    status: str
-    document_id: int | None = None
-    pages: int = 0
-    targets: int = 0
-    #: candidates the scorer was unsure of, stored for the review queue (not counted as targets)
-    suggestions: int = 0
-    error: str | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
-    #: What a user should know about a document that was read all the same (pages that need OCR).
-    warning: str | None = None
-    #: The document the place served before (a changed document supersedes it).
-    previous_id: int | None = None
-    #: For a changed document: targets added, removed and changed, decisions carried over.
-    detail: str | None = None
-
-
-#: Attempts at one source when a concurrent run writes the same rows (a unique key, a locked SQLite).
-ATTEMPTS = 4
 
 
 def ingest_source(
@@ -98,18 +75,13 @@ def ingest_source(
             try:
                 return _ingest_once(sessions, source, extract, extractor_version, download)
             except (IntegrityError, OperationalError) as error:
-                if attempt == ATTEMPTS - 1 or not _contention(error):
+                if attempt == ATTEMPTS - 1 or not contention(error):
                     raise
                 time.sleep(0.2 * (attempt + 1))
         raise AssertionError("unreachable")
     finally:
         if download is not None:
             download.discard()
-
-
-def _contention(error: Exception) -> bool:
-    text = str(error).lower()
-    return isinstance(error, IntegrityError) or "locked" in text or "busy" in text or "deadlock" in text
 
 
 def _ingest_once(
@@ -125,7 +97,7 @@ def _ingest_once(
     if download is not None and download.not_modified:
         with sessions.begin() as session:
             location = location_for(session, source.key, source.source_id)
-            _checked(location, download)
+            checked(location, download)
             document = session.get(Document, location.document_id) if location.document_id else None
             return IngestOutcome(
                 source.location,
@@ -170,7 +142,7 @@ def _ingest_once(
                 status = "no_text" if isinstance(error, NoTextError) else "failed"
                 with sessions.begin() as session:
                     document = store_failure(session, info, status, str(error))
-                    _failed_at(location_for(session, source.key, source.source_id), str(error))
+                    failed_at(location_for(session, source.key, source.source_id), str(error))
                     return IngestOutcome(
                         source.location, status, document.id, error=str(error), seconds=seconds
                     )
@@ -188,37 +160,6 @@ def _ingest_once(
         return IngestOutcome(source=source.location, status="failed", error=str(error), seconds=seconds)
 
 
-def record_fetch_failure(sessions: sessionmaker[Session], source: Source, error: str) -> None:
-    """A place whose bytes could not be had: the cause stays on it (``klimamaal documents --failed``)."""
-    for attempt in range(ATTEMPTS):
-        try:
-            with sessions.begin() as session:
-                _failed_at(location_for(session, source.key, source.source_id), error)
-            return
-        except (IntegrityError, OperationalError) as contention:
-            if attempt == ATTEMPTS - 1 or not _contention(contention):
-                raise
-            time.sleep(0.2 * (attempt + 1))
-
-
-def _failed_at(location: Location, error: str) -> None:
-    location.status = "failed"
-    location.error = error
-    location.checked_at = utcnow()
-
-
-def _checked(location: Location, download: Download | None, sha256: str | None = None) -> None:
-    """What a conditional request needs next time, and that the place answered."""
-    location.status = "ok"
-    location.error = None
-    location.checked_at = utcnow()
-    if sha256 is not None:
-        location.bytes_sha256 = sha256
-    if download is not None and not download.not_modified:
-        location.etag = download.etag
-        location.last_modified = download.last_modified
-
-
 def _served_again(
     session: Session,
     source: Source,
@@ -229,7 +170,7 @@ def _served_again(
     seconds: dict[str, float],
 ) -> IngestOutcome:
     """The place serves a document that is stored already (same bytes, or the same text in new bytes)."""
-    _checked(location, download, fetched.sha256)
+    checked(location, download, fetched.sha256)
     previous_id = serve(session, location, existing)
     detail = None
     if previous_id is not None:
@@ -370,7 +311,7 @@ def _ingest_stream(
         warning = "; ".join(stream.notes) or None
         finish_document(session, document, pages, stream.ocr_pages, warning, text_fingerprint)
         location = location_for(session, source.key, source.source_id)
-        _checked(location, download, fetched.sha256)
+        checked(location, download, fetched.sha256)
         replaced = serve(session, location, document)
         detail = None
         if replaced is not None:
@@ -463,60 +404,3 @@ def seed_municipalities(sessions: sessionmaker[Session]) -> None:
 
     with sessions.begin() as session:
         ensure_municipalities(session, ((m.code, m.name, m.region) for m in all_municipalities()))
-
-
-@dataclass
-class RunSummary:
-    """The figures every run ends with (printed by the CLI, published as a Prefect artifact)."""
-
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    failed: int = 0
-    pages: int = 0
-    targets: int = 0
-    suggestions: int = 0
-    outcomes: list[IngestOutcome] = field(default_factory=list)
-    #: The run record, once the run is closed, and its status ("finished", or "failed" when all failed).
-    run_id: int | None = None
-    status: str | None = None
-
-    def add(self, outcome: IngestOutcome) -> None:
-        self.outcomes.append(outcome)
-        if outcome.status in ("new", "changed"):
-            if outcome.status == "new":
-                self.new += 1
-            else:
-                self.changed += 1
-            self.pages += outcome.pages
-            self.targets += outcome.targets
-            self.suggestions += outcome.suggestions
-        elif outcome.status == "unchanged":
-            self.unchanged += 1
-        else:
-            self.failed += 1
-
-    def figures(self) -> dict[str, int]:
-        return {
-            "new": self.new,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "failed": self.failed,
-            "pages": self.pages,
-            "targets": self.targets,
-            "suggestions": self.suggestions,
-        }
-
-    def rows(self) -> list[dict[str, object]]:
-        """One row per source, for tables and artifacts."""
-        return [
-            {
-                "source": o.source if is_url(o.source) else Path(o.source).name,
-                "status": o.status,
-                "pages": o.pages,
-                "targets": o.targets,
-                "suggestions": o.suggestions,
-                "error": o.error or o.warning or o.detail or "",
-            }
-            for o in self.outcomes
-        ]

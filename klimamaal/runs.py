@@ -168,7 +168,8 @@ def close_run(
             )
             for o in summary.outcomes
         )
-    refresh_statistics(sessions.kw["bind"])
+    if summary.new or summary.changed:  # new rows: the planner's statistics may be out of date
+        refresh_statistics(sessions.kw["bind"])
     return status
 
 
