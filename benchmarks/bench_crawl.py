@@ -109,6 +109,12 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--no-dask", action="store_true", help="Only the two crawls with threads.")
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="postgresql: a throwaway cluster",
+    )
     args = parser.parse_args()
 
     from flows.server import prefect_api
@@ -116,25 +122,49 @@ def main() -> None:
 
     portal = Portal(meetings=[], files=editions(args.documents))
     folder = Path(tempfile.mkdtemp(prefix="klimamaal-bench-crawl-"))
-    with serve_portal(portal), prefect_api(), PeakMemory() as memory:
-        threads_url = prepared(f"sqlite:///{folder / 'threads.db'}", portal.url)
-        first, summary = crawl(threads_url, "threads", args.workers)
-        assert summary.new == args.documents and summary.failed == 0, summary.figures()
-        portal.log.clear()
-        second, again = crawl(threads_url, "threads", args.workers)
-        assert again.unchanged == args.documents and again.new == 0, again.figures()
-        conditional = sum(1 for r in portal.log if r.status == 304)
-        if not args.no_dask:
-            dask_url = prepared(f"sqlite:///{folder / 'dask.db'}", portal.url)
-            dask, on_dask = crawl(dask_url, "dask", args.workers)
-            assert on_dask.new == args.documents, on_dask.figures()
+    cluster = None
+    if args.database == "postgresql":
+        from tests.pgcluster import start_cluster
 
+        cluster = start_cluster()
+
+    def database(name: str) -> str:
+        return cluster.create_database() if cluster else f"sqlite:///{folder / name}"
+
+    try:
+        with serve_portal(portal), prefect_api(), PeakMemory() as memory:
+            figures = measure(args, portal, database)
+    finally:
+        if cluster is not None:
+            cluster.stop()
+    report(args, memory, *figures)
+
+
+def measure(args: argparse.Namespace, portal, database):  # type: ignore[no-untyped-def]
+    """The first and second crawl with threads, and a first crawl with Dask on a fresh database."""
+    threads_url = prepared(database("threads.db"), portal.url)
+    first, summary = crawl(threads_url, "threads", args.workers)
+    assert summary.new == args.documents and summary.failed == 0, summary.figures()
+    portal.log.clear()
+    second, again = crawl(threads_url, "threads", args.workers)
+    assert again.unchanged == args.documents and again.new == 0, again.figures()
+    conditional = sum(1 for r in portal.log if r.status == 304)
+    dask = None
+    if not args.no_dask:
+        dask_url = prepared(database("dask.db"), portal.url)
+        dask, on_dask = crawl(dask_url, "dask", args.workers)
+        assert on_dask.new == args.documents, on_dask.figures()
+    return first, summary, second, conditional, dask
+
+
+def report(args: argparse.Namespace, memory: PeakMemory, first, summary, second, conditional, dask) -> None:  # type: ignore[no-untyped-def]
     n = args.documents
+    print(f"database                       {args.database}")
     print(f"documents                      {n} ({summary.pages} pages, {summary.targets} targets)")
     print(f"first crawl, threads ({args.workers})       {first:8.2f} s   {n / first:6.2f} documents/s")
     print(f"second crawl (unchanged)        {second:8.2f} s   {conditional} answers 304")
     print(f"second / first                  {second / first:8.2%}   (goal at most 5 %)")
-    if not args.no_dask:
+    if dask is not None:
         print(f"first crawl, Dask ({args.workers} processes)  {dask:8.2f} s   {n / dask:6.2f} documents/s")
         print(f"Dask / threads throughput       {first / dask:8.2f}")
     print(f"peak memory with children       {memory.peak / 1048576:8.0f} MB")
