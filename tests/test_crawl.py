@@ -124,17 +124,23 @@ def test_a_portal_is_crawled_once_then_only_asked_whether_it_changed(sqlite_url:
             session.scalar(select(func.count()).select_from(Target).where(Target.document_id == plan.id)) == 2
         )
 
+    from db.export import reviewed_rows
     from db.queries import target_rows
+    from webapp.queue import QueueFilter, queue_page
 
-    listed = [
-        r
-        for r in target_rows(session_factory(sqlite_url))
-        if r["document_id"] in (plan.id, changed.document_id)
-    ]
+    versions = (plan.id, changed.document_id)
+    listed = [r for r in target_rows(session_factory(sqlite_url)) if r["document_id"] in versions]
     assert sorted(r["value"] for r in listed) == [
         25.0,
         70.0,
     ]  # the current version only: counts do not double
+    with session_factory(sqlite_url)() as session:
+        queued = queue_page(session, QueueFilter.from_params({"status": "all", "year": "2035"}))
+        assert [r.value for r in queued if r.document_id in versions] == [25.0]
+        exported = [row.target.document_id for row in reviewed_rows(session)]
+        assert exported == [changed.document_id]  # the carried-over decision, on the current version
+        old_page = queue_page(session, QueueFilter.from_params({"status": "all", "document": str(plan.id)}))
+        assert len(old_page) == 2  # the old version stays readable by its id
 
 
 def test_every_failure_is_recorded_with_its_cause_and_the_run_goes_on(sqlite_url: str) -> None:

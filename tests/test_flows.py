@@ -109,10 +109,14 @@ def test_reextract_flow_keeps_decisions_and_flags_disagreement(sqlite_url: str) 
             target.revision += 1
         ids = (accepted.id, corrected.id)
         total = session.scalar(select(func.count()).select_from(Target))
+        max_id = session.scalar(select(func.max(Target.id)))
 
     summary = reextract_flow(database_url=sqlite_url)
     assert summary.failed == 0
+    # the same rules: nothing added or removed, no targets reported as new (they keep their ids)
+    assert (summary.new, summary.changed, summary.targets) == (0, 0, 0)
     with sessions() as session:
+        assert session.scalar(select(func.max(Target.id))) == max_id
         kept = {t.id: t for t in session.scalars(select(Target).where(Target.id.in_(ids)))}
         assert set(kept) == set(ids)
         assert kept[ids[0]].rules_flag is None
