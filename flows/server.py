@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 
@@ -66,6 +67,7 @@ def prefect_api() -> Iterator[str]:
         yield require_server(configured)
         return
     timeout = env_float("KLIMAMAAL_PREFECT_START_TIMEOUT", DEFAULT_START_TIMEOUT)
+    deadline = time.monotonic() + timeout
     port = _free_port()
     env = {
         **os.environ,
@@ -73,31 +75,19 @@ def prefect_api() -> Iterator[str]:
         "PREFECT__SERVER_EPHEMERAL": "1",
         "PREFECT__SERVER_FINAL": "1",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flows.temp_server", "--port", str(port), "--parent", str(os.getpid())],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     api_url = f"http://127.0.0.1:{port}/api"
+    # the server's errors go to a file (a pipe nobody reads would stop it once full); kept if it fails
+    log = _home() / f"temporary-server-{os.getpid()}.log"
+    with _starting_alone(deadline, timeout), log.open("wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flows.temp_server", "--port", str(port), "--parent", str(os.getpid())],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+        _wait_until_healthy(process, api_url, deadline, timeout, log)
     try:
-        deadline = time.monotonic() + timeout
-        while not api_healthy(api_url, timeout=2):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                detail = (
-                    (process.stderr.read() or b"").decode("utf-8", "replace")[-2000:]
-                    if process.stderr
-                    else ""
-                )
-                raise PrefectUnavailable(
-                    f"Prefects midlertidige server startede ikke inden for {timeout:g} s / Prefect's temporary "
-                    f"server did not start within {timeout:g} s (exit code {process.poll()}). Raise "
-                    "KLIMAMAAL_PREFECT_START_TIMEOUT, or run `prefect server start` and set PREFECT_API_URL. "
-                    + detail.strip()
-                )
-            time.sleep(0.3)
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         os.environ["PREFECT_API_URL"] = api_url  # for processes the run starts (Dask workers)
@@ -114,3 +104,57 @@ def prefect_api() -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        log.unlink(missing_ok=True)
+
+
+@contextmanager
+def _starting_alone(deadline: float, timeout: float) -> Iterator[None]:
+    """One temporary server at a time starts on a Prefect home: each migrates Prefect's database as it
+    starts, and two at once on a fresh home fail (two `klimamaal ingest` started together)."""
+    import fcntl
+
+    with open(_home() / "klimamaal-server-start.lock", "w") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise PrefectUnavailable(
+                        _not_started(timeout, "another run's server was still starting")
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _home() -> Path:
+    home = Path(os.environ.get("PREFECT_HOME", PROJECT_ROOT / ".prefect"))
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def _not_started(timeout: float, why: str) -> str:
+    return (
+        f"Prefects midlertidige server startede ikke inden for {timeout:g} s / Prefect's temporary "
+        f"server did not start within {timeout:g} s ({why}). Raise KLIMAMAAL_PREFECT_START_TIMEOUT, "
+        "or run `prefect server start` and set PREFECT_API_URL."
+    )
+
+
+def _wait_until_healthy(
+    process: subprocess.Popen[bytes], api_url: str, deadline: float, timeout: float, log: Path
+) -> None:
+    while not api_healthy(api_url, timeout=2):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            detail = log.read_text(encoding="utf-8", errors="replace")[-2000:].strip()
+            raise PrefectUnavailable(
+                _not_started(timeout, f"exit code {process.returncode}; its errors are in {log}")
+                + " "
+                + detail
+            )
+        time.sleep(0.3)
