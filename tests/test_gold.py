@@ -19,8 +19,8 @@ from klimamaal.config import shared_dir
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 WRITTEN = ("seeds.jsonl", "webnews.jsonl", "plans.jsonl")
 #: Cross-validated floors (the goals of the work on real documents in brackets).
-WRITTEN_STRICT_F1 = 0.94  # (goal 0.95)
-REAL_PRECISION = 0.75  # (goal 0.90)
+WRITTEN_STRICT_F1 = 0.95  # (the goal)
+REAL_PRECISION = 0.80  # (goal 0.90)
 REAL_RECALL = 0.45  # (goal 0.90)
 
 
