@@ -140,7 +140,9 @@ def compare(old: dict[str, dict], new: dict[str, dict]) -> int:
                 _show(part, a[part], b.get(part, []))
     targets = sum(len(v["targets"]) for v in new.values())
     candidates = sum(len(v.get("candidates", ())) for v in new.values())
-    print(f"{len(new)} texts, {targets} targets and suggestions, {candidates} candidates; {differing} texts differ")
+    print(
+        f"{len(new)} texts, {targets} targets and suggestions, {candidates} candidates; {differing} texts differ"
+    )
     return differing
 
 

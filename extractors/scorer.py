@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from extractors.bound import Bound, UnitFacts
 from extractors.evidence import Evidence
@@ -37,6 +39,17 @@ MODEL_DIR = Path(__file__).resolve().parent / "model"
 WEIGHTS_FILE = MODEL_DIR / "weights.json"
 
 BANDS = ("target", "suggestion")
+#: How many verdicts a model remembers (cleared when full, as the extractor's other caches are).
+_VERDICTS_LIMIT = 50_000
+_FEATURE_AND_PATTERN = itemgetter(0, 1)
+
+
+class Verdict(NamedTuple):
+    """What the model says of one candidate: as a target records it."""
+
+    confidence: float
+    band: str | None
+    evidence: tuple[tuple[str, float, tuple[str, ...]], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,6 +87,28 @@ class Model:
     def _rounded(self) -> dict[str, float]:
         """The weights as a review page shows them (three decimals; features that round to 0 left out)."""
         return {name: r for name, w in self.weights.items() if (r := round(w, 3))}
+
+    def verdict(self, features: Sequence[Evidence]) -> Verdict:
+        """The confidence (the score to four places), band and contributions of a candidate.
+
+        What :meth:`score`, :meth:`band` and :meth:`contributions` say, remembered per sequence
+        of (feature, pattern id), which is all they read: the candidates of one kind of sentence
+        share their evidence exactly (every target of a list of goals, every running statistic),
+        so most are answered by one lookup, and their targets share one evidence tuple.
+        """
+        key = tuple(map(_FEATURE_AND_PATTERN, features))
+        found = self._verdicts.get(key)
+        if found is None:
+            score = self.score(features)
+            found = Verdict(round(score, 4), self.band(score), tuple(self.contributions(features)))
+            if len(self._verdicts) >= _VERDICTS_LIMIT:
+                self._verdicts.clear()
+            self._verdicts[key] = found
+        return found
+
+    @cached_property
+    def _verdicts(self) -> dict[tuple[tuple[str, str], ...], Verdict]:
+        return {}
 
     def band(self, score: float) -> str | None:
         if score >= self.target:

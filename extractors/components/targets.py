@@ -172,14 +172,13 @@ def assemble_unit(
             out.append({**fields_, "features": found, "anchor_kind": clause.anchor.kind})
             continue
         assert model is not None
-        score = model.score(found)
-        band = model.band(score)
+        confidence, band, evidence = model.verdict(found)
         if band is None:
             continue
         fields_ = _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels)
-        fields_["confidence"] = round(score, 4)
+        fields_["confidence"] = confidence
         fields_["band"] = band
-        fields_["evidence"] = tuple(model.contributions(found))
+        fields_["evidence"] = evidence
         out.append(fields_)
     if len(out) == 1 and len(clauses) > 1:  # one clause spans the whole text: _fields trimmed just that
         out[0]["start"], out[0]["end"] = _trim(text, low, 0, len(text))
