@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from extractors.anchors import STRONG_CROSSING, Anchor, Clause, gap
@@ -205,7 +206,7 @@ def year_bucket(year: int) -> str:
     return "2040+"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CandidateInputs:
     """What the features of one candidate are read from (the unit's findings and the clause's years)."""
 
@@ -216,8 +217,8 @@ class CandidateInputs:
     cues: list[Cue]
     labels: set[str]
     topics: list[Cue]
-    heading_topics: tuple[tuple[str, str], ...]
-    title_topics: tuple[tuple[str, str], ...]
+    #: The unit's :func:`context_evidence` (the same for every candidate of the unit).
+    context: tuple[Evidence, ...]
     ctx: Context
     kind: str
     year: YearMention | None
@@ -262,25 +263,66 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     # -- topic and framing words: clause and sentence, and the headings above
     if inp.topics:
         _scoped_topics(inp, add)
-    for e in context_evidence(inp.ctx, inp.kind, inp.previous, inp.title_topics, inp.heading_topics):
-        add(e)
+    out.extend(inp.context)
     # -- time
     _time(inp, add)
     add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
+    # -- what follows from the features so far and the clause's shape (families, conjunctions …)
+    key = (
+        tuple(map(_FEATURE_AND_PATTERN, out)),
+        a.kind,
+        a.rule_id,
+        inp.trajectory,
+        inp.siblings > 1,
+        inp.head_start is not None,
+        clause.end - clause.start > 300,
+    )
+    derived = _DERIVED.get(key)
+    if derived is None:
+        derived = _derived(out, *key[1:])
+        if len(_DERIVED) >= _DERIVED_LIMIT:
+            _DERIVED.clear()
+        _DERIVED[key] = derived
+    out.extend(derived)
+    return out
+
+
+_FEATURE_AND_PATTERN = itemgetter(0, 1)
+#: The derived features per (features so far as (name, pattern) pairs, the clause's shape): see
+#: :func:`features`. Candidates of one kind of sentence share them, within a document and across
+#: documents (like the cue words, they stay when ``pipeline.clear_unit_cache`` clears the units).
+_DERIVED: dict[tuple, tuple[Evidence, ...]] = {}
+_DERIVED_LIMIT = 50_000
+
+
+def _derived(
+    found: list[Evidence],
+    anchor_kind: str,
+    anchor_rule: str,
+    trajectory: bool,
+    several: bool,
+    fragment: bool,
+    long: bool,
+) -> tuple[Evidence, ...]:
+    """The features that follow from ``found`` (families and their conjunctions, the anchor kind with
+    the deadline) and from the clause's shape, in order: they read the names and patterns of
+    ``found`` and nothing else of the candidate."""
+    out: list[Evidence] = []
+    add = out.append
     # -- families and the few conjunctions a linear score needs
-    _families(out, add)
-    deadline = next((e.feature.split("=", 1)[1] for e in out if e.feature.startswith("deadline=")), "none")
-    add(Evidence(f"anchor={a.kind}&deadline={deadline.split('.')[0]}", a.rule_id))
-    if inp.trajectory:
+    _families(found, add)
+    deadline = next((e.feature.split("=", 1)[1] for e in found if e.feature.startswith("deadline=")), "none")
+    add(Evidence(f"anchor={anchor_kind}&deadline={deadline.split('.')[0]}", anchor_rule))
+    if trajectory:
         add(Evidence("trajectory", "anchors.split_clauses"))
     # -- the clause
-    if inp.siblings > 1:
+    if several:
         add(Evidence("clauses.several", "anchors.split_clauses"))
-    if inp.head_start is not None:
+    if fragment:
         add(Evidence("clause.fragment", "anchors.split_clauses"))
-    if clause.end - clause.start > 300:
+    if long:
         add(Evidence("clause.long", "anchors.split_clauses"))
-    return out
+    return tuple(out)
 
 
 #: Families of features: any one of them makes the family fire in that scope.

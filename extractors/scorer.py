@@ -94,7 +94,9 @@ class Model:
         What :meth:`score`, :meth:`band` and :meth:`contributions` say, remembered per sequence
         of (feature, pattern id), which is all they read: the candidates of one kind of sentence
         share their evidence exactly (every target of a list of goals, every running statistic),
-        so most are answered by one lookup, and their targets share one evidence tuple.
+        within a document and across documents (45 % of the candidates of the 42 real documents of
+        the gold, read one after the other, found their verdict remembered), and their targets share
+        one evidence tuple. The memory stays when ``pipeline.clear_unit_cache`` clears the units.
         """
         key = tuple(map(_FEATURE_AND_PATTERN, features))
         found = self._verdicts.get(key)
@@ -117,7 +119,7 @@ class Model:
             return "suggestion"
         return None
 
-    @property
+    @cached_property
     def floor(self) -> float:
         """The lowest score kept (a suggestion's), as a logit: what :meth:`best_possible` is compared with."""
         return _logit(self.suggestion)

@@ -35,6 +35,7 @@ from extractors.components.types import Cue, Quantity, YearMention, doc_text, ge
 from extractors.evidence import (
     PRESENT_YEAR,
     CandidateInputs,
+    context_evidence,
     features,
     heading_labels,
     live_cues,
@@ -131,6 +132,7 @@ def assemble_unit(
     topics = (evidence or marker().find)(text)
     title_topics = heading_labels(heading_evidence, ctx.title)
     heading_topics = heading_labels(heading_evidence, ctx.heading) if ctx.heading != ctx.title else ()
+    context = tuple(context_evidence(ctx, kind, previous, title_topics, heading_topics))
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
     heads = _heads(text, clauses)
@@ -151,8 +153,7 @@ def assemble_unit(
                 cues,
                 labels,
                 topics,
-                heading_topics,
-                title_topics,
+                context,
                 ctx,
                 kind,
                 year,

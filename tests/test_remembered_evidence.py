@@ -1,8 +1,9 @@
-"""What the scorer remembers is what it computes: a candidate's verdict from memory equals a fresh one."""
+"""What the extractor remembers per candidate evidence is what it computes: the derived features and the
+scorer's verdict from memory equal fresh ones."""
 
 from __future__ import annotations
 
-from extractors import pipeline
+from extractors import evidence, pipeline
 from extractors.normalise import strip_invisibles
 from extractors.scorer import load_model, model_from_dict
 from tests.gold_units import gold_units
@@ -48,3 +49,25 @@ def test_candidates_that_differ_in_one_pattern_id_get_their_own_verdict() -> Non
     other = [first._replace(pattern=first.pattern + ".other"), *features[1:]]
     assert model.verdict(other).evidence != model.verdict(features).evidence
     assert model.verdict(other).evidence == tuple(model.contributions(other))
+
+
+def test_remembered_derived_features_are_those_computed_for_the_candidate() -> None:
+    evidence._DERIVED.clear()
+    first = _gold_candidates()  # computed (and remembered)
+    assert evidence._DERIVED
+    second = _gold_candidates()  # from memory
+    assert second == first
+    for features in first:
+        # the features so far end with the subject (conjunctions with it come later)
+        subject = next(i for i, e in enumerate(features) if e.feature.startswith("subject="))
+        base, derived = features[: subject + 1], tuple(features[subject + 1 :])
+        anchor = base[0]
+        shape = (
+            anchor.feature.split("=", 1)[1],
+            anchor.pattern,
+            any(e.feature == "trajectory" for e in derived),
+            any(e.feature == "clauses.several" for e in derived),
+            any(e.feature == "clause.fragment" for e in derived),
+            any(e.feature == "clause.long" for e in derived),
+        )
+        assert evidence._derived(base, *shape) == derived
