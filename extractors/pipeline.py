@@ -27,6 +27,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from functools import cache, lru_cache
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -200,7 +201,7 @@ def continue_years(found: Iterable[dict]) -> Iterator[dict]:
     """
     previous: tuple[int, dict] | None = None  # (block, last target) of the last sentence with a candidate
     group: list[dict] = []
-    for item in [*found, None]:
+    for item in chain(found, (None,)):  # streamed: a document's results are not all held at once
         if group and (item is None or item["unit_start"] != group[0]["unit_start"]):
             first = group[0]
             if first["unit_kind"] == "sentence":
