@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from operator import itemgetter
@@ -41,6 +41,8 @@ WEIGHTS_FILE = MODEL_DIR / "weights.json"
 BANDS = ("target", "suggestion")
 #: How many verdicts a model remembers (cleared when full, as the extractor's other caches are).
 _VERDICTS_LIMIT = 50_000
+#: How many unit bounds a model remembers (see :meth:`Model.best_possible_for`).
+_BOUNDS_LIMIT = 50_000
 _FEATURE_AND_PATTERN = itemgetter(0, 1)
 
 
@@ -127,6 +129,21 @@ class Model:
     def best_possible(self, facts: UnitFacts) -> float:
         """The highest logit any candidate of a unit with these facts could reach (``extractors.bound``)."""
         return self._bound.best(facts)
+
+    def best_possible_for(self, key: Hashable, facts: Callable[[], UnitFacts]) -> float:
+        """:meth:`best_possible` of ``facts()``, remembered per ``key``, which must name everything the
+        facts are made of: the extractor's screen names a unit's by a key far cheaper to build than them."""
+        found = self._bounds.get(key)
+        if found is None:
+            found = self.best_possible(facts())
+            if len(self._bounds) >= _BOUNDS_LIMIT:
+                self._bounds.clear()
+            self._bounds[key] = found
+        return found
+
+    @cached_property
+    def _bounds(self) -> dict[Hashable, float]:
+        return {}
 
     @cached_property
     def _bound(self) -> Bound:

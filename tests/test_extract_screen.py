@@ -122,6 +122,30 @@ def test_the_bound_is_above_every_candidate_of_the_gold() -> None:
     assert checked > 300 and math.isfinite(model.floor)
 
 
+def test_units_with_one_screen_key_have_one_bound() -> None:
+    """The screen remembers a unit's bound by ``_screen_key``: units alike in it are alike in their facts'
+    bound (gold units and those of a generated plan, whose blocks differ, with and without a goal before)."""
+    from benchmarks.bench_extract import generate_plan
+    from extractors.triggers import TriggerIndex
+
+    stages, model = pipeline._stages(), load_model()
+    plan = generate_plan(20_000)
+    triggers = TriggerIndex(plan)
+    units = [*gold_units()]
+    units += [(plan[s.start : s.end], s) for s in pipeline.segments(plan, triggers) if s.kind != "row"]
+    bounds: dict[tuple, float] = {}
+    for unit, seg in units:
+        cues, years = stages.cues.find(unit), stages.years.find(unit)
+        labels = {c.label for c in live_cues(unit, cues, years)}
+        evidence = frozenset(c.label for c in stages.evidence.find(unit))
+        rate = stages.quantities.may_rate(unit)
+        for after_goal in (False, True):
+            key = pipeline._screen_key(seg, after_goal, labels, evidence, years, rate)
+            bound = model.best_possible(pipeline._facts(seg, after_goal, labels, evidence, years, rate))
+            assert bounds.setdefault(key, bound) == bound, unit
+    assert len(bounds) > 500
+
+
 def test_a_budget_heading_in_an_agenda_cannot_reach_the_suggestion_band() -> None:
     context = pipeline.Context(genre="agenda", title="12. Budgetopfølgning 1 (2023)")
     seg = pipeline.Segment(0, 0, "heading", context)
