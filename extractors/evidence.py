@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import itemgetter
 from typing import NamedTuple
 
 from extractors.anchors import STRONG_CROSSING, Anchor, Clause, gap
@@ -106,12 +105,13 @@ EXPECTATION_RULES = frozenset({"cue.aspiration.forventer_vi", "cue.aspiration.vi
 
 
 class Evidence(NamedTuple):
-    """One feature of a candidate and the pattern or rule that made it fire (offsets in the unit, or -1)."""
+    """One feature of a candidate and the pattern or rule that made it fire.
+
+    A pair, hashable as it is: a sequence of them is the key under which what it implies and
+    scores is remembered (see :func:`features`, ``Model.verdict``)."""
 
     feature: str
     pattern: str
-    start: int = -1
-    end: int = -1
 
 
 def within(cues: list[Cue], start: int, end: int, labels: frozenset[str] | None = None) -> list[Cue]:
@@ -242,11 +242,11 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     out: list[Evidence] = []
     add = out.append
     # -- the anchor
-    add(Evidence(f"anchor={a.kind}", a.rule_id, a.start, a.end))
+    add(Evidence(f"anchor={a.kind}", a.rule_id))
     if a.kind == "end":
-        add(Evidence(f"end={a.direction}", a.rule_id, a.start, a.end))
+        add(Evidence(f"end={a.direction}", a.rule_id))
     for flag in a.flags:
-        add(Evidence(f"anchor.{flag}", a.rule_id, a.start, a.end))
+        add(Evidence(f"anchor.{flag}", a.rule_id))
     q = a.quantity
     if q is not None and a.kind in ("qty", "count", "share"):
         unit = "count" if a.kind == "count" else q.unit
@@ -269,7 +269,7 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
     # -- what follows from the features so far and the clause's shape (families, conjunctions …)
     key = (
-        tuple(map(_FEATURE_AND_PATTERN, out)),
+        tuple(out),
         a.kind,
         a.rule_id,
         inp.trajectory,
@@ -287,8 +287,7 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     return out
 
 
-_FEATURE_AND_PATTERN = itemgetter(0, 1)
-#: The derived features per (features so far as (name, pattern) pairs, the clause's shape): see
+#: The derived features per (features so far, the clause's shape): see
 #: :func:`features`. Candidates of one kind of sentence share them, within a document and across
 #: documents (like the cue words, they stay when ``pipeline.clear_unit_cache`` clears the units).
 _DERIVED: dict[tuple, tuple[Evidence, ...]] = {}
@@ -561,20 +560,20 @@ def _scoped_cues(inp: CandidateInputs, add) -> None:
         name = f"{c.label}@{scope}"
         if name not in seen:
             seen.add(name)
-            add(Evidence(name, c.rule_id, c.start, c.end))
+            add(Evidence(name, c.rule_id))
     commits = within(cues, ms, me, COMMIT)
     if commits and all(c.rule_id in EXPECTATION_RULES for c in commits):
-        add(Evidence("commit.expectation_only", commits[0].rule_id, commits[0].start, commits[0].end))
+        add(Evidence("commit.expectation_only", commits[0].rule_id))
     if inp.year is None and commits and all(c.rule_id == "cue.binding.maa" for c in commits):
         add(Evidence("commit.maa_without_year", "cue.binding.maa"))
     for c in cues:
         if c.label == "MUNI" and 0 <= a.start - c.end <= 3:
-            add(Evidence("muni.before_anchor", c.rule_id, c.start, c.end))
+            add(Evidence("muni.before_anchor", c.rule_id))
             break
     if a.kind == "dir" or (a.quantity is not None and a.quantity.link in ("med", "less", "more")):
         for v in within(cues, clause.start, clause.end, _DIR_VERBS):
             if _PRESENT.search(text[v.start : v.end]):
-                add(Evidence("dir.present_tense", v.rule_id, v.start, v.end))
+                add(Evidence("dir.present_tense", v.rule_id))
                 break
     if within(cues, clause.start, a.start, _MILESTONE):
         add(Evidence("milestone.before_anchor", "cue.milestone.verb"))
@@ -589,7 +588,7 @@ def _scoped_topics(inp: CandidateInputs, add) -> None:
         name = f"{c.label}@{scope}"
         if name not in seen:
             seen.add(name)
-            add(Evidence(name, c.rule_id, c.start, c.end))
+            add(Evidence(name, c.rule_id))
 
 
 def _time(inp: CandidateInputs, add) -> None:
@@ -598,23 +597,23 @@ def _time(inp: CandidateInputs, add) -> None:
     ctx = inp.ctx
     if year is not None:
         where = "own" if inp.own_year else "shared"
-        add(Evidence(f"deadline={year.role}.{where}", year.rule_id, year.start, year.end))
-        add(Evidence(f"deadline.year={year_bucket(year.year)}", year.rule_id, year.start, year.end))
+        add(Evidence(f"deadline={year.role}.{where}", year.rule_id))
+        add(Evidence(f"deadline.year={year_bucket(year.year)}", year.rule_id))
         if inp.own_year and STRONG_CROSSING.search(gap(text, a, year)):
-            add(Evidence("deadline.across_clause", year.rule_id, year.start, year.end))
+            add(Evidence("deadline.across_clause", year.rule_id))
     elif ctx.year is not None:
         add(Evidence("deadline=context", "context.header_year"))
         add(Evidence(f"deadline.year={year_bucket(ctx.year)}", "context.header_year"))
     else:
         add(Evidence("deadline=none", "years"))
     if inp.start is not None:
-        add(Evidence("year.start", inp.start.rule_id, inp.start.start, inp.start.end))
+        add(Evidence("year.start", inp.start.rule_id))
     if any(y.role in ("baseline", "period_start") for y in clause.years):
         add(Evidence("baseline.year", "years.baseline"))
     chosen = year.start if year is not None else -1
     for y in inp.years:
         if y.start != chosen and y.role in ("in", "bare", "name", "skip") and y.year < PRESENT_YEAR:
-            add(Evidence("year.past_mentioned", y.rule_id, y.start, y.end))
+            add(Evidence("year.past_mentioned", y.rule_id))
             break
     if initial_year(text, clause):
         add(Evidence("opens_with_year", "decide.initial_year"))

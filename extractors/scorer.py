@@ -28,7 +28,6 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -43,7 +42,6 @@ BANDS = ("target", "suggestion")
 _VERDICTS_LIMIT = 50_000
 #: How many unit bounds a model remembers (see :meth:`Model.best_possible_for`).
 _BOUNDS_LIMIT = 50_000
-_FEATURE_AND_PATTERN = itemgetter(0, 1)
 
 
 class Verdict(NamedTuple):
@@ -100,7 +98,7 @@ class Model:
         the gold, read one after the other, found their verdict remembered), and their targets share
         one evidence tuple. The memory stays when ``pipeline.clear_unit_cache`` clears the units.
         """
-        key = tuple(map(_FEATURE_AND_PATTERN, features))
+        key = tuple(features)
         found = self._verdicts.get(key)
         if found is None:
             score = self.score(features)
@@ -111,7 +109,7 @@ class Model:
         return found
 
     @cached_property
-    def _verdicts(self) -> dict[tuple[tuple[str, str], ...], Verdict]:
+    def _verdicts(self) -> dict[tuple[Evidence, ...], Verdict]:
         return {}
 
     def band(self, score: float) -> str | None:
