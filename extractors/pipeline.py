@@ -372,7 +372,7 @@ def _nothing_to_anchor(stages: _Stages, clean: str, cues: list) -> bool:
     """
     if any(c.label in ANCHOR_LABELS for c in cues):
         return False
-    return not may_add_share(clean) and not stages.quantities.may_find_value(clean)
+    return not stages.quantities.may_find_value(clean) and not may_add_share(clean)
 
 
 def _clean_cells(cells: tuple, back: list[int] | None) -> list:
