@@ -169,11 +169,9 @@ def span_between(text: str, low: str | None, a_start: int, a_end: int, lo: int, 
     return left, right.start() if right else hi
 
 
-def initial_year(text: str, clause: Clause) -> bool:
-    """The clause or the sentence opens with its year ("I 2030 …", "2030: …")."""
-    return bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
-        _INITIAL_YEAR.match(text.lstrip())
-    )
+def opens_with_year(text: str) -> bool:
+    """The text opens with its year ("I 2030 …", "2030: …"): a sentence, or a clause of it."""
+    return _INITIAL_YEAR.match(text.lstrip()) is not None
 
 
 _UNIT_GROUPS = {
@@ -233,6 +231,8 @@ class CandidateInputs:
     trajectory: bool = False
     #: Who the sentence is about (see :func:`subject_of`): own, other, impersonal, thing or none.
     subject: tuple[str, str] = ("none", "evidence.subject")
+    #: The sentence opens with its year (:func:`opens_with_year` of ``text``, the same for every clause).
+    opens_with_year: bool = False
 
 
 def features(inp: CandidateInputs) -> list[Evidence]:
@@ -615,5 +615,7 @@ def _time(inp: CandidateInputs, add) -> None:
         if y.start != chosen and y.role in ("in", "bare", "name", "skip") and y.year < PRESENT_YEAR:
             add(Evidence("year.past_mentioned", y.rule_id))
             break
-    if initial_year(text, clause):
+    if inp.opens_with_year or opens_with_year(
+        text[clause.start : clause.end]
+    ):  # the sentence's or the clause's
         add(Evidence("opens_with_year", "decide.initial_year"))
