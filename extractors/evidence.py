@@ -19,6 +19,7 @@ Nothing here decides: the fitted weights do (``extractors.scorer``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -233,6 +234,8 @@ class CandidateInputs:
     subject: tuple[str, str] = ("none", "evidence.subject")
     #: The sentence opens with its year (:func:`opens_with_year` of ``text``, the same for every clause).
     opens_with_year: bool = False
+    #: The unit's summary features (:func:`unit_evidence`), the same for every clause.
+    unit: tuple[Evidence, ...] = ()
 
 
 def features(inp: CandidateInputs) -> list[Evidence]:
@@ -264,6 +267,7 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     if inp.topics:
         _scoped_topics(inp, add)
     out.extend(inp.context)
+    out.extend(inp.unit)
     # -- time
     _time(inp, add)
     add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
@@ -509,9 +513,53 @@ def context_evidence(
 
 
 #: The feature groups :func:`context_evidence` decides (present or absent) for every unit.
+#: What a whole unit (a sentence, an item) says before its anchors are read: its cue and evidence words
+#: and its years, summed up. Every candidate of the unit has the same, and the screen knows them exactly.
+UNIT_FEATURES = (
+    "unit.negative&!commit",
+    "unit.other_body&!own",
+    "unit.money&!green",
+    "unit.other_topic&!green",
+    "unit.past_years_only",
+    "unit.!commit&!goal",
+)
+
+
+def unit_evidence(
+    labels: Iterable[str], evidence_labels: Iterable[str], years: Iterable[tuple[str, int]], context_year
+) -> tuple[Evidence, ...]:
+    """The :data:`UNIT_FEATURES` of a unit with these live cue labels, evidence words and (role, year)s.
+
+    A statistic or a projection with no commitment anywhere in the sentence, another body's
+    goal with nothing of the municipality's, money with no climate word, figures for past years
+    only: what the finer features say clause by clause, said once for the sentence, so the
+    screen can weigh it before the anchors are read (``extractors.bound``).
+    """
+    present = set(labels) | set(evidence_labels)
+    commit = not present.isdisjoint(FAMILIES["commit"])
+    goal = not present.isdisjoint(FAMILIES["goal"])
+    green = not present.isdisjoint(FAMILIES["green"])
+    out = []
+    if not present.isdisjoint(FAMILIES["negative"]) and not commit:
+        out.append(Evidence("unit.negative&!commit", "unit.cues"))
+    if not present.isdisjoint(FAMILIES["other_body"]) and present.isdisjoint(FAMILIES["own"]):
+        out.append(Evidence("unit.other_body&!own", "unit.cues"))
+    if not present.isdisjoint(FAMILIES["money"]) and not green:
+        out.append(Evidence("unit.money&!green", "unit.evidence"))
+    if not present.isdisjoint(FAMILIES["other_topic"]) and not green:
+        out.append(Evidence("unit.other_topic&!green", "unit.evidence"))
+    dated = [y for role, y in years if role in ("in", "by", "period_end", "bare", "start")]
+    if dated and max(dated) < PRESENT_YEAR and (context_year is None or context_year < PRESENT_YEAR):
+        out.append(Evidence("unit.past_years_only", "unit.years"))
+    if not commit and not goal:
+        out.append(Evidence("unit.!commit&!goal", "unit.cues"))
+    return tuple(out)
+
+
 CONTEXT_GROUPS = frozenset(
     {"kind", "doc", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", "previous.goal_with_year"}
     | {f"{label}@{where}" for label in EVIDENCE_LABELS for where in ("title", "heading")}
+    | set(UNIT_FEATURES)
 )
 
 

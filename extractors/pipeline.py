@@ -44,7 +44,7 @@ from extractors.components.evidence import EvidenceMarker, heading_evidence
 from extractors.components.quantities import QuantityFinder
 from extractors.components.targets import TargetAssembler
 from extractors.components.years import YearFinder
-from extractors.evidence import COMMIT, context_features, live_cues
+from extractors.evidence import COMMIT, context_features, live_cues, unit_evidence
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
@@ -354,8 +354,14 @@ def _facts(
     """What the screen knows of a unit before its quantities (see ``extractors.bound``)."""
     _groups, present = _known_features(seg.context, seg.kind, after_goal)
     heading = {label for name in present if "@" in name for label in [name.split("@", 1)[0]]}
+    # the unit's summary features need its evidence words; without them the bound counts them as open
+    unit = (
+        ()
+        if evidence is None
+        else unit_evidence(labels, evidence, [(y.role, y.year) for y in years], seg.context.year)
+    )
     return UnitFacts(
-        context=frozenset(present),
+        context=frozenset(present) | {e.feature for e in unit},
         cue_labels=frozenset(labels),
         evidence_labels=evidence,
         heading_labels=frozenset(heading),

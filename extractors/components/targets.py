@@ -44,6 +44,7 @@ from extractors.evidence import (
     live_cues,
     opens_with_year,
     subject_of,
+    unit_evidence,
     within,
 )
 from extractors.scorer import Model, load_model
@@ -141,6 +142,7 @@ def assemble_unit(
     trajectory = _trajectory(clauses, attached)
     subject = subject_of(text, low, cues, topics)
     opens = opens_with_year(text)
+    unit = unit_evidence(labels, {t.label for t in topics}, [(y.role, y.year) for y in years], ctx.year)
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
@@ -168,6 +170,7 @@ def assemble_unit(
                 trajectory,
                 subject,
                 opens,
+                unit,
             )
         )
         if collect:
