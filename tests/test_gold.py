@@ -1,7 +1,7 @@
 """The extractor against the hand-annotated gold, measured honestly: the scorer is fit on this gold, so its
 figures come from cross-validation (grouped by passage and agenda case), never from what it was fit on.
 
-The floors are what the current rules and gold reach (see BENCHMARKS.md, "Extraction quality"); a change
+The floors are what the current rules and gold reach (see BENCHMARKS.md, "Extraction quality, bands and thresholds"); a change
 that lowers them fails here, and the issue's goals are written beside them.
 """
 
