@@ -65,9 +65,20 @@ def store_parsed(
     targets: Sequence[FoundTarget],
     extractor_version: str,
 ) -> Document:
-    """Store a parsed document, its pages and blocks and its machine targets."""
-    previous = latest_version(session, info.source_key)
-    document = _document_row(info, previous)
+    """Store a parsed document, its pages and blocks and its machine targets.
+
+    An earlier failure recorded for the same bytes becomes this document (the row is
+    filled in, never deleted: documents are superseded, not removed).
+    """
+    document = find_by_sha(session, info.sha256)
+    if document is None:
+        document = _document_row(info, latest_version(session, info.source_key))
+    elif document.status == "extracted":
+        raise ValueError(f"{info.source}: document {document.id} holds these bytes already")
+    else:
+        _describe(document, info)
+        document.error = None
+        document.fetched_at = utcnow()
     document.title = info.title or parsed.title
     document.media_type = info.media_type or parsed.media_type
     document.page_count = len(parsed.pages)
@@ -101,18 +112,24 @@ def store_failure(session: Session, info: DocumentInfo, status: str, error: str)
 
 
 def _document_row(info: DocumentInfo, previous: Document | None) -> Document:
-    return Document(
+    document = Document(
         sha256=info.sha256,
-        source=info.source,
-        source_key=info.source_key,
-        title=info.title,
-        kind=info.kind,
-        media_type=info.media_type,
-        municipality_code=info.municipality_code,
-        published_on=info.published_on,
-        size_bytes=info.size_bytes,
         previous_id=previous.id if previous is not None and previous.sha256 != info.sha256 else None,
     )
+    _describe(document, info)
+    return document
+
+
+def _describe(document: Document, info: DocumentInfo) -> None:
+    """What the source says about the document (its bytes, and so its sha256, are the same)."""
+    document.source = info.source
+    document.source_key = info.source_key
+    document.title = info.title
+    document.kind = info.kind
+    document.media_type = info.media_type
+    document.municipality_code = info.municipality_code
+    document.published_on = info.published_on
+    document.size_bytes = info.size_bytes
 
 
 def _target_row(

@@ -208,10 +208,7 @@ def ingest_source(
     seconds["extract"] = time.perf_counter() - clock
     clock = time.perf_counter()
     with sessions.begin() as session:
-        retry = find_by_sha(session, sha256)
-        if retry is not None:  # an earlier failure of the same bytes: replace it with the real thing
-            session.delete(retry)
-            session.flush()
+        # an earlier failure of the same bytes becomes the real thing in store_parsed
         info = _with_municipality(info, source, parsed.title, text)
         document = store_parsed(session, info, parsed, found, extractor_version)
         outcome = IngestOutcome(

@@ -90,7 +90,11 @@ class Document(Base):
     pages: Mapped[list[Page]] = relationship(
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
     )
-    targets: Mapped[list[Target]] = relationship(back_populates="document", cascade="all, delete-orphan")
+    #: No delete cascade: a document is superseded by a new version, never deleted, and its targets may
+    #: carry review rows (the database refuses to delete those; see migration 0004).
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="document", cascade="save-update, merge", passive_deletes="all"
+    )
     previous: Mapped[Document | None] = relationship(remote_side=[id])
 
 
@@ -147,7 +151,7 @@ class Target(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     origin: Mapped[str] = mapped_column(String(10), default="machine")
     # provenance
     page_number: Mapped[int | None] = mapped_column(Integer)
@@ -189,8 +193,13 @@ class Target(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="targets")
+    #: Review rows are never deleted or changed (triggers refuse it): no delete cascade, and no nulling
+    #: of ``target_id`` when a target is deleted; deleting a reviewed target fails in the database.
     reviews: Mapped[list[TargetReview]] = relationship(
-        back_populates="target", order_by="TargetReview.id", cascade="all, delete-orphan"
+        back_populates="target",
+        order_by="TargetReview.id",
+        cascade="save-update, merge",
+        passive_deletes="all",
     )
 
 
@@ -213,12 +222,13 @@ def target_fields(target: Target) -> dict[str, Any]:
 
 
 class TargetReview(Base):
-    """One reviewer decision; rows are only ever inserted."""
+    """One reviewer decision; rows are only ever inserted (database triggers refuse UPDATE and DELETE)."""
 
     __tablename__ = "target_reviews"
+    __table_args__ = (Index("ix_target_reviews_reviewer", "reviewer", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
     reviewer: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(10))
