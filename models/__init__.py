@@ -240,7 +240,11 @@ class TargetReview(Base):
 
 
 class User(Base):
-    """A person who may log in to the review app."""
+    """A person who may log in to the review app.
+
+    Disabled, never deleted, and a name is never reused: reviews name their reviewer
+    (a trigger refuses DELETE, see migration 0005).
+    """
 
     __tablename__ = "users"
 
@@ -249,8 +253,53 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins in a row per name, whether or not a user has it, so a lock-out reveals nobody."""
+
+    __tablename__ = "login_throttle"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class WebSession(Base):
+    """A logged-in browser; the cookie holds a random token, this row its SHA-256 (never the token)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The absolute end; the idle end is ``last_seen_at`` plus the idle timeout.
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    client: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    #: A one-time message for the next page ("Mål #12 accepteret.").
+    flash: Mapped[str | None] = mapped_column(Text)
+
+
+class StatusCount(Base):
+    """The queue's targets per status under one filter set, shared by all worker processes.
+
+    Valid while ``review_mark`` is still the newest review row's id (every decision
+    adds one) and for a few seconds after ``counted_at`` (an ingest adds no review).
+    """
+
+    __tablename__ = "status_counts"
+
+    #: SHA-256 of the filter set's query string (filters can be long; the key stays short).
+    filter_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    review_mark: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    counted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 class IngestRun(Base):
@@ -281,10 +330,13 @@ __all__ = [
     "Block",
     "Document",
     "IngestRun",
+    "LoginThrottle",
     "Municipality",
     "Page",
+    "StatusCount",
     "Target",
     "TargetReview",
     "User",
+    "WebSession",
     "target_fields",
 ]
