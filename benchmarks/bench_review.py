@@ -29,6 +29,7 @@ import hashlib
 import os
 import random
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -442,6 +443,8 @@ def main() -> None:
         "--rates", type=float, nargs="+", default=[10, 20, 30, 40, 50, 60, 70, 80, 100, 120, 150, 200]
     )
     args = parser.parse_args()
+    # a terminated run still stops its server and its PostgreSQL cluster (the finally blocks run)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     if args.team:
         _team(args)
     else:

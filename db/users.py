@@ -195,12 +195,6 @@ def _count_attempt(session: Session, name: str, now: dt.datetime) -> tuple[bool,
     lock this attempt sets should it fail. Counting first, in one UPDATE, means that
     parallel guesses are counted one by one and the lock stops all but the first few.
     """
-    session.execute(
-        delete(LoginThrottle).where(
-            LoginThrottle.last_failure_at < now - FORGET_FAILURES_AFTER,
-            or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
-        )
-    )
     insert = upsert(session.get_bind().dialect.name, LoginThrottle)
     session.execute(
         insert.values(name=name, failures=0, locked_until=None, last_failure_at=now).on_conflict_do_nothing()
@@ -236,6 +230,13 @@ def authenticate(
     """
     now = now or utcnow()
     name = name.strip()[:MAX_NAME_LENGTH]
+    with sessions.begin() as session:  # apart from the count, so that no transaction waits holding rows
+        session.execute(
+            delete(LoginThrottle).where(
+                LoginThrottle.last_failure_at < now - FORGET_FAILURES_AFTER,
+                or_(LoginThrottle.locked_until.is_(None), LoginThrottle.locked_until < now),
+            )
+        )
     with sessions.begin() as session:
         allowed, locked_until = _count_attempt(session, name, now)
         if not allowed:

@@ -133,9 +133,9 @@ def users_enable(name: str, database_url: str | None) -> None:
 )
 @click.option(
     "--forwarded-allow-ips",
-    default="127.0.0.1",
-    show_default=True,
-    help="Proxies whose X-Forwarded-For/-Proto headers are trusted (comma-separated, or '*').",
+    default=None,
+    help="Proxies whose X-Forwarded-For/-Proto headers are trusted, comma-separated "
+    "(default: uvicorn's, $FORWARDED_ALLOW_IPS or 127.0.0.1).",
 )
 @DATABASE_OPTION
 def review(
@@ -143,7 +143,7 @@ def review(
     port: int,
     workers: int,
     secure_cookies: bool,
-    forwarded_allow_ips: str,
+    forwarded_allow_ips: str | None,
     database_url: str | None,
 ) -> None:
     """Serve the review web app on the configured database."""

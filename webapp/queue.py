@@ -198,9 +198,10 @@ def shared_status_counts(sessions: sessionmaker[Session], f: QueueFilter) -> dic
         counts = status_counts(session, f)
     values = {"filter_hash": key, "review_mark": mark, "counts": counts, "counted_at": now}
     with sessions.begin() as session:
-        session.execute(delete(StatusCount).where(StatusCount.counted_at <= now - COUNT_TTL))
         insert = upsert(session.get_bind().dialect.name, StatusCount).values(**values)
         session.execute(insert.on_conflict_do_update(index_elements=["filter_hash"], set_=values))
+    with sessions.begin() as session:  # apart, so that no transaction waits on rows while holding others
+        session.execute(delete(StatusCount).where(StatusCount.counted_at <= now - COUNT_TTL))
     return counts
 
 
