@@ -148,7 +148,7 @@ def _revision(form: FormData) -> int:
 
 def _conflict_page(
     request: Request,
-    target_id: StoredId,
+    target_id: int,
     f: QueueFilter,
     error: ConflictError,
     values: dict[str, str],
