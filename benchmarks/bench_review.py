@@ -334,6 +334,12 @@ def team_names(reviewers: int) -> list[str]:
     return [f"bench{i:02d}" for i in range(1, reviewers + 1)]
 
 
+def _load() -> str:
+    """The machine's load average (1 and 5 minutes): others' processes share the cores and show here."""
+    one, five, _ = os.getloadavg()
+    return f"{one:.1f}/{five:.1f}"
+
+
 #: The page latency goal of the team scenario.
 GOAL_MS = 150.0
 
@@ -356,7 +362,8 @@ def _team(args: argparse.Namespace) -> None:
             base = f"http://127.0.0.1:{port}"
             try:
                 print(
-                    f"\n== {workers} worker(s), {args.reviewers} reviewers, {args.targets} targets, PostgreSQL"
+                    f"\n== {workers} worker(s), {args.reviewers} reviewers, {args.targets} targets, PostgreSQL "
+                    f"(machine load {_load()})"
                 )
                 unloaded = run(base, users[0], BENCH_PASSWORD, args.reference_requests, 1, target_ids[1])
                 reference = {kind: percentile(values, 95) for kind, values in unloaded.items()}
@@ -379,9 +386,12 @@ def _team(args: argparse.Namespace) -> None:
                     )
                 )
                 print_open_loop(scenario)
+                print(f"machine load {_load()}")
                 print(f"-- rising rates, {args.step_duration:g} s each (p95 ms, and / unloaded p95)")
                 print(
-                    f"{'pages/s':>8} {'sent/s':>7} {'errors':>6} " + " ".join(f"{k:>26}" for k, _ in PAGE_MIX)
+                    f"{'pages/s':>8} {'sent/s':>7} {'errors':>6} "
+                    + " ".join(f"{k:>26}" for k, _ in PAGE_MIX)
+                    + "   load 1/5 min"
                 )
                 passed = None
                 for rate in args.rates:
@@ -403,7 +413,7 @@ def _team(args: argparse.Namespace) -> None:
                         f"{step.p95(k):>15.1f} ({step.p95(k) / reference[k]:>5.1f}x)" + " " * 2
                         for k, _ in PAGE_MIX
                     )
-                    print(f"{rate:>8g} {step.requests / step.duration:>7.1f} {errors:>6} {cells}")
+                    print(f"{rate:>8g} {step.requests / step.duration:>7.1f} {errors:>6} {cells} {_load()}")
                     if worst > GOAL_MS or errors:
                         print(
                             f"p95 passes {GOAL_MS:g} ms between {passed or 0:g} and {rate:g} pages/s "
