@@ -414,6 +414,11 @@ def _team(args: argparse.Namespace) -> None:
                         for k, _ in PAGE_MIX
                     )
                     print(f"{rate:>8g} {step.requests / step.duration:>7.1f} {errors:>6} {cells} {_load()}")
+                    if step.failures:
+                        print(
+                            "         failures: "
+                            + ", ".join(f"{n}× {what}" for what, n in step.failures.items())
+                        )
                     if worst > GOAL_MS or errors:
                         print(
                             f"p95 passes {GOAL_MS:g} ms between {passed or 0:g} and {rate:g} pages/s "

@@ -139,6 +139,8 @@ class OpenLoopResult:
     duration: float
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
+    #: What went wrong, counted: "HTTP 500", "ReadTimeout", ...
+    failures: dict[str, int] = field(default_factory=dict)
     lag_ms: list[float] = field(default_factory=list)
 
     @property
@@ -199,19 +201,23 @@ async def open_loop(
         async def open_page(due: float, client: httpx.AsyncClient, kind: str, path: str) -> None:
             await asyncio.sleep(max(0.0, due - loop.time()))
             result.lag_ms.append((loop.time() - due) * 1000)
+            failure = None
             try:
                 if kind == "decision":
                     response = await client.post(path, data={"csrf_token": csrf[id(client)], "q": ""})
-                    ok = response.status_code == 303
+                    expected = 303
                 else:
                     response = await client.get(path)
-                    ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
-            if ok:
+                    expected = 200
+                if response.status_code != expected:
+                    failure = f"HTTP {response.status_code}"
+            except httpx.HTTPError as error:
+                failure = type(error).__name__
+            if failure is None:
                 result.latencies.setdefault(kind, []).append((loop.time() - due) * 1000)
             else:
                 result.errors[kind] = result.errors.get(kind, 0) + 1
+                result.failures[failure] = result.failures.get(failure, 0) + 1
 
         await asyncio.gather(*(open_page(*job) for job in sorted(jobs, key=lambda job: job[0])))
     finally:
@@ -224,6 +230,8 @@ def print_open_loop(result: OpenLoopResult) -> None:
         f"{len(result.lag_ms)} pages in {result.duration:.0f} s, offered {result.offered_rate:g}/s; "
         f"generator lag p99 {percentile(result.lag_ms, 99) if result.lag_ms else 0:.1f} ms"
     )
+    if result.failures:
+        print("failures: " + ", ".join(f"{n}× {what}" for what, n in result.failures.items()))
     print(f"{'page':<20} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
     for kind in [k for k, _ in PAGE_MIX] + ["decision"]:
         values = result.latencies.get(kind, [])

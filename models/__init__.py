@@ -148,6 +148,8 @@ class Target(Base):
         Index("ix_targets_confidence", "status", "confidence", "id"),
         # pending suggestions ranked by score
         Index("ix_targets_band", "band", "status", "confidence", "id"),
+        # the queue's progress per document: counted from the index alone
+        Index("ix_targets_progress", "document_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
