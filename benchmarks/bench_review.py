@@ -10,7 +10,7 @@ Two benchmarks on the real app under uvicorn on 127.0.0.1 (a child process):
   seconds on average at random moments (an open loop: 20 reviewers every 2 s is
   10 pages/s), for each ``--workers`` count: first the reference, the same pages
   one at a time (unloaded), then the scenario, then rising rates until the worst
-  p95 passes 150 ms or a request fails. Prints p95 and its ratio to the unloaded
+  p95 passes 150 ms or a request fails, twice in a row at the same rate. Prints p95 and its ratio to the unloaded
   p95 of the same run. ``--decide-share`` turns some target pages into decisions,
   each of which makes every worker count the queue's statuses afresh.
 
@@ -344,10 +344,77 @@ def _load() -> str:
 GOAL_MS = 150.0
 
 
+def _step(
+    base: str,
+    users: list[str],
+    target_ids: tuple[int, int],
+    reference: dict[str, float],
+    args: argparse.Namespace,
+    rate: float,
+    seed: int,
+) -> bool:
+    """One rate of the ramp, printed as a row; True if every page kind kept its p95 under the goal."""
+    import asyncio
+
+    from benchmarks.load_review import PAGE_MIX, open_loop
+
+    step = asyncio.run(
+        open_loop(
+            base,
+            users,
+            BENCH_PASSWORD,
+            rate=rate,
+            duration=args.step_duration,
+            target_ids=target_ids,
+            seed=seed,
+            decide_share=args.decide_share,
+        )
+    )
+    errors = sum(step.errors.values())
+    cells = " ".join(f"{step.p95(k):>15.1f} ({step.p95(k) / reference[k]:>5.1f}x)  " for k, _ in PAGE_MIX)
+    print(f"{rate:>8g} {step.requests / step.duration:>7.1f} {errors:>6} {cells} {_load()}")
+    if step.failures:
+        print("         failures: " + ", ".join(f"{n}× {what}" for what, n in step.failures.items()))
+    return errors == 0 and max(step.p95(kind) for kind, _ in PAGE_MIX) <= GOAL_MS
+
+
+def _ramp(
+    base: str,
+    users: list[str],
+    target_ids: tuple[int, int],
+    reference: dict[str, float],
+    args: argparse.Namespace,
+    workers: int,
+) -> None:
+    """Rising rates until the worst p95 passes the goal; a failing rate is run once more (a burst of
+    someone else's work on the shared cores fails one step; a rate the server cannot carry fails twice)."""
+    from benchmarks.load_review import PAGE_MIX
+
+    print(f"-- rising rates, {args.step_duration:g} s each (p95 ms, and / unloaded p95)")
+    print(
+        f"{'pages/s':>8} {'sent/s':>7} {'errors':>6} "
+        + " ".join(f"{k:>26}" for k, _ in PAGE_MIX)
+        + "   load 1/5 min"
+    )
+    passed = 0.0
+    for rate in args.rates:
+        carried = any(
+            _step(base, users, target_ids, reference, args, rate, int(rate * 10) + i) for i in (0, 1)
+        )
+        if not carried:  # any() stops at the first pass: the second run happens only after a failure
+            print(
+                f"p95 passes {GOAL_MS:g} ms between {passed:g} and {rate:g} pages/s "
+                f"({workers} worker(s); failed twice at {rate:g})"
+            )
+            return
+        passed = rate
+    print(f"p95 stayed under {GOAL_MS:g} ms up to {passed:g} pages/s ({workers} worker(s))")
+
+
 def _team(args: argparse.Namespace) -> None:
     import asyncio
 
-    from benchmarks.load_review import PAGE_MIX, open_loop, percentile, print_open_loop, run
+    from benchmarks.load_review import open_loop, percentile, print_open_loop, run
     from tests.pgcluster import start_cluster
 
     users = team_names(args.reviewers)
@@ -387,47 +454,7 @@ def _team(args: argparse.Namespace) -> None:
                 )
                 print_open_loop(scenario)
                 print(f"machine load {_load()}")
-                print(f"-- rising rates, {args.step_duration:g} s each (p95 ms, and / unloaded p95)")
-                print(
-                    f"{'pages/s':>8} {'sent/s':>7} {'errors':>6} "
-                    + " ".join(f"{k:>26}" for k, _ in PAGE_MIX)
-                    + "   load 1/5 min"
-                )
-                passed = None
-                for rate in args.rates:
-                    step = asyncio.run(
-                        open_loop(
-                            base,
-                            users,
-                            BENCH_PASSWORD,
-                            rate=rate,
-                            duration=args.step_duration,
-                            target_ids=target_ids,
-                            seed=int(rate * 10),
-                            decide_share=args.decide_share,
-                        )
-                    )
-                    worst = max(step.p95(kind) for kind, _ in PAGE_MIX)
-                    errors = sum(step.errors.values())
-                    cells = " ".join(
-                        f"{step.p95(k):>15.1f} ({step.p95(k) / reference[k]:>5.1f}x)" + " " * 2
-                        for k, _ in PAGE_MIX
-                    )
-                    print(f"{rate:>8g} {step.requests / step.duration:>7.1f} {errors:>6} {cells} {_load()}")
-                    if step.failures:
-                        print(
-                            "         failures: "
-                            + ", ".join(f"{n}× {what}" for what, n in step.failures.items())
-                        )
-                    if worst > GOAL_MS or errors:
-                        print(
-                            f"p95 passes {GOAL_MS:g} ms between {passed or 0:g} and {rate:g} pages/s "
-                            f"({workers} worker(s))"
-                        )
-                        break
-                    passed = rate
-                else:
-                    print(f"p95 stayed under {GOAL_MS:g} ms up to {passed:g} pages/s ({workers} worker(s))")
+                _ramp(base, users, target_ids, reference, args, workers)
             finally:
                 server.terminate()
                 server.wait(timeout=30)
