@@ -88,7 +88,9 @@ def csv_cell(value: Any) -> Any:
     Document text, metrics and notes come from PDFs, web pages and people; a cell
     "=HYPERLINK(...)" opened in a spreadsheet would run. The apostrophe makes it
     text there (and shows in other readers: the JSONL export keeps the exact text).
-    Numbers stay numbers: a negative value is not a formula.
+    Numbers stay numbers: a negative value is not a formula. (One test of a prefix;
+    the ``csv`` module and openpyxl have no option for it, and a package for it
+    would be a dependency for two lines.)
     """
     return "'" + value if is_formula_like(value) else value
 

@@ -9,6 +9,12 @@ signed cookie, which stays valid until it expires.
 A session ends after ``IDLE_TIMEOUT`` without a request and ``ABSOLUTE_TIMEOUT``
 after login in any case. ``last_seen_at`` is written at most once per
 ``TOUCH_EVERY``, so reading a page does not cost a write each time.
+
+Written here rather than taken from a package: Starlette ships signed-cookie
+sessions only, and the server-side session packages for it keep opaque blobs
+in memory or Redis by session id; ending every session of one user (the point
+of a lock or a password change) needs rows that know their user, in the
+database the workers already share.
 """
 
 from __future__ import annotations

@@ -13,6 +13,11 @@ user's sessions in the same transaction.
 
 Users are disabled, never deleted, and a name is never reused: reviews name
 their reviewer.
+
+The throttle is written here because the rate-limit packages count requests per
+key in memory or Redis; a lock-out that every worker process sees, that ends the
+user's sessions in the same transaction and that treats unknown names alike needs
+the counters in the database.
 """
 
 from __future__ import annotations
