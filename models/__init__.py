@@ -91,7 +91,7 @@ class Document(Base):
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
     )
     #: No delete cascade: a document is superseded by a new version, never deleted, and its targets may
-    #: carry review rows (the database refuses to delete those; see migration 0004).
+    #: carry review rows (the database refuses to delete those; see migration guarded_history).
     targets: Mapped[list[Target]] = relationship(
         back_populates="document", cascade="save-update, merge", passive_deletes="all"
     )
@@ -245,7 +245,7 @@ class User(Base):
     """A person who may log in to the review app.
 
     Disabled, never deleted, and a name is never reused: reviews name their reviewer
-    (a trigger refuses DELETE, see migration 0005).
+    (a trigger refuses DELETE, see migration sessions_and_throttle).
     """
 
     __tablename__ = "users"

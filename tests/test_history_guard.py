@@ -11,6 +11,7 @@ from db import reviews
 from db.engine import make_engine
 from db.migrate import downgrade, upgrade
 from models import Document, Target, TargetReview
+from tests.revisions import revision_named
 
 
 @pytest.fixture
@@ -111,9 +112,10 @@ def test_a_target_nobody_reviewed_can_still_be_deleted(sessions, reviewed) -> No
 def test_the_migration_keeps_existing_history_and_the_downgrade_lifts_the_guard(
     empty_database_url: str,
 ) -> None:
-    """Rows written under 0003 survive the table rebuilds of 0004; going back removes the triggers."""
+    """Rows written before the guard survive its table rebuilds; going back removes the triggers."""
     url = empty_database_url
-    upgrade(url, "0003")
+    _, before_guard = revision_named("guarded_history")
+    upgrade(url, before_guard)
     seed_synthetic(url, documents=1, targets_per_document=2, targets_per_page=2)
     engine = make_engine(url)
     with engine.begin() as connection:
@@ -121,18 +123,20 @@ def test_the_migration_keeps_existing_history_and_the_downgrade_lifts_the_guard(
         connection.execute(
             text(
                 "INSERT INTO target_reviews (target_id, reviewer, created_at, action, note) "
-                "VALUES (:t, 'anna', CURRENT_TIMESTAMP, 'skip', 'before 0004')"
+                "VALUES (:t, 'anna', CURRENT_TIMESTAMP, 'skip', 'before the guard')"
             ),
             {"t": target_id},
         )
     upgrade(url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT note FROM target_reviews")).scalars().all() == ["before 0004"]
+        assert connection.execute(text("SELECT note FROM target_reviews")).scalars().all() == [
+            "before the guard"
+        ]
         assert connection.execute(select(func.count()).select_from(Target)).scalar_one() == 2
     with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
         connection.execute(text("DELETE FROM target_reviews"))
-    downgrade(url, "0003")
-    with engine.begin() as connection:  # unguarded again: the cascade and the delete work as before 0004
+    downgrade(url, before_guard)
+    with engine.begin() as connection:  # unguarded again: the cascade and the delete work as before
         connection.execute(text("DELETE FROM targets WHERE id = :t"), {"t": target_id})
         assert connection.execute(text("SELECT COUNT(*) FROM target_reviews")).scalar_one() == 0
     engine.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 from db.engine import make_engine
 from db.migrate import current_revision, downgrade, head_revision, is_current, upgrade
 from models import Base
+from tests.revisions import revision_named
 
 
 def test_upgrade_creates_every_table(empty_database_url: str) -> None:
@@ -42,9 +43,11 @@ def test_upgrade_twice_changes_nothing(database_url: str) -> None:
 
 
 def test_failed_logins_move_to_the_throttle_and_back(empty_database_url: str) -> None:
-    """0005 moves users.failed_logins/locked_until into login_throttle (by name); its downgrade moves them back."""
+    """The sessions migration moves users.failed_logins/locked_until into login_throttle (by name); its
+    downgrade moves them back."""
     url = empty_database_url
-    upgrade(url, "0004")
+    _, before_sessions = revision_named("sessions_and_throttle")
+    upgrade(url, before_sessions)
     engine = make_engine(url)
     locked = dt.datetime(2030, 1, 1, 12, 0)
     with engine.begin() as connection:
@@ -59,7 +62,7 @@ def test_failed_logins_move_to_the_throttle_and_back(empty_database_url: str) ->
         rows = connection.execute(text("SELECT name, failures, locked_until FROM login_throttle")).all()
         assert [(name, failures, _naive(until)) for name, failures, until in rows] == [("anna", 6, locked)]
         assert "failed_logins" not in {c["name"] for c in inspect(connection).get_columns("users")}
-    downgrade(url, "0004")
+    downgrade(url, before_sessions)
     with engine.connect() as connection:
         rows = connection.execute(
             text("SELECT name, failed_logins, locked_until FROM users ORDER BY name")

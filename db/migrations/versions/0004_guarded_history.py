@@ -69,7 +69,9 @@ def _require_sqlite_foreign_keys_off() -> None:
     """Rebuilding ``targets`` drops the old table: with foreign keys on, SQLite would refuse (or cascade)."""
     bind = op.get_bind()
     if bind.dialect.name == "sqlite" and bind.exec_driver_sql("PRAGMA foreign_keys").scalar():
-        raise RuntimeError("migration 0004 must run with SQLite's foreign keys off (db/migrations/env.py)")
+        raise RuntimeError(
+            "the guarded_history migration must run with SQLite's foreign keys off (see env.py)"
+        )
 
 
 def upgrade() -> None:

@@ -11,7 +11,7 @@ Create Date: 2026-12-08 10:00:00
   counters move here from ``users`` (``failed_logins``, ``locked_until``), so an
   unknown name is locked out exactly like a real one.
 - ``users.disabled_at``: a user is disabled, never deleted (reviews name their
-  reviewer); a trigger refuses DELETE of a user, as 0004 does for reviews.
+  reviewer); a trigger refuses DELETE of a user, as guarded_history does for reviews.
 - ``status_counts``: the queue's status counts per filter set, shared by the
   worker processes.
 - ``ix_targets_progress`` (document_id, status): the queue's progress bars count
@@ -32,7 +32,7 @@ USER_TRIGGERS_SQLITE = (
     """CREATE TRIGGER users_no_delete BEFORE DELETE ON users
     BEGIN SELECT RAISE(ABORT, 'klimamaal: DELETE of users refused: users are disabled, never deleted'); END""",
 )
-USER_TRIGGERS_POSTGRES = (  # klimamaal_refuse() comes with 0004
+USER_TRIGGERS_POSTGRES = (  # klimamaal_refuse() comes with guarded_history
     """CREATE TRIGGER users_no_delete BEFORE DELETE ON users
     FOR EACH ROW EXECUTE FUNCTION klimamaal_refuse('users are disabled, never deleted')""",
     """CREATE TRIGGER users_no_truncate BEFORE TRUNCATE ON users
