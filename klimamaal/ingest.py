@@ -184,10 +184,8 @@ def _ingest_stream(
             seconds["extract"] = seconds.get("extract", 0.0) + time.perf_counter() - clock
             clock = time.perf_counter()
             if document_id is None:
-                retry = find_by_sha(session, fetched.sha256)
-                if retry is not None:  # an earlier failure of the same bytes: replace it with the real thing
-                    session.delete(retry)
-                    session.flush()
+                # an earlier failure of the same bytes (or a reading that awaited OCR) becomes the real
+                # thing in start_document: documents are filled in or superseded, never deleted
                 info = _with_municipality(info, source, stream.title, window[0].text[:20000])
                 document = start_document(session, info, stream.title, stream.media_type, extractor_version)
                 document_id = document.id
