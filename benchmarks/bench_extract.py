@@ -6,7 +6,9 @@ Two texts, each measured in the same run with both:
   and prose in the proportions of a municipal climate plan.
 Bare tokenisation runs ``nlp.make_doc`` over every block of the same text (blocks, so
 spaCy's length limit never applies). Goal: extraction at least 25 % of bare speed. Both
-keep their word-level caches across repeats (spaCy's tokenizer cache, the cue word cache);
+keep their word-level caches across repeats (spaCy's tokenizer cache, the cue word cache, and
+the extractor's memory of what a sequence of evidence implies and scores, which recurs across
+documents as words do);
 the extractor's caches of whole units, clauses and heading lines are cleared before every
 document (``pipeline.clear_unit_cache``), so they only serve repeats within a document
 (running headers, scraped duplicate sections).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
@@ -49,3 +50,17 @@ def refresh_statistics(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
         with engine.begin() as connection:
             connection.exec_driver_sql("ANALYZE")
+
+
+def upsert(dialect_name: str, model: type) -> Any:
+    """An INSERT for ``model`` with ``on_conflict_do_update``/``_nothing``: SQLite and PostgreSQL spell it alike,
+    but SQLAlchemy keeps the construct per dialect."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    if dialect_name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(model)
+    raise ValueError(f"no upsert for {dialect_name}")

@@ -78,6 +78,28 @@ class ExportRow:
         }
 
 
+#: Starts of a cell that a spreadsheet runs as a formula (or a DDE command): = + - @, and tab and CR,
+#: which some programs skip before looking for one.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value: object) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_cell(value: Any) -> Any:
+    """A value for a CSV cell: text that would start a formula gets a leading apostrophe.
+
+    Document text, metrics and notes come from PDFs, web pages and people; a cell
+    "=HYPERLINK(...)" opened in a spreadsheet would run. The apostrophe makes it
+    text there (and shows in other readers: the JSONL export keeps the exact text).
+    Numbers stay numbers: a negative value is not a formula. (One test of a prefix;
+    the ``csv`` module and openpyxl have no option for it, and a package for it
+    would be a dependency for two lines.)
+    """
+    return "'" + value if is_formula_like(value) else value
+
+
 def parse_statuses(text: str | None) -> tuple[str, ...]:
     """ "accepted,edited" -> ("accepted", "edited"); empty means every decided status."""
     if not text:
@@ -109,7 +131,7 @@ def write_csv(rows: Iterable[ExportRow], out: io.TextIOBase) -> int:
     writer.writeheader()
     n = 0
     for row in rows:
-        writer.writerow(row.as_dict())
+        writer.writerow({key: csv_cell(value) for key, value in row.as_dict().items()})
         n += 1
     return n
 
@@ -130,12 +152,18 @@ def write_xlsx(rows: Iterable[ExportRow], out: io.BufferedIOBase) -> int:
 
 
 def _cell(sheet: Any, value: Any) -> Any:
-    # openpyxl writes a string starting with "=" as a formula; document text must stay text.
-    if isinstance(value, str) and value.startswith("="):
+    """An XLSX cell: text that would start a formula is stored as text and marked as typed with a
+    leading apostrophe (Excel's quotePrefix), so it shows exactly and stays text when edited.
+
+    openpyxl would write a string starting with "=" as a formula; the others are strings
+    already, but re-entering such a cell in a spreadsheet would turn it into one.
+    """
+    if is_formula_like(value):
         from openpyxl.cell import WriteOnlyCell
 
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
+        cell.quotePrefix = True
         return cell
     return value
 

@@ -23,7 +23,7 @@ from extractors.document import locate
 from extractors.same_target import same_target_key
 from extractors.target import Target as FoundTarget
 from extractors.windowed import WindowedExtraction, WindowExtractor, page_windows
-from models import TARGET_FIELDS, Block, Document, Municipality, Page, Target, utcnow
+from models import TARGET_FIELDS, Block, Document, Municipality, Page, Target, TargetReview, utcnow
 
 #: Fields compared when deciding whether new rules disagree with a reviewer's decision.
 COMPARED_FIELDS = ("value", "unit", "direction", "bound", "target_year", "deadline_kind", "baseline_year")
@@ -72,9 +72,23 @@ def start_document(
     previous_id: int | None = None,
 ) -> Document:
     """The row of a document being stored (its pages and targets follow through ``store_window``);
-    ``previous_id`` is the document its place served before, else the newest one of its source key."""
-    previous = session.get(Document, previous_id) if previous_id else latest_version(session, info.source_key)
-    document = _document_row(info, previous)
+    ``previous_id`` is the document its place served before, else the newest one of its source key.
+
+    An earlier failure recorded for the same bytes becomes this document (the row is
+    filled in, never deleted: documents are superseded, not removed).
+    """
+    document = find_by_sha(session, info.sha256)
+    if document is None:
+        previous = (
+            session.get(Document, previous_id) if previous_id else latest_version(session, info.source_key)
+        )
+        document = _document_row(info, previous)
+    elif document.status == "extracted":
+        _clear_reading(session, document)  # read again (its pages awaited OCR): what a reviewer made stays
+    else:
+        _describe(document, info)
+        document.error = None
+        document.fetched_at = utcnow()
     document.title = info.title or title
     document.media_type = info.media_type or media_type
     document.status = "extracted"
@@ -82,6 +96,22 @@ def start_document(
     session.add(document)
     session.flush()
     return document
+
+
+def _clear_reading(session: Session, document: Document) -> None:
+    """Forget a stored reading of a document so it can be read again: its pages and the machine targets no
+    reviewer touched. Reviewed and added targets stay, with their history (see :func:`is_touched`)."""
+    touched = select(TargetReview.target_id)
+    session.execute(
+        delete(Target).where(
+            Target.document_id == document.id, Target.origin == "machine", Target.id.not_in(touched)
+        )
+    )
+    session.execute(
+        delete(Block).where(Block.page_id.in_(select(Page.id).where(Page.document_id == document.id)))
+    )
+    session.execute(delete(Page).where(Page.document_id == document.id))
+    session.expire(document)
 
 
 def store_window(
@@ -150,18 +180,24 @@ def store_failure(session: Session, info: DocumentInfo, status: str, error: str)
 
 
 def _document_row(info: DocumentInfo, previous: Document | None) -> Document:
-    return Document(
+    document = Document(
         sha256=info.sha256,
-        source=info.source,
-        source_key=info.source_key,
-        title=info.title,
-        kind=info.kind,
-        media_type=info.media_type,
-        municipality_code=info.municipality_code,
-        published_on=info.published_on,
-        size_bytes=info.size_bytes,
         previous_id=previous.id if previous is not None and previous.sha256 != info.sha256 else None,
     )
+    _describe(document, info)
+    return document
+
+
+def _describe(document: Document, info: DocumentInfo) -> None:
+    """What the source says about the document (its bytes, and so its sha256, are the same)."""
+    document.source = info.source
+    document.source_key = info.source_key
+    document.title = info.title
+    document.kind = info.kind
+    document.media_type = info.media_type
+    document.municipality_code = info.municipality_code
+    document.published_on = info.published_on
+    document.size_bytes = info.size_bytes
 
 
 def _target_values(

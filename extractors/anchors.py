@@ -435,18 +435,19 @@ def attach_year(text: str, clause: Clause) -> YearMention | None:
     return best[1] if best else None
 
 
-#: Cue labels :func:`find_anchors` builds anchors from without a deadline (end states, "all" states).
-_STATE_LABELS = _END_LABELS | {"STATE"}
-#: Every cue label :func:`find_anchors` builds anchors from.
-ANCHOR_LABELS = _STATE_LABELS | _DIR_LABELS
+#: Cue labels whose anchors :func:`find_anchors` keeps without a quantity (end states, "all" states). A
+#: direction verb's anchor is merged into a quantity's or dropped at the end of :func:`find_anchors`, so
+#: in a unit without a figure it anchors nothing: it is no anchor label.
+ANCHOR_LABELS = _END_LABELS | {"STATE"}
 
 
 def may_anchor(text: str, quantities: list[Quantity], labels: set[str]) -> bool:
     """Could :func:`find_anchors` find any anchor in the unit? False lets the extractor skip it.
 
-    Every anchor comes from a quantity that is not a bare year (refine adds only
-    "ud af" shares, see :func:`refine.may_add_share`), or from an end-state, state or
-    direction cue. Keep in step with :func:`find_anchors`.
+    Every anchor that :func:`find_anchors` returns comes from a quantity that is not a bare
+    year (refine adds only "ud af" shares, see :func:`refine.may_add_share`), or from an
+    end-state or state cue (a direction verb's anchor survives only merged into a quantity's).
+    Keep in step with :func:`find_anchors`.
     """
     if not labels.isdisjoint(ANCHOR_LABELS):
         return True

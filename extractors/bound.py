@@ -33,6 +33,7 @@ from extractors.evidence import (
     PRESENT_YEAR,
     SCOPED_CUE_LABELS,
     SCOPES,
+    UNIT_FEATURES,
     year_bucket,
 )
 
@@ -169,7 +170,13 @@ class Bound:
         rest, which depends only on the unit's labels and a summary of its years: both are cached,
         since units repeat those far more often than they repeat their text.
         """
-        return self.bias + self._context_sum(facts.context) + self._rest(facts.signature)
+        open_unit = self._open_unit_features if facts.evidence_labels is None else 0.0
+        return self.bias + self._context_sum(facts.context) + self._rest(facts.signature) + open_unit
+
+    @cached_property
+    def _open_unit_features(self) -> float:
+        """The unit's summary features, not known while its evidence words are not read: each at best."""
+        return sum(max(0.0, self.weights.get(name, 0.0)) for name in UNIT_FEATURES)
 
     def _context_sum(self, context: frozenset[str]) -> float:
         hit = self._context_cache.get(context)

@@ -19,6 +19,7 @@ Nothing here decides: the fitted weights do (``extractors.scorer``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -105,12 +106,13 @@ EXPECTATION_RULES = frozenset({"cue.aspiration.forventer_vi", "cue.aspiration.vi
 
 
 class Evidence(NamedTuple):
-    """One feature of a candidate and the pattern or rule that made it fire (offsets in the unit, or -1)."""
+    """One feature of a candidate and the pattern or rule that made it fire.
+
+    A pair, hashable as it is: a sequence of them is the key under which what it implies and
+    scores is remembered (see :func:`features`, ``Model.verdict``)."""
 
     feature: str
     pattern: str
-    start: int = -1
-    end: int = -1
 
 
 def within(cues: list[Cue], start: int, end: int, labels: frozenset[str] | None = None) -> list[Cue]:
@@ -168,11 +170,9 @@ def span_between(text: str, low: str | None, a_start: int, a_end: int, lo: int, 
     return left, right.start() if right else hi
 
 
-def initial_year(text: str, clause: Clause) -> bool:
-    """The clause or the sentence opens with its year ("I 2030 …", "2030: …")."""
-    return bool(_INITIAL_YEAR.match(text[clause.start : clause.end].lstrip())) or bool(
-        _INITIAL_YEAR.match(text.lstrip())
-    )
+def opens_with_year(text: str) -> bool:
+    """The text opens with its year ("I 2030 …", "2030: …"): a sentence, or a clause of it."""
+    return _INITIAL_YEAR.match(text.lstrip()) is not None
 
 
 _UNIT_GROUPS = {
@@ -205,7 +205,7 @@ def year_bucket(year: int) -> str:
     return "2040+"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CandidateInputs:
     """What the features of one candidate are read from (the unit's findings and the clause's years)."""
 
@@ -216,8 +216,8 @@ class CandidateInputs:
     cues: list[Cue]
     labels: set[str]
     topics: list[Cue]
-    heading_topics: tuple[tuple[str, str], ...]
-    title_topics: tuple[tuple[str, str], ...]
+    #: The unit's :func:`context_evidence` (the same for every candidate of the unit).
+    context: tuple[Evidence, ...]
     ctx: Context
     kind: str
     year: YearMention | None
@@ -232,6 +232,10 @@ class CandidateInputs:
     trajectory: bool = False
     #: Who the sentence is about (see :func:`subject_of`): own, other, impersonal, thing or none.
     subject: tuple[str, str] = ("none", "evidence.subject")
+    #: The sentence opens with its year (:func:`opens_with_year` of ``text``, the same for every clause).
+    opens_with_year: bool = False
+    #: The unit's summary features (:func:`unit_evidence`), the same for every clause.
+    unit: tuple[Evidence, ...] = ()
 
 
 def features(inp: CandidateInputs) -> list[Evidence]:
@@ -241,11 +245,11 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     out: list[Evidence] = []
     add = out.append
     # -- the anchor
-    add(Evidence(f"anchor={a.kind}", a.rule_id, a.start, a.end))
+    add(Evidence(f"anchor={a.kind}", a.rule_id))
     if a.kind == "end":
-        add(Evidence(f"end={a.direction}", a.rule_id, a.start, a.end))
+        add(Evidence(f"end={a.direction}", a.rule_id))
     for flag in a.flags:
-        add(Evidence(f"anchor.{flag}", a.rule_id, a.start, a.end))
+        add(Evidence(f"anchor.{flag}", a.rule_id))
     q = a.quantity
     if q is not None and a.kind in ("qty", "count", "share"):
         unit = "count" if a.kind == "count" else q.unit
@@ -262,25 +266,66 @@ def features(inp: CandidateInputs) -> list[Evidence]:
     # -- topic and framing words: clause and sentence, and the headings above
     if inp.topics:
         _scoped_topics(inp, add)
-    for e in context_evidence(inp.ctx, inp.kind, inp.previous, inp.title_topics, inp.heading_topics):
-        add(e)
+    out.extend(inp.context)
+    out.extend(inp.unit)
     # -- time
     _time(inp, add)
     add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
+    # -- what follows from the features so far and the clause's shape (families, conjunctions …)
+    key = (
+        tuple(out),
+        a.kind,
+        a.rule_id,
+        inp.trajectory,
+        inp.siblings > 1,
+        inp.head_start is not None,
+        clause.end - clause.start > 300,
+    )
+    derived = _DERIVED.get(key)
+    if derived is None:
+        derived = _derived(out, *key[1:])
+        if len(_DERIVED) >= _DERIVED_LIMIT:
+            _DERIVED.clear()
+        _DERIVED[key] = derived
+    out.extend(derived)
+    return out
+
+
+#: The derived features per (features so far, the clause's shape): see
+#: :func:`features`. Candidates of one kind of sentence share them, within a document and across
+#: documents (like the cue words, they stay when ``pipeline.clear_unit_cache`` clears the units).
+_DERIVED: dict[tuple, tuple[Evidence, ...]] = {}
+_DERIVED_LIMIT = 50_000
+
+
+def _derived(
+    found: list[Evidence],
+    anchor_kind: str,
+    anchor_rule: str,
+    trajectory: bool,
+    several: bool,
+    fragment: bool,
+    long: bool,
+) -> tuple[Evidence, ...]:
+    """The features that follow from ``found`` (families and their conjunctions, the anchor kind with
+    the deadline) and from the clause's shape, in order: they read the names and patterns of
+    ``found`` and nothing else of the candidate."""
+    out: list[Evidence] = []
+    add = out.append
     # -- families and the few conjunctions a linear score needs
-    _families(out, add)
-    deadline = next((e.feature.split("=", 1)[1] for e in out if e.feature.startswith("deadline=")), "none")
-    add(Evidence(f"anchor={a.kind}&deadline={deadline.split('.')[0]}", a.rule_id))
-    if inp.trajectory:
+    _families(found, add)
+    deadline = next((e.feature.split("=", 1)[1] for e in found if e.feature.startswith("deadline=")), "none")
+    add(Evidence(f"anchor={anchor_kind}&deadline={deadline.split('.')[0]}", anchor_rule))
+    if trajectory:
         add(Evidence("trajectory", "anchors.split_clauses"))
     # -- the clause
-    if inp.siblings > 1:
+    if several:
         add(Evidence("clauses.several", "anchors.split_clauses"))
-    if inp.head_start is not None:
+    if fragment:
         add(Evidence("clause.fragment", "anchors.split_clauses"))
-    if clause.end - clause.start > 300:
+    if long:
         add(Evidence("clause.long", "anchors.split_clauses"))
-    return out
+    return tuple(out)
 
 
 #: Families of features: any one of them makes the family fire in that scope.
@@ -468,9 +513,53 @@ def context_evidence(
 
 
 #: The feature groups :func:`context_evidence` decides (present or absent) for every unit.
+#: What a whole unit (a sentence, an item) says before its anchors are read: its cue and evidence words
+#: and its years, summed up. Every candidate of the unit has the same, and the screen knows them exactly.
+UNIT_FEATURES = (
+    "unit.negative&!commit",
+    "unit.other_body&!own",
+    "unit.money&!green",
+    "unit.other_topic&!green",
+    "unit.past_years_only",
+    "unit.!commit&!goal",
+)
+
+
+def unit_evidence(
+    labels: Iterable[str], evidence_labels: Iterable[str], years: Iterable[tuple[str, int]], context_year
+) -> tuple[Evidence, ...]:
+    """The :data:`UNIT_FEATURES` of a unit with these live cue labels, evidence words and (role, year)s.
+
+    A statistic or a projection with no commitment anywhere in the sentence, another body's
+    goal with nothing of the municipality's, money with no climate word, figures for past years
+    only: what the finer features say clause by clause, said once for the sentence, so the
+    screen can weigh it before the anchors are read (``extractors.bound``).
+    """
+    present = set(labels) | set(evidence_labels)
+    commit = not present.isdisjoint(FAMILIES["commit"])
+    goal = not present.isdisjoint(FAMILIES["goal"])
+    green = not present.isdisjoint(FAMILIES["green"])
+    out = []
+    if not present.isdisjoint(FAMILIES["negative"]) and not commit:
+        out.append(Evidence("unit.negative&!commit", "unit.cues"))
+    if not present.isdisjoint(FAMILIES["other_body"]) and present.isdisjoint(FAMILIES["own"]):
+        out.append(Evidence("unit.other_body&!own", "unit.cues"))
+    if not present.isdisjoint(FAMILIES["money"]) and not green:
+        out.append(Evidence("unit.money&!green", "unit.evidence"))
+    if not present.isdisjoint(FAMILIES["other_topic"]) and not green:
+        out.append(Evidence("unit.other_topic&!green", "unit.evidence"))
+    dated = [y for role, y in years if role in ("in", "by", "period_end", "bare", "start")]
+    if dated and max(dated) < PRESENT_YEAR and (context_year is None or context_year < PRESENT_YEAR):
+        out.append(Evidence("unit.past_years_only", "unit.years"))
+    if not commit and not goal:
+        out.append(Evidence("unit.!commit&!goal", "unit.cues"))
+    return tuple(out)
+
+
 CONTEXT_GROUPS = frozenset(
     {"kind", "doc", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", "previous.goal_with_year"}
     | {f"{label}@{where}" for label in EVIDENCE_LABELS for where in ("title", "heading")}
+    | set(UNIT_FEATURES)
 )
 
 
@@ -519,20 +608,20 @@ def _scoped_cues(inp: CandidateInputs, add) -> None:
         name = f"{c.label}@{scope}"
         if name not in seen:
             seen.add(name)
-            add(Evidence(name, c.rule_id, c.start, c.end))
+            add(Evidence(name, c.rule_id))
     commits = within(cues, ms, me, COMMIT)
     if commits and all(c.rule_id in EXPECTATION_RULES for c in commits):
-        add(Evidence("commit.expectation_only", commits[0].rule_id, commits[0].start, commits[0].end))
+        add(Evidence("commit.expectation_only", commits[0].rule_id))
     if inp.year is None and commits and all(c.rule_id == "cue.binding.maa" for c in commits):
         add(Evidence("commit.maa_without_year", "cue.binding.maa"))
     for c in cues:
         if c.label == "MUNI" and 0 <= a.start - c.end <= 3:
-            add(Evidence("muni.before_anchor", c.rule_id, c.start, c.end))
+            add(Evidence("muni.before_anchor", c.rule_id))
             break
     if a.kind == "dir" or (a.quantity is not None and a.quantity.link in ("med", "less", "more")):
         for v in within(cues, clause.start, clause.end, _DIR_VERBS):
             if _PRESENT.search(text[v.start : v.end]):
-                add(Evidence("dir.present_tense", v.rule_id, v.start, v.end))
+                add(Evidence("dir.present_tense", v.rule_id))
                 break
     if within(cues, clause.start, a.start, _MILESTONE):
         add(Evidence("milestone.before_anchor", "cue.milestone.verb"))
@@ -547,7 +636,7 @@ def _scoped_topics(inp: CandidateInputs, add) -> None:
         name = f"{c.label}@{scope}"
         if name not in seen:
             seen.add(name)
-            add(Evidence(name, c.rule_id, c.start, c.end))
+            add(Evidence(name, c.rule_id))
 
 
 def _time(inp: CandidateInputs, add) -> None:
@@ -556,23 +645,25 @@ def _time(inp: CandidateInputs, add) -> None:
     ctx = inp.ctx
     if year is not None:
         where = "own" if inp.own_year else "shared"
-        add(Evidence(f"deadline={year.role}.{where}", year.rule_id, year.start, year.end))
-        add(Evidence(f"deadline.year={year_bucket(year.year)}", year.rule_id, year.start, year.end))
+        add(Evidence(f"deadline={year.role}.{where}", year.rule_id))
+        add(Evidence(f"deadline.year={year_bucket(year.year)}", year.rule_id))
         if inp.own_year and STRONG_CROSSING.search(gap(text, a, year)):
-            add(Evidence("deadline.across_clause", year.rule_id, year.start, year.end))
+            add(Evidence("deadline.across_clause", year.rule_id))
     elif ctx.year is not None:
         add(Evidence("deadline=context", "context.header_year"))
         add(Evidence(f"deadline.year={year_bucket(ctx.year)}", "context.header_year"))
     else:
         add(Evidence("deadline=none", "years"))
     if inp.start is not None:
-        add(Evidence("year.start", inp.start.rule_id, inp.start.start, inp.start.end))
+        add(Evidence("year.start", inp.start.rule_id))
     if any(y.role in ("baseline", "period_start") for y in clause.years):
         add(Evidence("baseline.year", "years.baseline"))
     chosen = year.start if year is not None else -1
     for y in inp.years:
         if y.start != chosen and y.role in ("in", "bare", "name", "skip") and y.year < PRESENT_YEAR:
-            add(Evidence("year.past_mentioned", y.rule_id, y.start, y.end))
+            add(Evidence("year.past_mentioned", y.rule_id))
             break
-    if initial_year(text, clause):
+    if inp.opens_with_year or opens_with_year(
+        text[clause.start : clause.end]
+    ):  # the sentence's or the clause's
         add(Evidence("opens_with_year", "decide.initial_year"))

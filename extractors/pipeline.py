@@ -27,6 +27,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from functools import cache, lru_cache
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -43,7 +44,7 @@ from extractors.components.evidence import EvidenceMarker, heading_evidence
 from extractors.components.quantities import QuantityFinder
 from extractors.components.targets import TargetAssembler
 from extractors.components.years import YearFinder
-from extractors.evidence import COMMIT, context_features, live_cues
+from extractors.evidence import COMMIT, context_features, live_cues, unit_evidence
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
@@ -210,7 +211,7 @@ def continue_years(found: Iterable[dict]) -> Iterator[dict]:
     """
     previous: tuple[int, dict] | None = None  # (block, last target) of the last sentence with a candidate
     group: list[dict] = []
-    for item in [*found, None]:
+    for item in chain(found, (None,)):  # streamed: a document's results are not all held at once
         if group and (item is None or item["unit_start"] != group[0]["unit_start"]):
             first = group[0]
             if first["unit_kind"] == "sentence":
@@ -268,6 +269,7 @@ def _run_unit(
     return result
 
 
+_ROLE_AND_YEAR = attrgetter("role", "year")
 #: Cue labels that, with a deadline year, make a sentence "a goal with a year" for the one after it.
 _GOAL_LABELS = COMMIT | {"GOAL", "GOAL_OWN"}
 
@@ -284,8 +286,9 @@ def _screened(
     """Results of one cleaned unit: the components' ``find`` in pipeline order, stopping where none can follow.
 
     A unit with nothing to anchor a target on stops after its cues. One whose best
-    possible score (:meth:`Model.best_possible`, from its context and its live cue
-    labels) is below the suggestion band stops before its quantities are read.
+    possible score (:meth:`Model.best_possible`, from its context, its live cue labels,
+    its evidence words and its years) is below the suggestion band stops before its
+    quantities are read.
     """
     cues = stages.cues.find(clean)
     if _nothing_to_anchor(stages, clean, cues):
@@ -297,13 +300,14 @@ def _screened(
     topics = None
     if not collect and not cells:  # (table cells give years roles the facts do not see: no screen there)
         model = load_model()
-        rate = stages.quantities.may_rate(clean)
-        facts = _facts(seg, after_goal, labels, None, years, rate)
-        if model.best_possible(facts) < model.floor:
-            return (), goal
         topics = stages.evidence.find(clean)
-        facts = _facts(seg, after_goal, labels, frozenset(t.label for t in topics), years, rate)
-        if model.best_possible(facts) < model.floor:
+        evidence_labels = frozenset(t.label for t in topics)
+        rate = stages.quantities.may_rate(clean)
+        best = model.best_possible_for(
+            _screen_key(seg, after_goal, labels, evidence_labels, years, rate),
+            lambda: _facts(seg, after_goal, labels, evidence_labels, years, rate),
+        )
+        if best < model.floor:
             return (), goal
     quantities = stages.quantities.find(clean)
     if not may_anchor(clean, quantities, labels):
@@ -323,6 +327,22 @@ def _screened(
     return _originals(found, back), goal
 
 
+def _screen_key(
+    seg: Segment, after_goal: bool, labels: set[str], evidence: frozenset[str], years: list, rate: bool
+) -> tuple:
+    """Everything :func:`_facts` reads of a unit, as a key (the context but its block, which no feature
+    reads): units repeat it far more often than their text."""
+    return (
+        _context_key(seg.context),
+        seg.kind,
+        after_goal,
+        frozenset(labels),
+        evidence,
+        tuple(map(_ROLE_AND_YEAR, years)),
+        rate,
+    )
+
+
 def _facts(
     seg: Segment,
     after_goal: bool,
@@ -334,8 +354,14 @@ def _facts(
     """What the screen knows of a unit before its quantities (see ``extractors.bound``)."""
     _groups, present = _known_features(seg.context, seg.kind, after_goal)
     heading = {label for name in present if "@" in name for label in [name.split("@", 1)[0]]}
+    # the unit's summary features need its evidence words; without them the bound counts them as open
+    unit = (
+        ()
+        if evidence is None
+        else unit_evidence(labels, evidence, [(y.role, y.year) for y in years], seg.context.year)
+    )
     return UnitFacts(
-        context=frozenset(present),
+        context=frozenset(present) | {e.feature for e in unit},
         cue_labels=frozenset(labels),
         evidence_labels=evidence,
         heading_labels=frozenset(heading),
@@ -362,7 +388,7 @@ def _nothing_to_anchor(stages: _Stages, clean: str, cues: list) -> bool:
     """
     if any(c.label in ANCHOR_LABELS for c in cues):
         return False
-    return not may_add_share(clean) and not stages.quantities.may_find_value(clean)
+    return not stages.quantities.may_find_value(clean) and not may_add_share(clean)
 
 
 def _clean_cells(cells: tuple, back: list[int] | None) -> list:

@@ -245,7 +245,9 @@ def load_settings(path: Path = TRAINING_FILE) -> tuple[FitSettings, list[Path]]:
     return settings, gold
 
 
-def fit(rows: list[list[str]], y: list[int], settings: FitSettings) -> tuple[float, dict[str, float]]:
+def fit(
+    rows: list[list[str]], y: list[int], settings: FitSettings, sample_weight: list[float] | None = None
+) -> tuple[float, dict[str, float]]:
     """(bias, weights by feature) of a logistic regression on binary features seen ``min_count`` times."""
     from collections import Counter
 
@@ -254,7 +256,7 @@ def fit(rows: list[list[str]], y: list[int], settings: FitSettings) -> tuple[flo
     counts = Counter(n for names in rows for n in names)
     vocab = {n: i for i, n in enumerate(sorted(n for n, k in counts.items() if k >= settings.min_count))}
     model = LogisticRegression(C=settings.c, solver="lbfgs", max_iter=5000, tol=1e-8)
-    model.fit(_matrix(rows, vocab), y)
+    model.fit(_matrix(rows, vocab), y, sample_weight=sample_weight)
     weights = {n: float(model.coef_[0][i]) for n, i in vocab.items()}
     return float(model.intercept_[0]), weights
 
@@ -266,15 +268,26 @@ def _logit_score(bias: float, weights: dict[str, float], names: list[str]) -> fl
     return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
 
-def _training_rows(data: Candidates, keep) -> tuple[list[list[str]], list[int]]:
-    rows, y = [], []
+def _training_rows(data: Candidates, keep) -> tuple[list[list[str]], list[int], list[float]]:
+    """Feature names, labels and sample weights of the labelled candidates ``keep`` admits.
+
+    A candidate weighs 1/sqrt(its group's candidates), scaled to a mean of 1: a long agenda
+    case with hundreds of budget figures, or a plan restated in three meetings, counts for
+    more than a short passage, but not hundreds of times more.
+    """
+    from collections import Counter
+
+    sizes = Counter(g for groups in data.groups for g in groups)
+    rows, y, w = [], [], []
     for d, i in data.flat():
         label = data.labels[d][i]
         if label is None or not keep(d, i):
             continue
         rows.append(feature_names(data.by_doc[d][i]["features"]))
         y.append(label)
-    return rows, y
+        w.append(sizes[data.groups[d][i]] ** -0.5)
+    mean = sum(w) / len(w) if w else 1.0
+    return rows, y, [x / mean for x in w]
 
 
 def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
@@ -308,8 +321,8 @@ def out_of_fold(data: Candidates, settings: FitSettings) -> list[list[float]]:
     """Each candidate's score by a model fit without its group's fold (:func:`fold_plan`)."""
     scores = [[0.0] * len(c) for c in data.by_doc]
     for fitted, held in fold_plan(data, settings):
-        rows, y = _training_rows(data, lambda d, i, fitted=fitted: data.groups[d][i] in fitted)
-        bias, weights = fit(rows, y, settings)
+        rows, y, w = _training_rows(data, lambda d, i, fitted=fitted: data.groups[d][i] in fitted)
+        bias, weights = fit(rows, y, settings, w)
         for d, i in data.flat():
             if data.groups[d][i] in held:
                 scores[d][i] = _logit_score(bias, weights, feature_names(data.by_doc[d][i]["features"]))
@@ -487,8 +500,8 @@ def train(gold: Sequence[Path], settings: FitSettings) -> tuple[dict[str, Any], 
     scores = out_of_fold(data, settings)
     target, suggestion = choose_thresholds(data, scores, settings)
     evaluation = evaluate_scores(data, scores, target, suggestion)
-    rows, y = _training_rows(data, lambda d, i: True)
-    bias, weights = fit(rows, y, settings)
+    rows, y, w = _training_rows(data, lambda d, i: True)
+    bias, weights = fit(rows, y, settings, w)
     content = {
         "model": "logistic regression over binary evidence features (extractors.evidence)",
         "gold_digest": gold_digest(gold),

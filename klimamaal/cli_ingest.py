@@ -229,9 +229,11 @@ def _emit(rows: list[dict[str, object]], columns: tuple[str, ...], fmt: str) -> 
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
     elif fmt == "csv":
+        from db.export import csv_cell
+
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
     else:
         _print_table(rows, columns)
 

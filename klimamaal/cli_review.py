@@ -56,28 +56,121 @@ def users_add(name: str, role: str, database_url: str | None) -> None:
 @users.command("list")
 @DATABASE_OPTION
 def users_list(database_url: str | None) -> None:
-    """List users with their role and lock state."""
+    """List users with their role, whether they are disabled, and their failed logins and lock."""
     from db.users import list_users
 
     _, sessions = _sessions(database_url)
     for user in list_users(sessions):
+        state = f"disabled since {user.disabled_at:%Y-%m-%d %H:%M} UTC" if user.disabled_at else "active"
         locked = f" locked until {user.locked_until:%Y-%m-%d %H:%M} UTC" if user.locked_until else ""
-        click.echo(f"{user.name}\t{user.role}\tfailed logins {user.failed_logins}{locked}")
+        click.echo(f"{user.name}\t{user.role}\t{state}\tfailed logins {user.failures}{locked}")
+
+
+def _user_id(sessions, name: str) -> int:  # type: ignore[no-untyped-def]
+    from db.users import find_user
+
+    user = find_user(sessions, name)
+    if user is None:
+        raise click.ClickException(f"no user named {name!r}")
+    return user.id
+
+
+@users.command("passwd")
+@click.argument("name")
+@DATABASE_OPTION
+def users_passwd(name: str, database_url: str | None) -> None:
+    """Set a user's password (from a prompt or stdin); ends all the user's sessions."""
+    from db.users import UserError, set_password
+
+    _, sessions = _sessions(database_url)
+    user_id = _user_id(sessions, name)
+    try:
+        set_password(sessions, user_id, _read_password())
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"new password for {name}; their sessions have ended")
+
+
+@users.command("disable")
+@click.argument("name")
+@DATABASE_OPTION
+def users_disable(name: str, database_url: str | None) -> None:
+    """Disable a user: no login, sessions ended. Users are never deleted (reviews name their reviewer)."""
+    from db.users import set_disabled
+
+    _, sessions = _sessions(database_url)
+    set_disabled(sessions, _user_id(sessions, name), True)
+    click.echo(f"disabled {name}")
+
+
+@users.command("enable")
+@click.argument("name")
+@DATABASE_OPTION
+def users_enable(name: str, database_url: str | None) -> None:
+    """Let a disabled user log in again."""
+    from db.users import set_disabled
+
+    _, sessions = _sessions(database_url)
+    set_disabled(sessions, _user_id(sessions, name), False)
+    click.echo(f"enabled {name}")
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes; they share sessions and caches through the database.",
+)
+@click.option(
+    "--secure-cookies",
+    is_flag=True,
+    envvar="KLIMAMAAL_HTTPS",
+    help="Served behind TLS: Secure cookies and HSTS (also KLIMAMAAL_HTTPS=1).",
+)
+@click.option(
+    "--forwarded-allow-ips",
+    default=None,
+    help="Proxies whose X-Forwarded-For/-Proto headers are trusted, comma-separated "
+    "(default: uvicorn's, $FORWARDED_ALLOW_IPS or 127.0.0.1).",
+)
 @DATABASE_OPTION
-def review(host: str, port: int, database_url: str | None) -> None:
+def review(
+    host: str,
+    port: int,
+    workers: int,
+    secure_cookies: bool,
+    forwarded_allow_ips: str | None,
+    database_url: str | None,
+) -> None:
     """Serve the review web app on the configured database."""
+    import os
+
     import uvicorn
 
-    from webapp.app import create_app
+    from klimamaal.config import secret_key
 
     url, _ = _sessions(database_url)
-    click.echo(f"review app on http://{host}:{port}/ (Ctrl-C stops)")
-    uvicorn.run(create_app(url), host=host, port=port, log_level="info", access_log=False)
+    # The workers build the app from the environment (webapp.app:create_app); the key is made here, once.
+    os.environ["KLIMAMAAL_DATABASE_URL"] = url
+    os.environ["KLIMAMAAL_HTTPS"] = "1" if secure_cookies else "0"
+    secret_key()
+    plural = "s" if workers > 1 else ""
+    click.echo(f"review app on http://{host}:{port}/ ({workers} worker{plural}; Ctrl-C stops)")
+    uvicorn.run(
+        "webapp.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        forwarded_allow_ips=forwarded_allow_ips,
+        log_level="info",
+        access_log=False,
+    )
 
 
 @click.command("export")

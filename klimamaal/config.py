@@ -14,11 +14,14 @@
 | KLIMAMAAL_FETCH_CONNECT_TIMEOUT, _READ_TIMEOUT, _DEADLINE | 10, 30, 300 seconds |
 | KLIMAMAAL_FETCH_RETRIES | 2 retries (with backoff) of a 5xx or a timeout |
 | KLIMAMAAL_PREFECT_START_TIMEOUT | 180 seconds for the temporary Prefect server to start |
+| KLIMAMAAL_SECRET_KEY | generated once into <data>/secret_key |
+| KLIMAMAAL_HTTPS | off (on: Secure cookies and HSTS, for a deployment behind TLS) |
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -113,3 +116,36 @@ def prepare_prefect_env() -> None:
     os.environ.setdefault("PREFECT_HOME", str(PROJECT_ROOT / ".prefect"))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def https_enabled() -> bool:
+    """``KLIMAMAAL_HTTPS``: the review app is served behind TLS (Secure cookies, HSTS)."""
+    return os.environ.get("KLIMAMAAL_HTTPS", "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def secret_key() -> str:
+    """``KLIMAMAAL_SECRET_KEY``, else the key in ``<data>/secret_key``, generated there on first use.
+
+    The file is written beside a temporary name and linked into place, so worker
+    processes starting together all end up with the one key that won the race.
+    """
+    configured = os.environ.get("KLIMAMAAL_SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    path = data_dir() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path}: the secret key is too short; delete the file to have a new one made")
+    return key

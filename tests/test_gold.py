@@ -1,7 +1,7 @@
 """The extractor against the hand-annotated gold, measured honestly: the scorer is fit on this gold, so its
 figures come from cross-validation (grouped by passage and agenda case), never from what it was fit on.
 
-The floors are what the current rules and gold reach (see BENCHMARKS.md, "Extraction quality"); a change
+The floors are what the current rules and gold reach (see BENCHMARKS.md, "Extraction quality, bands and thresholds"); a change
 that lowers them fails here, and the issue's goals are written beside them.
 """
 
@@ -19,8 +19,8 @@ from klimamaal.config import shared_dir
 GOLD_DIR = Path(__file__).resolve().parent / "gold"
 WRITTEN = ("seeds.jsonl", "webnews.jsonl", "plans.jsonl")
 #: Cross-validated floors (the goals of the work on real documents in brackets).
-WRITTEN_STRICT_F1 = 0.94  # (goal 0.95)
-REAL_PRECISION = 0.75  # (goal 0.90)
+WRITTEN_STRICT_F1 = 0.95  # (the goal)
+REAL_PRECISION = 0.80  # (goal 0.90)
 REAL_RECALL = 0.45  # (goal 0.90)
 
 

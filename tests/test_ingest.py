@@ -151,6 +151,28 @@ def test_failed_document_is_retried_not_duplicated(sessions, tmp_path: Path) -> 
     assert counts(sessions)["documents"] == 1
 
 
+def test_a_failure_that_succeeds_later_becomes_the_document_in_place(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Documents are never deleted: the row of a failed extraction is filled in when the same bytes succeed."""
+    plan = tmp_path / "plan.txt"
+    plan.write_text(
+        "I 2030 skal CO₂-udledningen være reduceret med 70 % i forhold til 1990.\n", encoding="utf-8"
+    )
+    seed_municipalities(sessions)
+    (source,) = discover([plan])
+
+    def broken_rules(text: str, state: object = None) -> list:  # type: ignore[type-arg]
+        raise RuntimeError("a rule bug")
+
+    failed = ingest_source(sessions, source, broken_rules, "broken")
+    assert failed.status == "failed" and "a rule bug" in (failed.error or "")
+    fixed = ingest_source(sessions, source, extract_targets, extractor_version())
+    assert fixed.status == "new" and fixed.document_id == failed.document_id and fixed.targets == 1
+    with sessions() as session:
+        (document,) = session.scalars(select(Document))
+        assert (document.status, document.error, document.page_count) == ("extracted", None, 1)
+        assert len(document.targets) == 1
+
+
 def test_missing_file_is_reported(sessions, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     summary = run(sessions, [tmp_path / "nowhere.pdf"])
     assert summary.failed == 1

@@ -6,11 +6,12 @@ import datetime as dt
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from db.engine import make_engine
 from db.migrate import current_revision, downgrade, head_revision, is_current, upgrade
 from models import Base
+from tests.revisions import revision_named
 
 
 def test_upgrade_creates_every_table(empty_database_url: str) -> None:
@@ -51,14 +52,17 @@ def test_there_is_one_chain_of_migrations() -> None:
     assert len(script.get_bases()) == 1
 
 
-def test_0005_keeps_documents_and_reviews_and_supersedes_old_versions(empty_database_url: str) -> None:
-    """A database at 0004 that holds two versions of a plan, targets and a review, brought to the head."""
+def test_versions_migration_keeps_documents_and_reviews_and_supersedes_old_versions(
+    empty_database_url: str,
+) -> None:
+    """A database before the sources/versions/runs migration that holds two versions of a plan, targets and a review, brought to the head."""
     from sqlalchemy import text
 
     from db.engine import session_factory
     from db.queries import target_rows
 
-    upgrade(empty_database_url, "0004")
+    _, before_versions = revision_named("sources_versions_runs")
+    upgrade(empty_database_url, before_versions)
     engine = make_engine(empty_database_url)
     with engine.begin() as connection:
         for doc_id, sha, previous in ((1, "a" * 64, None), (2, "b" * 64, 1), (3, "c" * 64, None)):
@@ -119,3 +123,40 @@ def test_0005_keeps_documents_and_reviews_and_supersedes_old_versions(empty_data
     assert sorted(r["value"] for r in listed) == [20.0, 30.0]  # the superseded version no longer counts
     kept = target_rows(session_factory(empty_database_url), document_id=1)
     assert [(r["value"], r["status"]) for r in kept] == [(10.0, "accepted")]  # still readable, decision kept
+
+
+def test_failed_logins_move_to_the_throttle_and_back(empty_database_url: str) -> None:
+    """The sessions migration moves users.failed_logins/locked_until into login_throttle (by name); its
+    downgrade moves them back."""
+    url = empty_database_url
+    _, before_sessions = revision_named("sessions_and_throttle")
+    upgrade(url, before_sessions)
+    engine = make_engine(url)
+    locked = dt.datetime(2030, 1, 1, 12, 0)
+    with engine.begin() as connection:
+        insert = text(
+            "INSERT INTO users (name, role, password_hash, created_at, failed_logins, locked_until) "
+            "VALUES (:name, 'reviewer', 'x', CURRENT_TIMESTAMP, :failures, :locked)"
+        )
+        connection.execute(insert, {"name": "anna", "failures": 6, "locked": locked})
+        connection.execute(insert, {"name": "bent", "failures": 0, "locked": None})
+    upgrade(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT name, failures, locked_until FROM login_throttle")).all()
+        assert [(name, failures, _naive(until)) for name, failures, until in rows] == [("anna", 6, locked)]
+        assert "failed_logins" not in {c["name"] for c in inspect(connection).get_columns("users")}
+    downgrade(url, before_sessions)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            text("SELECT name, failed_logins, locked_until FROM users ORDER BY name")
+        ).all()
+        assert [(name, failures, _naive(until)) for name, failures, until in rows] == [
+            ("anna", 6, locked),
+            ("bent", 0, None),
+        ]
+    engine.dispose()
+
+
+def _naive(value: object) -> object:
+    """SQLite returns DATETIME columns read through text() as strings."""
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -3,6 +3,8 @@
 ``anchors._may_coordinate`` spares the six ``BOUNDARIES`` searches for text holding
 none of their marks or words. Its docstring asks to keep it in step with the
 patterns; these tests fail when someone adds to them and forgets the pre-test.
+``segment.agenda_sections`` finds the agenda headings after line breaks rather than
+at every line start: held to the ``^``-anchored pattern.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import anchors, evidence
+from extractors import anchors, evidence, segment
 from extractors.caseless import fold
 
 PIECES = [
@@ -70,3 +72,32 @@ def test_the_pre_test_says_no_to_a_plain_gap() -> None:
         fold("andelen af elbiler skal udgøre mindst 27 % i 2025"), evidence._WEAK
     )
     assert not anchors._may_coordinate(" skal udgøre mindst ")
+
+
+SECTION_PIECES = [
+    "Sagsnummer:",
+    "Sagsnr.",
+    "Beslutning",
+    "Beslutninger",
+    "Indstilling",
+    "Sagsfremstilling",
+    "Økonomiske konsekvenser",
+    "Bilag",
+    "Punkt 12:",
+    "Punkt ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    " ",
+    "\f",
+    "tekst",
+    ":",
+]
+section_texts = st.lists(st.sampled_from(SECTION_PIECES), max_size=16).map("".join) | st.text(max_size=40)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(section_texts)
+def test_agenda_sections_are_the_matches_of_the_line_start_pattern(text: str) -> None:
+    expected = [m.group() for m in segment._AGENDA_SECTION.finditer(text)]
+    assert list(segment.agenda_sections(text)) == expected

@@ -267,6 +267,8 @@ def _reference_header_year(body: str) -> int | None:
         return None
     if heads.GOAL_WORD.search(body) or heads.HEADER_YEAR.match(stripped):
         return int(years[0].group(1))
+    if heads._DEADLINE_PHRASE.search(body) and heads._MODAL.search(body):
+        return int(years[0].group(1))
     return None
 
 

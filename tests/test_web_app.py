@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +14,7 @@ from benchmarks.bench_review import seed_synthetic
 from db.engine import session_factory
 from db.reviews import current_fields
 from models import Page, Target
-from tests.e2e.support import PASSWORD, csrf_of, free_port, logged_in_client, make_users, running_server
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.e2e.support import PASSWORD, csrf_of, logged_in_client, make_users, review_process, running_server
 
 
 @pytest.fixture
@@ -246,29 +241,9 @@ def test_export_downloads(site) -> None:  # type: ignore[no-untyped-def]
 
 def test_klimamaal_review_serves_the_configured_database(sqlite_url: str, tmp_path: Path) -> None:
     make_users(sqlite_url, ("anna", "reviewer"))
-    port = free_port()
-    env = {"KLIMAMAAL_DATABASE_URL": sqlite_url, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "klimamaal.cli", "review", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        line = server.stdout.readline().decode()  # type: ignore[union-attr]
-        assert f"http://127.0.0.1:{port}/" in line
-        client = None
-        while client is None:  # the server migrates and imports before it listens
-            assert server.poll() is None, "klimamaal review exited"
-            try:
-                client = logged_in_client(f"http://127.0.0.1:{port}", "anna", PASSWORD)
-            except httpx.ConnectError:
-                time.sleep(0.05)
-        assert client.get("/queue").status_code == 200
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    with review_process(sqlite_url, tmp_path) as (base, lines):
+        assert f"review app on {base}/" in lines[0]
+        assert logged_in_client(base, "anna", PASSWORD).get("/queue").status_code == 200
 
 
 def test_a_target_from_an_ocr_page_says_so_in_queue_target_and_page(site) -> None:  # type: ignore[no-untyped-def]

@@ -201,6 +201,26 @@ def test_login_failures_lock_the_account_and_messages_are_danish(site) -> None: 
     assert right.status_code == 401  # locked: the right password does not help yet
 
 
+def test_an_unknown_name_gets_the_same_answers_and_the_same_lock_out(site) -> None:  # type: ignore[no-untyped-def]
+    """Nothing in the answers to a run of failed logins tells whether the name exists."""
+    base, url, _ = site
+    make_users(url, ("lone", "reviewer"))
+
+    def answers(name: str) -> list[tuple[int, str]]:
+        client = httpx.Client(base_url=base, follow_redirects=False)
+        token = csrf_of(client.get("/login").text)
+        seen = []
+        for _ in range(7):
+            response = client.post("/login", data={"csrf_token": token, "name": name, "password": "forkert"})
+            seen.append((response.status_code, response.text.replace(token, "TOKEN").replace(name, "NAME")))
+        return seen
+
+    real, unknown = answers("lone"), answers("ingen-bruger")
+    assert real == unknown
+    assert "Forkert brugernavn eller adgangskode" in real[0][1]
+    assert "For mange forkerte forsøg" in real[-1][1] and real[-1][0] == 401
+
+
 def test_login_redirects_only_to_local_paths(site) -> None:  # type: ignore[no-untyped-def]
     base, _, _ = site
     client = httpx.Client(base_url=base, follow_redirects=False)

@@ -12,8 +12,6 @@ import datetime as dt
 import hashlib
 import logging
 import mimetypes
-import os
-import secrets
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -23,17 +21,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.exceptions import HTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
 from db.engine import session_factory
 from klimamaal.config import database_url as configured_url
+from klimamaal.config import https_enabled
+from klimamaal.config import secret_key as configured_secret_key
 from webapp.forms import CHOICES, LABELS, display
-from webapp.queue import CountCache
-from webapp.security import LoginRequired, SecurityHeaders, csrf_token, pop_flash
+from webapp.security import LoginRequired, SecurityHeaders, WebSecurity, attach_cookies, csrf_token, pop_flash
 
 log = logging.getLogger("klimamaal.webapp")
 PACKAGE_DIR = Path(__file__).resolve().parent
-SESSION_MAX_AGE = 12 * 3600
 STATUS_LABELS = {"pending": "afventer", "accepted": "accepteret", "edited": "rettet", "rejected": "afvist"}
 ACTION_LABELS = {
     "accept": "accepterede",
@@ -87,34 +84,34 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
         now=dt.datetime.now(dt.UTC),
     )
     html = app.state.templates.get_template(template).render(**context)
-    return HTMLResponse(html, status_code=status_code)
+    response = HTMLResponse(html, status_code=status_code)
+    attach_cookies(request, response)
+    return response
 
 
-def create_app(database_url: str | None = None, *, secret_key: str | None = None) -> FastAPI:
+def create_app(
+    database_url: str | None = None, *, secret_key: str | None = None, https: bool | None = None
+) -> FastAPI:
     """The review app on ``database_url`` (default: the configured database).
 
-    The session secret comes from ``secret_key``, else ``KLIMAMAAL_SECRET_KEY``,
-    else a random one per process (sessions then end when the server restarts).
+    Sessions live in the database, so any number of worker processes serve the
+    same users. The secret key signs the login form's CSRF cookie; it comes from
+    ``secret_key``, else ``KLIMAMAAL_SECRET_KEY``, else the key generated once into
+    the data folder. ``https`` (default ``KLIMAMAAL_HTTPS``) makes cookies Secure
+    and adds HSTS, for a deployment behind TLS.
     """
-    from webapp import routes_admin, routes_auth, routes_pages, routes_review
+    from webapp import routes_account, routes_admin, routes_auth, routes_pages, routes_review
 
     url = database_url or configured_url()
+    https = https_enabled() if https is None else https
     app = FastAPI(title="klimamaal review", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.sessions = session_factory(url)
     app.state.templates = _templates()
     app.state.static = _load_static()
-    app.state.count_cache = CountCache()
-    secret = secret_key or os.environ.get("KLIMAMAAL_SECRET_KEY") or secrets.token_urlsafe(48)
-    app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret,
-        session_cookie="klimamaal_session",
-        max_age=SESSION_MAX_AGE,
-        same_site="lax",
-        https_only=False,
-    )
-    app.add_middleware(SecurityHeaders)
+    app.state.security = WebSecurity.make(secret_key or configured_secret_key(), https=https)
+    app.add_middleware(SecurityHeaders, hsts=https)
     app.include_router(routes_auth.router)
+    app.include_router(routes_account.router)
     app.include_router(routes_review.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_admin.router)
@@ -153,5 +150,5 @@ def create_app(database_url: str | None = None, *, secret_key: str | None = None
             request, "error.html", status_code=404, title="Ikke fundet", detail="Adressen er ugyldig."
         )
 
-    log.info("review app on %s", url.split("@")[-1])
+    log.info("review app on %s%s", url.split("@")[-1], " (https)" if https else "")
     return app

@@ -11,18 +11,20 @@ between filters.
 
 from __future__ import annotations
 
-import threading
-import time
+import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, String, cast, func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, String, cast, delete, func, select, tuple_
+from sqlalchemy.orm import Session, sessionmaker
 
+from db.engine import upsert
 from db.queries import is_current_target
-from models import TARGET_STATUSES, Document, Municipality, Target
+from models import TARGET_STATUSES, Document, Municipality, StatusCount, Target, TargetReview, utcnow
+from webapp.params import parse_count
 
 PAGE_SIZE = 50
 SORTS = {
@@ -53,8 +55,7 @@ class QueueFilter:
     @classmethod
     def from_params(cls, params: Mapping[str, str]) -> QueueFilter:
         def as_int(name: str) -> int | None:
-            raw = (params.get(name) or "").strip()
-            return int(raw) if raw.isdigit() and len(raw) < 10 else None
+            return parse_count((params.get(name) or "").strip())
 
         status = params.get("status", "pending")
         if status not in TARGET_STATUSES and status != "all":
@@ -183,38 +184,45 @@ def status_counts(session: Session, f: QueueFilter) -> dict[str, int]:
     return counts
 
 
-class CountCache:
-    """Status counts per filter set, kept for a few seconds and dropped whenever this app records a decision.
+#: How long counts stay good when no decision was made (an ingest or re-extraction adds no review row).
+COUNT_TTL = dt.timedelta(seconds=10)
 
-    Counting 100,000 targets under a filter costs tens of milliseconds and
-    the counts are a summary, so the queue reuses them while nothing was
-    decided here; changes made elsewhere (an ingest, another server) show
-    after at most ``ttl`` seconds.
+
+def _filter_hash(f: QueueFilter) -> str:
+    return hashlib.sha256(f.query(status=None, sort=None, page=None).encode()).hexdigest()
+
+
+def shared_status_counts(sessions: sessionmaker[Session], f: QueueFilter) -> dict[str, int]:
+    """``status_counts`` through a cache in the database, shared by all worker processes.
+
+    Counting 100,000 targets under a filter costs tens of milliseconds, and the
+    counts are a summary, so they are reused while no review row was added since
+    they were counted (every decision adds one, in whichever process) and for at
+    most ``COUNT_TTL``. The check is one primary-key lookup and one MAX over the
+    review table's primary key; nothing has to be told when a decision is made.
     """
-
-    def __init__(self, ttl: float = 10.0, size: int = 256) -> None:
-        self.ttl = ttl
-        self.size = size
-        self._lock = threading.Lock()
-        self._data: dict[tuple[tuple[str, str], ...], tuple[float, dict[str, int]]] = {}
-
-    def counts(self, session: Session, f: QueueFilter) -> dict[str, int]:
-        key = tuple(sorted(f.params(status=None, sort=None, page=None).items()))
-        now = time.monotonic()
-        with self._lock:
-            hit = self._data.get(key)
-        if hit is not None and now - hit[0] < self.ttl:
-            return dict(hit[1])
+    key = _filter_hash(f)
+    now = utcnow()
+    newest_review = select(func.coalesce(func.max(TargetReview.id), 0)).scalar_subquery()
+    with sessions() as session:
+        cached = session.scalar(
+            select(StatusCount.counts).where(
+                StatusCount.filter_hash == key,
+                StatusCount.review_mark == newest_review,
+                StatusCount.counted_at > now - COUNT_TTL,
+            )
+        )
+        if cached is not None:
+            return dict.fromkeys(TARGET_STATUSES, 0) | cached
+        mark = session.scalar(select(newest_review))  # before counting: a decision meanwhile means a recount
         counts = status_counts(session, f)
-        with self._lock:
-            if len(self._data) >= self.size:
-                self._data.clear()
-            self._data[key] = (now, counts)
-        return dict(counts)
-
-    def invalidate(self) -> None:
-        with self._lock:
-            self._data.clear()
+    values = {"filter_hash": key, "review_mark": mark, "counts": counts, "counted_at": now}
+    with sessions.begin() as session:
+        insert = upsert(session.get_bind().dialect.name, StatusCount).values(**values)
+        session.execute(insert.on_conflict_do_update(index_elements=["filter_hash"], set_=values))
+    with sessions.begin() as session:  # apart, so that no transaction waits on rows while holding others
+        session.execute(delete(StatusCount).where(StatusCount.counted_at <= now - COUNT_TTL))
+    return counts
 
 
 def document_progress(session: Session, document_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -1,4 +1,9 @@
-"""Log in and log out."""
+"""Log in and log out.
+
+A failed login answers the same for every name, known or not, locked or not by
+an earlier lock: "wrong name or password", or "too many attempts" once the name
+is locked (see ``db.users.authenticate``).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from db.users import authenticate
 from webapp.app import render
-from webapp.security import CheckedForm, log_in, safe_next
+from webapp.security import CheckedForm, log_in, log_out, safe_next
 
 log = logging.getLogger("klimamaal.webapp")
 router = APIRouter()
+WRONG = "Forkert brugernavn eller adgangskode."
+LOCKED = "For mange forkerte forsøg. Kontoen er låst i et stykke tid – prøv igen senere."
 
 
 @router.get("/")
@@ -33,18 +40,16 @@ def login(request: Request, form: CheckedForm) -> Response:
     result = authenticate(request.app.state.sessions, name, password)
     if result.user is None:
         log.info("failed login for %r", name)
-        if result.locked_until is not None:
-            error = "For mange forkerte forsøg. Kontoen er låst i et stykke tid – prøv igen senere."
-        else:
-            error = "Forkert brugernavn eller adgangskode."
+        error = LOCKED if result.locked_until is not None else WRONG
         return render(request, "login.html", status_code=401, next=next_url, name=name, error=error)
-    log_in(request, result.user)
+    response = RedirectResponse(next_url, status_code=303)
+    log_in(request, response, result.user)
     log.info("login %s", result.user.name)
-    return RedirectResponse(next_url, status_code=303)
+    return response
 
 
 @router.post("/logout")
 def logout(request: Request, form: CheckedForm) -> Response:
-    request.session.clear()
     response = RedirectResponse("/login", status_code=303)
+    log_out(request, response)
     return response

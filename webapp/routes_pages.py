@@ -16,6 +16,7 @@ from extractors.target import SECTORS
 from models import Document, Municipality, Page, Target
 from webapp.app import render
 from webapp.forms import UNITS, parse_fields
+from webapp.params import StoredCount, StoredId, parse_count
 from webapp.passage import Passage, build_passage, page_segments
 from webapp.security import CheckedForm, CurrentUser, flash
 
@@ -35,7 +36,7 @@ def _page(session: Session, document_id: int, number: int) -> tuple[Document, Pa
 
 
 @router.get("/documents/{document_id}/pages/{number}")
-def whole_page(request: Request, document_id: int, number: int, user: CurrentUser) -> Response:
+def whole_page(request: Request, document_id: StoredId, number: StoredCount, user: CurrentUser) -> Response:
     with request.app.state.sessions() as session:
         document, page, municipality = _page(session, document_id, number)
         targets = session.execute(
@@ -60,11 +61,8 @@ def whole_page(request: Request, document_id: int, number: int, user: CurrentUse
 
 
 def _span(params: Any, page: Page) -> tuple[int, int] | None:
-    raw_start, raw_end = str(params.get("start", "")), str(params.get("end", ""))
-    if not (raw_start.isdigit() and raw_end.isdigit()):
-        return None
-    start, end = int(raw_start), int(raw_end)
-    if not 0 <= start < end <= len(page.text):
+    start, end = parse_count(params.get("start")), parse_count(params.get("end"))
+    if start is None or end is None or not start < end <= len(page.text):
         return None
     return start, end
 
@@ -87,7 +85,7 @@ def _add_context(
 
 
 @router.get("/documents/{document_id}/pages/{number}/add")
-def add_form(request: Request, document_id: int, number: int, user: CurrentUser) -> Response:
+def add_form(request: Request, document_id: StoredId, number: StoredCount, user: CurrentUser) -> Response:
     with request.app.state.sessions() as session:
         document, page, municipality = _page(session, document_id, number)
     span = _span(request.query_params, page)
@@ -100,7 +98,7 @@ def add_form(request: Request, document_id: int, number: int, user: CurrentUser)
         "add.html",
         values=values,
         errors={},
-        came_from=request.query_params.get("from", ""),
+        came_from=parse_count(request.query_params.get("from"), minimum=1) or "",
         **context,
     )
 
@@ -108,8 +106,8 @@ def add_form(request: Request, document_id: int, number: int, user: CurrentUser)
 @router.post("/documents/{document_id}/pages/{number}/add")
 def add(
     request: Request,
-    document_id: int,
-    number: int,
+    document_id: StoredId,
+    number: StoredCount,
     form: CheckedForm,
     user: CurrentUser,
 ) -> Response:
@@ -130,7 +128,7 @@ def add(
             status_code=422,
             values=values,
             errors=errors,
-            came_from=form.get("from", ""),
+            came_from=parse_count(form.get("from"), minimum=1) or "",
             **context,
         )
     try:
@@ -149,7 +147,6 @@ def add(
             new_id = target.id
     except ReviewError as exc:
         raise HTTPException(status_code=400, detail="Målet kunne ikke tilføjes.") from exc
-    request.app.state.count_cache.invalidate()
     log.info("%s added target %s", user.name, new_id)
     flash(request, f"Nyt mål #{new_id} tilføjet.")
     return RedirectResponse(f"/targets/{new_id}", status_code=303)

@@ -19,8 +19,18 @@ from extractors.target import SECTORS
 from models import TARGET_STATUSES, Document, Municipality, Page, Target, target_fields
 from webapp.app import render
 from webapp.forms import UNITS, form_values, parse_fields
+from webapp.params import StoredId, parse_count
 from webapp.passage import build_passage
-from webapp.queue import BANDS, PAGE_SIZE, SORTS, QueueFilter, document_progress, neighbour, queue_page
+from webapp.queue import (
+    BANDS,
+    PAGE_SIZE,
+    SORTS,
+    QueueFilter,
+    document_progress,
+    neighbour,
+    queue_page,
+    shared_status_counts,
+)
 from webapp.security import CheckedForm, CurrentUser, flash
 
 log = logging.getLogger("klimamaal.webapp")
@@ -48,13 +58,13 @@ def queue(request: Request, user: CurrentUser) -> Response:
     sessions = request.app.state.sessions
     with sessions() as session:
         rows = queue_page(session, f)
-        counts = request.app.state.count_cache.counts(session, f)
         progress = document_progress(session, [r.document_id for r in rows])
         municipalities = session.execute(
             select(Municipality.code, Municipality.name)
             .where(Municipality.code.in_(select(Document.municipality_code)))
             .order_by(Municipality.name)
         ).all()
+    counts = shared_status_counts(sessions, f)
     titles = {r.document_id: (r.document_title, r.municipality) for r in rows}
     total = counts.get(f.status, 0) if f.status else sum(counts.values())
     return render(
@@ -119,7 +129,7 @@ def _target_context(session: Session, target_id: int, f: QueueFilter) -> dict[st
 
 
 @router.get("/targets/{target_id}")
-def target_page(request: Request, target_id: int, user: CurrentUser) -> Response:
+def target_page(request: Request, target_id: StoredId, user: CurrentUser) -> Response:
     with request.app.state.sessions() as session:
         context = _target_context(session, target_id, _filter(request))
     return render(request, "target.html", values=form_values(context["fields"]), errors={}, **context)
@@ -132,10 +142,10 @@ def _after_decision(f: QueueFilter, next_id: int | None) -> Response:
 
 
 def _revision(form: FormData) -> int:
-    raw = str(form.get("revision", ""))
-    if not raw.isdigit():
+    revision = parse_count(form.get("revision"))
+    if revision is None:
         raise HTTPException(status_code=400, detail="Formularen mangler revision. Genindlæs siden.")
-    return int(raw)
+    return revision
 
 
 def _conflict_page(
@@ -201,7 +211,6 @@ def _decide(request: Request, target_id: int, form: FormData, user: UserInfo, ac
         return render(
             request, "target.html", status_code=422, values=invalid.values, errors=invalid.errors, **context
         )
-    request.app.state.count_cache.invalidate()  # the queue's status counts changed here
     hint = "" if action == "skip" else " Fortryd med u."
     flash(request, f"Mål #{target_id} {DONE[action]}.{hint}")
     log.info("%s %s target %s", user.name, action, target_id)
@@ -226,27 +235,27 @@ def _quote_errors(session: Session, target_id: int, quote: str | None) -> dict[s
 
 
 @router.post("/targets/{target_id}/accept")
-def accept(request: Request, target_id: int, form: CheckedForm, user: CurrentUser) -> Response:
+def accept(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
     return _decide(request, target_id, form, user, "accept")
 
 
 @router.post("/targets/{target_id}/edit")
-def edit(request: Request, target_id: int, form: CheckedForm, user: CurrentUser) -> Response:
+def edit(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
     return _decide(request, target_id, form, user, "edit")
 
 
 @router.post("/targets/{target_id}/reject")
-def reject(request: Request, target_id: int, form: CheckedForm, user: CurrentUser) -> Response:
+def reject(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
     return _decide(request, target_id, form, user, "reject")
 
 
 @router.post("/targets/{target_id}/skip")
-def skip(request: Request, target_id: int, form: CheckedForm, user: CurrentUser) -> Response:
+def skip(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
     return _decide(request, target_id, form, user, "skip")
 
 
 @router.post("/targets/{target_id}/undo")
-def undo(request: Request, target_id: int, form: CheckedForm, user: CurrentUser) -> Response:
+def undo(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
     """Undo on this target if its decision in force is the user's, else the user's last decision anywhere."""
     f = _form_filter(form)
     sessions = request.app.state.sessions
@@ -270,7 +279,6 @@ def undo(request: Request, target_id: int, form: CheckedForm, user: CurrentUser)
     except ReviewError:
         flash(request, "Der er ingen beslutning at fortryde.")
         return RedirectResponse(_url(f"/targets/{target_id}", f), status_code=303)
-    request.app.state.count_cache.invalidate()
     flash(request, f"Beslutningen om mål #{undone_id} er fortrudt.")
     log.info("%s undo target %s", user.name, undone_id)
     return RedirectResponse(_url(f"/targets/{undone_id}", f), status_code=303)

@@ -18,9 +18,11 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
     with engine.connect() as connection:
-        if connection.dialect.name == "sqlite":
-            # A batch migration recreates a table; rows of other tables that point at it must not stop that.
-            # (The pragma works only outside a transaction; rows are checked after the migration.)
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table by copy, drop and rename; with foreign keys on, dropping a
+            # table others refer to runs their ON DELETE actions or fails. SQLite ignores this pragma inside
+            # a transaction, so it is set before the migrations' transaction; the keys are checked after.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
             connection.commit()
         context.configure(
@@ -30,11 +32,10 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
-        if connection.dialect.name == "sqlite":
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
-            connection.commit()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
             if broken:
-                raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+                raise RuntimeError(f"foreign keys broken after the migration: {broken[:5]}")
     engine.dispose()
 
 

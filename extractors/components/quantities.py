@@ -262,8 +262,7 @@ class QuantityFinder:
         is one), or a year that a unit, scale, counted noun or "af" could follow ("2030 ton").
         """
         low = text.lower()
-        if _LEXICAL.search(low) is not None or _NUMBER_WORD_RUN.search(low) is not None:
-            return True
+        # the numbers first: most units that get here have a figure, and it settles the question
         counted = _OF_LITERAL in low
         for m in _NUM.finditer(text):
             ms, me = m.span()
@@ -272,7 +271,7 @@ class QuantityFinder:
             unit, mult, _end, _uid = self._unit_after(text, me, None)
             if unit is not None or mult != 1.0 or self._of_total_at(text, me, counted):
                 return True
-        return False
+        return _LEXICAL.search(low) is not None or _NUMBER_WORD_RUN.search(low) is not None
 
     def _of_total_at(self, text: str, pos: int, counted: bool) -> bool:
         r"""Does the "of_total" pattern ("12 af kommunens 98 skoler") match at ``pos``?

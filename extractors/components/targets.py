@@ -23,6 +23,8 @@ above it arrive as ``doc.user_data["kl_context"]`` (see ``extractors.segment``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -35,10 +37,14 @@ from extractors.components.types import Cue, Quantity, YearMention, doc_text, ge
 from extractors.evidence import (
     PRESENT_YEAR,
     CandidateInputs,
+    Evidence,
+    context_evidence,
     features,
     heading_labels,
     live_cues,
+    opens_with_year,
     subject_of,
+    unit_evidence,
     within,
 )
 from extractors.scorer import Model, load_model
@@ -129,13 +135,14 @@ def assemble_unit(
     if model is None and not collect:
         model = load_model()
     topics = (evidence or marker().find)(text)
-    title_topics = heading_labels(heading_evidence, ctx.title)
-    heading_topics = heading_labels(heading_evidence, ctx.heading) if ctx.heading != ctx.title else ()
+    context = _context_evidence(_CONTEXT_READ(ctx), kind, previous)
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
     heads = _heads(text, clauses)
     trajectory = _trajectory(clauses, attached)
     subject = subject_of(text, low, cues, topics)
+    opens = opens_with_year(text)
+    unit = unit_evidence(labels, {t.label for t in topics}, [(y.role, y.year) for y in years], ctx.year)
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
@@ -151,8 +158,7 @@ def assemble_unit(
                 cues,
                 labels,
                 topics,
-                heading_topics,
-                title_topics,
+                context,
                 ctx,
                 kind,
                 year,
@@ -163,6 +169,8 @@ def assemble_unit(
                 heads[i],
                 trajectory,
                 subject,
+                opens,
+                unit,
             )
         )
         if collect:
@@ -172,18 +180,32 @@ def assemble_unit(
             out.append({**fields_, "features": found, "anchor_kind": clause.anchor.kind})
             continue
         assert model is not None
-        score = model.score(found)
-        band = model.band(score)
+        confidence, band, evidence = model.verdict(found)
         if band is None:
             continue
         fields_ = _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels)
-        fields_["confidence"] = round(score, 4)
+        fields_["confidence"] = confidence
         fields_["band"] = band
-        fields_["evidence"] = tuple(model.contributions(found))
+        fields_["evidence"] = evidence
         out.append(fields_)
     if len(out) == 1 and len(clauses) > 1:  # one clause spans the whole text: _fields trimmed just that
         out[0]["start"], out[0]["end"] = _trim(text, low, 0, len(text))
     return out
+
+
+#: What :func:`extractors.evidence.context_evidence` reads of a unit's context (heading words included).
+_CONTEXT_READ = attrgetter("title", "heading", "genre", "target_list", "interim", "in_list", "scope")
+
+
+@lru_cache(maxsize=4096)
+def _context_evidence(read: tuple, kind: str, previous: bool) -> tuple[Evidence, ...]:
+    """The context evidence of a unit whose context reads as ``read`` (see :data:`_CONTEXT_READ`): the
+    same for every unit under one heading, so built once for them."""
+    title, heading, genre, target_list, interim, in_list, scope = read
+    ctx = Context(scope, interim, None, target_list, in_list, heading=heading, title=title, genre=genre)
+    title_topics = heading_labels(heading_evidence, title)
+    heading_topics = heading_labels(heading_evidence, heading) if heading != title else ()
+    return tuple(context_evidence(ctx, kind, previous, title_topics, heading_topics))
 
 
 def _head_metric(text: str, low: str | None, clause: Clause, clauses: list[Clause]) -> str | None:

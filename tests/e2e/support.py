@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import httpx
 import uvicorn
@@ -15,6 +20,7 @@ from benchmarks.bench_review import free_port
 from db.engine import session_factory
 from db.users import create_user
 
+ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "rigtig-hemmelig"
 #: Hostile page text: markup and script a PDF or web page could carry; it must show as text.
 HOSTILE_PAGE = (
@@ -53,6 +59,48 @@ def running_server(database_url: str) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+@contextmanager
+def review_process(
+    database_url: str, data_dir: Path, *options: str, **env: str
+) -> Iterator[tuple[str, list[str]]]:
+    """``klimamaal review`` as its own process on a free port; yields its base URL and its output lines so far.
+
+    The secret key is the one generated into ``data_dir`` (none in the environment),
+    so servers given the same folder share it, as workers on one machine do.
+    """
+    port = free_port()
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("KLIMAMAAL_SECRET_KEY", "KLIMAMAAL_HTTPS")
+    }
+    environment |= {"KLIMAMAAL_DATABASE_URL": database_url, "KLIMAMAAL_DATA_DIR": str(data_dir)} | env
+    server = subprocess.Popen(
+        [sys.executable, "-m", "klimamaal.cli", "review", "--port", str(port), *options],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)  # type: ignore[arg-type]
+    reader.start()
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the server migrates and imports before it listens
+            assert server.poll() is None, "klimamaal review exited: " + "".join(lines)
+            assert time.monotonic() < deadline, "klimamaal review did not start: " + "".join(lines)
+            try:
+                httpx.get(base + "/login", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base, lines
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
 def make_users(database_url: str, *names: tuple[str, str]) -> None:
     sessions = session_factory(database_url)
     for name, role in names:
@@ -65,8 +113,8 @@ def csrf_of(html: str) -> str:
     return match.group(1)
 
 
-def logged_in_client(base_url: str, name: str, password: str = PASSWORD) -> httpx.Client:
-    client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30)
+def logged_in_client(base_url: str, name: str, password: str = PASSWORD, **options: Any) -> httpx.Client:
+    client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30, **options)
     token = csrf_of(client.get("/login").text)
     response = client.post(
         "/login", data={"csrf_token": token, "name": name, "password": password, "next": "/queue"}

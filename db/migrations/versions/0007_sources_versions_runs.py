@@ -1,7 +1,7 @@
 """sources, the places documents are fetched from, superseded versions, runs that are closed after a crash
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-07 09:00:00
 
 Operators register where municipalities publish (``sources``); every place
@@ -14,7 +14,14 @@ version. A run is recorded when it starts (host, process, heartbeat) and lists
 what it did per place (``ingest_run_items``); runs stored before were all
 finished. A review row can name the decision it carries over from an earlier
 version of the document.
+
+SQLite rebuilds ``target_reviews`` to add that column and drops its triggers
+with the old table (the guarded_history triggers that keep decisions
+append-only): they are read before the rebuild and created again after it.
 """
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 from alembic import op
@@ -23,6 +30,21 @@ revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
+
+
+@contextmanager
+def _triggers_kept(table: str) -> Iterator[None]:
+    """The table's triggers survive a batch rebuild on SQLite (PostgreSQL alters the table in place)."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    triggers = bind.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+    ).all()
+    yield
+    for (statement,) in triggers:
+        bind.exec_driver_sql(statement)
 
 
 def upgrade() -> None:
@@ -69,7 +91,7 @@ def upgrade() -> None:
         )
         batch.create_index("ix_documents_text_fingerprint", ["text_fingerprint"])
 
-    with op.batch_alter_table("target_reviews") as batch:
+    with _triggers_kept("target_reviews"), op.batch_alter_table("target_reviews") as batch:
         batch.add_column(sa.Column("carried_from_id", sa.Integer(), nullable=True))
         batch.create_foreign_key(
             "fk_target_reviews_carried_from_id",
@@ -166,7 +188,7 @@ def downgrade() -> None:
     with op.batch_alter_table("ingest_runs") as batch:
         for column in ("error", "flow_run_id", "heartbeat_at", "pid", "host", "changed", "status"):
             batch.drop_column(column)
-    with op.batch_alter_table("target_reviews") as batch:
+    with _triggers_kept("target_reviews"), op.batch_alter_table("target_reviews") as batch:
         batch.drop_constraint("fk_target_reviews_carried_from_id", type_="foreignkey")
         batch.drop_column("carried_from_id")
     with op.batch_alter_table("documents") as batch:
