@@ -18,6 +18,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from db.reviews import current_fields
+from db.search import index_pages
 from extractors.document import Page as ReadPage
 from extractors.document import locate
 from extractors.same_target import same_target_key
@@ -122,7 +123,8 @@ def store_window(
     targets: Sequence[FoundTarget],
     extractor_version: str,
 ) -> None:
-    """Insert a window of pages (starting at document offsets ``starts``), their blocks and its targets."""
+    """Insert a window of pages (starting at document offsets ``starts``), their blocks and its targets;
+    the pages are indexed for full-text search in the same transaction (:mod:`db.search`)."""
     page_ids = session.scalars(
         insert(Page).returning(Page.id, sort_by_parameter_order=True),
         [
@@ -137,6 +139,7 @@ def store_window(
             for page, start in zip(pages, starts, strict=True)
         ],
     ).all()
+    index_pages(session, [(page_id, page.text) for page_id, page in zip(page_ids, pages, strict=True)])
     blocks = [
         {"page_id": page_id, "position": i, "kind": b.kind, "start": b.start, "end": b.end}
         for page_id, page in zip(page_ids, pages, strict=True)

@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "klimamaal.cli_crawl",
     "klimamaal.cli_extract",
     "klimamaal.cli_review",
+    "klimamaal.cli_compare",
 )
 
 

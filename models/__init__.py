@@ -134,6 +134,8 @@ class Page(Base):
     ocr: Mapped[str | None] = mapped_column(String(12))
     #: Tesseract's mean word confidence (0-100) on an OCR'd page.
     ocr_confidence: Mapped[float | None] = mapped_column(Float)
+    #: The parts of the page's compounds, for full-text search (db.search); NULL until indexed.
+    search_parts: Mapped[str | None] = mapped_column(Text)
 
     document: Mapped[Document] = relationship(back_populates="pages")
     blocks: Mapped[list[Block]] = relationship(
@@ -389,6 +391,19 @@ class RunItem(Base):
     run: Mapped[IngestRun] = relationship(back_populates="items")
 
 
+class PeerGroup(Base):
+    """A list of municipalities an analyst saved, to compare one of them with the others."""
+
+    __tablename__ = "peer_groups"
+    __table_args__ = (UniqueConstraint("name", name="uq_peer_groups_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    codes: Mapped[list[int]] = mapped_column(JSON)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 #: Kinds of what a source publishes (``RegisteredSource.kind``).
 SOURCE_KINDS = ("plan", "strategy", "web_page", "agenda", "news")
 
@@ -459,6 +474,7 @@ __all__ = [
     "LoginThrottle",
     "Municipality",
     "Page",
+    "PeerGroup",
     "RegisteredSource",
     "RunItem",
     "StatusCount",

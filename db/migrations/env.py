@@ -3,6 +3,7 @@
 from alembic import context
 
 from db.engine import make_engine
+from db.search import is_schema_object
 from models import Base
 
 config = context.config
@@ -29,6 +30,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
+            include_object=is_schema_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -1,0 +1,229 @@
+"""What a comparison reads: each commitment of a municipality once, with all the statements of it.
+
+One query loads the targets that count (:func:`db.queries.counts_as_target`, not rejected, of current
+versions: :func:`db.queries.is_current_target`) with their documents. Statements of one commitment (a
+plan, then the council's agenda items repeating it) share :func:`extractors.same_target.same_target_key`
+over the values the machine (or the adding reviewer) recorded, which is what issue 11 keys decisions
+by; the commitment's values are then those of its newest confirmed statement, so a reviewer's values win
+over the machine's. Superseded versions are loaded only for the changes over time
+(:mod:`analysis.changes`).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from db.queries import CONFIRMED, counts_as_target, is_current_target
+from db.reviews import current_fields, latest_decision
+from extractors.same_target import same_target_key
+from models import Document, Municipality, Target, target_fields
+
+#: Words in a document's title that make it a draft or a proposal rather than an adopted plan.
+DRAFT_TITLE = re.compile(r"\b(udkast|forslag|høringsudkast|høringsversion|høringsforslag|draft)\b", re.I)
+
+
+@dataclass(frozen=True)
+class MunicipalityInfo:
+    code: int
+    name: str
+    region: str
+    population: int | None
+
+
+@cache
+def municipality_register() -> dict[int, MunicipalityInfo]:
+    """The 98 municipalities with population (Danmarks Statistik, CC BY 4.0: see analysis/data/CREDITS.md)."""
+    source = resources.files("analysis") / "data" / "population.csv"
+    with source.open(encoding="utf-8", newline="") as handle:
+        return {
+            int(row["code"]): MunicipalityInfo(
+                int(row["code"]), row["name"], row["region"], int(row["population"] or 0) or None
+            )
+            for row in csv.DictReader(handle)
+        }
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    id: int
+    title: str
+    kind: str | None
+    source: str
+    version: int
+    dated: dt.date
+    draft: bool
+    current: bool
+    municipality_code: int | None
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One place a commitment is stated: a target row in one document."""
+
+    target_id: int
+    document: DocumentInfo
+    page: int | None
+    quote: str
+    status: str
+    confirmed: bool
+    reviewer: str | None
+    fields: dict[str, Any]
+    ocr: bool
+
+
+@dataclass
+class Commitment:
+    """A target of a municipality counted once, with every statement of it."""
+
+    key: str
+    municipality_code: int
+    statements: list[Statement] = field(default_factory=list)
+
+    @property
+    def main(self) -> Statement:
+        """The statement whose values count and that is cited first: a confirmed one, else an adopted one;
+        of those, one in a plan (agendas and notes restate plans), then the newest."""
+        return max(
+            self.statements,
+            key=lambda s: (
+                s.confirmed,
+                not s.document.draft,
+                s.document.kind == "plan",
+                s.document.dated,
+                s.target_id,
+            ),
+        )
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        return self.main.fields
+
+    def get(self, name: str) -> Any:
+        return self.main.fields.get(name)
+
+    @property
+    def confirmed(self) -> bool:
+        return any(s.confirmed for s in self.statements)
+
+    @property
+    def draft(self) -> bool:
+        return all(s.document.draft for s in self.statements)
+
+    @property
+    def dated(self) -> dt.date:
+        return max(s.document.dated for s in self.statements)
+
+
+def document_infos(session: Session) -> dict[int, DocumentInfo]:
+    rows = session.execute(
+        select(
+            Document.id,
+            Document.title,
+            Document.kind,
+            Document.source,
+            Document.previous_id,
+            Document.published_on,
+            Document.fetched_at,
+            Document.superseded_at,
+            Document.municipality_code,
+        )
+    ).all()
+    previous = {row.id: row.previous_id for row in rows}
+
+    def version(document_id: int) -> int:
+        n, seen = 1, {document_id}
+        while (document_id := previous.get(document_id)) is not None and document_id not in seen:
+            seen.add(document_id)
+            n += 1
+        return n
+
+    return {
+        row.id: DocumentInfo(
+            id=row.id,
+            title=row.title or row.source,
+            kind=row.kind,
+            source=row.source,
+            version=version(row.id),
+            dated=row.published_on or row.fetched_at.date(),
+            draft=bool(DRAFT_TITLE.search(row.title or "")),
+            current=row.superseded_at is None,
+            municipality_code=row.municipality_code,
+        )
+        for row in rows
+    }
+
+
+def statements(
+    session: Session,
+    *,
+    municipalities: Sequence[int] = (),
+    reviewed_only: bool = False,
+    current_only: bool = True,
+    documents: dict[int, DocumentInfo] | None = None,
+) -> list[Statement]:
+    """Targets that count (never rejected ones or unaccepted suggestions) as statements."""
+    documents = documents if documents is not None else document_infos(session)
+    query = (
+        select(Target)
+        .join(Document, Document.id == Target.document_id)
+        .where(counts_as_target(), Target.status != "rejected", Document.municipality_code.is_not(None))
+        .options(selectinload(Target.reviews))
+        .order_by(Target.document_id, Target.start, Target.id)
+    )
+    if current_only:
+        query = query.where(is_current_target())
+    if municipalities:
+        query = query.where(Document.municipality_code.in_(list(municipalities)))
+    if reviewed_only:
+        query = query.where(Target.status.in_(CONFIRMED))
+    out = []
+    for target in session.scalars(query):
+        review = latest_decision(target)
+        fields = current_fields(target)
+        fields["_key"] = same_target_key(target.quote, target_fields(target))
+        out.append(
+            Statement(
+                target_id=target.id,
+                document=documents[target.document_id],
+                page=target.page_number,
+                quote=fields["quote"],
+                status=target.status,
+                confirmed=target.status in CONFIRMED,
+                reviewer=review.reviewer if review else None,
+                fields=fields,
+                ocr=bool(target.ocr),
+            )
+        )
+    return out
+
+
+def commitments(found: Iterable[Statement]) -> list[Commitment]:
+    """Statements grouped by municipality and "same target" key, in order of first statement."""
+    groups: dict[tuple[int, str], Commitment] = {}
+    for statement in found:
+        code = statement.document.municipality_code
+        assert code is not None
+        key = (code, statement.fields["_key"])
+        groups.setdefault(key, Commitment(key[1], code)).statements.append(statement)
+    return list(groups.values())
+
+
+def municipality_rows(session: Session) -> list[MunicipalityInfo]:
+    """The municipalities of the database, with region and population from the register."""
+    register = municipality_register()
+    return [
+        register.get(code) or MunicipalityInfo(code, name, region or "", None)
+        for code, name, region in session.execute(
+            select(Municipality.code, Municipality.name, Municipality.region).order_by(Municipality.code)
+        )
+    ]
