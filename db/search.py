@@ -27,14 +27,15 @@ from functools import cache
 from importlib import resources
 
 import Stemmer
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
-from models import Document, Municipality, Page
+from models import Page
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 MIN_COMPOUND = 7
 MIN_PART = 3
+MIN_REST = 5
 LINKS = ("s", "e")
 CONTEXT = 90
 #: The expression PostgreSQL's GIN index is built on (migration full_text_search): a query must use it
@@ -78,8 +79,12 @@ def _lexicon() -> frozenset[str]:
 
 @cache
 def compound_parts(word: str) -> tuple[str, ...]:
-    """The known parts a compound ends with: "drivhusgasudledningen" -> ("udledningen", "drivhusgas", "gas",
-    "drivhus"). The longest known head is taken; the rest (less a linking s/e) is split again."""
+    """The known parts of a compound: "drivhusgasudledningen" -> ("udledningen", "drivhusgas", "gas",
+    "drivhus"); "affaldsmængden" -> ("affalds", "mængden").
+
+    The longest known head is taken and the rest (less a linking s/e) is split again; a word with no
+    known head but a known first part gives that part and the rest (of at least ``MIN_REST`` letters).
+    """
     if len(word) < MIN_COMPOUND:
         return ()
     lexicon = _lexicon()
@@ -87,12 +92,9 @@ def compound_parts(word: str) -> tuple[str, ...]:
         head = word[i:]
         if stem(head) not in lexicon:
             continue
-        modifier = word[:i]
         parts = [head]
-        candidates = [modifier] + [
-            modifier[:-1] for link in LINKS if modifier.endswith(link) and len(modifier) > MIN_PART
-        ]
-        for candidate in candidates:
+        modifier = word[:i]
+        for candidate in _without_link(modifier):
             if stem(candidate) in lexicon:
                 parts.append(candidate)
                 parts.extend(compound_parts(candidate))
@@ -102,7 +104,19 @@ def compound_parts(word: str) -> tuple[str, ...]:
                 parts.extend(sub)
                 break
         return tuple(dict.fromkeys(parts))
+    for i in range(len(word) - MIN_REST, MIN_PART - 1, -1):
+        if stem(word[:i]) in lexicon or word[:i] in lexicon:
+            rest = word[i:]
+            if rest[0] in LINKS and len(rest) - 1 >= MIN_REST:
+                rest = rest[1:]
+            return (word[:i], rest)
     return ()
+
+
+def _without_link(modifier: str) -> list[str]:
+    return [modifier] + [
+        modifier[:-1] for link in LINKS if modifier.endswith(link) and len(modifier) > MIN_PART
+    ]
 
 
 def search_parts(page_text: str) -> str:
@@ -207,52 +221,41 @@ def search(
     limit: int = 20,
 ) -> list[Hit]:
     """Pages of current documents that hold every word of ``query`` (stemmed, compounds split), best first."""
-    from db.queries import municipality_filter
-
     if not _query_groups(query):
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
-    columns = (
-        Page.id,
-        Page.number,
-        Page.text,
-        Document.id.label("doc_id"),
-        Document.title,
-        Document.source,
-        Document.kind,
-        Municipality.name,
-    )
-    if sqlite:
-        rank = text("bm25(page_search)")
-        statement = (
-            select(*columns, rank.label("rank"))
-            .select_from(Page)
-            .join(text("page_search ON page_search.rowid = pages.id"))
-            .where(text("page_search MATCH :match").bindparams(bindparam("match", fts5_query(query))))
-            .order_by(text("rank"))
-        )
-    else:
-        statement = (
-            select(
-                *columns,
-                text(f"-ts_rank({PG_VECTOR}, websearch_to_tsquery('danish'::regconfig, :q)) AS rank"),
-            )
-            .select_from(Page)
-            .where(text(f"{PG_VECTOR} @@ websearch_to_tsquery('danish'::regconfig, :q)").bindparams(q=query))
-            .order_by(text("rank"))
-        )
-    statement = (
-        statement.join(Document, Document.id == Page.document_id)
-        .outerjoin(Municipality, Municipality.code == Document.municipality_code)
-        .where(Document.superseded_at.is_(None))
-        .limit(limit)
-    )
+    params: dict[str, object] = {"limit": limit}
+    filters = ["d.superseded_at IS NULL"]
     if municipality:
-        statement = statement.where(municipality_filter(municipality))
+        if municipality.strip().isdigit():
+            filters.append("d.municipality_code = :code")
+            params["code"] = int(municipality)
+        else:
+            name = municipality.strip().lower().removesuffix(" kommune")
+            filters.append("(lower(m.name) = :name OR lower(m.name) = :name || ' kommune')")
+            params["name"] = name
     if kind:
-        statement = statement.where(Document.kind == kind)
+        filters.append("d.kind = :kind")
+        params["kind"] = kind
+    if sqlite:
+        params["match"] = fts5_query(query)
+        source = "page_search JOIN pages p ON p.id = page_search.rowid"
+        rank = "bm25(page_search)"
+        filters.append("page_search MATCH :match")
+    else:
+        params["q"] = query
+        tsquery = "websearch_to_tsquery('danish'::regconfig, :q)"
+        source = "pages p"
+        rank = f"-ts_rank({PG_VECTOR.replace('pages.', 'p.')}, {tsquery})"
+        filters.append(f"{PG_VECTOR.replace('pages.', 'p.')} @@ {tsquery}")
+    statement = text(
+        f"SELECT p.number, p.text, d.id AS doc_id, d.title, d.source, d.kind, m.name, {rank} AS rank "
+        f"FROM {source} JOIN documents d ON d.id = p.document_id "
+        "LEFT JOIN municipalities m ON m.code = d.municipality_code "
+        f"WHERE {' AND '.join(filters)} ORDER BY rank, p.id LIMIT :limit"
+    )
     hits = []
-    for row in session.execute(statement):
+    for row in session.execute(statement, params):
         before, match, after = _context(row.text, query)
         hits.append(
             Hit(

@@ -85,4 +85,71 @@ def compare(
         click.echo(f"wrote {path}")
 
 
-commands: list[click.Command] = [compare]
+@click.command("search")
+@click.argument("query")
+@click.option("--municipality", help="Only documents of this municipality (name or kommunekode).")
+@click.option("--kind", help="Only documents of this kind (plan, strategy, agenda, web_page, news).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@DATABASE_OPTION
+def search(
+    query: str, municipality: str | None, kind: str | None, limit: int, fmt: str, database_url: str | None
+) -> None:
+    """Search the stored text (Danish stems, parts of compounds): hits in context, with document and page."""
+    import json
+
+    from db.search import index_missing
+    from db.search import search as run_search
+
+    _, sessions = _sessions(database_url)
+    with sessions() as session:
+        index_missing(session)
+        hits = run_search(session, query, municipality=municipality, kind=kind, limit=limit)
+    if fmt == "jsonl":
+        for hit in hits:
+            click.echo(json.dumps({**hit.__dict__, "link": hit.link}, ensure_ascii=False))
+        return
+    if not hits:
+        click.echo(f"no hits for {query!r}")
+        return
+    for hit in hits:
+        click.echo(f"{hit.municipality or '-'} · {hit.document} · side {hit.page} · {hit.link}")
+        click.echo(f"    {hit.before}[{hit.match}]{hit.after}")
+
+
+@click.group("peers")
+def peers_group() -> None:
+    """Saved lists of municipalities to compare one of them with (compare --peers-of X --peers NAME)."""
+
+
+@peers_group.command("save")
+@click.argument("name")
+@click.argument("municipalities", nargs=-1, required=True)
+@DATABASE_OPTION
+def peers_save(name: str, municipalities: tuple[str, ...], database_url: str | None) -> None:
+    """Save (or replace) the list NAME of MUNICIPALITIES (names or kommunekoder)."""
+    from analysis.peers import save_peer_group
+    from analysis.report import resolve_municipalities
+
+    _, sessions = _sessions(database_url)
+    with sessions.begin() as session:
+        try:
+            codes = resolve_municipalities(session, municipalities)
+            group = save_peer_group(session, name, codes, None)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        click.echo(f"saved {group.name}: {len(group.codes)} municipalities")
+
+
+@peers_group.command("list")
+@DATABASE_OPTION
+def peers_list(database_url: str | None) -> None:
+    from analysis.peers import peer_groups
+
+    _, sessions = _sessions(database_url)
+    with sessions() as session:
+        for group in peer_groups(session):
+            click.echo(f"{group.name}: {', '.join(map(str, group.codes))}")
+
+
+commands: list[click.Command] = [compare, search, peers_group]
