@@ -33,7 +33,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.engine import upsert
 from models import LoginThrottle, TargetReview, User, WebSession, utcnow
 
-ROLES = ("reviewer", "admin")
+#: reviewer: reviews targets; admin: also manages users and sees every session; analyst: reads, compares and
+#: searches, and cannot review (no decision, no added target).
+ROLES = ("reviewer", "admin", "analyst")
 #: Failed logins in a row before the name is locked.
 MAX_FAILURES = 5
 #: First lock period; doubles with every further failure, capped at ``MAX_LOCK``.
@@ -72,6 +74,10 @@ class UserInfo:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in ("reviewer", "admin")
 
 
 @dataclass(frozen=True)

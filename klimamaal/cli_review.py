@@ -38,7 +38,9 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=click.Choice(["reviewer", "admin"]), default="reviewer", show_default=True)
+@click.option(
+    "--role", type=click.Choice(["reviewer", "admin", "analyst"]), default="reviewer", show_default=True
+)
 @DATABASE_OPTION
 def users_add(name: str, role: str, database_url: str | None) -> None:
     """Create a user; the password is read from a prompt (or stdin when not a terminal)."""

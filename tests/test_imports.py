@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ("extractors", "models", "db")
+CORE = ("extractors", "models", "db", "analysis")
 
 
 def core_modules() -> list[str]:

@@ -19,9 +19,10 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 from starlette.exceptions import HTTPException
 
+from analysis.writers import html_value
 from db.engine import session_factory
 from klimamaal.config import database_url as configured_url
 from klimamaal.config import https_enabled
@@ -31,6 +32,7 @@ from webapp.security import LoginRequired, SecurityHeaders, WebSecurity, attach_
 
 log = logging.getLogger("klimamaal.webapp")
 PACKAGE_DIR = Path(__file__).resolve().parent
+ROLE_LABELS = {"admin": "administrator", "reviewer": "bedømmer", "analyst": "analytiker"}
 STATUS_LABELS = {"pending": "afventer", "accepted": "accepteret", "edited": "rettet", "rejected": "afvist"}
 ACTION_LABELS = {
     "accept": "accepterede",
@@ -56,7 +58,10 @@ def _load_static() -> dict[str, tuple[bytes, str, str]]:
 
 def _templates() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(PACKAGE_DIR / "templates"),
+        # the comparison report's body is shared with the HTML report file (analysis/templates)
+        loader=ChoiceLoader(
+            [FileSystemLoader(PACKAGE_DIR / "templates"), PackageLoader("analysis", "templates")]
+        ),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -66,8 +71,10 @@ def _templates() -> Environment:
         CHOICES=CHOICES,
         STATUS_LABELS=STATUS_LABELS,
         ACTION_LABELS=ACTION_LABELS,
+        ROLE_LABELS=ROLE_LABELS,
         display=display,
     )
+    env.filters["cell"] = html_value
     env.filters["when"] = lambda value: value.strftime("%d.%m.%Y %H:%M") + " UTC" if value else ""
     return env
 
@@ -100,7 +107,7 @@ def create_app(
     the data folder. ``https`` (default ``KLIMAMAAL_HTTPS``) makes cookies Secure
     and adds HSTS, for a deployment behind TLS.
     """
-    from webapp import routes_account, routes_admin, routes_auth, routes_pages, routes_review
+    from webapp import routes_account, routes_admin, routes_analysis, routes_auth, routes_pages, routes_review
 
     url = database_url or configured_url()
     https = https_enabled() if https is None else https
@@ -115,6 +122,7 @@ def create_app(
     app.include_router(routes_review.router)
     app.include_router(routes_pages.router)
     app.include_router(routes_admin.router)
+    app.include_router(routes_analysis.router)
 
     @app.get("/static/{name}")
     def static(name: str) -> Response:

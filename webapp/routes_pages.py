@@ -18,7 +18,7 @@ from webapp.app import render
 from webapp.forms import UNITS, parse_fields
 from webapp.params import StoredCount, StoredId, parse_count
 from webapp.passage import Passage, build_passage, page_segments
-from webapp.security import CheckedForm, CurrentUser, flash
+from webapp.security import CheckedForm, CurrentReviewer, CurrentUser, flash
 
 log = logging.getLogger("klimamaal.webapp")
 router = APIRouter()
@@ -85,7 +85,7 @@ def _add_context(
 
 
 @router.get("/documents/{document_id}/pages/{number}/add")
-def add_form(request: Request, document_id: StoredId, number: StoredCount, user: CurrentUser) -> Response:
+def add_form(request: Request, document_id: StoredId, number: StoredCount, user: CurrentReviewer) -> Response:
     with request.app.state.sessions() as session:
         document, page, municipality = _page(session, document_id, number)
     span = _span(request.query_params, page)
@@ -109,7 +109,7 @@ def add(
     document_id: StoredId,
     number: StoredCount,
     form: CheckedForm,
-    user: CurrentUser,
+    user: CurrentReviewer,
 ) -> Response:
     sessions = request.app.state.sessions
     with sessions() as session:

@@ -31,7 +31,7 @@ from webapp.queue import (
     queue_page,
     shared_status_counts,
 )
-from webapp.security import CheckedForm, CurrentUser, flash
+from webapp.security import CheckedForm, CurrentReviewer, CurrentUser, flash
 
 log = logging.getLogger("klimamaal.webapp")
 router = APIRouter()
@@ -235,27 +235,27 @@ def _quote_errors(session: Session, target_id: int, quote: str | None) -> dict[s
 
 
 @router.post("/targets/{target_id}/accept")
-def accept(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
+def accept(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentReviewer) -> Response:
     return _decide(request, target_id, form, user, "accept")
 
 
 @router.post("/targets/{target_id}/edit")
-def edit(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
+def edit(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentReviewer) -> Response:
     return _decide(request, target_id, form, user, "edit")
 
 
 @router.post("/targets/{target_id}/reject")
-def reject(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
+def reject(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentReviewer) -> Response:
     return _decide(request, target_id, form, user, "reject")
 
 
 @router.post("/targets/{target_id}/skip")
-def skip(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
+def skip(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentReviewer) -> Response:
     return _decide(request, target_id, form, user, "skip")
 
 
 @router.post("/targets/{target_id}/undo")
-def undo(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentUser) -> Response:
+def undo(request: Request, target_id: StoredId, form: CheckedForm, user: CurrentReviewer) -> Response:
     """Undo on this target if its decision in force is the user's, else the user's last decision anywhere."""
     f = _form_filter(form)
     sessions = request.app.state.sessions

@@ -192,6 +192,16 @@ def require_user(request: Request) -> UserInfo:
     return session.user
 
 
+def require_reviewer(request: Request) -> UserInfo:
+    """A user who may record decisions and add targets: not an analyst (read-only)."""
+    user = require_user(request)
+    if not user.can_review:
+        raise HTTPException(
+            status_code=403, detail="Din rolle (analytiker) kan læse og sammenligne, ikke bedømme."
+        )
+    return user
+
+
 def require_admin(request: Request) -> UserInfo:
     user = require_user(request)
     if not user.is_admin:
@@ -250,4 +260,5 @@ def pop_flash(request: Request) -> str | None:
 #: Parameter types for routes: the logged-in user, an admin, and a CSRF-checked form.
 CurrentUser = Annotated[UserInfo, Depends(require_user)]
 CurrentAdmin = Annotated[UserInfo, Depends(require_admin)]
+CurrentReviewer = Annotated[UserInfo, Depends(require_reviewer)]
 CheckedForm = Annotated[FormData, Depends(checked_form)]
