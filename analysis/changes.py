@@ -39,14 +39,16 @@ def _identity(s: Statement) -> tuple[object, ...]:
 def _compare(
     old: Sequence[Statement], new: Sequence[Statement]
 ) -> list[tuple[str, Statement | None, Statement | None]]:
-    remaining = list(new)
+    waiting: dict[tuple[object, ...], list[Statement]] = {}
+    for s in new:
+        waiting.setdefault(_identity(s), []).append(s)
     out: list[tuple[str, Statement | None, Statement | None]] = []
     for before in old:
-        match = next((s for s in remaining if _identity(s) == _identity(before)), None)
-        if match is None:
+        same = waiting.get(_identity(before))
+        if not same:
             out.append(("dropped", before, None))
             continue
-        remaining.remove(match)
+        match = same.pop(0)
         a, b = before.fields.get("value"), match.fields.get("value")
         if a is None or b is None or a == b:
             continue
@@ -54,7 +56,7 @@ def _compare(
         if before.fields.get("bound") == "at_most" or match.fields.get("bound") == "at_most":
             higher = not higher
         out.append(("raised" if higher else "lowered", before, match))
-    out.extend(("added", None, s) for s in remaining)
+    out.extend(("added", None, s) for s in new if any(s is w for w in waiting.get(_identity(s), ())))
     return out
 
 

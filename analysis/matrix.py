@@ -137,12 +137,15 @@ def build_matrix(
     rows = []
     for m in municipalities:
         own = by_code.get(m.code, [])
+        by_sector: dict[str, list[Commitment]] = {}
+        for c in own:
+            by_sector.setdefault(c.get("sector"), []).append(c)
         rows.append(
             MatrixRow(
                 m,
                 headline_cell(own),
                 neutrality_cell(own),
-                {sector: sector_cell(own, sector) for sector in sectors},
+                {sector: sector_cell(by_sector.get(sector, []), sector) for sector in sectors},
             )
         )
     return rows

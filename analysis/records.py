@@ -16,17 +16,17 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from db.queries import CONFIRMED, counts_as_target, is_current_target
-from db.reviews import current_fields, latest_decision
+from db.reviews import with_decision
 from extractors.same_target import same_target_key
-from models import Document, Municipality, Target, target_fields
+from models import TARGET_FIELDS, Document, Municipality, Target, TargetReview
 
 #: Words in a document's title that make it a draft or a proposal rather than an adopted plan.
 DRAFT_TITLE = re.compile(r"\b(udkast|forslag|høringsudkast|høringsversion|høringsforslag|draft)\b", re.I)
@@ -89,7 +89,7 @@ class Commitment:
     municipality_code: int
     statements: list[Statement] = field(default_factory=list)
 
-    @property
+    @cached_property
     def main(self) -> Statement:
         """The statement whose values count and that is cited first: a confirmed one, else an adopted one;
         of those, one in a plan (agendas and notes restate plans), then the newest."""
@@ -171,40 +171,64 @@ def statements(
     current_only: bool = True,
     documents: dict[int, DocumentInfo] | None = None,
 ) -> list[Statement]:
-    """Targets that count (never rejected ones or unaccepted suggestions) as statements."""
+    """Targets that count (never rejected ones or unaccepted suggestions) as statements.
+
+    Columns and the latest decision of each reviewed target are read in two bulk queries (no ORM
+    objects: 50,000 targets in a second), and combined by :func:`db.reviews.with_decision`."""
     documents = documents if documents is not None else document_infos(session)
+    conditions = [counts_as_target(), Target.status != "rejected", Document.municipality_code.is_not(None)]
+    if current_only:
+        conditions.append(is_current_target())
+    if municipalities:
+        conditions.append(Document.municipality_code.in_(list(municipalities)))
+    if reviewed_only:
+        conditions.append(Target.status.in_(CONFIRMED))
+    chosen = select(Target.id).join(Document, Document.id == Target.document_id).where(*conditions)
+    decisions: dict[int, tuple[dict[str, Any], str]] = {}
+    for target_id, after, reviewer in session.execute(
+        select(TargetReview.target_id, TargetReview.after, TargetReview.reviewer)
+        .where(TargetReview.after.is_not(None), TargetReview.target_id.in_(chosen))
+        .order_by(TargetReview.id)
+    ):
+        decisions[target_id] = (after, reviewer)
     query = (
-        select(Target)
+        select(
+            Target.id,
+            Target.document_id,
+            Target.page_number,
+            Target.status,
+            Target.ocr,
+            *(getattr(Target, name) for name in TARGET_FIELDS),
+        )
         .join(Document, Document.id == Target.document_id)
-        .where(counts_as_target(), Target.status != "rejected", Document.municipality_code.is_not(None))
-        .options(selectinload(Target.reviews))
+        .where(*conditions)
         .order_by(Target.document_id, Target.start, Target.id)
     )
-    if current_only:
-        query = query.where(is_current_target())
-    if municipalities:
-        query = query.where(Document.municipality_code.in_(list(municipalities)))
-    if reviewed_only:
-        query = query.where(Target.status.in_(CONFIRMED))
     out = []
-    for target in session.scalars(query):
-        review = latest_decision(target)
-        fields = current_fields(target)
-        fields["_key"] = same_target_key(target.quote, target_fields(target))
+    for row in session.execute(query):
+        machine = {name: getattr(row, name) for name in TARGET_FIELDS}
+        key = same_target_key(row.quote, machine)
+        after, reviewer = decisions.get(row.id, (None, None))
+        fields = with_decision(dict(machine), after)
+        fields["_key"] = key
         out.append(
             Statement(
-                target_id=target.id,
-                document=documents[target.document_id],
-                page=target.page_number,
+                target_id=row.id,
+                document=documents[row.document_id],
+                page=row.page_number,
                 quote=fields["quote"],
-                status=target.status,
-                confirmed=target.status in CONFIRMED,
-                reviewer=review.reviewer if review else None,
+                status=row.status,
+                confirmed=row.status in CONFIRMED,
+                reviewer=reviewer,
                 fields=fields,
-                ocr=bool(target.ocr),
+                ocr=bool(row.ocr),
             )
         )
     return out
+
+
+def current_statements(found: Iterable[Statement]) -> list[Statement]:
+    return [s for s in found if s.document.current]
 
 
 def commitments(found: Iterable[Statement]) -> list[Commitment]:

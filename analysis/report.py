@@ -18,6 +18,7 @@ from analysis.records import (
     Commitment,
     MunicipalityInfo,
     commitments,
+    current_statements,
     document_infos,
     municipality_rows,
     statements,
@@ -34,6 +35,9 @@ from analysis.views import (
 from db.queries import municipality_filter
 from extractors.target import SECTORS
 from models import Document, Municipality, Page
+
+#: Documents whose language the shared-language view compares: plans and strategies (not agendas or news).
+PLAN_KINDS = ("plan", "strategy")
 
 
 @dataclass
@@ -70,7 +74,11 @@ def _passages(session: Session, codes: Sequence[int]) -> list[Passage]:
             Document.municipality_code, Document.id, Document.title, Document.source, Page.number, Page.text
         )
         .join(Page, Page.document_id == Document.id)
-        .where(Document.superseded_at.is_(None), Document.municipality_code.is_not(None))
+        .where(
+            Document.superseded_at.is_(None),
+            Document.municipality_code.is_not(None),
+            Document.kind.in_(PLAN_KINDS),
+        )
         .order_by(Document.id, Page.number)
     )
     if codes:
@@ -107,14 +115,13 @@ def build_report(
         peer_view = {"municipality": me, "how": peers, "peers": group}
     chosen = [m for m in everyone if not codes or m.code in codes]
     documents = document_infos(session)
-    found = statements(session, municipalities=codes, reviewed_only=reviewed_only, documents=documents)
-    grouped = commitments(found)
-    if sectors:
-        grouped = [c for c in grouped if c.get("sector") in sectors]
-    matrix = build_matrix(chosen, grouped, list(sectors) or SECTORS)
     history = statements(
         session, municipalities=codes, reviewed_only=reviewed_only, current_only=False, documents=documents
     )
+    grouped = commitments(current_statements(history))
+    if sectors:
+        grouped = [c for c in grouped if c.get("sector") in sectors]
+    matrix = build_matrix(chosen, grouped, list(sectors) or SECTORS)
     previous = dict(session.execute(select(Document.id, Document.previous_id)).tuples().all())
     language = language_rows(chosen, grouped)
     return Report(

@@ -1,7 +1,7 @@
 """Shared language: passages that plans of different municipalities share nearly word for word.
 
 Each passage (a paragraph of a stored page, at least ``MIN_WORDS`` words) is a set of word 3-shingles
-after folding case and punctuation. datasketch's MinHash LSH (128 permutations) proposes pairs whose
+after folding case and punctuation. datasketch's MinHash LSH (64 permutations) proposes pairs whose
 Jaccard similarity is likely at least ``CANDIDATE_THRESHOLD``; each proposed pair is then checked exactly
 against ``THRESHOLD`` on the shingle sets, so no pair below the threshold is ever reported (LSH only finds candidates). Pairs join
 into groups (union-find); a group is reported when it spans at least two municipalities.
@@ -22,7 +22,7 @@ THRESHOLD = 0.8
 CANDIDATE_THRESHOLD = 0.5
 SHINGLE = 3
 MIN_WORDS = 20
-NUM_PERM = 128
+NUM_PERM = 64
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -224,7 +224,8 @@ def _names(report: Report) -> dict[int, str]:
 
 def target_sheets(report: Report) -> list[Sheet]:
     names = _names(report)
-    outcomes = [c for c in report.commitments if c not in report.resources]
+    resources = {id(c) for c in report.resources}
+    outcomes = [c for c in report.commitments if id(c) not in resources]
     return [
         Sheet(
             "Mål",

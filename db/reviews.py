@@ -47,9 +47,14 @@ def latest_decision(target: Target) -> TargetReview | None:
 def current_fields(target: Target) -> dict[str, Any]:
     """The target's fields as a reviewer last left them, else as the machine found them."""
     review = latest_decision(target)
-    fields = target_fields(target)
-    if review is not None:
-        fields.update({k: v for k, v in review.after.items() if k in fields})
+    return with_decision(target_fields(target), review.after if review is not None else None)
+
+
+def with_decision(fields: dict[str, Any], after: dict[str, Any] | None) -> dict[str, Any]:
+    """Machine (or adder's) ``fields`` with a decision's ``after`` values over them (for readers that load
+    columns and review rows in bulk rather than ORM targets)."""
+    if after:
+        fields.update({k: v for k, v in after.items() if k in fields})
     return fields
 
 

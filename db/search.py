@@ -130,7 +130,7 @@ def search_parts(page_text: str) -> str:
 
 def stems(page_text: str, parts: str) -> str:
     """The page's words and compound parts as Danish stems, in text order (what SQLite's FTS5 indexes)."""
-    return " ".join(stem(w) for w in (*words(page_text), *parts.split()))
+    return " ".join(_stemmer().stemWords([*words(page_text), *parts.split()]))
 
 
 def index_pages(connection: Connection | Session, pages: Iterable[tuple[int, str]]) -> int:
