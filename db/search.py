@@ -2,8 +2,12 @@
 
 - **SQLite**: an FTS5 table ``page_search`` (rowid = page id) holds each page's words as Snowball
   (Danish) stems, computed here with PyStemmer; the query's words are stemmed the same way.
-- **PostgreSQL**: a GIN index on ``to_tsvector('danish', text || ' ' || search_parts)`` over
-  ``pages``; PostgreSQL's own Danish Snowball stemmer does the stemming, on both sides.
+- **PostgreSQL**: ``pages.search_vector`` holds ``to_tsvector('danish', text || ' ' || search_parts)``
+  with a GIN index; PostgreSQL's own Danish Snowball stemmer does the stemming, on both sides.
+
+A word on most pages ("kommunen") matches tens of thousands of pages; ranking all of them would
+cost a score each. The matches are taken newest page first, and the first ``RANK_CANDIDATES`` are
+ranked (bm25 on SQLite, ``ts_rank`` on PostgreSQL): a rare word's matches are all ranked.
 
 Danish writes compounds as one word ("drivhusgasudledningen"); neither FTS5 nor PostgreSQL splits
 them, so "udledning" would not find it. :func:`compound_parts` splits a word into the parts it ends
@@ -38,9 +42,9 @@ MIN_PART = 3
 MIN_REST = 5
 LINKS = ("s", "e")
 CONTEXT = 90
-#: The expression PostgreSQL's GIN index is built on (migration full_text_search): a query must use it
-#: word for word, with no bound parameters, or the planner cannot use the index.
-PG_VECTOR = "to_tsvector('danish'::regconfig, pages.text || ' ' || coalesce(pages.search_parts, ''))"
+#: A query matching more pages than this ranks the most recently stored of them (highest page ids): ranking
+#: every page that holds "kommunen" would cost a score for each of 100,000 pages.
+RANK_CANDIDATES = 1000
 
 
 #: SQLite's FTS5 table (and the shadow tables it keeps) and PostgreSQL's expression index: made by the
@@ -143,7 +147,16 @@ def index_pages(connection: Connection | Session, pages: Iterable[tuple[int, str
         rows.append({"pid": page_id, "parts": parts, "stems": stems(page_text, parts) if sqlite else ""})
     if not rows:
         return 0
-    connection.execute(text("UPDATE pages SET search_parts = :parts WHERE id = :pid"), rows)
+    if sqlite:
+        connection.execute(text("UPDATE pages SET search_parts = :parts WHERE id = :pid"), rows)
+    else:
+        connection.execute(
+            text(
+                "UPDATE pages SET search_parts = :parts, "
+                "search_vector = to_tsvector('danish'::regconfig, text || ' ' || :parts) WHERE id = :pid"
+            ),
+            rows,
+        )
     if sqlite:
         connection.execute(text("DELETE FROM page_search WHERE rowid = :pid"), rows)
         connection.execute(text("INSERT INTO page_search (rowid, stems) VALUES (:pid, :stems)"), rows)
@@ -237,22 +250,27 @@ def search(
     if kind:
         filters.append("d.kind = :kind")
         params["kind"] = kind
+    params["cap"] = RANK_CANDIDATES
     if sqlite:
         params["match"] = fts5_query(query)
-        source = "page_search JOIN pages p ON p.id = page_search.rowid"
-        rank = "bm25(page_search)"
-        filters.append("page_search MATCH :match")
+        matched = (
+            "SELECT page_search.rowid AS pid, bm25(page_search) AS rank FROM page_search "
+            "JOIN pages p ON p.id = page_search.rowid JOIN documents d ON d.id = p.document_id "
+            "LEFT JOIN municipalities m ON m.code = d.municipality_code "
+            f"WHERE page_search MATCH :match AND {' AND '.join(filters)} ORDER BY page_search.rowid DESC LIMIT :cap"
+        )
     else:
         params["q"] = query
         tsquery = "websearch_to_tsquery('danish'::regconfig, :q)"
-        source = "pages p"
-        rank = f"-ts_rank({PG_VECTOR.replace('pages.', 'p.')}, {tsquery})"
-        filters.append(f"{PG_VECTOR.replace('pages.', 'p.')} @@ {tsquery}")
+        matched = (
+            f"SELECT p.id AS pid, -ts_rank(p.search_vector, {tsquery}) AS rank FROM pages p "
+            "JOIN documents d ON d.id = p.document_id LEFT JOIN municipalities m ON m.code = d.municipality_code "
+            f"WHERE p.search_vector @@ {tsquery} AND {' AND '.join(filters)} ORDER BY p.id DESC LIMIT :cap"
+        )
     statement = text(
-        f"SELECT p.number, p.text, d.id AS doc_id, d.title, d.source, d.kind, m.name, {rank} AS rank "
-        f"FROM {source} JOIN documents d ON d.id = p.document_id "
-        "LEFT JOIN municipalities m ON m.code = d.municipality_code "
-        f"WHERE {' AND '.join(filters)} ORDER BY rank, p.id LIMIT :limit"
+        "SELECT p.number, p.text, d.id AS doc_id, d.title, d.source, d.kind, m.name, s.rank "
+        f"FROM ({matched}) s JOIN pages p ON p.id = s.pid JOIN documents d ON d.id = p.document_id "
+        "LEFT JOIN municipalities m ON m.code = d.municipality_code ORDER BY s.rank, p.id LIMIT :limit"
     )
     hits = []
     for row in session.execute(statement, params):

@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from extractors.target import GOLD_KEYS
@@ -136,6 +137,10 @@ class Page(Base):
     ocr_confidence: Mapped[float | None] = mapped_column(Float)
     #: The parts of the page's compounds, for full-text search (db.search); NULL until indexed.
     search_parts: Mapped[str | None] = mapped_column(Text)
+    #: PostgreSQL: ``to_tsvector('danish', text || ' ' || search_parts)``, stored so a search need not parse
+    #: the text of every page it considers (GIN-indexed by migration full_text_search). Unused on SQLite,
+    #: whose FTS5 table holds the stems.
+    search_vector: Mapped[str | None] = mapped_column(Text().with_variant(TSVECTOR(), "postgresql"))
 
     document: Mapped[Document] = relationship(back_populates="pages")
     blocks: Mapped[list[Block]] = relationship(

@@ -2,7 +2,7 @@
 
 Every expectation comes from ``tests/compare_corpus.py`` (what the generator stored), never from the
 report code. The matrix is read back from the XLSX, the CSVs and the HTML, so the three are checked
-to show the same figures.
+to show the same figures; the whole module runs on SQLite and on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -24,9 +24,12 @@ from db.migrate import upgrade
 from tests.compare_corpus import FORMULA_AT, FORMULA_METRIC, Planted, plant_corpus
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Planted]:
-    url = f"sqlite:///{tmp_path_factory.mktemp('compare') / 'k.db'}"
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Planted]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('compare') / 'k.db'}"
+    else:
+        url = request.getfixturevalue("pg_cluster").create_database()
     upgrade(url)
     return url, plant_corpus(session_factory(url))
 

@@ -6,8 +6,8 @@ Create Date: 2026-12-07 10:00:00
 
 ``pages.search_parts`` holds the parts of the page's compounds (see ``db.search``); NULL means the
 page is not indexed yet. SQLite gets an FTS5 table ``page_search`` of Danish Snowball stems (rowid =
-page id) and a trigger that forgets a deleted page; PostgreSQL a GIN index on
-``to_tsvector('danish', text || ' ' || search_parts)``. Pages stored before this revision are indexed
+page id) and a trigger that forgets a deleted page; PostgreSQL stores
+``to_tsvector('danish', text || ' ' || search_parts)`` in ``pages.search_vector`` with a GIN index. Pages stored before this revision are indexed
 here, in batches. ``peer_groups`` are lists of municipalities an analyst saved to compare with.
 """
 
@@ -21,9 +21,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    from db.search import PG_INDEX, PG_VECTOR, index_pages
+    from sqlalchemy.dialects.postgresql import TSVECTOR
+
+    from db.search import PG_INDEX, index_pages
 
     op.add_column("pages", sa.Column("search_parts", sa.Text(), nullable=True))
+    op.add_column(
+        "pages", sa.Column("search_vector", sa.Text().with_variant(TSVECTOR(), "postgresql"), nullable=True)
+    )
     op.create_table(
         "peer_groups",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -43,7 +48,7 @@ def upgrade() -> None:
             "DELETE FROM page_search WHERE rowid = old.id; END"
         )
     else:
-        op.execute(f"CREATE INDEX {PG_INDEX} ON pages USING gin (({PG_VECTOR}))")
+        op.execute(f"CREATE INDEX {PG_INDEX} ON pages USING gin (search_vector)")
     pages = sa.table("pages", sa.column("id", sa.Integer), sa.column("text", sa.Text))
     last = 0
     while True:
@@ -67,4 +72,5 @@ def downgrade() -> None:
         op.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
     op.drop_table("peer_groups")
     with op.batch_alter_table("pages") as batch:
+        batch.drop_column("search_vector")
         batch.drop_column("search_parts")
