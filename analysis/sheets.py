@@ -15,7 +15,7 @@ from analysis.records import Commitment
 from analysis.report import Report
 from analysis.shared import THRESHOLD
 from analysis.views import vocabulary_totals
-from webapp.forms import CHOICES
+from extractors.labels import CHOICES
 
 YES, NO = "ja", "nej"
 
