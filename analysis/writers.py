@@ -22,9 +22,11 @@ from analysis.charts import report_charts
 from analysis.records import Statement
 from analysis.report import Report
 from analysis.sheets import Sheet, report_sheets, value_text
-from db.export import csv_cell, is_formula_like
+from db.export import FORMULA_STARTS, csv_cell
 
 DIALECTS = ("international", "excel-da")
+#: First characters of text a spreadsheet would run as a formula (``db.export.FORMULA_STARTS``).
+FORMULA_FIRST = frozenset("".join(FORMULA_STARTS))
 #: Day 0 of Excel's 1900 date system (1899-12-30, as Excel counts with its 1900 leap-year quirk).
 EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
 
@@ -83,19 +85,24 @@ def sheets_xlsx(sheets: list[Sheet]) -> bytes:
         for index, column in enumerate(sheet.columns):
             ws.set_column(index, index, column.width)
             ws.write_string(0, index, column.header, bold)
+        write_string, write_number = ws.write_string, ws.write_number
         for r, row in enumerate(sheet.rows, 1):
             for c, value in enumerate(row):
-                if value is None or value == "":
+                if value is None:
                     continue
-                if isinstance(value, str):
-                    ws.write_string(r, c, value, quoted if is_formula_like(value) else None)
-                elif isinstance(value, bool):
-                    ws.write_string(r, c, "ja" if value else "nej")
+                kind = type(value)
+                if kind is str:
+                    if value:
+                        write_string(r, c, value, quoted if value[0] in FORMULA_FIRST else None)
+                elif kind is int or kind is float:
+                    write_number(r, c, value)
+                elif kind is bool:
+                    write_string(r, c, "ja" if value else "nej")
                 elif isinstance(value, dt.date):
                     # a date is a number of days since Excel's epoch, shown with a date format
-                    ws.write_number(r, c, (value.toordinal() - EXCEL_EPOCH), date)
+                    write_number(r, c, value.toordinal() - EXCEL_EPOCH, date)
                 else:
-                    ws.write_number(r, c, value)
+                    write_string(r, c, str(value))
     workbook.close()
     return binary.getvalue()
 
