@@ -156,6 +156,8 @@ class Planted:
     resources: dict[int, float] = field(default_factory=dict)
     #: code -> number of outcome targets counted once
     outcome_targets: dict[int, int] = field(default_factory=dict)
+    #: (code, fields) of every outcome target counted once (for the distributions)
+    outcome_fields: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     #: code -> strength -> count of outcome targets
     strengths: dict[int, dict[str, int]] = field(default_factory=dict)
     vocabulary: dict[int, set[str]] = field(default_factory=dict)
@@ -505,6 +507,7 @@ def _plant_municipality(
             metric="naturareal",
         )
         planted.sectors[code]["natur"] = 33.0
+        planted.outcome_fields.append((code, {"target_year": 2030, "sector": "natur", "scope": "area"}))
         counts[strength] += 1
         outcome += 1
     planted.headline_sources[code] = 1 if code in planted.headline else 0
@@ -545,6 +548,7 @@ def _plant_municipality(
             strength="intent",
         )
         planted.flagged[code] = draft_value
+        planted.outcome_fields.append((code, {"target_year": 2030, "baseline_year": baseline, "scope": "area"}))
         counts["intent"] += 1
         outcome += 1
     if i % 8 == 0 and has_headline:
@@ -609,6 +613,7 @@ def _plant_municipality(
             )
         planted.changes[code] = expected
     planted.outcome_targets[code] = outcome
+    planted.outcome_fields.extend((code, fields) for _, fields, role in quotes if role != "resource")
     planted.strengths[code] = counts
 
 

@@ -157,6 +157,27 @@ def test_ambition_chart_has_one_point_per_municipality_with_a_headline(report, c
     assert points == {(code, year, value) for code, (value, year, _) in planted.headline.items()}
 
 
+def test_distributions_of_years_sectors_and_regions(report, corpus) -> None:  # type: ignore[no-untyped-def]
+    from collections import Counter
+
+    from extractors.municipalities import all_municipalities
+
+    _, planted = corpus
+    fields = [f for _, f in planted.outcome_fields]
+    assert len(fields) == sum(planted.outcome_targets.values())
+    d = report.distributions
+    assert dict(d.target_years) == dict(Counter(f.get("target_year") for f in fields))
+    assert dict(d.baseline_years) == dict(Counter(f.get("baseline_year") for f in fields))
+    expected_pairs = Counter((f.get("sector") or "(ingen)", f.get("scope") or "(ukendt)") for f in fields)
+    assert {(s, sc): n for s, sc, n in d.sector_scope} == dict(expected_pairs)
+    region_of = {m.code: m.region for m in all_municipalities()}
+    for row in d.regions:
+        members = [c for c in planted.codes if region_of[c] == row["region"]]
+        assert row["municipalities"] == len(members)
+        assert row["with_headline"] == sum(c in planted.headline for c in members)
+        assert row["targets"] == sum(planted.outcome_targets[c] for c in members)
+
+
 def _matrix_from_xlsx(path: Path) -> dict[int, dict[str, object]]:
     book = load_workbook(path)
     sheet = book["Matrix"]
