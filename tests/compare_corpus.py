@@ -548,7 +548,9 @@ def _plant_municipality(
             strength="intent",
         )
         planted.flagged[code] = draft_value
-        planted.outcome_fields.append((code, {"target_year": 2030, "baseline_year": baseline, "scope": "area"}))
+        planted.outcome_fields.append(
+            (code, {"target_year": 2030, "baseline_year": baseline, "scope": "area"})
+        )
         counts["intent"] += 1
         outcome += 1
     if i % 8 == 0 and has_headline:
