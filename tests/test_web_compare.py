@@ -111,3 +111,15 @@ def test_analyst_cannot_review_or_add(site) -> None:  # type: ignore[no-untyped-
         assert session.query(TargetReview).count() == reviews_before
     reviewer = logged_in_client(base, "birte")
     assert 'id="accept-form"' in reviewer.get(f"/targets/{target.id}").text
+
+
+def test_shared_language_on_request(site) -> None:  # type: ignore[no-untyped-def]
+    base, _, planted = site
+    client = logged_in_client(base, "ada")
+    without = client.get("/compare").text
+    with_shared = client.get("/compare?shared=1").text
+    section = re.search(r'data-sheet="Fælles formuleringer">(.*?)</section>', with_shared, re.S)
+    assert section and section.group(1).count("<tr>") == len(planted.shared) + 1  # the header row too
+    assert "Ingen rækker." in re.search(
+        r'data-sheet="Fælles formuleringer">(.*?)</section>', without, re.S
+    ).group(1)

@@ -47,7 +47,8 @@ def _filters(request: Request) -> dict[str, Any]:
         "reviewed_only": params.get("reviewed_only") == "1",
         "peer_of": params.get("peers_of", "").strip() or None,
         "peers": params.get("peers", "region").strip() or "region",
-        "shared_language": params.get("shared", "1") == "1",
+        # passages shared between plans are searched for on request: over a whole corpus it takes seconds
+        "shared_language": params.get("shared", "0") == "1",
     }
 
 
