@@ -344,3 +344,33 @@ def test_compare_command_writes_the_report(corpus, tmp_path: Path) -> None:  # t
         main, ["compare", "--database-url", url, "--out", str(out), "--municipality", "Atlantis"]
     )
     assert bad.exit_code != 0 and "Atlantis" in bad.output
+
+
+def test_saved_peer_list_from_the_command_line(corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from klimamaal.cli import main
+
+    url, planted = corpus
+    members = [planted.names[c] for c in planted.codes[40:43]]
+    saved = CliRunner().invoke(
+        main, ["peers", "save", f"liste-{tmp_path.name}", *members, "--database-url", url]
+    )
+    assert saved.exit_code == 0 and "3 municipalities" in saved.output, saved.output
+    listed = CliRunner().invoke(main, ["peers", "list", "--database-url", url])
+    assert (
+        f"liste-{tmp_path.name}: " + ", ".join(str(c) for c in sorted(planted.codes[40:43])) in listed.output
+    )
+    me = planted.names[planted.codes[0]]
+    out = tmp_path / "peers"
+    args = ["compare", "--peers-of", me, "--peers", f"liste-{tmp_path.name}", "--no-shared-language"]
+    result = CliRunner().invoke(main, [*args, "--out", str(out), "--database-url", url])
+    assert result.exit_code == 0, result.output
+    rows = _csv(out / "sammenligning.csv", ",")
+    assert {int(r["Kode"]) for r in rows} == {planted.codes[0], *planted.codes[40:43]}
+    unknown = CliRunner().invoke(
+        main, [*args[:3], "--peers", "ingen-liste", "--out", str(out), "--database-url", url]
+    )
+    assert unknown.exit_code != 0 and "ingen-liste" in unknown.output
+    bad = CliRunner().invoke(main, ["peers", "save", "x", "Atlantis", "--database-url", url])
+    assert bad.exit_code != 0 and "Atlantis" in bad.output
