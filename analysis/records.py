@@ -5,8 +5,8 @@ versions: :func:`db.queries.is_current_target`) with their documents. Statements
 plan, then the council's agenda items repeating it) share :func:`extractors.same_target.same_target_key`
 over the values the machine (or the adding reviewer) recorded, which is what issue 11 keys decisions
 by; the commitment's values are then those of its newest confirmed statement, so a reviewer's values win
-over the machine's. Superseded versions are loaded only for the changes over time
-(:mod:`analysis.changes`).
+over the machine's. Statements of superseded versions are loaded too, for the changes over time
+(:mod:`analysis.changes`) only: every other view takes :func:`current_statements`.
 """
 
 from __future__ import annotations
