@@ -8,7 +8,9 @@
   highest per cent, else an end state (neutral, phased out) with the earliest year.
 
 Where statements of the same cell and target year disagree on the value (a draft says 54 %, the
-adopted plan 49 %), the adopted, latest one wins and the cell is flagged with the others. Money
+adopted plan 49 %), the adopted, latest one wins and the cell is flagged with the others; a draft
+fills a cell only when no adopted document does (so a draft's higher sector value never shows as the
+sector's strongest). Money
 commitments (``kind='resource'``) never enter the matrix: they have their own sheet.
 """
 
@@ -85,32 +87,48 @@ def _winner_order(c: Commitment) -> tuple[object, ...]:
     return (not c.draft, c.dated, c.confirmed, c.main.target_id)
 
 
-def _resolve(same_slot: Sequence[Commitment]) -> tuple[Commitment, list[Commitment], list[Commitment]]:
-    """Of commitments for one slot (cell and target year): the winner, the agreeing ones, the disagreeing."""
-    winner = max(same_slot, key=_winner_order)
-    agree = [c for c in same_slot if c is not winner and c.get("value") == winner.get("value")]
-    disagree = [c for c in same_slot if c is not winner and c.get("value") != winner.get("value")]
-    return winner, agree, disagree
+Key = Callable[[Commitment], object]
 
 
-def _cell(candidates: list[Commitment], slot_order: Callable[[Commitment], tuple[object, ...]]) -> Cell:
+def _cell(candidates: list[Commitment], order: Key, slot: Key, measure: str = "value") -> Cell:
+    """The commitment a cell shows, the others listed with it, and those that disagree.
+
+    Commitments of one ``slot`` (the same target year, say) state the same thing; of those, the
+    adopted, latest one stands for the slot (:func:`_winner_order`), and any whose ``measure``
+    differs from it disagrees. The cell shows the slot winner that comes first by ``order``, from
+    adopted documents when there are any: a draft fills a cell only when nothing adopted does.
+    """
     if not candidates:
         return Cell()
-    best_slot = min(slot_order(c) for c in candidates)
-    slot = [c for c in candidates if slot_order(c) == best_slot]
-    winner, agree, disagree = _resolve(slot)
-    others = [c for c in candidates if c not in slot]
-    return Cell(winner, agree + sorted(others, key=slot_order), disagree)
+    slots: dict[object, list[Commitment]] = {}
+    for c in candidates:
+        slots.setdefault(slot(c), []).append(c)
+    winners = {key: max(group, key=_winner_order) for key, group in slots.items()}
+    pool = [w for w in winners.values() if not w.draft] or list(winners.values())
+    chosen = min(pool, key=order)
+    conflicts = [
+        c for c in candidates if c is not winners[slot(c)] and c.get(measure) != winners[slot(c)].get(measure)
+    ]
+    shown = {id(chosen), *(id(c) for c in conflicts)}
+    alternatives = sorted((c for c in candidates if id(c) not in shown), key=order)
+    return Cell(chosen, alternatives, conflicts)
+
+
+def _year(c: Commitment) -> object:
+    return c.get("target_year")
 
 
 def headline_cell(found: Iterable[Commitment]) -> Cell:
     candidates = [c for c in found if is_headline_candidate(c)]
-    return _cell(candidates, lambda c: (abs(c.get("target_year") - HEADLINE_YEAR), c.get("target_year")))
+    return _cell(
+        candidates, lambda c: (abs(c.get("target_year") - HEADLINE_YEAR), c.get("target_year")), _year
+    )
 
 
 def neutrality_cell(found: Iterable[Commitment]) -> Cell:
+    """One slot: a municipality is neutral by one year, so two years disagree."""
     candidates = [c for c in found if is_neutrality(c) and c.get("target_year") is not None]
-    return _cell(candidates, lambda c: (c.get("target_year"),))
+    return _cell(candidates, lambda c: (c.get("target_year"),), lambda c: "neutral", "target_year")
 
 
 def strongest_order(c: Commitment) -> tuple[object, ...]:
@@ -123,9 +141,15 @@ def strongest_order(c: Commitment) -> tuple[object, ...]:
     return (2, year, -(c.get("value") or 0))
 
 
+def sector_slot(c: Commitment) -> object:
+    """Statements of one sector target: the same year, direction, unit, scope and metric."""
+    metric = " ".join((c.get("metric") or "").casefold().split())
+    return (c.get("target_year"), c.get("direction"), c.get("unit"), c.get("scope"), metric)
+
+
 def sector_cell(found: Iterable[Commitment], sector: str) -> Cell:
     candidates = [c for c in found if is_outcome(c) and c.get("sector") == sector]
-    return _cell(candidates, strongest_order)
+    return _cell(candidates, strongest_order, sector_slot)
 
 
 def build_matrix(

@@ -92,6 +92,20 @@ def conflict_text(cell: Cell) -> str:
     return f"UENIGE KILDER: {value_text(chosen)} i {source_label(chosen)} (gælder); {others}"
 
 
+def sector_text(cell: Cell) -> str:
+    """A sector cell in a spreadsheet: its strongest value, and any disagreeing sources after it."""
+    if cell.chosen is None:
+        return ""
+    text = value_text(cell.chosen)
+    if cell.conflicts:
+        text += (
+            " (uenige kilder: "
+            + "; ".join(f"{value_text(c)} i {source_label(c)}" for c in cell.conflicts)
+            + ")"
+        )
+    return text
+
+
 COMMITMENT_COLUMNS = (
     Column("Kode", 7, "int"),
     Column("Kommune", 16),
@@ -212,7 +226,7 @@ def matrix_sheet(report: Report) -> Sheet:
                 m.population,
                 *_cell_values(row.headline, True),
                 *_cell_values(row.neutrality, False),
-                *(value_text(row.sectors[s].chosen) if row.sectors[s].chosen else "" for s in report.sectors),
+                *(sector_text(row.sectors[s]) for s in report.sectors),
             ]
         )
     return Sheet("Matrix", "Kommuner og hovedmål", columns, rows, "matrix.csv")

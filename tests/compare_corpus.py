@@ -13,6 +13,8 @@ Per municipality (by its position ``i`` in code order):
   reviewer (i % 6 == 4) or accepted (i % 6 == 5);
 - the headline restated word for word in a council agenda (i % 5 == 1): one target, two sources;
 - a draft with a different 2030 value (i % 9 == 2): the adopted value wins, the cell is flagged;
+  the draft also has a higher value for the first sector target: the sector cell keeps the adopted
+  strongest value and is flagged;
 - an older version of the plan (i % 8 == 0), superseded, whose headline was lower (raised) or
   higher (i % 16 == 8, lowered) and which had a target the new one dropped;
 - passages shared nearly word for word by groups of municipalities, and near-misses below the
@@ -149,6 +151,8 @@ class Planted:
     alternatives: dict[int, set[tuple[float, int]]] = field(default_factory=dict)
     #: code -> the draft's disagreeing value
     flagged: dict[int, float] = field(default_factory=dict)
+    #: code -> (sector, the draft's higher value for its first target): flagged, never the strongest
+    sector_flagged: dict[int, tuple[str, float]] = field(default_factory=dict)
     neutrality: dict[int, int] = field(default_factory=dict)
     #: code -> sector -> strongest per cent
     sectors: dict[int, dict[str, float]] = field(default_factory=dict)
@@ -369,8 +373,10 @@ def _plant_municipality(
         outcome += 1
     sectors: dict[str, float] = {}
     chosen = [s for k, s in enumerate(SECTOR_PHRASES) if (i + k) % 3 == 0 and s != "natur"]
+    first_values: dict[str, float] = {}
     for k, sector in enumerate(chosen):
         first = float(20 + (i + 5 * k) % 50)
+        first_values[sector] = first
         add(
             f"{SECTOR_PHRASES[sector]} {verb} falde med {first:g} % inden 2030.",
             "sector",
@@ -533,7 +539,31 @@ def _plant_municipality(
             f"{host}/udkast.pdf",
             dt.date(2023, 9, 1),
         )
-        page = b.pages(draft, [b.filler(name) + "\n\n" + quote])
+        sector_quote = ""
+        if chosen:  # the draft also had a higher value for the first sector target, which must not show
+            sector, sector_value = chosen[0], first_values[chosen[0]] + 25
+            sector_quote = f"{SECTOR_PHRASES[sector]} skal falde med {sector_value:g} % inden 2030."
+        page = b.pages(
+            draft, [b.filler(name) + "\n\n" + quote + ("\n\n" + sector_quote if sector_quote else "")]
+        )
+        if sector_quote:
+            b.target(
+                draft,
+                page,
+                sector_quote,
+                value=sector_value,
+                unit="%",
+                direction="reduce",
+                target_year=2030,
+                sector=sector,
+                scope="area",
+                strength="intent",
+                metric=sector,
+            )
+            planted.sector_flagged[code] = (sector, sector_value)
+            planted.outcome_fields.append((code, {"target_year": 2030, "sector": sector, "scope": "area"}))
+            counts["intent"] += 1
+            outcome += 1
         b.target(
             draft,
             page,

@@ -56,6 +56,7 @@ def test_the_generator_planted_what_it_says(corpus: tuple[str, Planted]) -> None
     assert all(value >= THRESHOLD for value in planted.shared_similarity)
     assert all(0.7 < value < THRESHOLD for value in planted.near_miss_similarity)
     assert planted.flagged and planted.changes and planted.resources and planted.hidden_target_ids
+    assert planted.sector_flagged
 
 
 def test_matrix_headline_neutrality_and_sectors(report, corpus) -> None:  # type: ignore[no-untyped-def]
@@ -91,6 +92,11 @@ def test_matrix_headline_neutrality_and_sectors(report, corpus) -> None:  # type
         neutral = row.neutrality.chosen
         assert (neutral.get("target_year") if neutral else None) == planted.neutrality.get(code)
         for sector, cell in row.sectors.items():
+            flagged = planted.sector_flagged.get(code)
+            if flagged and flagged[0] == sector:
+                assert [c.get("value") for c in cell.conflicts] == [flagged[1]], (planted.names[code], sector)
+            else:
+                assert not cell.conflicts, (planted.names[code], sector)
             expected = planted.sectors[code].get(sector)
             if expected is None:
                 assert cell.chosen is None, (planted.names[code], sector)
@@ -211,6 +217,9 @@ def test_xlsx_is_what_an_analyst_opens(written: Path, corpus) -> None:  # type: 
             assert row["Hovedmål: version"] == (2 if code in planted.changes else 1)
             assert bool(row["Hovedmål: uenighed"]) == (code in planted.flagged)
         assert row["Klimaneutral: år"] == planted.neutrality.get(code)
+        if code in planted.sector_flagged:
+            sector, draft_value = planted.sector_flagged[code]
+            assert f"uenige kilder: {draft_value:g} %" in row[sector.capitalize()]
     targets = book["Mål"]
     header = [c.value for c in targets[1]]
     assert {
@@ -271,7 +280,7 @@ def test_html_is_one_self_contained_file_with_the_same_figures(written: Path, co
             rf'<tr data-code="{code}">.*?class="headline[^"]*" data-value="([^"]*)"', html, re.S
         )
         assert match and float(match.group(1).replace(",", ".")) == value
-    assert html.count('data-flag="uenighed"') == len(planted.flagged)
+    assert html.count('data-flag="uenighed"') == len(planted.flagged) + len(planted.sector_flagged)
 
 
 def test_filters_reviewed_only_and_sector(corpus) -> None:  # type: ignore[no-untyped-def]
