@@ -23,7 +23,7 @@ from analysis.records import (
     municipality_rows,
     statements,
 )
-from analysis.shared import Passage, SharedGroup, paragraphs, shared_groups
+from analysis.shared import Passage, SharedGroup, SharedJob, paragraphs
 from analysis.views import (
     Distributions,
     distributions,
@@ -100,7 +100,10 @@ def build_report(
     peers: str = "region",
     saved_peers: Sequence[int] = (),
     shared_language: bool = True,
+    parallel: bool = False,
 ) -> Report:
+    """Everything ``klimamaal compare`` shows. With ``parallel`` (the command line, never a web server's
+    threads), the shared-language search runs in a forked process meanwhile."""
     unknown = [s for s in sectors if s not in SECTORS]
     if unknown:
         raise ValueError(f"unknown sector {', '.join(unknown)}; use {', '.join(SECTORS)}")
@@ -114,6 +117,9 @@ def build_report(
         codes = sorted({*codes, own, *(m.code for m in group)})
         peer_view = {"municipality": me, "how": peers, "peers": group}
     chosen = [m for m in everyone if not codes or m.code in codes]
+    shared = SharedJob(
+        _passages(session, codes) if shared_language else [], parallel=parallel and shared_language
+    )
     documents = document_infos(session)
     history = statements(
         session, municipalities=codes, reviewed_only=reviewed_only, current_only=False, documents=documents
@@ -134,7 +140,7 @@ def build_report(
         distributions=distributions(matrix, grouped),
         language=language,
         plan_strength=plan_strength_rows(grouped),
-        shared=shared_groups(_passages(session, codes)) if shared_language else [],
+        shared=shared.result(),
         changes=changes_over_time(history, documents, previous),
         peers=peer_view,
         filters={

@@ -9,9 +9,11 @@ into groups (union-find); a group is reported when it spans at least two municip
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from datasketch import MinHash, MinHashLSH
 
@@ -56,6 +58,45 @@ class SharedGroup:
     @property
     def text(self) -> str:
         return self.passages[0].text
+
+
+class SharedJob:
+    """:func:`shared_groups`, run in a forked process while the caller computes the rest of a report.
+
+    Only where asked (the command line: a web server's threads must not fork) and where the platform
+    forks; otherwise it runs at once, in this process. The child needs nothing but the passages it
+    shares with this process by the fork, and sends back only the groups.
+    """
+
+    def __init__(self, passages: Sequence[Passage], parallel: bool = False) -> None:
+        self._groups: list[SharedGroup] | None = None
+        self._process = None
+        if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+            self._groups = shared_groups(passages)
+            return
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_groups, args=(passages, send), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self) -> list[SharedGroup]:
+        if self._groups is None:
+            assert self._process is not None
+            try:
+                self._groups = self._receive.recv()
+            except EOFError as exc:
+                raise RuntimeError(
+                    f"the shared-language process failed (exit code {self._process.exitcode})"
+                ) from exc
+            finally:
+                self._process.join()
+        return self._groups
+
+
+def _send_groups(passages: Sequence[Passage], send: Any) -> None:
+    send.send(shared_groups(passages))
+    send.close()
 
 
 def paragraphs(text: str) -> Iterable[str]:

@@ -69,6 +69,7 @@ def compare(
                 peers=peers,
                 saved_peers=saved,
                 shared_language=not no_shared_language,
+                parallel=True,
             )
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc

@@ -140,6 +140,13 @@ def test_shared_passages_are_found_and_near_misses_are_not(report, corpus) -> No
         assert not any(pair <= group for group in found)
 
 
+def test_shared_passages_found_in_a_forked_process_are_the_same(corpus) -> None:  # type: ignore[no-untyped-def]
+    url, planted = corpus
+    with session_factory(url)() as session:
+        report = build_report(session, parallel=True)
+    assert {frozenset(group.municipality_codes) for group in report.shared} == set(planted.shared)
+
+
 def test_changes_over_time(report, corpus) -> None:  # type: ignore[no-untyped-def]
     _, planted = corpus
     seen: dict[int, set[tuple[object, ...]]] = {}
