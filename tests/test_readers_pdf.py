@@ -492,3 +492,21 @@ def test_table_of_contents_entries_are_blocks_of_their_own(fonts, tmp_path: Path
 
     blocks = read(make_pdf(tmp_path / "toc.pdf", [draw], header=False)).pages[0].blocks
     assert [b.text for b in blocks] == ["Indholdsfortegnelse"] + [f"{t}{'.' * 40} {p}" for t, p in entries]
+
+
+def test_pdfs_read_on_several_threads_at_once_read_as_one_after_the_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ingest reads documents on a thread pool; pdfium is not thread-safe, and two PDFs read together used
+    to crash the whole process. Read in threads, every PDF gives what it gives alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from klimamaal.config import CORPUS_DIR
+
+    monkeypatch.setenv("KLIMAMAAL_PDF_WORKERS", "0")  # pages in this process, where the threads are
+    files = sorted(CORPUS_DIR.glob("*.pdf")) * 6
+    alone = {path: read_pdf(path, path.name).text for path in set(files)}
+    for _ in range(3):  # without the lock, a few rounds crashed the interpreter (a segfault in pdfium)
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            together = list(pool.map(lambda path: read_pdf(path, path.name).text, files))
+        assert together == [alone[path] for path in files]

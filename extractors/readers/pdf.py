@@ -138,25 +138,29 @@ def _read_plumber(source: bytes | Path, name: str) -> tuple[list[PageLayout], di
 
 
 def _read_pdfium(source: bytes | Path, name: str) -> tuple[list[PageLayout], dict[str, str]]:
+    """Every page's layout, read while this thread alone uses pdfium (``pdf_pdfium.PDFIUM_LOCK``)."""
     from extractors.readers import pdf_pool
-    from extractors.readers.pdf_pdfium import open_document
+    from extractors.readers.pdf_pdfium import PDFIUM_LOCK, open_document
 
-    try:
-        document = open_document(source)
-        info = {k: v for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)}
-        count = len(document)
-    except Exception as error:  # noqa: BLE001
-        raise _open_error(name, error) from error
-    try:
-        return pdf_pool.layouts(document, source, count), info
-    except PageFailure as failure:
-        raise _page_error(name, failure) from failure
-    except pdf_pool.WorkerCrash as crash:
-        raise ReadError(
-            name, str(crash), hint="re-export the PDF (e.g. print to PDF) and try again"
-        ) from crash
-    finally:
-        document.close()
+    with PDFIUM_LOCK:
+        try:
+            document = open_document(source)
+            info = {
+                k: v for k, v in document.get_metadata_dict(skip_empty=True).items() if isinstance(v, str)
+            }
+            count = len(document)
+        except Exception as error:  # noqa: BLE001
+            raise _open_error(name, error) from error
+        try:
+            return pdf_pool.layouts(document, source, count), info
+        except PageFailure as failure:
+            raise _page_error(name, failure) from failure
+        except pdf_pool.WorkerCrash as crash:
+            raise ReadError(
+                name, str(crash), hint="re-export the PDF (e.g. print to PDF) and try again"
+            ) from crash
+        finally:
+            document.close()
 
 
 def _is_encryption(error: BaseException) -> bool:

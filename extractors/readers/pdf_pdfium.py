@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ctypes
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,11 @@ RULED_PATHS = 4
 X_TOLERANCE = 2.0
 
 PdfSource = str | Path | bytes
+#: pdfium is not thread-safe: no two threads may call it at once, not even on different documents
+#: (pypdfium2's documentation). Ingest reads documents on a thread pool, and two PDFs read together
+#: crashed the process (a segfault or an abort inside pdfium), so every use of pdfium in a process,
+#: from opening a document to closing it, holds this lock. Worker processes each have their own.
+PDFIUM_LOCK = threading.RLock()
 #: A word of the page text: a run of characters that are neither white space nor NUL.
 _WORD = re.compile(r"[^\s\x00]+")
 
@@ -50,17 +56,19 @@ def read_layouts(source: PdfSource, start: int, stop: int, ocr: bool = True) -> 
     Opens the file itself, so that a worker process needs only its path.
     Raises ``PageFailure`` naming the page.
     """
-    document = open_document(source)
-    try:
-        return list(iter_layouts(document, source, range(start, min(stop, len(document))), ocr=ocr))
-    finally:
-        document.close()
+    with PDFIUM_LOCK:
+        document = open_document(source)
+        try:
+            return list(iter_layouts(document, source, range(start, min(stop, len(document))), ocr=ocr))
+        finally:
+            document.close()
 
 
 def iter_layouts(
     document, source: PdfSource, indices: range | None = None, ocr: bool = True
 ) -> Iterator[PageLayout]:  # type: ignore[no-untyped-def]
-    """Yield one ``PageLayout`` per page of an open pdfium ``document`` (the caller closes it).
+    """Yield one ``PageLayout`` per page of an open pdfium ``document`` (the caller closes it, and holds
+    ``PDFIUM_LOCK`` from opening it to closing it).
 
     ``source`` (path or bytes) is opened with pdfplumber only if a page may
     hold a ruled table. Raises ``PageFailure`` naming the page on errors.
