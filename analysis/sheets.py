@@ -7,7 +7,6 @@ all three. Cells hold Python values of their real type (``int``, ``float``, ``da
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from analysis.matrix import Cell
@@ -15,36 +14,8 @@ from analysis.records import Commitment
 from analysis.report import Report
 from analysis.shared import THRESHOLD
 from analysis.views import vocabulary_totals
-from extractors.labels import CHOICES
-
-YES, NO = "ja", "nej"
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    width: int = 14
-    #: "text", "int", "number", "date", "url"
-    kind: str = "text"
-
-
-@dataclass(frozen=True)
-class Sheet:
-    name: str
-    title: str
-    columns: tuple[Column, ...]
-    rows: list[list[Any]]
-    #: the CSV file the sheet is written to
-    filename: str
-
-
-def danish(field: str, value: Any) -> Any:
-    """A coded value in Danish (``reduce`` -> ``reducere``); others as they are."""
-    if value is None:
-        return None
-    if field == "interim":
-        return YES if value else NO
-    return CHOICES.get(field, {}).get(value, value)
+from db.sheets import Column, Sheet
+from extractors.labels import danish
 
 
 def review_label(c: Commitment) -> str:
@@ -149,7 +120,7 @@ def commitment_row(c: Commitment, names: dict[int, str]) -> list[Any]:
         c.get("unit"),
         c.get("target_year"),
         c.get("baseline_year"),
-        {"in": "i", "by": "senest"}.get(c.get("deadline_kind") or ""),
+        danish("deadline_kind", c.get("deadline_kind")),
         danish("strength", c.get("strength")),
         danish("interim", c.get("interim")),
         c.get("metric"),

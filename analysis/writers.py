@@ -9,9 +9,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import multiprocessing
 from pathlib import Path
 from typing import Any
@@ -21,90 +19,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from analysis.charts import report_charts
 from analysis.records import Statement
 from analysis.report import Report
-from analysis.sheets import Sheet, report_sheets, value_text
-from db.export import FORMULA_STARTS, csv_cell
-
-DIALECTS = ("international", "excel-da")
-#: First characters of text a spreadsheet would run as a formula (``db.export.FORMULA_STARTS``).
-FORMULA_FIRST = frozenset("".join(FORMULA_STARTS))
-#: Day 0 of Excel's 1900 date system (1899-12-30, as Excel counts with its 1900 leap-year quirk).
-EXCEL_EPOCH = dt.date(1899, 12, 30).toordinal()
-
-
-def csv_value(value: Any, dialect: str) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, float):
-        text = f"{value:.10g}"
-        return text.replace(".", ",") if dialect == "excel-da" else text
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return csv_cell(value)
-
-
-def sheet_csv(sheet: Sheet, dialect: str = "international") -> bytes:
-    if dialect not in DIALECTS:
-        raise ValueError(f"unknown CSV dialect {dialect!r}; use {', '.join(DIALECTS)}")
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";" if dialect == "excel-da" else ",", lineterminator="\r\n")
-    writer.writerow([c.header for c in sheet.columns])
-    for row in sheet.rows:
-        writer.writerow([csv_value(v, dialect) for v in row])
-    return out.getvalue().encode("utf-8-sig")
-
-
-def _xlsx_sheet_name(name: str) -> str:
-    return "".join(ch for ch in name if ch not in "[]:*?/\\")[:31]
-
-
-def sheets_xlsx(sheets: list[Sheet]) -> bytes:
-    """The workbook, written row by row with XlsxWriter (about twice openpyxl's speed on 50,000 rows,
-    which matters for the 10-second goal of BENCHMARKS.md). Text is always written as text (never as a
-    formula, URL or number); text that would start a formula gets Excel's quote prefix too, so it stays
-    text when a user edits the cell (``db.export``'s rule)."""
-    import xlsxwriter
-
-    binary = io.BytesIO()
-    options = {
-        "constant_memory": True,
-        "in_memory": True,
-        "strings_to_formulas": False,
-        "strings_to_urls": False,
-        "strings_to_numbers": False,
-    }
-    workbook = xlsxwriter.Workbook(binary, options)
-    bold = workbook.add_format({"bold": True})
-    date = workbook.add_format({"num_format": "dd-mm-yyyy"})
-    quoted = workbook.add_format({"quote_prefix": True})
-    for sheet in sheets:
-        ws = workbook.add_worksheet(_xlsx_sheet_name(sheet.name))
-        ws.freeze_panes(1, 0)
-        ws.autofilter(0, 0, len(sheet.rows), len(sheet.columns) - 1)
-        for index, column in enumerate(sheet.columns):
-            ws.set_column(index, index, column.width)
-            ws.write_string(0, index, column.header, bold)
-        write_string, write_number = ws.write_string, ws.write_number
-        for r, row in enumerate(sheet.rows, 1):
-            for c, value in enumerate(row):
-                if value is None:
-                    continue
-                kind = type(value)
-                if kind is str:
-                    if value:
-                        write_string(r, c, value, quoted if value[0] in FORMULA_FIRST else None)
-                elif kind is int or kind is float:
-                    write_number(r, c, value)
-                elif kind is bool:
-                    write_string(r, c, "ja" if value else "nej")
-                elif isinstance(value, dt.date):
-                    # a date is a number of days since Excel's epoch, shown with a date format
-                    write_number(r, c, value.toordinal() - EXCEL_EPOCH, date)
-                else:
-                    write_string(r, c, str(value))
-    workbook.close()
-    return binary.getvalue()
+from analysis.sheets import report_sheets, value_text
+from db.sheets import Sheet, sheet_csv, sheets_xlsx
 
 
 def _env() -> Environment:

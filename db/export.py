@@ -1,5 +1,9 @@
 """Exports of reviewed targets: CSV and XLSX for analysts, gold-format JSONL for `klimamaal evaluate`.
 
+The spreadsheets hold, unless asked for more, the targets a reviewer kept (accepted or corrected), in
+Danish, with the municipality's code, the source URL and version of the document and its review
+status, written by :mod:`db.sheets` like the comparison report.
+
 A target's exported values are its current ones (latest decision, else the
 machine's). The JSONL export turns review work into regression gold: each
 line is a passage (the paragraph(s) of the page around reviewed targets,
@@ -10,7 +14,6 @@ scorer values as much as a positive.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,88 +25,100 @@ from sqlalchemy.orm import Session, selectinload
 
 from db.queries import counts_as_target, is_current_target
 from db.reviews import current_fields, latest_decision, quote_span
+from db.sheets import Column, Sheet, sheet_csv, sheets_xlsx
+from extractors.labels import BAND_LABELS, FIELD_LABELS, ORIGIN_LABELS, STATUS_LABELS, danish
 from extractors.target import GOLD_KEYS
 from models import TARGET_FIELDS, Document, Municipality, Page, Target
 
 DECIDED = ("accepted", "edited", "rejected")
+#: What an analyst's spreadsheet holds unless asked for more: the targets a reviewer kept.
+KEPT = ("accepted", "edited")
 FORMATS = ("csv", "xlsx", "jsonl")
 #: Fields beyond the gold format's, exported beside them.
 EXTRA_KEYS = tuple(name for name in TARGET_FIELDS if name not in GOLD_KEYS)
-COLUMNS = (
-    "id",
-    "municipality",
-    "document_id",
-    "document",
-    "page",
-    "status",
-    "band",
-    "origin",
-    *TARGET_FIELDS,
-    "rule_ids",
-    "confidence",
-    "ocr",
-    "reviewer",
-    "reviewed_at",
-    "note",
-    "rules_flag",
+#: Spreadsheet columns: (key of :meth:`ExportRow.as_dict`, column). Tests and readers find a column by key.
+EXPORT_COLUMNS: tuple[tuple[str, Column], ...] = (
+    ("id", Column("Mål-id", 8, "int")),
+    ("municipality_code", Column("Kommunekode", 8, "int")),
+    ("municipality", Column("Kommune", 16)),
+    ("document_id", Column("Dokument-id", 8, "int")),
+    ("document", Column("Dokument", 30)),
+    ("source", Column("Kilde-URL", 40, "url")),
+    ("version", Column("Version", 8, "int")),
+    ("dated", Column("Dato", 11, "date")),
+    ("page", Column("Side", 6, "int")),
+    ("status", Column("Gennemgang", 12)),
+    ("band", Column("Bånd", 8)),
+    ("origin", Column("Fundet af", 10)),
+    ("kind", Column(FIELD_LABELS["kind"], 12)),
+    ("sector", Column(FIELD_LABELS["sector"], 14)),
+    ("scope", Column(FIELD_LABELS["scope"], 16)),
+    ("direction", Column(FIELD_LABELS["direction"], 12)),
+    ("bound", Column(FIELD_LABELS["bound"], 8)),
+    ("value", Column(FIELD_LABELS["value"], 9, "number")),
+    ("unit", Column(FIELD_LABELS["unit"], 8)),
+    ("rate", Column(FIELD_LABELS["rate"], 8)),
+    ("target_year", Column(FIELD_LABELS["target_year"], 8, "int")),
+    ("deadline_kind", Column(FIELD_LABELS["deadline_kind"], 8)),
+    ("baseline_year", Column(FIELD_LABELS["baseline_year"], 8, "int")),
+    ("baseline_label", Column(FIELD_LABELS["baseline_label"], 16)),
+    ("start_year", Column(FIELD_LABELS["start_year"], 8, "int")),
+    ("strength", Column(FIELD_LABELS["strength"], 12)),
+    ("interim", Column(FIELD_LABELS["interim"], 7)),
+    ("metric", Column("Måles på", 24)),
+    ("quote", Column(FIELD_LABELS["quote"], 60)),
+    ("rule_ids", Column("Regler", 24)),
+    ("confidence", Column("Score", 7, "number")),
+    ("ocr", Column("OCR", 5)),
+    ("reviewer", Column("Bedømmer", 12)),
+    ("reviewed_at", Column("Gennemgået", 11, "date")),
+    ("note", Column("Note", 30)),
+    ("rules_flag", Column("Regel-advarsel", 30)),
 )
+assert {key for key, _ in EXPORT_COLUMNS} >= set(TARGET_FIELDS)
 
 
 @dataclass(frozen=True)
 class ExportRow:
     target: Target
     fields: dict[str, Any]
-    municipality: str | None
-    document_title: str | None
+    municipality: Municipality | None
+    document: Document
+    version: int
 
     def as_dict(self) -> dict[str, Any]:
+        """The row's cells by key, in Danish where a value is a code, numbers and dates as such."""
         review = latest_decision(self.target)
+        document = self.document
         return {
             "id": self.target.id,
-            "municipality": self.municipality,
-            "document_id": self.target.document_id,
-            "document": self.document_title,
+            "municipality_code": self.municipality.code if self.municipality else None,
+            "municipality": self.municipality.name if self.municipality else None,
+            "document_id": document.id,
+            "document": document.title or document.source,
+            "source": document.source,
+            "version": self.version,
+            "dated": document.published_on or document.fetched_at.date(),
             "page": self.target.page_number,
-            "status": self.target.status,
-            "band": self.target.band,
-            "origin": self.target.origin,
-            **self.fields,
+            "status": STATUS_LABELS.get(self.target.status, self.target.status),
+            "band": BAND_LABELS.get(self.target.band, self.target.band),
+            "origin": ORIGIN_LABELS.get(self.target.origin, self.target.origin),
+            **{name: danish(name, value) for name, value in self.fields.items()},
             "rule_ids": ",".join(self.target.rule_ids or []),
             "confidence": self.target.confidence,
-            "ocr": self.target.ocr,
+            "ocr": danish("ocr", bool(self.target.ocr)),
             "reviewer": review.reviewer if review else None,
-            "reviewed_at": review.created_at.isoformat(timespec="seconds") if review else None,
+            "reviewed_at": review.created_at.date() if review else None,
             "note": review.note if review else None,
             "rules_flag": self.target.rules_flag,
         }
 
 
-#: Starts of a cell that a spreadsheet runs as a formula (or a DDE command): = + - @, and tab and CR,
-#: which some programs skip before looking for one.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def is_formula_like(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
-
-
-def csv_cell(value: Any) -> Any:
-    """A value for a CSV cell: text that would start a formula gets a leading apostrophe.
-
-    Document text, metrics and notes come from PDFs, web pages and people; a cell
-    "=HYPERLINK(...)" opened in a spreadsheet would run. The apostrophe makes it
-    text there (and shows in other readers: the JSONL export keeps the exact text).
-    Numbers stay numbers: a negative value is not a formula. (One test of a prefix;
-    the ``csv`` module and openpyxl have no option for it, and a package for it
-    would be a dependency for two lines.)
-    """
-    return "'" + value if is_formula_like(value) else value
-
-
-def parse_statuses(text: str | None) -> tuple[str, ...]:
-    """ "accepted,edited" -> ("accepted", "edited"); empty means every decided status."""
+def parse_statuses(text: str | None, fmt: str = "csv") -> tuple[str, ...]:
+    """ "accepted,edited" -> ("accepted", "edited"). Empty means the targets a reviewer kept for a
+    spreadsheet, and every decided status for gold JSONL (a rejected target is a negative there)."""
     if not text:
-        return DECIDED
+        return DECIDED if fmt == "jsonl" else KEPT
     statuses = tuple(s.strip() for s in text.split(",") if s.strip())
     unknown = [s for s in statuses if s not in (*DECIDED, "pending")]
     if unknown:
@@ -111,61 +126,45 @@ def parse_statuses(text: str | None) -> tuple[str, ...]:
     return statuses
 
 
-def reviewed_rows(session: Session, statuses: Sequence[str] = DECIDED) -> Iterator[ExportRow]:
+def reviewed_rows(session: Session, statuses: Sequence[str] = KEPT) -> Iterator[ExportRow]:
     """Targets with one of ``statuses``, in document order, with their current values; suggestions only
     once a reviewer accepted or corrected them (:func:`db.queries.counts_as_target`); of current versions only."""
     query = (
-        select(Target, Municipality.name, Document.title)
+        select(Target, Municipality, Document)
         .join(Document, Document.id == Target.document_id)
         .outerjoin(Municipality, Municipality.code == Document.municipality_code)
         .where(Target.status.in_(tuple(statuses)), counts_as_target(), is_current_target())
         .options(selectinload(Target.reviews))
         .order_by(Target.document_id, Target.start, Target.id)
     )
-    for target, municipality, title in session.execute(query):
-        yield ExportRow(target, current_fields(target), municipality, title)
+    versions: dict[int, int] = {}
+    for target, municipality, document in session.execute(query):
+        if document.id not in versions:
+            versions[document.id] = _version(session, document)
+        yield ExportRow(target, current_fields(target), municipality, document, versions[document.id])
 
 
-def write_csv(rows: Iterable[ExportRow], out: io.TextIOBase) -> int:
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    n = 0
-    for row in rows:
-        writer.writerow({key: csv_cell(value) for key, value in row.as_dict().items()})
+def _version(session: Session, document: Document) -> int:
+    """1 for a document no earlier version precedes, else one more than the one it replaced."""
+    n, seen, previous = 1, {document.id}, document.previous_id
+    while previous is not None and previous not in seen:
+        seen.add(previous)
         n += 1
+        previous = session.scalar(select(Document.previous_id).where(Document.id == previous))
     return n
 
 
-def write_xlsx(rows: Iterable[ExportRow], out: io.BufferedIOBase) -> int:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("targets")
-    sheet.append(list(COLUMNS))
-    n = 0
-    for row in rows:
-        values = row.as_dict()
-        sheet.append([_cell(sheet, values[c]) for c in COLUMNS])
-        n += 1
-    workbook.save(out)
-    return n
+def export_sheet(rows: Iterable[ExportRow]) -> Sheet:
+    """The targets as one table (written by :mod:`db.sheets`, as the comparison report's are)."""
+    keys = [key for key, _ in EXPORT_COLUMNS]
+    table = [[values[key] for key in keys] for values in (row.as_dict() for row in rows)]
+    return Sheet("Mål", "Gennemgåede mål", tuple(c for _, c in EXPORT_COLUMNS), table, "maal.csv")
 
 
-def _cell(sheet: Any, value: Any) -> Any:
-    """An XLSX cell: text that would start a formula is stored as text and marked as typed with a
-    leading apostrophe (Excel's quotePrefix), so it shows exactly and stays text when edited.
-
-    openpyxl would write a string starting with "=" as a formula; the others are strings
-    already, but re-entering such a cell in a spreadsheet would turn it into one.
-    """
-    if is_formula_like(value):
-        from openpyxl.cell import WriteOnlyCell
-
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
-    return value
+def write_csv(rows: Iterable[ExportRow], out: io.BufferedIOBase, dialect: str = "international") -> int:
+    sheet = export_sheet(rows)
+    out.write(sheet_csv(sheet, dialect))
+    return len(sheet.rows)
 
 
 def _paragraph(page: Page, start: int, end: int) -> tuple[int, int]:
@@ -261,18 +260,17 @@ def write_jsonl(lines: Iterable[dict[str, Any]], out: io.TextIOBase) -> int:
     return n
 
 
-def export_bytes(session: Session, fmt: str, statuses: Sequence[str] = DECIDED) -> bytes:
-    """The whole export in one format, as bytes (for the web download and the CLI)."""
-    if fmt == "csv":
-        text = io.StringIO()
-        write_csv(reviewed_rows(session, statuses), text)
-        return text.getvalue().encode("utf-8-sig")
+def export_bytes(
+    session: Session, fmt: str, statuses: Sequence[str] | None = None, dialect: str = "international"
+) -> bytes:
+    """The whole export in one format, as bytes (for the web download and the CLI); ``statuses`` default
+    as :func:`parse_statuses` gives them; ``dialect`` is the CSV's (:data:`db.sheets.DIALECTS`)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+    chosen = parse_statuses(None, fmt) if statuses is None else statuses
     if fmt == "jsonl":
         text = io.StringIO()
-        write_jsonl(gold_lines(session, statuses), text)
+        write_jsonl(gold_lines(session, chosen), text)
         return text.getvalue().encode("utf-8")
-    if fmt == "xlsx":
-        binary = io.BytesIO()
-        write_xlsx(reviewed_rows(session, statuses), binary)
-        return binary.getvalue()
-    raise ValueError(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
+    sheet = export_sheet(reviewed_rows(session, chosen))
+    return sheet_csv(sheet, dialect) if fmt == "csv" else sheets_xlsx([sheet])

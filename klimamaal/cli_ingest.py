@@ -32,6 +32,45 @@ TARGET_COLUMNS = (
 )
 
 
+#: The table of ``targets``: what a target says in one column, so that it reads in a terminal of 80
+#: columns (``--format csv`` and ``jsonl`` have every field).
+TARGET_TABLE_COLUMNS = ("id", "municipality", "doc", "page", "status", "target", "quote")
+_TABLE_WIDTHS = {"municipality": 13, "target": 24}
+_BOUNDS = {"at_least": ">=", "at_most": "<="}
+
+
+def target_summary(row: dict[str, object]) -> str:
+    """One target's fields as one reads them: "reduce >=70 % by 2030 vs 1990 (transport)"."""
+    value = row.get("value")
+    amount = None
+    if value is not None:
+        number = f"{value:g}" if isinstance(value, float) else str(value)
+        amount = f"{_BOUNDS.get(str(row.get('bound')), '')}{number} {row.get('unit') or ''}".strip()
+    year = row.get("target_year")
+    parts = [
+        row.get("direction"),
+        amount,
+        "per year" if row.get("rate") == "per_year" else None,
+        f"{row.get('deadline_kind') or 'in'} {year}" if year else None,
+        f"vs {row['baseline_year']}" if row.get("baseline_year") else None,
+        f"({row['sector']})" if row.get("sector") else None,
+    ]
+    return " ".join(str(p) for p in parts if p)
+
+
+def _print_target_table(rows: list[dict[str, object]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, box=None, padding=(0, 1))
+    for column in TARGET_TABLE_COLUMNS:
+        table.add_column(column, overflow="fold", max_width=_TABLE_WIDTHS.get(column))
+    for row in rows:
+        cells = {**row, "doc": row.get("document_id"), "target": target_summary(row)}
+        table.add_row(*("" if cells.get(c) is None else str(cells.get(c)) for c in TARGET_TABLE_COLUMNS))
+    Console().print(table)  # the terminal's width (COLUMNS), 80 when output is not a terminal
+
+
 def _print_table(rows: list[dict[str, object]], columns: tuple[str, ...], title: str | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -175,7 +214,10 @@ def targets(
         document_id=document_id,
         suggestions=suggestions,
     )
-    _emit(rows, TARGET_COLUMNS, fmt)
+    if fmt == "table":
+        _print_target_table(rows)
+    else:
+        _emit(rows, TARGET_COLUMNS, fmt)
 
 
 @click.group()
@@ -229,7 +271,7 @@ def _emit(rows: list[dict[str, object]], columns: tuple[str, ...], fmt: str) -> 
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False, default=str))
     elif fmt == "csv":
-        from db.export import csv_cell
+        from db.sheets import csv_cell
 
         writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()

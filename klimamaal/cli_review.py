@@ -177,20 +177,32 @@ def review(
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["csv", "xlsx", "jsonl"]), required=True)
-@click.option("--status", default="", help="Comma-separated statuses (default: accepted,edited,rejected).")
+@click.option(
+    "--status",
+    default="",
+    help="Comma-separated statuses (default: accepted,edited; for jsonl also rejected, as negatives).",
+)
+@click.option(
+    "--dialect",
+    type=click.Choice(["international", "excel-da"]),
+    default="international",
+    show_default=True,
+    help="CSV: comma and decimal point, or semicolon and decimal comma (what Danish Excel opens as columns).",
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @DATABASE_OPTION
-def export(fmt: str, status: str, output: Path, database_url: str | None) -> None:
-    """Export reviewed targets as CSV, XLSX or gold-format JSONL (for `klimamaal evaluate`)."""
+def export(fmt: str, status: str, dialect: str, output: Path, database_url: str | None) -> None:
+    """Export reviewed targets as CSV, XLSX (Danish columns and values) or gold-format JSONL (for
+    `klimamaal evaluate`)."""
     from db.export import export_bytes, parse_statuses
 
     try:
-        statuses = parse_statuses(status)
+        statuses = parse_statuses(status, fmt)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--status") from exc
     _, sessions = _sessions(database_url)
     with sessions() as session:
-        data = export_bytes(session, fmt, statuses)
+        data = export_bytes(session, fmt, statuses, dialect)
     output.write_bytes(data)
     click.echo(f"wrote {output} ({len(data)} bytes)")
 

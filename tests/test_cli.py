@@ -58,6 +58,10 @@ def test_ingest_then_list_documents_and_targets(runner: CliRunner) -> None:
     assert len(of_first) == first["targets"] and len({r["document"] for r in of_first}) == 1
     table = invoke(runner, "targets", "--document", str(first["id"]))
     assert table.count(" pending ") == first["targets"]  # one row per target of that document only
+    assert max(len(line) for line in table.splitlines()) <= 80  # reads in a terminal of 80 columns
+    for row in of_first:  # each target's id and figures are there
+        assert row["id"] in table and (not row["value"] or f"{float(row['value']):g}" in table)
+        assert not row["target_year"] or row["target_year"] in table
 
     again = invoke(runner, "reextract", "--no-progress")
     assert "reextract: summary" in again

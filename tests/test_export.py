@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,8 @@ from sqlalchemy import select
 
 from benchmarks.bench_review import seed_synthetic
 from db import reviews
-from db.export import export_bytes, is_formula_like, parse_statuses
+from db.export import EXPORT_COLUMNS, export_bytes, parse_statuses
+from db.sheets import is_formula_like
 from klimamaal.cli import main
 from models import Page, Target
 
@@ -35,14 +37,66 @@ def decided(database_url: str, sessions):  # type: ignore[no-untyped-def]
     return ids
 
 
-def test_csv_holds_current_values_of_decided_targets(sessions, decided) -> None:  # type: ignore[no-untyped-def]
+#: Column names by key (the export's columns are Danish).
+H = {key: column.header for key, column in EXPORT_COLUMNS}
+
+
+def _csv_rows(data: bytes, delimiter: str = ",") -> list[dict[str, str]]:
+    assert data.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the file as UTF-8
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+def test_csv_holds_current_values_of_kept_targets_by_default(sessions, decided) -> None:  # type: ignore[no-untyped-def]
     with sessions() as session:
         data = export_bytes(session, "csv")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert [int(r["id"]) for r in rows] == decided[:3]
-    by_id = {int(r["id"]): r for r in rows}
-    assert by_id[decided[1]]["value"] == "1.5" and by_id[decided[1]]["status"] == "edited"
-    assert by_id[decided[2]]["note"] == "statistik" and by_id[decided[2]]["reviewer"] == "bent"
+    rows = _csv_rows(data)
+    assert [int(r[H["id"]]) for r in rows] == decided[:2]  # the rejected and the pending one are not there
+    by_id = {int(r[H["id"]]): r for r in rows}
+    assert by_id[decided[1]][H["value"]] == "1.5" and by_id[decided[1]][H["status"]] == "rettet"
+    assert by_id[decided[0]][H["status"]] == "accepteret" and by_id[decided[0]][H["reviewer"]] == "anna"
+
+
+def test_rejected_targets_are_exported_when_asked_for(sessions, decided) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        rows = _csv_rows(export_bytes(session, "csv", parse_statuses("accepted,edited,rejected")))
+    assert [int(r[H["id"]]) for r in rows] == decided[:3]
+    rejected = rows[2]
+    assert rejected[H["note"]] == "statistik" and rejected[H["status"]] == "afvist"
+
+
+def test_csv_in_the_danish_excel_dialect(sessions, decided) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        rows = _csv_rows(export_bytes(session, "csv", dialect="excel-da"), delimiter=";")
+    by_id = {int(r[H["id"]]): r for r in rows}
+    assert by_id[decided[1]][H["value"]] == "1,5"  # decimal comma
+    assert set(by_id[decided[0]]) == set(H.values())  # every column split by the semicolon
+
+
+def test_xlsx_is_a_sheet_an_analyst_opens(sessions, decided) -> None:  # type: ignore[no-untyped-def]
+    with sessions() as session:
+        data = export_bytes(session, "xlsx")
+        target = session.get_one(Target, decided[1])
+        document = target.document
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref is not None
+    header = [c.value for c in sheet[1]]
+    assert header == list(H.values())
+    widths = {sheet.column_dimensions[letter].width for letter in ("A", "E", "AC")}
+    assert len(widths) > 1  # not all one width
+    row = {key: cell for key, cell in zip(H, next(sheet.iter_rows(min_row=3, max_row=3)), strict=True)}
+    assert row["id"].value == decided[1] and row["value"].value == 1.5 and row["value"].data_type == "n"
+    assert row["status"].value == "rettet" and row["source"].value == document.source
+    assert row["municipality_code"].value == document.municipality_code
+    assert row["version"].value == 1 and row["dated"].is_date and row["reviewed_at"].is_date
+    assert row["direction"].value in (
+        None,
+        "reducere",
+        "øge",
+        "nå (andel/niveau)",
+        "fastholde",
+        "neutral",
+        "udfase",
+    )
 
 
 #: Text a spreadsheet would run, each in a field a reviewer or a document can fill.
@@ -83,13 +137,13 @@ def hostile(database_url: str, sessions):  # type: ignore[no-untyped-def]
 
 def test_csv_neutralises_formulas(sessions, hostile) -> None:  # type: ignore[no-untyped-def]
     with sessions() as session:
-        data = export_bytes(session, "csv")
-    rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline=""))}
+        data = export_bytes(session, "csv", parse_statuses("accepted,edited,rejected"))
+    rows = {int(r[H["id"]]): r for r in _csv_rows(data)}
     edited, rejected, added = rows[hostile["edited"]], rows[hostile["rejected"]], rows[hostile["added"]]
     for field in ("metric", "baseline_label", "unit", "note"):
-        assert edited[field] == "'" + HOSTILE[field], field
-    assert rejected["note"] == "'" + HOSTILE["reason"] and added["quote"] == "'" + HOSTILE["quote"]
-    assert edited["value"] == "-5.0"  # a number, not text: left alone
+        assert edited[H[field]] == "'" + HOSTILE[field], field
+    assert rejected[H["note"]] == "'" + HOSTILE["reason"] and added[H["quote"]] == "'" + HOSTILE["quote"]
+    assert edited[H["value"]] == "-5"  # a number, not text: left alone
     for row in rows.values():
         live = [cell for cell in row.values() if is_formula_like(cell) and not _is_number(cell)]
         assert live == [], row
@@ -103,18 +157,26 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _xstring(value: str) -> str:
+    """OOXML writes control characters as ``_xHHHH_`` (Excel reads them back; openpyxl leaves them)."""
+    return re.sub(r"_x([0-9A-F]{4})_", lambda m: chr(int(m.group(1), 16)), value)
+
+
 def test_xlsx_keeps_formula_like_text_as_text(sessions, hostile) -> None:  # type: ignore[no-untyped-def]
     with sessions() as session:
-        data = export_bytes(session, "xlsx")
+        data = export_bytes(session, "xlsx", parse_statuses("accepted,edited,rejected"))
     sheet = load_workbook(io.BytesIO(data)).active
-    header = [c.value for c in sheet[1]]
-    cells = {row[0].value: dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
+    cells = {row[0].value: dict(zip(H, row, strict=True)) for row in sheet.iter_rows(min_row=2)}
     edited, rejected = cells[hostile["edited"]], cells[hostile["rejected"]]
     added = cells[hostile["added"]]
     expected = [(edited[f], HOSTILE[f]) for f in ("metric", "baseline_label", "unit", "note")]
     expected += [(rejected["note"], HOSTILE["reason"]), (added["quote"], HOSTILE["quote"])]
     for cell, text in expected:
-        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)  # exact text, never run
+        assert (_xstring(cell.value), cell.data_type, cell.quotePrefix) == (
+            text,
+            "s",
+            True,
+        )  # exact, never run
     assert edited["value"].value == -5.0 and edited["value"].data_type == "n"
     formulas = [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []

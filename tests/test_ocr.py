@@ -126,7 +126,7 @@ def test_a_mixed_pdf_reads_its_text_page_and_ocrs_its_scanned_page(ocr: None) ->
 def test_ingest_flags_the_ocr_page_and_its_targets_in_the_database_and_the_export(
     ocr: None, sessions, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from db.export import reviewed_rows, write_csv
+    from db.export import EXPORT_COLUMNS, reviewed_rows, write_csv
 
     path = tmp_path / "blandet.pdf"
     path.write_bytes(_scanned(_text_pdf(PAGES), {2}))
@@ -144,10 +144,11 @@ def test_ingest_flags_the_ocr_page_and_its_targets_in_the_database_and_the_expor
         targets = session.scalars(select(Target).where(Target.document_id == document.id)).all()
         assert {t.page_number for t in targets if t.ocr} == {2}
         assert {t.page_number for t in targets if not t.ocr} == {1}
-        out = io.StringIO()
+        out = io.BytesIO()
         write_csv(reviewed_rows(session, ("pending",)), out)
-    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
-    assert {(r["page"], r["ocr"]) for r in rows} == {("1", "False"), ("2", "True")}
+    rows = list(csv.DictReader(io.StringIO(out.getvalue().decode("utf-8-sig"))))
+    header = {key: column.header for key, column in EXPORT_COLUMNS}
+    assert {(r[header["page"]], r[header["ocr"]]) for r in rows} == {("1", "nej"), ("2", "ja")}
 
 
 def test_without_tesseract_the_page_needs_ocr_and_the_rest_is_read(

@@ -92,6 +92,6 @@ def test_exports_leave_out_suggestions_no_reviewer_confirmed(database_url: str) 
             reviews.accept(session, target_id, "anna", 0)
     with sessions() as session:
         data = export_bytes(session, "csv", ("accepted", "edited", "rejected", "pending"))
-    exported = {int(r["id"]) for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
+    exported = {int(r["Mål-id"]) for r in csv.DictReader(io.StringIO(data.decode("utf-8-sig")))}
     assert suggestions[0] in exported and set(machine) <= exported
     assert not exported & set(suggestions[1:])

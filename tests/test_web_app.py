@@ -237,6 +237,9 @@ def test_export_downloads(site) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/export/download?format=xlsx").content[:2] == b"PK"
     assert '"targets"' in client.get("/export/download?format=jsonl&status=accepted").text
     assert client.get("/export/download?format=pdf").status_code == 400
+    danish = client.get("/export/download?format=csv&dialect=excel-da").text
+    assert danish.splitlines()[0].startswith("\ufeffMål-id;Kommunekode;")
+    assert client.get("/export/download?format=csv&dialect=semikolon").status_code == 400
 
 
 def test_klimamaal_review_serves_the_configured_database(sqlite_url: str, tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 
 from analysis.writers import html_value
 from db.engine import session_factory
+from extractors.labels import STATUS_LABELS
 from klimamaal.config import database_url as configured_url
 from klimamaal.config import https_enabled
 from klimamaal.config import secret_key as configured_secret_key
@@ -33,7 +34,6 @@ from webapp.security import LoginRequired, SecurityHeaders, WebSecurity, attach_
 log = logging.getLogger("klimamaal.webapp")
 PACKAGE_DIR = Path(__file__).resolve().parent
 ROLE_LABELS = {"admin": "administrator", "reviewer": "bedømmer", "analyst": "analytiker"}
-STATUS_LABELS = {"pending": "afventer", "accepted": "accepteret", "edited": "rettet", "rejected": "afvist"}
 ACTION_LABELS = {
     "accept": "accepterede",
     "edit": "rettede",

@@ -12,28 +12,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from extractors.labels import CHOICES
+from extractors.labels import CHOICES, FIELD_LABELS
 
 #: Danish labels of the fields, in form order.
-LABELS: dict[str, str] = {
-    "quote": "Citat",
-    "value": "Værdi",
-    "unit": "Enhed",
-    "direction": "Retning",
-    "bound": "Grænse",
-    "metric": "Måleenhed / hvad der måles",
-    "sector": "Sektor",
-    "scope": "Omfang",
-    "target_year": "Målår",
-    "deadline_kind": "Frist",
-    "baseline_year": "Basisår",
-    "baseline_label": "Basis (tekst)",
-    "start_year": "Startår",
-    "rate": "Rate",
-    "strength": "Styrke",
-    "interim": "Delmål",
-    "kind": "Art",
-}
+LABELS = FIELD_LABELS
 YEAR_FIELDS = ("target_year", "baseline_year", "start_year")
 TEXT_FIELDS = {"unit": 30, "metric": 500, "baseline_label": 200}
 UNITS = ("%", "procentpoint", "tons", "kWh", "MWh", "GWh", "MW", "liter/døgn", "kr", "ha", "count")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from db.export import FORMATS, export_bytes, parse_statuses
 from db.sessions import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, active_sessions, end_session, session_counts
+from db.sheets import DIALECTS
 from db.users import ROLES, UserError, create_user, list_users, set_disabled, unlock_user
 from models import TargetReview, utcnow
 from webapp.app import render
@@ -150,15 +151,19 @@ def export_page(request: Request, user: CurrentUser) -> Response:
 
 
 @router.get("/export/download")
-def export_download(request: Request, user: CurrentUser, format: str = "csv", status: str = "") -> Response:
+def export_download(
+    request: Request, user: CurrentUser, format: str = "csv", status: str = "", dialect: str = "international"
+) -> Response:
     if format not in FORMATS:
         raise HTTPException(status_code=400, detail="Ukendt format.")
+    if dialect not in DIALECTS:
+        raise HTTPException(status_code=400, detail="Ukendt CSV-dialekt.")
     try:
-        statuses = parse_statuses(status)
+        statuses = parse_statuses(status, format)
     except ValueError as exc:
         raise HTTPException(status_code=400, detail="Ukendt status.") from exc
     with request.app.state.sessions() as session:
-        data = export_bytes(session, format, statuses)
+        data = export_bytes(session, format, statuses, dialect)
     stamp = utcnow().strftime("%Y%m%d-%H%M")
     return Response(
         data,

@@ -18,8 +18,9 @@ from analysis.peers import peer_groups, save_peer_group, saved_peer_codes
 from analysis.records import Statement
 from analysis.report import Report, build_report, resolve_municipalities
 from analysis.sheets import report_sheets
-from analysis.writers import DIALECTS, report_context, report_html, sheet_csv, sheets_xlsx
+from analysis.writers import report_context, report_html
 from db.search import search as run_search
+from db.sheets import DIALECTS, sheet_csv, sheets_xlsx
 from extractors.target import SECTORS
 from models import SOURCE_KINDS
 from webapp.app import render
