@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from db.queries import CONFIRMED, counts_as_target, is_current_target
 from db.reviews import with_decision
+from db.versions import version_numbers
 from extractors.same_target import same_target_key
 from models import TARGET_FIELDS, Document, Municipality, Target, TargetReview
 
@@ -60,6 +61,8 @@ class DocumentInfo:
     kind: str | None
     source: str
     version: int
+    #: the document this one replaced (its previous version), if any
+    previous_id: int | None
     dated: dt.date
     draft: bool
     current: bool
@@ -138,14 +141,7 @@ def document_infos(session: Session) -> dict[int, DocumentInfo]:
             Document.municipality_code,
         )
     ).all()
-    previous = {row.id: row.previous_id for row in rows}
-
-    def version(document_id: int) -> int:
-        n, seen = 1, {document_id}
-        while (document_id := previous.get(document_id)) is not None and document_id not in seen:
-            seen.add(document_id)
-            n += 1
-        return n
+    versions = version_numbers({row.id: row.previous_id for row in rows})
 
     return {
         row.id: DocumentInfo(
@@ -153,7 +149,8 @@ def document_infos(session: Session) -> dict[int, DocumentInfo]:
             title=row.title or row.source,
             kind=row.kind,
             source=row.source,
-            version=version(row.id),
+            version=versions[row.id],
+            previous_id=row.previous_id,
             dated=row.published_on or row.fetched_at.date(),
             draft=bool(DRAFT_TITLE.search(row.title or "")),
             current=row.superseded_at is None,

@@ -128,7 +128,7 @@ def build_report(
     if sectors:
         grouped = [c for c in grouped if c.get("sector") in sectors]
     matrix = build_matrix(chosen, grouped, list(sectors) or SECTORS)
-    previous = dict(session.execute(select(Document.id, Document.previous_id)).tuples().all())
+    previous = {d.id: d.previous_id for d in documents.values()}
     language = language_rows(chosen, grouped)
     return Report(
         municipalities=chosen,

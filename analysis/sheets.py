@@ -14,6 +14,7 @@ from analysis.records import Commitment
 from analysis.report import Report
 from analysis.shared import THRESHOLD
 from analysis.views import vocabulary_totals
+from db.export import EXPORT_COLUMNS
 from db.sheets import Column, Sheet
 from extractors.labels import danish
 
@@ -77,32 +78,39 @@ def sector_text(cell: Cell) -> str:
     return text
 
 
+#: The review export's column of each target field, so that a field has one name in every spreadsheet.
+_TARGET_COLUMN = dict(EXPORT_COLUMNS)
 COMMITMENT_COLUMNS = (
     Column("Kode", 7, "int"),
-    Column("Kommune", 16),
-    Column("Art", 12),
-    Column("Sektor", 13),
-    Column("Omfang", 16),
-    Column("Retning", 12),
-    Column("Grænse", 8),
-    Column("Værdi", 9, "number"),
-    Column("Enhed", 8),
-    Column("Målår", 7, "int"),
-    Column("Basisår", 8, "int"),
-    Column("Frist", 10),
-    Column("Styrke", 12),
-    Column("Delmål", 7),
-    Column("Måles på", 24),
-    Column("Citat", 60),
-    Column("Gennemgang", 14),
-    Column("Dokument", 30),
-    Column("Side", 6, "int"),
-    Column("Kilde-URL", 40, "url"),
-    Column("Version", 8, "int"),
-    Column("Dato", 11, "date"),
+    *(
+        _TARGET_COLUMN[key]
+        for key in (
+            "municipality",
+            "kind",
+            "sector",
+            "scope",
+            "direction",
+            "bound",
+            "value",
+            "unit",
+            "target_year",
+            "baseline_year",
+            "deadline_kind",
+            "strength",
+            "interim",
+            "metric",
+            "quote",
+            "status",
+            "document",
+            "page",
+            "source",
+            "version",
+            "dated",
+        )
+    ),
     Column("Antal kilder", 8, "int"),
     Column("Øvrige kilder", 40),
-    Column("Mål-id", 8, "int"),
+    _TARGET_COLUMN["id"],
 )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from db.queries import counts_as_target, is_current_target
 from db.reviews import current_fields, latest_decision, quote_span
 from db.sheets import Column, Sheet, sheet_csv, sheets_xlsx
+from db.versions import document_versions
 from extractors.labels import BAND_LABELS, FIELD_LABELS, ORIGIN_LABELS, STATUS_LABELS, danish
 from extractors.target import GOLD_KEYS
 from models import TARGET_FIELDS, Document, Municipality, Page, Target
@@ -137,21 +138,9 @@ def reviewed_rows(session: Session, statuses: Sequence[str] = KEPT) -> Iterator[
         .options(selectinload(Target.reviews))
         .order_by(Target.document_id, Target.start, Target.id)
     )
-    versions: dict[int, int] = {}
+    versions = document_versions(session)
     for target, municipality, document in session.execute(query):
-        if document.id not in versions:
-            versions[document.id] = _version(session, document)
         yield ExportRow(target, current_fields(target), municipality, document, versions[document.id])
-
-
-def _version(session: Session, document: Document) -> int:
-    """1 for a document no earlier version precedes, else one more than the one it replaced."""
-    n, seen, previous = 1, {document.id}, document.previous_id
-    while previous is not None and previous not in seen:
-        seen.add(previous)
-        n += 1
-        previous = session.scalar(select(Document.previous_id).where(Document.id == previous))
-    return n
 
 
 def export_sheet(rows: Iterable[ExportRow]) -> Sheet:

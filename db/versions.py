@@ -14,7 +14,7 @@ new review row that names the original), and ``diff`` pairs targets by it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,26 @@ from db.queries import counts_as_target
 from db.reviews import latest_decision
 from extractors.same_target import normalise_quote, same_target_key
 from models import Document, Location, Target, TargetReview, target_fields, utcnow
+
+
+def version_numbers(previous: Mapping[int, int | None]) -> dict[int, int]:
+    """Each document's number in its chain of versions, from ``previous`` (id -> the id it replaced): 1 for
+    a document no earlier version precedes, else one more per version before it (each counted once)."""
+
+    def number(document_id: int | None) -> int:
+        n, seen = 1, {document_id}
+        while (document_id := previous.get(document_id)) is not None and document_id not in seen:  # type: ignore[arg-type]
+            seen.add(document_id)
+            n += 1
+        return n
+
+    return {document_id: number(document_id) for document_id in previous}
+
+
+def document_versions(session: Session) -> dict[int, int]:
+    """:func:`version_numbers` of every stored document, in one query."""
+    return version_numbers(dict(session.execute(select(Document.id, Document.previous_id)).tuples().all()))
+
 
 #: The action that re-states a status on a new version.
 ACTION_OF_STATUS = {"accepted": "accept", "edited": "edit", "rejected": "reject"}

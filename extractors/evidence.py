@@ -32,6 +32,18 @@ from extractors.segment import Context
 COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
 _MILESTONE = frozenset({"MILESTONE"})
 _DIR_VERBS = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
+#: Cue labels that say the figure is not a commitment: a projection, a tip, done, proposed, past, achieved,
+#: a statistic, a hypothesis (the family "negative").
+NEGATIVE_CUES = (
+    "NEG_PROJECTION",
+    "NEG_TIP",
+    "NEG_DONE",
+    "NEG_PROPOSAL",
+    "NEG_PAST",
+    "NEG_ACHIEVED",
+    "NEG_STAT",
+    "NEG_HYPO",
+)
 #: Cue labels whose place relative to the anchor is a feature ("BINDING@phrase" ...). Other cue labels
 #: (MUNI, ALL, STATE, FOSSIL, VOID ...) feed the anchors and fields, or features of their own below.
 SCOPED_CUE_LABELS = frozenset(
@@ -48,14 +60,7 @@ SCOPED_CUE_LABELS = frozenset(
         "DIR_MAINTAIN",
         "COMP_LESS",
         "COMP_MORE",
-        "NEG_PROJECTION",
-        "NEG_TIP",
-        "NEG_DONE",
-        "NEG_PROPOSAL",
-        "NEG_PAST",
-        "NEG_ACHIEVED",
-        "NEG_STAT",
-        "NEG_HYPO",
+        *NEGATIVE_CUES,
         "NEG_OTHER",
         "NEG_OTHER_STRONG",
         "MILESTONE",
@@ -64,8 +69,9 @@ SCOPED_CUE_LABELS = frozenset(
         "MUNI",
     }
 )
-#: Evidence labels (``patterns/evidence.jsonl``) read in the clause, the sentence and the headings.
-TOPIC_LABELS = (
+#: Topics of climate, energy and the environment (the family "green"), money (loans and fees too), and
+#: others that make a figure no climate target (the family "other_topic").
+GREEN_TOPICS = (
     "TOPIC_CLIMATE",
     "TOPIC_ENERGY",
     "TOPIC_TRANSPORT",
@@ -75,14 +81,11 @@ TOPIC_LABELS = (
     "TOPIC_NATURE",
     "TOPIC_AGRI",
     "TOPIC_FOOD",
-    "TOPIC_MONEY",
-    "TOPIC_LOAN",
-    "TOPIC_FEE",
-    "TOPIC_STAFF",
-    "TOPIC_PLANNING",
-    "TOPIC_SPEED",
-    "TOPIC_SOCIAL",
 )
+MONEY_TOPICS = ("TOPIC_MONEY", "TOPIC_LOAN", "TOPIC_FEE")
+OTHER_TOPICS = ("TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL")
+#: Evidence labels (``patterns/evidence.jsonl``) read in the clause, the sentence and the headings.
+TOPIC_LABELS = (*GREEN_TOPICS, *MONEY_TOPICS, *OTHER_TOPICS)
 #: Every label of ``patterns/evidence.jsonl``.
 EVIDENCE_LABELS = tuple(dict.fromkeys(entry["label"] for entry in load_jsonl("evidence.jsonl")))
 #: The scopes of a cue; the same three names serve the evidence labels.
@@ -332,33 +335,10 @@ def _derived(
 FAMILIES = {
     "commit": frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT", "SUBJ_OWN", "PLAN_PASSIVE"}),
     "goal": frozenset({"GOAL", "GOAL_OWN", "GOAL_OF"}),
-    "green": frozenset(
-        {
-            "TOPIC_CLIMATE",
-            "TOPIC_ENERGY",
-            "TOPIC_TRANSPORT",
-            "TOPIC_BUILDING",
-            "TOPIC_WASTE",
-            "TOPIC_WATER",
-            "TOPIC_NATURE",
-            "TOPIC_AGRI",
-            "TOPIC_FOOD",
-        }
-    ),
-    "money": frozenset({"TOPIC_MONEY", "TOPIC_LOAN", "TOPIC_FEE"}),
-    "other_topic": frozenset({"TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL"}),
-    "negative": frozenset(
-        {
-            "NEG_PROJECTION",
-            "NEG_TIP",
-            "NEG_DONE",
-            "NEG_PROPOSAL",
-            "NEG_PAST",
-            "NEG_ACHIEVED",
-            "NEG_STAT",
-            "NEG_HYPO",
-        }
-    ),
+    "green": frozenset(GREEN_TOPICS),
+    "money": frozenset(MONEY_TOPICS),
+    "other_topic": frozenset(OTHER_TOPICS),
+    "negative": frozenset(NEGATIVE_CUES),
     "other_body": frozenset({"NEG_OTHER", "NEG_OTHER_STRONG", "SUBJ_OTHER", "FRAME_LAW"}),
     "own": frozenset({"SUBJ_OWN", "GOAL_OWN", "ADOPT", "MUNI"}),
 }

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_table_artifact
@@ -78,6 +79,15 @@ def _transient(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+#: Tasks that fetch: never cached, retried with backoff for what a retry can cure (``_transient``).
+FETCHING: dict[str, Any] = {
+    "cache_policy": NO_CACHE,
+    "retries": fetch_retries(),
+    "retry_delay_seconds": [1, 4, 16],
+    "retry_condition_fn": _transient,
+}
+
+
 def _last_attempt() -> bool:
     context = TaskRunContext.get()
     if context is None:
@@ -85,14 +95,7 @@ def _last_attempt() -> bool:
     return context.task_run.run_count > (context.task.retries or 0)
 
 
-@task(
-    name="expand-source",
-    cache_policy=NO_CACHE,
-    task_run_name="expand {spec.url}",
-    retries=fetch_retries(),
-    retry_delay_seconds=[1, 4, 16],
-    retry_condition_fn=_transient,
-)
+@task(name="expand-source", task_run_name="expand {spec.url}", **FETCHING)
 def expand(url: str, spec: SourceSpec, run_key: str) -> tuple[list[Source], list[tuple[str, str]]]:
     """The places of a registered source (an index page's links); a 5xx or timeout is retried."""
     return expand_source(hosts_for(run_key), session_factory(url), spec, raise_transient=not _last_attempt())
@@ -104,14 +107,7 @@ def check(url: str, places: list[Source], run_key: str) -> list[Checked]:
     return check_places(hosts_for(run_key), session_factory(url), places)
 
 
-@task(
-    name="ingest-place",
-    cache_policy=NO_CACHE,
-    task_run_name="ingest {source.location}",
-    retries=fetch_retries(),
-    retry_delay_seconds=[1, 4, 16],
-    retry_condition_fn=_transient,
-)
+@task(name="ingest-place", task_run_name="ingest {source.location}", **FETCHING)
 def ingest_place(url: str, source: Source, run_key: str, fetched: Download | None = None) -> IngestOutcome:
     """Fetch (for a URL, unless ``fetched`` brought its bytes to this machine) and store one place; a failure
     ends as a recorded outcome, a transient one after the last retry."""

@@ -251,6 +251,22 @@ def _headline_quote(name: str, value: float, year: int, baseline: int, verb: str
     return f"Udledningen af drivhusgasser i {name} Kommune {verb} reduceres med {value:g} % i {year} i forhold til {baseline}."
 
 
+def _headline_fields(value: float, baseline: int, strength: str) -> dict[str, Any]:
+    """The fields of a ``_headline_quote`` target for 2030."""
+    return {
+        "value": value,
+        "unit": "%",
+        "direction": "reduce",
+        "target_year": 2030,
+        "baseline_year": baseline,
+        "metric": "drivhusgasudledning",
+        "scope": "area",
+        "sector": "tværgående",
+        "strength": strength,
+        "deadline_kind": "in",
+    }
+
+
 def plant_corpus(sessions: sessionmaker[Session], seed: int = 12) -> Planted:
     municipalities = list(all_municipalities())
     planted = Planted()
@@ -308,16 +324,7 @@ def _plant_municipality(
         add(
             _headline_quote(name, machine_value, 2030, baseline, verb),
             "headline",
-            value=machine_value,
-            unit="%",
-            direction="reduce",
-            target_year=2030,
-            baseline_year=baseline,
-            metric="drivhusgasudledning",
-            scope="area",
-            sector="tværgående",
-            strength=strength,
-            deadline_kind="in",
+            **_headline_fields(machine_value, baseline, strength),
         )
         planted.headline[code] = (value, 2030, baseline)
         planted.alternatives[code] = set()
@@ -595,21 +602,7 @@ def _plant_municipality(
         old_headline = _headline_quote(name, old_value, 2030, baseline, verb)
         dropped = f"Udledningen fra landbruget {verb} falde med 15 % inden 2029."
         old_pages = b.pages(old, [b.filler(name) + "\n\n" + old_headline + "\n\n" + dropped])
-        h = b.target(
-            old,
-            old_pages,
-            old_headline,
-            value=old_value,
-            unit="%",
-            direction="reduce",
-            target_year=2030,
-            baseline_year=baseline,
-            metric="drivhusgasudledning",
-            scope="area",
-            sector="tværgående",
-            strength=strength,
-            deadline_kind="in",
-        )
+        h = b.target(old, old_pages, old_headline, **_headline_fields(old_value, baseline, strength))
         d = b.target(
             old,
             old_pages,

@@ -22,6 +22,17 @@ from db.users import create_user
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "rigtig-hemmelig"
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+#: Debian's chromium, driven by Playwright (never a browser Playwright downloads).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 #: Hostile page text: markup and script a PDF or web page could carry; it must show as text.
 HOSTILE_PAGE = (
     "Overskrift <script>window.__pwned = 1; alert('xss')</script>\n\n"

@@ -6,7 +6,6 @@ context offline and every non-file request refused, so it must need nothing from
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,7 @@ from analysis.writers import write_report
 from db.engine import session_factory
 from db.migrate import upgrade
 from tests.compare_corpus import Planted, plant_corpus
-from tests.e2e.support import PASSWORD, make_users, running_server
-from tests.e2e.test_review_browser import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS
+from tests.e2e.support import PASSWORD, SCREENSHOTS, make_users, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -30,16 +28,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Planted]:
     planted = plant_corpus(session_factory(url))
     make_users(url, ("ada", "analyst"))
     return url, planted
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required at /usr/bin/chromium (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def test_report_file_opens_offline_with_matrix_and_chart(browser, corpus, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

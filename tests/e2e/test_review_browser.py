@@ -16,22 +16,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_review import seed_synthetic
-from tests.e2e.support import HOSTILE_PAGE, PASSWORD, make_users, running_server
+from tests.e2e.support import HOSTILE_PAGE, PASSWORD, SCREENSHOTS, make_users, running_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 playwright_api = pytest.importorskip("playwright.sync_api")
-
-ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def _copy_sqlite(url: str, target: Path) -> str:
@@ -56,16 +44,6 @@ def review_url(ingested_corpus_url: str, tmp_path_factory: pytest.TempPathFactor
 def base_url(review_url: str) -> Iterator[str]:
     with running_server(review_url) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required at /usr/bin/chromium (apt-get install chromium)")
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def _context(browser, base_url: str):  # type: ignore[no-untyped-def]
