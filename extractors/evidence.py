@@ -29,7 +29,7 @@ from extractors.caseless import Caseless
 from extractors.components.types import Cue, YearMention, load_jsonl
 from extractors.segment import Context
 
-COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT"})
+COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT", "PLAN_CONTENT"})
 _MILESTONE = frozenset({"MILESTONE"})
 _DIR_VERBS = frozenset({"DIR_REDUCE", "DIR_INCREASE"})
 #: Cue labels that say the figure is not a commitment: a projection, a tip, done, proposed, past, achieved,
@@ -55,6 +55,7 @@ SCOPED_CUE_LABELS = frozenset(
         "GOAL",
         "GOAL_OWN",
         "PLAN_PASSIVE",
+        "PLAN_CONTENT",
         "DIR_REDUCE",
         "DIR_INCREASE",
         "DIR_MAINTAIN",
@@ -333,7 +334,9 @@ def _derived(
 
 #: Families of features: any one of them makes the family fire in that scope.
 FAMILIES = {
-    "commit": frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT", "SUBJ_OWN", "PLAN_PASSIVE"}),
+    "commit": frozenset(
+        {"BINDING", "INTENT", "ASPIRATION", "ADOPT", "SUBJ_OWN", "PLAN_PASSIVE", "PLAN_CONTENT"}
+    ),
     "goal": frozenset({"GOAL", "GOAL_OWN", "GOAL_OF"}),
     "green": frozenset(GREEN_TOPICS),
     "money": frozenset(MONEY_TOPICS),

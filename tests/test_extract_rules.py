@@ -400,3 +400,20 @@ def test_robust_text_forms() -> None:
     (t,) = extract_targets(text)
     assert (t.value, t.target_year) == (70.0, 2030)
     assert text[t.start : t.end] == t.quote
+
+
+@pytest.mark.parametrize("word", ["klimaneutrl", "klimanetral", "klimaneutal", "CO2-nuetral", "CO2-neutarl"])
+def test_a_misspelled_neutral_is_an_end_state(word: str) -> None:
+    """Real plans misspell the end state ("klimaneutrl"); a letter dropped or two swapped is still it."""
+    (target,) = extract_targets(f"Kommunen skal være {word} senest i 2040.")
+    assert (target.direction, target.target_year, target.deadline_kind) == ("neutral", 2040, "by")
+
+
+def test_what_an_adopted_plan_shall_do_is_a_commitment() -> None:
+    """News framing: "vedtog en plan, der skal halvere …". The relative "der skal" voids a modal in other
+    sentences; after a plan it says what the plan commits to, and counts as such."""
+    text = "Byrådet vedtog i aftes en plan, der skal halvere udledningen fra transporten inden 2030."
+    (target,) = extract_targets(text)
+    assert (target.value, target.direction, target.target_year) == (50.0, "reduce", 2030)
+    patterns = {p for _feature, _weight, found in target.evidence for p in found}
+    assert "cue.plan_content.der_skal" in patterns
