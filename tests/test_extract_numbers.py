@@ -77,6 +77,25 @@ def test_sentences_keep_abbreviations_together() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text,first",
+    [
+        ("Kommunen har afsat 12,2 mio. kr. Heri indgår to puljer.", "Kommunen har afsat 12,2 mio. kr."),
+        ("Andelen er 20 pct. Det er for lidt.", "Andelen er 20 pct."),
+        ("Der plantes 30 ha. Skoven står klar i 2030.", "Der plantes 30 ha."),
+    ],
+)
+def test_a_unit_abbreviation_before_a_capital_ends_the_sentence(text: str, first: str) -> None:
+    """Agendas end sentences on amounts ("… mio. kr. Heri …"): a quote must not run into the next one."""
+    spans = list(split_sentences(text, 0, len(text)))
+    assert text[spans[0][0] : spans[0][1]] == first and len(spans) == 2
+
+
+def test_a_unit_abbreviation_before_a_digit_or_small_letter_does_not() -> None:
+    text = "Udgiften er 3 mio. kr. i 2024 og 2 mio. kr. 2025-2026."
+    assert len(list(split_sentences(text, 0, len(text)))) == 1
+
+
 def test_headers_carry_scope_interim_and_year_to_list_items() -> None:
     text = "Delmål:\n\nDet vi gør selv:\n\n- Første punkt 1.\n\nDet vi gør som medejer:\n\n- Andet punkt 2.\n\n2030:\n\n- Tredje 3."
     items = [s for s in segments(text) if s.kind == "item"]
