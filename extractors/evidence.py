@@ -228,7 +228,6 @@ class CandidateInputs:
     own_year: bool
     start: YearMention | None
     years: list[YearMention]
-    previous: bool
     #: Where the clause this one continues begins, when this one has no verb of its own ("… skal
     #: reduceres med 20 % i 2025 og 60 % i 2030": the second takes the first's verb), else None.
     head_start: int | None = None
@@ -368,6 +367,9 @@ CONJUNCTIONS = (
     ("subject=other", "commit@near"),
     ("subject=other", "goal@near"),
     ("subject=other", "anchor=end"),
+    # another body's requirement or goal, taken up by a later sentence of the paragraph ("planens mål er at
+    # opfylde kravene"): the municipality's own
+    ("other_body@around", "next.adopts"),
 )
 #: A family near the anchor with none of another: evidence a sum of weights cannot express ("the
 #: subject is another body and nothing here makes it the municipality's", "money and no climate").
@@ -470,12 +472,12 @@ def subject_of(text: str, low: str | None, cues: list[Cue], topics: list[Cue]) -
 def context_evidence(
     ctx: Context,
     kind: str,
-    previous: bool,
+    neighbours: tuple[str, ...],
     title_topics: tuple[tuple[str, str], ...],
     heading_topics: tuple[tuple[str, str], ...],
 ) -> list[Evidence]:
     """The features a unit's place gives every candidate in it: its kind, the list or heading it is
-    under, the sentence before it, the words of its headings. Known before anything is read of the unit
+    under, what the sentences around it in its paragraph say, the words of its headings. Known before anything is read of the unit
     (see :func:`context_features`)."""
     out = [Evidence(f"kind={kind}", "segment.kind")]
     if ctx.genre:
@@ -488,8 +490,7 @@ def context_evidence(
         out.append(Evidence("ctx.in_list", "segment.in_list"))
     if ctx.scope:
         out.append(Evidence("ctx.scope", "segment.scope"))
-    if previous:
-        out.append(Evidence("previous.goal_with_year", "pipeline.previous_sentence"))
+    out.extend(Evidence(name, f"pipeline.{name}") for name in neighbours)
     out.extend(Evidence(f"{label}@title", pattern) for label, pattern in title_topics)
     out.extend(Evidence(f"{label}@heading", pattern) for label, pattern in heading_topics)
     return out
@@ -540,7 +541,16 @@ def unit_evidence(
 
 
 CONTEXT_GROUPS = frozenset(
-    {"kind", "doc", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", "previous.goal_with_year"}
+    {
+        "kind",
+        "doc",
+        "ctx.target_list",
+        "ctx.interim",
+        "ctx.in_list",
+        "ctx.scope",
+        "previous.goal_with_year",
+        "next.adopts",
+    }
     | {f"{label}@{where}" for label in EVIDENCE_LABELS for where in ("title", "heading")}
     | set(UNIT_FEATURES)
 )
@@ -563,12 +573,12 @@ def _heading_labels(finder, heading: str) -> tuple[tuple[str, str], ...]:
 
 
 def context_features(
-    ctx: Context, kind: str, previous: bool, heading_finder
+    ctx: Context, kind: str, neighbours: tuple[str, ...], heading_finder
 ) -> tuple[frozenset[str], set[str]]:
     """(the groups :func:`context_evidence` decides, the features of them that fire) for a unit."""
     title = heading_labels(heading_finder, ctx.title)
     heading = heading_labels(heading_finder, ctx.heading) if ctx.heading != ctx.title else ()
-    return CONTEXT_GROUPS, {e.feature for e in context_evidence(ctx, kind, previous, title, heading)}
+    return CONTEXT_GROUPS, {e.feature for e in context_evidence(ctx, kind, neighbours, title, heading)}
 
 
 def _scoped_cues(inp: CandidateInputs, add) -> None:

@@ -179,27 +179,84 @@ def _run(text: str, collect: bool, state: SegmentState | None = None):
     elif not state.genre_read:
         state.genre = genre_of(text)  # the first window of a document decides its genre
     state.genre_read = True
-    for seg in segments(text, triggers, state):
-        if not _candidate(seg, triggers):
+    for block in _by_block(segments(text, triggers, state)):
+        chosen = [_candidate(seg, triggers) for seg in block]
+        if not any(chosen):
             continue
-        after_goal = goal_before[1] and goal_before[0] == seg.context.block
-        goal_here = False
-        for ws, we in _windows(seg):
-            results, goal = _run_unit(stages, text[ws:we], seg, ws, after_goal, collect)
-            goal_here = goal_here or goal
-            for found in results:
-                start, end = found["start"] + ws, found["end"] + ws
-                yield {
-                    **found,
-                    "start": start,
-                    "end": end,
-                    "quote": text[start:end],
-                    "unit_start": seg.start,
-                    "block": seg.context.block,
-                    "unit_kind": seg.kind,
-                }
-        if seg.kind == "sentence":
-            goal_before = (seg.context.block, goal_here)
+        adopted_after, read = _adopted_after(stages, text, block, chosen)
+        for i, (seg, wanted, adopted) in enumerate(zip(block, chosen, adopted_after, strict=True)):
+            if not wanted:
+                continue
+            after_goal = goal_before[1] and goal_before[0] == seg.context.block
+            neighbours = _NEIGHBOURS[after_goal, adopted]
+            goal_here = False
+            for ws, we in _windows(seg):
+                results, goal = _run_unit(stages, text[ws:we], seg, ws, neighbours, collect, read.get(i))
+                goal_here = goal_here or goal
+                for found in results:
+                    start, end = found["start"] + ws, found["end"] + ws
+                    yield {
+                        **found,
+                        "start": start,
+                        "end": end,
+                        "quote": text[start:end],
+                        "unit_start": seg.start,
+                        "block": seg.context.block,
+                        "unit_kind": seg.kind,
+                    }
+            if seg.kind == "sentence":
+                goal_before = (seg.context.block, goal_here)
+
+
+def _by_block(found: Iterable[Segment]) -> Iterator[list[Segment]]:
+    """The segments of each block (paragraph, list, table) together, in text order."""
+    block: list[Segment] = []
+    for seg in found:
+        if block and seg.context.block != block[0].context.block:
+            yield block
+            block = []
+        block.append(seg)
+    if block:
+        yield block
+
+
+#: Cue labels of a sentence that takes up a requirement or goal stated before it in its paragraph ("…
+#: skærpes til 55 % i 2025 og 60 % i 2030. Planens vigtigste mål er at opfylde kravene").
+_ADOPTING = frozenset({"ADOPT", "MEET"})
+
+
+def _adopted_after(
+    stages: _Stages, text: str, block: list[Segment], chosen: list[bool]
+) -> tuple[list[bool], dict[int, list]]:
+    """For each segment of a block: does a later sentence of the block take up a goal or requirement
+    (:data:`_ADOPTING`)? And the cues read to tell, by segment index, for the units to use.
+
+    Read from the block's end back to its first chosen segment, and only until the last
+    sentence that does: most paragraphs are one sentence and need no reading. A sentence is
+    read here or as a unit, never both (a unit too long for one window is not read here)."""
+    out = [False] * len(block)
+    read: dict[int, list] = {}
+    first = chosen.index(True)
+    for i in range(len(block) - 1, first, -1):
+        seg = block[i]
+        if seg.kind != "sentence" or seg.end - seg.start > MAX_UNIT_CHARS:
+            continue
+        clean, _ = strip_invisibles(text[seg.start : seg.end])
+        read[i] = cues = stages.cues.find(clean)
+        if any(c.label in _ADOPTING for c in cues):
+            out[:i] = [True] * i
+            break
+    return out, read
+
+
+#: A unit's neighbour features (``extractors.evidence.context_evidence``) by (the sentence before, in
+#: its block, stated a goal with a year; a later sentence of its block takes up a goal or requirement).
+_NEIGHBOURS: dict[tuple[bool, bool], tuple[str, ...]] = {
+    (False, False): (),
+    (True, False): ("previous.goal_with_year",),
+    (False, True): ("next.adopts",),
+    (True, True): ("previous.goal_with_year", "next.adopts"),
+}
 
 
 def continue_years(found: Iterable[dict]) -> Iterator[dict]:
@@ -253,16 +310,23 @@ _context_key = attrgetter(*(f.name for f in fields(Context) if f.name != "block"
 
 
 def _run_unit(
-    stages: _Stages, unit: str, seg: Segment, offset: int, after_goal: bool, collect: bool
+    stages: _Stages,
+    unit: str,
+    seg: Segment,
+    offset: int,
+    neighbours: tuple[str, ...],
+    collect: bool,
+    cues: list | None = None,
 ) -> tuple[tuple[dict, ...], bool]:
-    """Results of one unit (offsets relative to it) and whether it states a goal with a year; cached."""
+    """Results of one unit (offsets relative to it) and whether it states a goal with a year; cached.
+    ``cues``: the unit's cues when they were read already (see :func:`_adopted_after`)."""
     cells = tuple((s - offset, e - offset, y, r) for s, e, y, r in seg.cells) if seg.cells else ()
-    key = (unit, _context_key(seg.context), seg.kind, cells, after_goal, collect)
+    key = (unit, _context_key(seg.context), seg.kind, cells, neighbours, collect)
     cached = _UNIT_CACHE.get(key)
     if cached is not None:
         return cached
     clean, back = strip_invisibles(unit)  # soft hyphens etc.: match on a clean copy, map offsets back
-    result = _screened(stages, clean, seg, cells, back, after_goal, collect)
+    result = _screened(stages, clean, seg, cells, back, neighbours, collect, cues)
     if len(_UNIT_CACHE) >= _UNIT_CACHE_LIMIT:
         _UNIT_CACHE.clear()
     _UNIT_CACHE[key] = result
@@ -280,8 +344,9 @@ def _screened(
     seg: Segment,
     cells: tuple,
     back: list[int] | None,
-    after_goal: bool,
+    neighbours: tuple[str, ...],
     collect: bool,
+    cues: list | None = None,
 ) -> tuple[tuple[dict, ...], bool]:
     """Results of one cleaned unit: the components' ``find`` in pipeline order, stopping where none can follow.
 
@@ -290,7 +355,8 @@ def _screened(
     its evidence words and its years) is below the suggestion band stops before its
     quantities are read.
     """
-    cues = stages.cues.find(clean)
+    if cues is None:
+        cues = stages.cues.find(clean)
     if _nothing_to_anchor(stages, clean, cues):
         return (), False
     years = stages.years.find(clean)
@@ -304,8 +370,8 @@ def _screened(
         evidence_labels = frozenset(t.label for t in topics)
         rate = stages.quantities.may_rate(clean)
         best = model.best_possible_for(
-            _screen_key(seg, after_goal, labels, evidence_labels, years, rate),
-            lambda: _facts(seg, after_goal, labels, evidence_labels, years, rate),
+            _screen_key(seg, neighbours, labels, evidence_labels, years, rate),
+            lambda: _facts(seg, neighbours, labels, evidence_labels, years, rate),
         )
         if best < model.floor:
             return (), goal
@@ -321,21 +387,26 @@ def _screened(
         seg.kind,
         _clean_cells(cells, back),
         stages.evidence.find if topics is None else (lambda _text, found=topics: found),
-        after_goal,
+        neighbours,
         collect,
     )
     return _originals(found, back), goal
 
 
 def _screen_key(
-    seg: Segment, after_goal: bool, labels: set[str], evidence: frozenset[str], years: list, rate: bool
+    seg: Segment,
+    neighbours: tuple[str, ...],
+    labels: set[str],
+    evidence: frozenset[str],
+    years: list,
+    rate: bool,
 ) -> tuple:
     """Everything :func:`_facts` reads of a unit, as a key (the context but its block, which no feature
     reads): units repeat it far more often than their text."""
     return (
         _context_key(seg.context),
         seg.kind,
-        after_goal,
+        neighbours,
         frozenset(labels),
         evidence,
         tuple(map(_ROLE_AND_YEAR, years)),
@@ -345,14 +416,14 @@ def _screen_key(
 
 def _facts(
     seg: Segment,
-    after_goal: bool,
+    neighbours: tuple[str, ...],
     labels: set[str],
     evidence: frozenset[str] | None,
     years: list,
     rate_possible: bool = True,
 ) -> UnitFacts:
     """What the screen knows of a unit before its quantities (see ``extractors.bound``)."""
-    _groups, present = _known_features(seg.context, seg.kind, after_goal)
+    _groups, present = _known_features(seg.context, seg.kind, neighbours)
     heading = {label for name in present if "@" in name for label in [name.split("@", 1)[0]]}
     # the unit's summary features need its evidence words; without them the bound counts them as open
     unit = (
@@ -373,10 +444,10 @@ def _facts(
 
 @lru_cache(maxsize=4096)
 def _known_features(
-    seg_context: Context, kind: str, after_goal: bool
+    seg_context: Context, kind: str, neighbours: tuple[str, ...]
 ) -> tuple[frozenset[str], frozenset[str]]:
     """The feature groups a unit's context determines before its anchors are read, and those that fire."""
-    groups, present = context_features(seg_context, kind, after_goal, heading_evidence)
+    groups, present = context_features(seg_context, kind, neighbours, heading_evidence)
     return groups, frozenset(present)
 
 

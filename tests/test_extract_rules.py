@@ -417,3 +417,28 @@ def test_what_an_adopted_plan_shall_do_is_a_commitment() -> None:
     assert (target.value, target.direction, target.target_year) == (50.0, "reduce", 2030)
     patterns = {p for _feature, _weight, found in target.evidence for p in found}
     assert "cue.plan_content.der_skal" in patterns
+
+
+def _features_of(text: str, quote_part: str) -> set[str]:
+    from extractors.pipeline import collect_candidates
+
+    (cand,) = [c for c in collect_candidates(text) if quote_part in c["quote"]]
+    return {e.feature for e in cand["features"]}
+
+
+def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() -> None:
+    """ "Kravet stiger til 60 % i 2030. Planens mål er at opfylde kravet.": the figure is the plan's goal."""
+    text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet."
+    assert {"next.adopts", "other_body@around&next.adopts"} <= _features_of(text, "60 %")
+
+
+def test_a_sentence_that_takes_up_nothing_gives_no_such_evidence() -> None:
+    text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Kommunen følger udviklingen tæt."
+    assert "next.adopts" not in _features_of(text, "60 %")
+
+
+def test_taking_up_counts_within_the_paragraph_and_only_after_the_figure() -> None:
+    before = "Planens vigtigste mål er at opfylde kravet. Efter loven stiger kravet til 60 % i 2030."
+    apart = "Efter loven stiger kravet til 60 % i 2030.\n\nPlanens vigtigste mål er at opfylde kravet."
+    assert "next.adopts" not in _features_of(before, "60 %")
+    assert "next.adopts" not in _features_of(apart, "60 %")

@@ -80,7 +80,7 @@ def _full_pipeline(unit: str, seg) -> tuple[dict, ...]:
 
 def _screened(unit: str, seg) -> tuple[dict, ...]:
     clean, back = strip_invisibles(unit)
-    return pipeline._screened(pipeline._stages(), clean, seg, _cells(seg), back, False, False)[0]
+    return pipeline._screened(pipeline._stages(), clean, seg, _cells(seg), back, (), False)[0]
 
 
 def _best_possible(unit: str, seg, evidence: bool = True) -> float:
@@ -89,7 +89,7 @@ def _best_possible(unit: str, seg, evidence: bool = True) -> float:
     cues, years = stages.cues.find(unit), stages.years.find(unit)
     labels = {c.label for c in live_cues(unit, cues, years)}
     found = frozenset(c.label for c in stages.evidence.find(unit)) if evidence else None
-    return load_model().best_possible(pipeline._facts(seg, False, labels, found, years))
+    return load_model().best_possible(pipeline._facts(seg, (), labels, found, years))
 
 
 def test_gold_units_are_screened_to_the_same_targets_as_the_full_pipeline() -> None:
@@ -114,7 +114,7 @@ def test_the_bound_is_above_every_candidate_of_the_gold() -> None:
             continue  # (rows of a baseline column skip the screen)
         bounds = (_best_possible(unit, seg, evidence=False), _best_possible(unit, seg))
         clean, back = strip_invisibles(unit)
-        found, _ = pipeline._screened(pipeline._stages(), clean, seg, (), back, False, True)
+        found, _ = pipeline._screened(pipeline._stages(), clean, seg, (), back, (), True)
         for candidate in found:
             logit = model.logit(candidate["features"])
             assert logit <= bounds[1] + 1e-9 and bounds[1] <= bounds[0] + 1e-9, unit
@@ -170,9 +170,9 @@ def test_units_with_one_screen_key_have_one_bound() -> None:
         labels = {c.label for c in live_cues(unit, cues, years)}
         evidence = frozenset(c.label for c in stages.evidence.find(unit))
         rate = stages.quantities.may_rate(unit)
-        for after_goal in (False, True):
-            key = pipeline._screen_key(seg, after_goal, labels, evidence, years, rate)
-            bound = model.best_possible(pipeline._facts(seg, after_goal, labels, evidence, years, rate))
+        for neighbours in pipeline._NEIGHBOURS.values():
+            key = pipeline._screen_key(seg, neighbours, labels, evidence, years, rate)
+            bound = model.best_possible(pipeline._facts(seg, neighbours, labels, evidence, years, rate))
             assert bounds.setdefault(key, bound) == bound, unit
     assert len(bounds) > 500
 

@@ -21,7 +21,8 @@ WRITTEN = ("seeds.jsonl", "webnews.jsonl", "plans.jsonl")
 #: Cross-validated floors (the goals of the work on real documents in brackets).
 WRITTEN_STRICT_F1 = 0.95  # (the goal)
 REAL_PRECISION = 0.80  # (goal 0.90)
-REAL_RECALL = 0.45  # (goal 0.90)
+REAL_RECALL = 0.40  # (goal 0.90)
+REAL_RECALL_WITH_SUGGESTIONS = 0.75  # (goal 0.97)
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +56,7 @@ def test_real_gold_cross_validated_by_case(cross_validated) -> None:  # type: ig
     found = figures(("greve-dev.jsonl",), targets)["detection"]
     assert found["precision"] >= REAL_PRECISION and found["recall"] >= REAL_RECALL, found
     with_suggestions = figures(("greve-dev.jsonl",), both)
+    assert with_suggestions["detection"]["recall"] >= REAL_RECALL_WITH_SUGGESTIONS, with_suggestions
     suggested = (
         with_suggestions["predicted_targets"] - figures(("greve-dev.jsonl",), targets)["predicted_targets"]
     )

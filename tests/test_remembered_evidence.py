@@ -14,7 +14,7 @@ def _gold_candidates() -> list[list]:
     for unit, seg in gold_units():
         clean, back = strip_invisibles(unit)
         cells = tuple((s - seg.start, e - seg.start, y, r) for s, e, y, r in seg.cells)
-        results, _ = pipeline._screened(pipeline._stages(), clean, seg, cells, back, False, True)
+        results, _ = pipeline._screened(pipeline._stages(), clean, seg, cells, back, (), True)
         found += [candidate["features"] for candidate in results]
     return found
 

@@ -89,7 +89,7 @@ def assemble(doc: Doc) -> list[dict]:
         data.get("kl_kind", "sentence"),
         data.get("kl_cells", []),
         evidence_of(get_ext(doc, "kl_evidence") or []),
-        bool(data.get("kl_previous")),
+        tuple(data.get("kl_neighbours") or ()),
     )
 
 
@@ -107,7 +107,7 @@ def assemble_unit(
     kind: str,
     cells: list[Cell],
     evidence=None,
-    previous: bool = False,
+    neighbours: tuple[str, ...] = (),
     collect: bool = False,
     model: Model | None = None,
 ) -> list[dict]:
@@ -118,8 +118,8 @@ def assemble_unit(
     (``extractors.evidence``) is scored by the fitted model (``extractors.scorer``) and
     the score decides its band. ``evidence`` finds the topic and framing words
     (the evidence component's ``find``, called only on units that hold a candidate);
-    ``previous`` says that the sentence before, in the same block, stated a goal with a
-    year (a restatement may continue it).
+    ``neighbours`` names what the sentences around it in its block say (the one before stated
+    a goal with a year, a later one takes up a goal: ``pipeline._NEIGHBOURS``).
     """
     if not quantities and not cues:
         return []  # nothing to anchor a target on (most units: read nothing else)
@@ -135,7 +135,7 @@ def assemble_unit(
     if model is None and not collect:
         model = load_model()
     topics = (evidence or marker().find)(text)
-    context = _context_evidence(_CONTEXT_READ(ctx), kind, previous)
+    context = _context_evidence(_CONTEXT_READ(ctx), kind, neighbours)
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
     heads = _heads(text, clauses)
@@ -165,7 +165,6 @@ def assemble_unit(
                 own_year,
                 start,
                 years,
-                previous,
                 heads[i],
                 trajectory,
                 subject,
@@ -198,14 +197,14 @@ _CONTEXT_READ = attrgetter("title", "heading", "genre", "target_list", "interim"
 
 
 @lru_cache(maxsize=4096)
-def _context_evidence(read: tuple, kind: str, previous: bool) -> tuple[Evidence, ...]:
+def _context_evidence(read: tuple, kind: str, neighbours: tuple[str, ...]) -> tuple[Evidence, ...]:
     """The context evidence of a unit whose context reads as ``read`` (see :data:`_CONTEXT_READ`): the
     same for every unit under one heading, so built once for them."""
     title, heading, genre, target_list, interim, in_list, scope = read
     ctx = Context(scope, interim, None, target_list, in_list, heading=heading, title=title, genre=genre)
     title_topics = heading_labels(heading_evidence, title)
     heading_topics = heading_labels(heading_evidence, heading) if heading != title else ()
-    return tuple(context_evidence(ctx, kind, previous, title_topics, heading_topics))
+    return tuple(context_evidence(ctx, kind, neighbours, title_topics, heading_topics))
 
 
 def _head_metric(text: str, low: str | None, clause: Clause, clauses: list[Clause]) -> str | None:
