@@ -78,6 +78,8 @@ def sector_text(cell: Cell) -> str:
     return text
 
 
+#: A municipality as the first columns of a sheet of one row per municipality (or per its targets).
+MUNICIPALITY_COLUMNS = (Column("Kode", 7, "int"), Column("Kommune", 16))
 #: The review export's column of each target field, so that a field has one name in every spreadsheet.
 _TARGET_COLUMN = dict(EXPORT_COLUMNS)
 COMMITMENT_COLUMNS = (
@@ -186,8 +188,7 @@ def _cell_values(cell: Cell, headline: bool) -> list[Any]:
 
 def matrix_sheet(report: Report) -> Sheet:
     columns = (
-        Column("Kode", 7, "int"),
-        Column("Kommune", 16),
+        *MUNICIPALITY_COLUMNS,
         Column("Region", 18),
         Column("Indbyggere", 11, "int"),
         *_cell_columns("Hovedmål"),
@@ -258,8 +259,7 @@ def distribution_sheets(report: Report) -> list[Sheet]:
             "Ambition",
             "Reduktionsambition efter målår (hovedmål, én pr. kommune)",
             (
-                Column("Kode", 7, "int"),
-                Column("Kommune", 16),
+                *MUNICIPALITY_COLUMNS,
                 Column("Målår", 8, "int"),
                 Column("Reduktion (%)", 12, "number"),
             ),
@@ -299,8 +299,7 @@ def language_sheets(report: Report) -> list[Sheet]:
             "Sprog",
             "Plansprog pr. kommune",
             (
-                Column("Kode", 7, "int"),
-                Column("Kommune", 16),
+                *MUNICIPALITY_COLUMNS,
                 Column("Mål", 6, "int"),
                 Column("Bindende", 9, "int"),
                 Column("Hensigt", 9, "int"),
@@ -404,8 +403,7 @@ def changes_sheet(report: Report) -> Sheet:
         "Ændringer",
         "Ændringer over tid (skærpet, sænket, udgået, ny)",
         (
-            Column("Kode", 7, "int"),
-            Column("Kommune", 16),
+            *MUNICIPALITY_COLUMNS,
             Column("Ændring", 9),
             Column("Før: dokument", 30),
             Column("Før: version", 8, "int"),

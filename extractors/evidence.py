@@ -477,7 +477,8 @@ def context_evidence(
     heading_topics: tuple[tuple[str, str], ...],
 ) -> list[Evidence]:
     """The features a unit's place gives every candidate in it: its kind, the list or heading it is
-    under, what the sentences around it in its paragraph say, the words of its headings. Known before anything is read of the unit
+    under, what the sentences around it in its paragraph say (``neighbours``, of
+    :data:`NEIGHBOUR_FEATURES`), the words of its headings. Known before anything is read of the unit
     (see :func:`context_features`)."""
     out = [Evidence(f"kind={kind}", "segment.kind")]
     if ctx.genre:
@@ -540,17 +541,13 @@ def unit_evidence(
     return tuple(out)
 
 
+#: What the sentences around a unit in its paragraph may say of it: the one before stated a goal with a
+#: year (a restatement may continue it); a later one takes up a goal or requirement ("Planens mål er at
+#: opfylde kravene"). The pipeline reads them (``pipeline._run``).
+NEIGHBOUR_FEATURES = ("previous.goal_with_year", "next.adopts")
+
 CONTEXT_GROUPS = frozenset(
-    {
-        "kind",
-        "doc",
-        "ctx.target_list",
-        "ctx.interim",
-        "ctx.in_list",
-        "ctx.scope",
-        "previous.goal_with_year",
-        "next.adopts",
-    }
+    {"kind", "doc", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", *NEIGHBOUR_FEATURES}
     | {f"{label}@{where}" for label in EVIDENCE_LABELS for where in ("title", "heading")}
     | set(UNIT_FEATURES)
 )

@@ -27,7 +27,7 @@ import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from functools import cache, lru_cache
-from itertools import chain
+from itertools import chain, product
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -44,7 +44,7 @@ from extractors.components.evidence import EvidenceMarker, heading_evidence
 from extractors.components.quantities import QuantityFinder
 from extractors.components.targets import TargetAssembler
 from extractors.components.years import YearFinder
-from extractors.evidence import COMMIT, context_features, live_cues, unit_evidence
+from extractors.evidence import COMMIT, NEIGHBOUR_FEATURES, context_features, live_cues, unit_evidence
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
@@ -249,13 +249,12 @@ def _adopted_after(
     return out, read
 
 
-#: A unit's neighbour features (``extractors.evidence.context_evidence``) by (the sentence before, in
-#: its block, stated a goal with a year; a later sentence of its block takes up a goal or requirement).
-_NEIGHBOURS: dict[tuple[bool, bool], tuple[str, ...]] = {
-    (False, False): (),
-    (True, False): ("previous.goal_with_year",),
-    (False, True): ("next.adopts",),
-    (True, True): ("previous.goal_with_year", "next.adopts"),
+#: A unit's neighbour features by whether each of :data:`~extractors.evidence.NEIGHBOUR_FEATURES` holds
+#: (the sentence before, in its block, stated a goal with a year; a later one takes up a goal or requirement),
+#: built once so a unit's tuple is shared, not made anew.
+_NEIGHBOURS: dict[tuple[bool, ...], tuple[str, ...]] = {
+    flags: tuple(name for name, on in zip(NEIGHBOUR_FEATURES, flags, strict=True) if on)
+    for flags in product((False, True), repeat=len(NEIGHBOUR_FEATURES))
 }
 
 

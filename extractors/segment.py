@@ -69,12 +69,12 @@ _ABBREV = frozenset(
     ]
 )
 #: Abbreviations that end a sentence as often as not: a unit after an amount ("… 12,2 mio. kr. Heri er …"),
-#: the end of a list ("… m.m. Derudover …"). Before a capital letter they end one; before anything else
-#: (a digit, a lower-case word) they do not.
+#: the end of a list ("… m.m. Derudover …"). Before a capital letter they end one; before a digit they do not.
 _ABBREV_ENDING = frozenset(["kr", "pct", "ha", "mv", "m.m", "osv", "etc", "o.l", "o.a"])
 #: ``[.!?]+[\"”»’)]*(?=…)`` written with the first mark apart (``[.!?][.!?]*``, the same matches): a
-#: pattern that starts with a character class is searched by skipping to that class, twice as fast.
-_SENT_BOUNDARY = re.compile(r"[.!?][.!?]*[\"”»’)]*(?=\s+[\"“”»(]?[A-ZÆØÅ0-9])")
+#: pattern that starts with a character class is searched by skipping to that class, twice as fast. Its
+#: group is the character the next sentence would open with (a capital or a digit).
+_SENT_BOUNDARY = re.compile(r"[.!?][.!?]*[\"”»’)]*(?=\s+[\"“”»(]?([A-ZÆØÅ0-9]))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,9 +162,10 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         cut, after = m.span()
         if cut - cur < _LONG_WORD or not text[cut - _LONG_WORD : cut].isalnum():
             prev = _prev_word(text[max(cur, cut - 40) : cut]).lower().strip(".")
-            if prev in _ABBREV_ENDING and _capital_after(text, after, end):
-                pass
-            elif prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or _ONE_OR_TWO_DIGITS.fullmatch(prev):
+            ends = prev in _ABBREV_ENDING and m.group(1).isalpha()
+            if not ends and (
+                prev in _ABBREV or (len(prev) == 1 and prev.isalpha()) or _ONE_OR_TWO_DIGITS.fullmatch(prev)
+            ):
                 continue
         s, e = _strip(text, cur, after)
         if e > s:
@@ -173,13 +174,6 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     s, e = _strip(text, cur, end)
     if e > s:
         yield s, e
-
-
-def _capital_after(text: str, pos: int, end: int) -> bool:
-    """Does the next word after ``pos`` (past white space, quotes and a parenthesis) open with a capital?"""
-    while pos < end and text[pos] in ' \t\n\u00a0"“”»(':
-        pos += 1
-    return pos < end and text[pos].isupper()
 
 
 def _is_heading(line: str) -> bool:

@@ -98,11 +98,7 @@ def users_passwd(name: str, database_url: str | None) -> None:
 @DATABASE_OPTION
 def users_disable(name: str, database_url: str | None) -> None:
     """Disable a user: no login, sessions ended. Users are never deleted (reviews name their reviewer)."""
-    from db.users import set_disabled
-
-    _, sessions = _sessions(database_url)
-    set_disabled(sessions, _user_id(sessions, name), True)
-    click.echo(f"disabled {name}")
+    _set_disabled(name, database_url, True)
 
 
 @users.command("enable")
@@ -110,11 +106,15 @@ def users_disable(name: str, database_url: str | None) -> None:
 @DATABASE_OPTION
 def users_enable(name: str, database_url: str | None) -> None:
     """Let a disabled user log in again."""
+    _set_disabled(name, database_url, False)
+
+
+def _set_disabled(name: str, database_url: str | None, disabled: bool) -> None:
     from db.users import set_disabled
 
     _, sessions = _sessions(database_url)
-    set_disabled(sessions, _user_id(sessions, name), False)
-    click.echo(f"enabled {name}")
+    set_disabled(sessions, _user_id(sessions, name), disabled)
+    click.echo(f"{'disabled' if disabled else 'enabled'} {name}")
 
 
 @click.command()
