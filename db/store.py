@@ -230,16 +230,6 @@ def _target_values(
     }
 
 
-def _target_row(
-    found: FoundTarget,
-    page_starts: list[int],
-    page_numbers: list[int],
-    extractor_version: str,
-    ocr_pages: set[int] | frozenset[int] = frozenset(),
-) -> Target:
-    return Target(**_target_values(found, page_starts, page_numbers, extractor_version, ocr_pages))
-
-
 @dataclass(frozen=True)
 class ReextractOutcome:
     added: int

@@ -85,8 +85,6 @@ GREEN_TOPICS = (
 )
 MONEY_TOPICS = ("TOPIC_MONEY", "TOPIC_LOAN", "TOPIC_FEE")
 OTHER_TOPICS = ("TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL")
-#: Evidence labels (``patterns/evidence.jsonl``) read in the clause, the sentence and the headings.
-TOPIC_LABELS = (*GREEN_TOPICS, *MONEY_TOPICS, *OTHER_TOPICS)
 #: Every label of ``patterns/evidence.jsonl``.
 EVIDENCE_LABELS = tuple(dict.fromkeys(entry["label"] for entry in load_jsonl("evidence.jsonl")))
 #: The scopes of a cue; the same three names serve the evidence labels.

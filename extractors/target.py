@@ -9,7 +9,7 @@ is held to the same vocabulary.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 DIRECTIONS = ("reduce", "increase", "reach", "maintain", "neutral", "phase_out")
@@ -165,19 +165,3 @@ class Target:
         return {"start": self.start, "end": self.end, **{k: data[k] for k in GOLD_KEYS}} | {
             k: data[k] for k in data if k not in GOLD_KEYS and k not in ("start", "end")
         }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Target:
-        """Build a target from a dict, ignoring unknown keys (gold lines carry extra ones)."""
-        names = {f.name for f in fields(cls)}
-        kwargs = {k: v for k, v in data.items() if k in names}
-        kwargs.setdefault("start", 0)
-        kwargs.setdefault("end", kwargs["start"] + len(kwargs.get("quote") or ""))
-        if "rule_ids" in kwargs:
-            kwargs["rule_ids"] = tuple(kwargs["rule_ids"] or ())
-        if "evidence" in kwargs:
-            kwargs["evidence"] = tuple(
-                (e["feature"], e["weight"], tuple(e["patterns"])) if isinstance(e, dict) else tuple(e)
-                for e in kwargs["evidence"] or ()
-            )
-        return cls(**kwargs)

@@ -195,7 +195,6 @@ class QuantityFinder:
         self.bound_words = Caseless(_bound_words([b["regex"] for b in data["bounds"]]))
         self.of_total = re.compile(data["of_total"]["regex"].replace("NUMWORD", NUMBER_WORD_RE), re.I)
         self.of_total_id = data["of_total"]["id"]
-        self.rate_id = data["rate"]["id"]
         self.digit_fraction = re.compile(data["digit_fraction"]["regex"])
         self.digit_fraction_id = data["digit_fraction"]["id"]
         self.rate = re.compile(data["rate"]["regex"], re.I)
