@@ -442,3 +442,21 @@ def test_taking_up_counts_within_the_paragraph_and_only_after_the_figure() -> No
     apart = "Efter loven stiger kravet til 60 % i 2030.\n\nPlanens vigtigste mål er at opfylde kravet."
     assert "next.adopts" not in _features_of(before, "60 %")
     assert "next.adopts" not in _features_of(apart, "60 %")
+
+
+def test_a_list_fragment_reads_the_clause_it_continues_when_no_verb_is_known() -> None:
+    """ "… skærpes fra 50 % til 55 % i 2025, 60 % i 2030 og 65 % i 2035": "skærpes" is not a verb the
+    finite-verb regex knows, so the fragments continue the sentence's first clause, whose topic and
+    framing words then stand in their own clause, not merely in the sentence."""
+    text = (
+        "Efter loven skærpes kravene til genanvendelse af husholdningsaffald fra 50 % i 2022 "
+        "til 55 % i 2025, 60 % i 2030 og 65 % i 2035."
+    )
+    found = _features_of(text, "60 % i 2030")
+    assert {"clause.fragment", "TOPIC_WASTE@clause"} <= found
+    assert "TOPIC_WASTE@sentence" not in found
+
+
+def test_the_first_clause_of_a_sentence_continues_nothing() -> None:
+    text = "Fra 50 % i 2022 til 55 % i 2025, og kommunen skal nå 65 % genanvendelse i 2035."
+    assert "clause.fragment" not in _features_of(text, "50 %")
