@@ -68,6 +68,7 @@ SCOPED_CUE_LABELS = frozenset(
         "PURPOSE",
         "ORIENT",
         "MUNI",
+        "RESTATE",
     }
 )
 #: Topics of climate, energy and the environment (the family "green"), money (loans and fees too), and

@@ -460,3 +460,14 @@ def test_a_list_fragment_reads_the_clause_it_continues_when_no_verb_is_known() -
 def test_the_first_clause_of_a_sentence_continues_nothing() -> None:
     text = "Fra 50 % i 2022 til 55 % i 2025, og kommunen skal nå 65 % genanvendelse i 2035."
     assert "clause.fragment" not in _features_of(text, "50 %")
+
+
+def test_a_restatement_is_not_read_as_a_hypothesis() -> None:
+    """ "Det svarer til …" restates a figure (often a target); "hvis …" supposes one: two labels, two weights."""
+    restated = _features_of(
+        "Kommunen skal reducere udledningen med 120.000 tons i 2030. Det svarer til en reduktion på 55 %.",
+        "55 %",
+    )
+    supposed = _features_of("Hvis man satte et mål om 75 % i 2030, ville det kræve mere.", "75 %")
+    assert "RESTATE@phrase" in restated and "NEG_HYPO@phrase" not in restated
+    assert "NEG_HYPO@phrase" in supposed and "RESTATE@phrase" not in supposed
