@@ -86,8 +86,11 @@ GREEN_TOPICS = (
 )
 MONEY_TOPICS = ("TOPIC_MONEY", "TOPIC_LOAN", "TOPIC_FEE")
 OTHER_TOPICS = ("TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL")
-#: Every label of ``patterns/evidence.jsonl``.
-EVIDENCE_LABELS = tuple(dict.fromkeys(entry["label"] for entry in load_jsonl("evidence.jsonl")))
+#: Every label of ``patterns/evidence.jsonl`` but the ``NOT_`` ones, which only cancel others (see
+#: :func:`extractors.components.evidence.without_denied`).
+EVIDENCE_LABELS = tuple(
+    dict.fromkeys(e["label"] for e in load_jsonl("evidence.jsonl") if not e["label"].startswith("NOT_"))
+)
 #: The scopes of a cue; the same three names serve the evidence labels.
 SCOPES = ("phrase", "clause", "sentence")
 #: The year a plan is written from, roughly: a deadline before it is history or a statistic.

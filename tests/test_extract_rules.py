@@ -471,3 +471,15 @@ def test_a_restatement_is_not_read_as_a_hypothesis() -> None:
     supposed = _features_of("Hvis man satte et mål om 75 % i 2030, ville det kræve mere.", "75 %")
     assert "RESTATE@phrase" in restated and "NEG_HYPO@phrase" not in restated
     assert "NEG_HYPO@phrase" in supposed and "RESTATE@phrase" not in supposed
+
+
+def test_circular_economy_is_waste_not_money() -> None:
+    """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
+    from extractors.components.evidence import find_evidence
+
+    def labels(text: str) -> set[str]:
+        return {c.label for c in find_evidence(text)}
+
+    assert labels("Målet for cirkulær økonomi er 70 % genanvendelse i 2030") == {"GOAL_OF", "TOPIC_WASTE"}
+    assert "TOPIC_MONEY" in labels("Kommunens økonomi er presset, men den cirkulære økonomi vokser")
+    assert "TOPIC_MONEY" not in labels("Bioøkonomi og cirkulærøkonomien")

@@ -8,6 +8,12 @@ FRAME_LAW), and who commits to it (SUBJ_OWN, SUBJ_UTILITY, SUBJ_OTHER,
 SUBJ_IMPERSONAL). They are run by the cue component's matcher, so both read
 text the same way; the extractor asks for them only in units that hold a
 candidate, and for each heading once.
+
+A pattern labelled ``NOT_<label>`` marks words that hold a ``<label>`` word but do not
+mean it: "cirkulær økonomi" is about waste, not money, though "økonomi" alone is money.
+Such a span cancels the ``<label>`` words inside it and is not evidence itself. (A word
+pattern cannot see its neighbour, and listing every money word but the ones after
+"cirkulær" would copy the money patterns.)
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ class EvidenceMarker:
         return doc
 
     def find(self, text: str) -> list[Cue]:
-        return self.marker.find(text)
+        return find_evidence(text)
 
 
 @cache
@@ -43,10 +49,33 @@ def marker() -> CueMarker:
     return CueMarker(PATTERNS)
 
 
+_NOT = "NOT_"
+
+
+def find_evidence(text: str) -> list[Cue]:
+    """The evidence words of ``text`` in order of position, without those a ``NOT_`` span denies."""
+    return without_denied(marker().find(text))
+
+
+def without_denied(found: list[Cue]) -> list[Cue]:
+    """``found`` without its ``NOT_<label>`` spans and the ``<label>`` words inside them."""
+    denials = [c for c in found if c.label.startswith(_NOT)]
+    if not denials:
+        return found
+    return [
+        c
+        for c in found
+        if not c.label.startswith(_NOT)
+        and not any(
+            d.label[len(_NOT) :] == c.label and d.start <= c.start and c.end <= d.end for d in denials
+        )
+    ]
+
+
 @lru_cache(maxsize=4096)
 def heading_evidence(heading: str) -> tuple[Cue, ...]:
     """The evidence words of a heading: an agenda item's title is read once for all the units under it."""
-    return tuple(marker().find(heading))
+    return tuple(find_evidence(heading))
 
 
 @Language.factory("klimamaal_evidence_v1")

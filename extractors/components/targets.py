@@ -32,7 +32,7 @@ from spacy.tokens import Doc
 from extractors import fields
 from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
 from extractors.caseless import Caseless, fold
-from extractors.components.evidence import heading_evidence, marker
+from extractors.components.evidence import find_evidence, heading_evidence
 from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
 from extractors.evidence import (
     PRESENT_YEAR,
@@ -134,7 +134,7 @@ def assemble_unit(
         return []
     if model is None and not collect:
         model = load_model()
-    topics = (evidence or marker().find)(text)
+    topics = (evidence or find_evidence)(text)
     context = _context_evidence(_CONTEXT_READ(ctx), kind, neighbours)
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
