@@ -233,6 +233,9 @@ class CandidateInputs:
     #: Where the clause this one continues begins, when this one has no verb of its own ("… skal
     #: reduceres med 20 % i 2025 og 60 % i 2030": the second takes the first's verb), else None.
     head_start: int | None = None
+    #: For a fragment whose quantity has no link of its own ("… til 55 % i 2025, 60 % i 2030"), the link
+    #: of the quantity before it in its series ("til"), which it shares.
+    series_link: str | None = None
     #: The unit states values for two or more future years ("55 % i 2025, 60 % i 2030 og 65 % i 2035").
     trajectory: bool = False
     #: Who the sentence is about (see :func:`subject_of`): own, other, impersonal, thing or none.
@@ -260,7 +263,8 @@ def features(inp: CandidateInputs) -> list[Evidence]:
         unit = "count" if a.kind == "count" else q.unit
         add(Evidence(f"unit={_UNIT_GROUPS.get(unit or '', 'none' if unit is None else 'other')}", q.rule_id))
         add(Evidence(f"qty.kind={q.kind}", q.rule_id))
-        add(Evidence(f"qty.link={q.link or 'none'}", q.rule_id))
+        link = q.link or inp.series_link
+        add(Evidence(f"qty.link={link or 'none'}", q.rule_id))
         if q.bound:
             add(Evidence("qty.bound", q.rule_id))
         if q.rate:

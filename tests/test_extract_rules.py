@@ -483,3 +483,11 @@ def test_circular_economy_is_waste_not_money() -> None:
     assert labels("Målet for cirkulær økonomi er 70 % genanvendelse i 2030") == {"GOAL_OF", "TOPIC_WASTE"}
     assert "TOPIC_MONEY" in labels("Kommunens økonomi er presset, men den cirkulære økonomi vokser")
     assert "TOPIC_MONEY" not in labels("Bioøkonomi og cirkulærøkonomien")
+
+
+def test_a_list_fragment_shares_the_link_of_the_series_it_continues() -> None:
+    """ "… fra 50 % i 2022 til 55 % i 2025, 60 % i 2030": 60 % is reached as 55 % is, "til" it."""
+    text = "Efter loven skærpes kravene til genanvendelse fra 50 % i 2022 til 55 % i 2025, 60 % i 2030 og 65 % i 2035."
+    assert "qty.link=til" in _features_of(text, "60 % i 2030")
+    alone = "Genanvendelsen var 48 % i 2022, og kommunen skal nå 65 % i 2035."
+    assert "qty.link=none" in _features_of(alone, "65 %")

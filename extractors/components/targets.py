@@ -166,6 +166,7 @@ def assemble_unit(
                 start,
                 years,
                 heads[i],
+                _series_link(clauses, i) if heads[i] is not None else None,
                 trajectory,
                 subject,
                 opens,
@@ -222,6 +223,16 @@ def _head_metric(text: str, low: str | None, clause: Clause, clauses: list[Claus
         )
         if found:
             return found
+    return None
+
+
+def _series_link(clauses: list[Clause], i: int) -> str | None:
+    """The link of the nearest quantity before clause ``i`` that has one ("til" in "fra 50 % til 55 % i
+    2025, 60 % i 2030"): a fragment continues that series."""
+    for other in reversed(clauses[:i]):
+        q = other.anchor.quantity
+        if q is not None and q.link:
+            return q.link
     return None
 
 
