@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from extractors.anchors import STRONG_CROSSING, Anchor, Clause, gap
 from extractors.caseless import Caseless
-from extractors.components.types import Cue, YearMention, load_jsonl
+from extractors.components.types import DENIAL_PREFIX, Cue, YearMention, load_jsonl
 from extractors.segment import Context
 
 COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT", "PLAN_CONTENT"})
@@ -89,7 +89,9 @@ OTHER_TOPICS = ("TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL")
 #: Every label of ``patterns/evidence.jsonl`` but the ``NOT_`` ones, which only cancel others (see
 #: :func:`extractors.components.evidence.without_denied`).
 EVIDENCE_LABELS = tuple(
-    dict.fromkeys(e["label"] for e in load_jsonl("evidence.jsonl") if not e["label"].startswith("NOT_"))
+    dict.fromkeys(
+        e["label"] for e in load_jsonl("evidence.jsonl") if not e["label"].startswith(DENIAL_PREFIX)
+    )
 )
 #: The scopes of a cue; the same three names serve the evidence labels.
 SCOPES = ("phrase", "clause", "sentence")

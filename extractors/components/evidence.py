@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.components.cues import CueMarker
-from extractors.components.types import Cue, doc_text, set_ext
+from extractors.components.types import DENIAL_PREFIX, Cue, doc_text, set_ext
 
 PATTERNS = "evidence.jsonl"
 
@@ -49,9 +49,6 @@ def marker() -> CueMarker:
     return CueMarker(PATTERNS)
 
 
-_NOT = "NOT_"
-
-
 def find_evidence(text: str) -> list[Cue]:
     """The evidence words of ``text`` in order of position, without those a ``NOT_`` span denies."""
     return without_denied(marker().find(text))
@@ -59,15 +56,16 @@ def find_evidence(text: str) -> list[Cue]:
 
 def without_denied(found: list[Cue]) -> list[Cue]:
     """``found`` without its ``NOT_<label>`` spans and the ``<label>`` words inside them."""
-    denials = [c for c in found if c.label.startswith(_NOT)]
+    denials = [c for c in found if c.label.startswith(DENIAL_PREFIX)]
     if not denials:
         return found
     return [
         c
         for c in found
-        if not c.label.startswith(_NOT)
+        if not c.label.startswith(DENIAL_PREFIX)
         and not any(
-            d.label[len(_NOT) :] == c.label and d.start <= c.start and c.end <= d.end for d in denials
+            d.label[len(DENIAL_PREFIX) :] == c.label and d.start <= c.start and c.end <= d.end
+            for d in denials
         )
     ]
 

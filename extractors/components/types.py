@@ -17,6 +17,8 @@ from typing import Any
 from spacy.tokens import Doc
 
 PATTERN_DIR = Path(__file__).resolve().parent.parent / "patterns"
+#: The label prefix of an evidence pattern that denies another label where it matches ("NOT_TOPIC_MONEY").
+DENIAL_PREFIX = "NOT_"
 
 
 @dataclass(frozen=True, slots=True)
