@@ -78,16 +78,15 @@ def sector_text(cell: Cell) -> str:
     return text
 
 
-#: A municipality as the first columns of a sheet of one row per municipality (or per its targets).
-MUNICIPALITY_COLUMNS = (Column("Kode", 7, "int"), Column("Kommune", 16))
 #: The review export's column of each target field, so that a field has one name in every spreadsheet.
 _TARGET_COLUMN = dict(EXPORT_COLUMNS)
+#: A municipality as the first columns of a sheet of one row per municipality (or per its targets).
+MUNICIPALITY_COLUMNS = (Column("Kode", 7, "int"), _TARGET_COLUMN["municipality"])
 COMMITMENT_COLUMNS = (
-    Column("Kode", 7, "int"),
+    *MUNICIPALITY_COLUMNS,
     *(
         _TARGET_COLUMN[key]
         for key in (
-            "municipality",
             "kind",
             "sector",
             "scope",

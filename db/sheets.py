@@ -19,6 +19,8 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
+from extractors.labels import NO, YES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -71,7 +73,7 @@ def csv_value(value: Any, dialect: str) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "ja" if value else "nej"
+        return YES if value else NO
     if isinstance(value, float):
         text = f"{value:.10g}"
         return text.replace(".", ",") if dialect == "excel-da" else text
@@ -133,7 +135,7 @@ def sheets_xlsx(sheets: list[Sheet]) -> bytes:
                 elif kind is int or kind is float:
                     write_number(r, c, value)
                 elif kind is bool:
-                    write_string(r, c, "ja" if value else "nej")
+                    write_string(r, c, YES if value else NO)
                 elif isinstance(value, dt.date):
                     # a date is a number of days since Excel's epoch, shown with a date format
                     write_number(r, c, value.toordinal() - EXCEL_EPOCH, date)

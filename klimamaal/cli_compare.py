@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from klimamaal.cli_review import DATABASE_OPTION, _sessions
+from klimamaal.cli_review import DATABASE_OPTION, DIALECT_OPTION, _sessions
 
 
 @click.command("compare")
@@ -25,13 +25,7 @@ from klimamaal.cli_review import DATABASE_OPTION, _sessions
     show_default=True,
     help="Who is similar: region, population (the same population band) or the name of a saved list.",
 )
-@click.option(
-    "--dialect",
-    type=click.Choice(["international", "excel-da"]),
-    default="international",
-    show_default=True,
-    help="CSV dialect: comma and decimal point, or semicolon and decimal comma (Danish Excel).",
-)
+@DIALECT_OPTION
 @click.option("--no-shared-language", is_flag=True, help="Skip the search for passages plans share.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
 @DATABASE_OPTION

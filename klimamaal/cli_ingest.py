@@ -59,28 +59,32 @@ def target_summary(row: dict[str, object]) -> str:
 
 
 def _print_target_table(rows: list[dict[str, object]]) -> None:
+    cells = [{**row, "doc": row.get("document_id"), "target": target_summary(row)} for row in rows]
+    _print_table(cells, TARGET_TABLE_COLUMNS, widths=_TABLE_WIDTHS, compact=True)
+
+
+#: Column widths of a wide table: long text folds.
+_WIDE_WIDTHS = {"quote": 60, "error": 60}
+
+
+def _print_table(
+    rows: list[dict[str, object]],
+    columns: tuple[str, ...],
+    title: str | None = None,
+    widths: dict[str, int] = _WIDE_WIDTHS,
+    compact: bool = False,
+) -> None:
+    """``rows`` as a table of ``columns``; ``compact``: no borders, the terminal's width (COLUMNS, 80 when
+    output is not a terminal), else 200 columns."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(show_lines=False, box=None, padding=(0, 1))
-    for column in TARGET_TABLE_COLUMNS:
-        table.add_column(column, overflow="fold", max_width=_TABLE_WIDTHS.get(column))
-    for row in rows:
-        cells = {**row, "doc": row.get("document_id"), "target": target_summary(row)}
-        table.add_row(*("" if cells.get(c) is None else str(cells.get(c)) for c in TARGET_TABLE_COLUMNS))
-    Console().print(table)  # the terminal's width (COLUMNS), 80 when output is not a terminal
-
-
-def _print_table(rows: list[dict[str, object]], columns: tuple[str, ...], title: str | None = None) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, show_lines=False, **({"box": None, "padding": (0, 1)} if compact else {}))
     for column in columns:
-        table.add_column(column, overflow="fold", max_width=60 if column in ("quote", "error") else None)
+        table.add_column(column, overflow="fold", max_width=widths.get(column))
     for row in rows:
         table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    Console(width=200).print(table)
+    Console(width=None if compact else 200).print(table)
 
 
 def _print_summary(summary, kind: str) -> None:  # type: ignore[no-untyped-def]

@@ -7,10 +7,19 @@ from pathlib import Path
 
 import click
 
+from db.sheets import DIALECTS
 from klimamaal.config import database_url as default_database_url
 
 DATABASE_OPTION = click.option(
     "--database-url", envvar="KLIMAMAAL_DATABASE_URL", help="Database (default: SQLite in data/)."
+)
+#: The CSV dialect of a spreadsheet a command writes (``db.sheets.DIALECTS``).
+DIALECT_OPTION = click.option(
+    "--dialect",
+    type=click.Choice(DIALECTS),
+    default="international",
+    show_default=True,
+    help="CSV: comma and decimal point, or semicolon and decimal comma (what Danish Excel opens as columns).",
 )
 
 
@@ -182,13 +191,7 @@ def review(
     default="",
     help="Comma-separated statuses (default: accepted,edited; for jsonl also rejected, as negatives).",
 )
-@click.option(
-    "--dialect",
-    type=click.Choice(["international", "excel-da"]),
-    default="international",
-    show_default=True,
-    help="CSV: comma and decimal point, or semicolon and decimal comma (what Danish Excel opens as columns).",
-)
+@DIALECT_OPTION
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 @DATABASE_OPTION
 def export(fmt: str, status: str, dialect: str, output: Path, database_url: str | None) -> None:
