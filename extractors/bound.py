@@ -294,7 +294,9 @@ class Bound:
         if name == "year.start":
             return "start" in roles
         if name == "baseline.year":
-            return bool(roles & {"baseline", "period_start"})
+            return "baseline" in roles
+        if name == "year.period":
+            return "period_start" in roles
         if name == "year.past_mentioned":
             return any(role in ("in", "bare", "name", "skip") and y < PRESENT_YEAR for role, y in facts.years)
         if name == "opens_with_year":

@@ -654,8 +654,11 @@ def _time(inp: CandidateInputs, add) -> None:
         add(Evidence("deadline=none", "years"))
     if inp.start is not None:
         add(Evidence("year.start", inp.start.rule_id))
-    if any(y.role in ("baseline", "period_start") for y in clause.years):
+    roles = {y.role for y in clause.years}
+    if "baseline" in roles:
         add(Evidence("baseline.year", "years.baseline"))
+    if "period_start" in roles:
+        add(Evidence("year.period", "year.period.range"))
     chosen = year.start if year is not None else -1
     for y in inp.years:
         if y.start != chosen and y.role in ("in", "bare", "name", "skip") and y.year < PRESENT_YEAR:

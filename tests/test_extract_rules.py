@@ -491,3 +491,31 @@ def test_a_list_fragment_shares_the_link_of_the_series_it_continues() -> None:
     assert "qty.link=til" in _features_of(text, "60 % i 2030")
     alone = "Genanvendelsen var 48 % i 2022, og kommunen skal nå 65 % i 2035."
     assert "qty.link=none" in _features_of(alone, "65 %")
+
+
+def test_a_period_of_activity_is_not_a_baseline() -> None:
+    """ "i 2024-2026" is when something happens; "i forhold til 2019" is what a change is measured
+    against. In gold the first never marks a target and the second nearly always does: two features."""
+    period = _features_of(
+        "Kommunens energimedarbejder anvender 1/3 af sin tid på projektet i 2024-2026.", "1/3"
+    )
+    baseline = _features_of("Udledningen skal reduceres med 70 % i 2030 i forhold til 1990.", "70 %")
+    assert "year.period" in period and "baseline.year" not in period
+    assert "baseline.year" in baseline and "year.period" not in baseline
+
+
+def test_what_can_be_done_is_a_possibility_not_a_target() -> None:
+    """ "hvor gas kan udfases" and "udledningen kan reduceres med 20 %" say what is possible."""
+    assert "NEG_HYPO@phrase" in _features_of(
+        "Udledningen kan reduceres med 20 % i 2030 med de nye tiltag.", "20 %"
+    )
+    assert "NEG_HYPO@phrase" not in _features_of("Udledningen skal reduceres med 20 % i 2030.", "20 %")
+
+
+def test_what_a_subject_has_done_is_past_not_a_target() -> None:
+    """The perfect of an action verb ("har i 2024 udtaget 210 hektar") reports work done, unlike the
+    end state a target names ("i 2030 er udledningen reduceret med 70 %")."""
+    done = _features_of("Kommunen har i 2024 udtaget 210 hektar lavbundsjord.", "210 hektar")
+    end_state = _features_of("I 2030 er udledningen fra kommunens bygninger reduceret med 70 %.", "70 %")
+    assert any(f.startswith("NEG_PAST@") for f in done)
+    assert not any(f.startswith("NEG_PAST@") for f in end_state)

@@ -23,7 +23,7 @@ WRITTEN_STRICT_F1 = 0.95  # (the goal)
 #: The Greve dev gold states about 14 targets 55 times, so one agenda case (three meetings) moves
 #: target-band precision by about 0.08 and recall with suggestions by up to 0.2 (the adopted recycling
 #: requirements, 18 mentions in one case, sit at the suggestion threshold): the floors leave room for one case.
-REAL_PRECISION = 0.75  # (goal 0.90)
+REAL_PRECISION = 0.80  # (goal 0.90)
 REAL_RECALL = 0.50  # (goal 0.90)
 REAL_RECALL_WITH_SUGGESTIONS = 0.80  # (goal 0.97)
 
