@@ -302,6 +302,11 @@ def _purpose_before(c: Cue, purposes: list[Cue]) -> bool:
 _PUNCT_OR_YEAR = re.compile(r"[,;–]|(?:19|20)\d\d")
 _YEAR_OR_FINITE = re.compile(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b")
 _PUNCT_YEAR_OR_MODAL = re.compile(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b")
+#: "42 % af vejen mod målet om klimaneutralitet i 2045": a goal noun with its "om" opens the goal's
+#: content, so an amount before it is not part of the goal that follows.
+_GOAL_OPENS = re.compile(
+    r"\b[\wæøå-]*(?:mål(?:et|ene)?|målsætning(?:en|erne)?|ambition(?:en|erne)?)\s+om\b", re.I
+)
 
 
 def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
@@ -332,6 +337,8 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
             # "100 % af personbilerne og varebilerne … nulemissionskøretøjer" is one target
             if hundred and not _PUNCT_YEAR_OR_MODAL.search(between):
                 separate = False
+            if a.kind == "end" and prev.kind in ("qty", "count") and _GOAL_OPENS.search(between):
+                separate = True
             if not separate or a.start < prev.end:
                 merged[-1] = _prefer(prev, a)
                 continue

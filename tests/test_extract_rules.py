@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from extractors import extract_targets, extractor_version
+from extractors.pipeline import collect_candidates
 
 # text, then the single expected target: value, unit, direction, bound, target_year, deadline_kind, baseline_year
 SINGLE = [
@@ -402,9 +403,21 @@ def test_robust_text_forms() -> None:
     assert text[t.start : t.end] == t.quote
 
 
-@pytest.mark.parametrize("word", ["klimaneutrl", "klimanetral", "klimaneutal", "CO2-nuetral", "CO2-neutarl"])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "klimaneutrl",
+        "klimanetral",
+        "klimaneutal",
+        "CO2-nuetral",
+        "CO2-neutarl",
+        "klimanetural",
+        "klima neutral",
+    ],
+)
 def test_a_misspelled_neutral_is_an_end_state(word: str) -> None:
-    """Real plans misspell the end state ("klimaneutrl"); a letter dropped or two swapped is still it."""
+    """Real plans misspell the end state ("klimaneutrl", "klimanetural") or split it ("klima neutral"); a
+    letter dropped or moved is still it."""
     (target,) = extract_targets(f"Kommunen skal være {word} senest i 2040.")
     assert (target.direction, target.target_year, target.deadline_kind) == ("neutral", 2040, "by")
 
@@ -519,3 +532,13 @@ def test_what_a_subject_has_done_is_past_not_a_target() -> None:
     end_state = _features_of("I 2030 er udledningen fra kommunens bygninger reduceret med 70 %.", "70 %")
     assert any(f.startswith("NEG_PAST@") for f in done)
     assert not any(f.startswith("NEG_PAST@") for f in end_state)
+
+
+def test_an_amount_before_a_goal_noun_is_not_that_goal() -> None:
+    """ "42 % af vejen mod målet om klimaneutralitet i 2045": the goal is neutrality in 2045; the share
+    is progress towards it and becomes a candidate of its own, not the goal's value."""
+    quotes = [
+        c["quote"]
+        for c in collect_candidates("Vi er nået 42 % af vejen mod målet om klimaneutralitet i 2045.")
+    ]
+    assert len(quotes) == 2 and "42 %" in quotes[0] and "klimaneutralitet" in quotes[1]
