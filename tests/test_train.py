@@ -50,6 +50,28 @@ def test_candidates_are_labelled_one_to_one_and_optional_ones_left_out() -> None
 
 
 @needs_shared
+def test_the_threshold_counts_a_restated_target_once() -> None:
+    """Agendas restate a case in committee, finance committee and council: the F1 the target threshold
+    is chosen by weighs the three statements of one target as one target, found or missed."""
+    repeated = {"quote": "Udledningen skal halveres i 2030", "value": 50.0, "target_year": 2030}
+    other = {"quote": "Kommunen skal være klimaneutral i 2040", "value": None, "target_year": 2040}
+    passages = [
+        {"id": f"m{i}", "text": "Udledningen skal halveres i 2030.", "targets": [repeated]} for i in range(3)
+    ]
+    passages.append({"id": "plan", "text": "Kommunen skal være klimaneutral i 2040.", "targets": [other]})
+    found_other = {"plan": [{**other, "start": 0, "end": len(other["quote"])}]}
+    found_repeated = {f"m{i}": [{**repeated, "start": 0, "end": len(repeated["quote"])}] for i in range(3)}
+    # one of two targets found either way: the three statements do not outweigh the one
+    assert train.distinct_f1(passages, found_other) == pytest.approx(2 / 3)
+    assert train.distinct_f1(passages, found_repeated) == pytest.approx(2 / 3)
+    # a false target restated three times is one false target
+    budget = "Budgettet skal reduceres med 5 % i 2026"
+    passages += [{"id": f"b{i}", "text": budget + ".", "targets": []} for i in range(3)]
+    false = {"quote": budget, "value": 5.0, "start": 0, "end": len(budget)}
+    with_false = {**found_other, **{f"b{i}": [false] for i in range(3)}}
+    assert train.distinct_f1(passages, with_false) == pytest.approx(2 / (2 + 1 + 1))
+
+
 def test_a_case_in_committee_and_council_is_one_group() -> None:
     with (REAL / "cases.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
