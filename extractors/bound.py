@@ -74,6 +74,9 @@ class UnitFacts:
     rate_possible: bool = True
     #: distinct future deadline years (counted up to 2), when built from a signature
     future_years: int | None = None
+    #: a later sentence of the paragraph takes the unit's requirement up (``next.adopts``): the own
+    #: family counts as present (``evidence.ADOPTION_IMPLIES``)
+    adopted: bool = False
 
     @property
     def signature(self) -> tuple:
@@ -101,12 +104,13 @@ class UnitFacts:
             min(future, 2),
             None if self.context_year is None else year_bucket(self.context_year),
             self.rate_possible,
+            self.adopted,
         )
 
     @classmethod
     def from_signature(cls, signature: tuple) -> UnitFacts:
         """Facts that read as ``signature`` does (years stand in by a representative of their bucket)."""
-        cues, evidence, headings, years, future, context_bucket, rate = signature
+        cues, evidence, headings, years, future, context_bucket, rate, adopted = signature
         stand_in = {
             "<2015": 2000,
             "2015-2019": 2017,
@@ -127,6 +131,7 @@ class UnitFacts:
             context_year=None if context_bucket is None else stand_in[context_bucket],
             rate_possible=rate,
             future_years=future,
+            adopted=adopted,
         )
 
     @cached_property
@@ -274,6 +279,8 @@ class Bound:
         if "@" in name:
             family, where = name.split("@", 1)
             if family in FAMILIES:
+                if family == "own" and facts.adopted:
+                    return True
                 around = where == "around"
                 return any(facts.label_possible(label, around) for label in FAMILIES[family])
             if name == "future@deadline":

@@ -389,12 +389,24 @@ EXCLUSIONS = (
 )
 
 
+#: "Kravet skærpes til 60 % i 2030. Planens mål er at opfylde kravet": the later sentence makes another
+#: body's requirement the municipality's own. ``next.adopts`` counts as the own family near the anchor
+#: and around it, so "another body and nothing of the municipality's" (``other_body@near&!own@near``,
+#: ``unit.other_body&!own``) does not fire on a requirement the plan takes up (annotation guide:
+#: adopted targets of others count).
+ADOPTION_IMPLIES = ("own@near", "own@around")
+#: The labels an adopted unit counts as holding in :func:`unit_evidence` (own and a commitment).
+ADOPTION_LABELS = frozenset({"ADOPT"})
+
+
 @lru_cache(maxsize=8192)
 def _implied(feature: str) -> tuple[str, ...]:
     """The family and summary names a feature implies ("TOPIC_WASTE@clause" -> "green@near",
     "green@around"; "deadline.year=2030-2039" -> "future@deadline"), remembered per feature name."""
     label, _, scope = feature.partition("@")
     if not scope:
+        if feature == ADOPTS:
+            return (feature, *ADOPTION_IMPLIES)
         if feature.startswith("deadline.year=") and feature.split("=", 1)[1] in _FUTURE:
             return (feature, "future@deadline")
         return (feature,)
@@ -519,16 +531,24 @@ UNIT_FEATURES = (
 
 
 def unit_evidence(
-    labels: Iterable[str], evidence_labels: Iterable[str], years: Iterable[tuple[str, int]], context_year
+    labels: Iterable[str],
+    evidence_labels: Iterable[str],
+    years: Iterable[tuple[str, int]],
+    context_year,
+    adopted: bool = False,
 ) -> tuple[Evidence, ...]:
     """The :data:`UNIT_FEATURES` of a unit with these live cue labels, evidence words and (role, year)s.
 
     A statistic or a projection with no commitment anywhere in the sentence, another body's
     goal with nothing of the municipality's, money with no climate word, figures for past years
     only: what the finer features say clause by clause, said once for the sentence, so the
-    screen can weigh it before the anchors are read (``extractors.bound``).
+    screen can weigh it before the anchors are read (``extractors.bound``). ``adopted``: a later
+    sentence of the paragraph takes the unit's requirement or goal up (``next.adopts``), which
+    makes it the municipality's own and a commitment (see :data:`ADOPTION_IMPLIES`).
     """
     present = set(labels) | set(evidence_labels)
+    if adopted:
+        present.update(ADOPTION_LABELS)
     commit = not present.isdisjoint(FAMILIES["commit"])
     goal = not present.isdisjoint(FAMILIES["goal"])
     green = not present.isdisjoint(FAMILIES["green"])
@@ -553,6 +573,7 @@ def unit_evidence(
 #: year (a restatement may continue it); a later one takes up a goal or requirement ("Planens mål er at
 #: opfylde kravene"). The pipeline reads them (``pipeline._run``).
 NEIGHBOUR_FEATURES = ("previous.goal_with_year", "next.adopts")
+ADOPTS = NEIGHBOUR_FEATURES[1]
 
 CONTEXT_GROUPS = frozenset(
     {"kind", "doc", "ctx.target_list", "ctx.interim", "ctx.in_list", "ctx.scope", *NEIGHBOUR_FEATURES}

@@ -44,7 +44,7 @@ from extractors.components.evidence import EvidenceMarker, heading_evidence
 from extractors.components.quantities import QuantityFinder
 from extractors.components.targets import TargetAssembler
 from extractors.components.years import YearFinder
-from extractors.evidence import COMMIT, NEIGHBOUR_FEATURES, context_features, live_cues, unit_evidence
+from extractors.evidence import ADOPTS, COMMIT, NEIGHBOUR_FEATURES, context_features, live_cues, unit_evidence
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
@@ -428,7 +428,9 @@ def _facts(
     unit = (
         ()
         if evidence is None
-        else unit_evidence(labels, evidence, [(y.role, y.year) for y in years], seg.context.year)
+        else unit_evidence(
+            labels, evidence, [(y.role, y.year) for y in years], seg.context.year, ADOPTS in neighbours
+        )
     )
     return UnitFacts(
         context=frozenset(present) | {e.feature for e in unit},
@@ -438,6 +440,7 @@ def _facts(
         years=tuple((y.role, y.year) for y in years),
         context_year=seg.context.year,
         rate_possible=rate_possible,
+        adopted=ADOPTS in neighbours,
     )
 
 

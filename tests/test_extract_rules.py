@@ -445,6 +445,22 @@ def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() ->
     assert {"next.adopts", "other_body@around&next.adopts"} <= _features_of(text, "60 %")
 
 
+def test_a_requirement_taken_up_is_not_another_bodys_alone() -> None:
+    """Taken up by the plan, the law's requirement is the municipality's own (annotation guide: adopted
+    targets of others count): "another body and nothing of the municipality's" does not fire on it."""
+    taken_up = _features_of(
+        "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet.",
+        "60 %",
+    )
+    left = _features_of(
+        "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Kommunen følger udviklingen tæt.",
+        "60 %",
+    )
+    assert {"own@near", "own@around"} <= taken_up
+    assert not {"other_body@near&!own@near", "unit.other_body&!own"} & taken_up
+    assert {"other_body@near&!own@near", "unit.other_body&!own"} <= left
+
+
 def test_a_sentence_that_takes_up_nothing_gives_no_such_evidence() -> None:
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Kommunen følger udviklingen tæt."
     assert "next.adopts" not in _features_of(text, "60 %")

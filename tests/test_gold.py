@@ -21,11 +21,11 @@ WRITTEN = ("seeds.jsonl", "webnews.jsonl", "plans.jsonl")
 #: Cross-validated floors (the goals of the work on real documents in brackets).
 WRITTEN_STRICT_F1 = 0.95  # (the goal)
 #: The Greve dev gold states about 14 targets 55 times, so one agenda case (three meetings) moves
-#: target-band precision by about 0.08 and recall with suggestions by up to 0.2 (the adopted recycling
-#: requirements, 18 mentions in one case, sit at the suggestion threshold): the floors leave room for one case.
+#: target-band precision by about 0.08 and recall by up to 0.3 (the adopted recycling requirements,
+#: 18 mentions in one case, sit in the suggestion band): the floors leave room for one small case.
 REAL_PRECISION = 0.80  # (goal 0.90)
 REAL_RECALL = 0.50  # (goal 0.90)
-REAL_RECALL_WITH_SUGGESTIONS = 0.80  # (goal 0.97)
+REAL_RECALL_WITH_SUGGESTIONS = 0.85  # (goal 0.97)
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,7 @@ from extractors.caseless import Caseless, fold
 from extractors.components.evidence import find_evidence, heading_evidence
 from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
 from extractors.evidence import (
+    ADOPTS,
     PRESENT_YEAR,
     CandidateInputs,
     Evidence,
@@ -142,7 +143,9 @@ def assemble_unit(
     trajectory = _trajectory(clauses, attached)
     subject = subject_of(text, low, cues, topics)
     opens = opens_with_year(text)
-    unit = unit_evidence(labels, {t.label for t in topics}, [(y.role, y.year) for y in years], ctx.year)
+    unit = unit_evidence(
+        labels, {t.label for t in topics}, [(y.role, y.year) for y in years], ctx.year, ADOPTS in neighbours
+    )
     out = []
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
