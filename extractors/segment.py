@@ -350,18 +350,24 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     return Segment(s, e, "row", state.snapshot(in_list=True), cells)
 
 
-#: Section headings of council agendas and minutes; a document with several of them is one.
+#: Section headings of council agendas and minutes; a document with several of them is one. The portals
+#: differ: "Beslutning" or "Beslutning i Byrådet den 21. marts 2024", "Resumé", "Beslutningstema",
+#: "Retsgrundlag", "Økonomi", headings in capitals ("INDSTILLING OG BESLUTNING"); none of them heads a
+#: section of a plan or a news page, and three different ones are needed.
 _AGENDA_SECTION = re.compile(
-    r"^(?:Sagsnummer:|Sagsnr\.|Beslutning(?:er)?$|Indstilling$|Sagsbeskrivelse$|Sagsfremstilling$|"
-    r"Økonomiske konsekvenser$|Sagens forløb$|Sagsforløb$|Beslutningspunkter$|Lovgrundlag$|Bilag$|"
-    r"Punkt \d+:)",
-    re.M,
+    r"^(?:Sagsnummer:|Sagsnr\.|Beslutning(?:er)?$|Beslutning (?:i|fra|på) [^\n]{1,80}$|Indstilling$|"
+    r"Indstilling (?:fra|til) [^\n]{1,80}$|Indstilling og beslutning$|Sagsbeskrivelse$|Sagsfremstilling$|"
+    r"Resum[eé]$|Sagsresum[eé]$|Beslutningstema$|Problemstilling$|Økonomiske konsekvenser$|Økonomi$|"
+    r"Økonomi og finansiering$|Økonomiske forhold$|Bevillingsmæssige konsekvenser$|Sagens forløb$|"
+    r"Sagsforløb$|Beslutningspunkter$|Lovgrundlag$|Retsgrundlag$|Tidligere beslutninger$|Videre proces$|"
+    r"Bilag$|Punkt \d+:)",
+    re.M | re.I,
 )
 
 
 #: The same headings after a line break: a pattern that starts with a literal is found by a scan for it
 #: in C, while ``^`` under MULTILINE is tried at every position (ten times slower on a long text).
-_AGENDA_SECTION_AFTER_BREAK = re.compile("\n" + _AGENDA_SECTION.pattern.removeprefix("^"), re.M)
+_AGENDA_SECTION_AFTER_BREAK = re.compile("\n" + _AGENDA_SECTION.pattern.removeprefix("^"), re.M | re.I)
 
 
 def agenda_sections(text: str) -> Iterator[str]:
@@ -375,10 +381,10 @@ def agenda_sections(text: str) -> Iterator[str]:
 
 
 def genre_of(text: str) -> str | None:
-    """ "agenda" for a council agenda or minutes (three or more of their section headings), else None."""
+    """ "agenda" for a council agenda or minutes (three or more kinds of their section headings), else None."""
     kinds = set()
     for section in agenda_sections(text):
-        kinds.add(section.split(" ")[0].rstrip(":."))
+        kinds.add(section.split(" ")[0].rstrip(":.").lower())
         if len(kinds) >= 3:
             return "agenda"
     return None
