@@ -558,3 +558,19 @@ def test_an_amount_before_a_goal_noun_is_not_that_goal() -> None:
         for c in collect_candidates("Vi er nået 42 % af vejen mod målet om klimaneutralitet i 2045.")
     ]
     assert len(quotes) == 2 and "42 %" in quotes[0] and "klimaneutralitet" in quotes[1]
+
+
+def test_a_baseline_that_closes_a_series_applies_to_every_item() -> None:
+    """ "… med 50 % i 2025 og 70 % i 2030 i forhold til 2008": the reference year is stated once for the
+    series, as a shared year is; a later clause with its own verb keeps its baseline to itself."""
+    series = extract_targets(
+        "Kommunen vil reducere udledningen med 50 % i 2025 og 70 % i 2030 i forhold til 2008."
+    )
+    assert [(t.value, t.target_year, t.baseline_year) for t in series] == [
+        (50.0, 2025, 2008),
+        (70.0, 2030, 2008),
+    ]
+    separate = extract_targets(
+        "Transportens udledning skal falde 30 % i 2030, og den samlede udledning skal falde 70 % i forhold til 1990."
+    )
+    assert [t.baseline_year for t in separate] == [None, 1990]

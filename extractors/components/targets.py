@@ -355,7 +355,13 @@ def _baseline(text, low, clause, clauses, value, direction, ctx) -> tuple[int | 
         y = min(own, key=lambda y: abs(y.start - clause.anchor.start))
         return y.year, None, y.rule_id
     if value is not None:
-        shared = [y for other in clauses if other is not clause for y in other.years if _trailing(text, y)]
+        shared = [
+            y
+            for other in clauses
+            if other is not clause
+            for y in other.years
+            if _trailing(text, y) or _closes_series(text, clause, other, y)
+        ]
         if shared:
             return shared[0].year, None, shared[0].rule_id
         if ctx.baseline:
@@ -379,6 +385,17 @@ def _trailing(text: str, y: YearMention) -> bool:
     if not lead and not _TRAILING_BASELINE.match(text[max(0, y.expr_start - 2) : y.expr_start + 14]):
         return False
     return not _FINITE.search(text[y.expr_end :])
+
+
+def _closes_series(text: str, clause: Clause, last: Clause, y: YearMention) -> bool:
+    """A baseline that ends the sentence after the last item of a verbless series applies to the series
+    ("reducere udledningen med 50 % i 2025 og 70 % i 2030 i forhold til 2008"), as a shared year does."""
+    return (
+        y.role == "baseline"
+        and last.start > clause.start
+        and not text[y.expr_end :].strip(" .;:!?)\n")
+        and not _FINITE.search(text[last.start : last.end])
+    )
 
 
 def _fields(text, low, clause, clauses, ctx, kind, cells, year, own_year, start, cues, labels) -> dict:
