@@ -69,6 +69,7 @@ SCOPED_CUE_LABELS = frozenset(
         "ORIENT",
         "MUNI",
         "RESTATE",
+        "APPROX",
     }
 )
 #: Topics of climate, energy and the environment (the family "green"), money (loans and fees too), and

@@ -574,3 +574,13 @@ def test_a_baseline_that_closes_a_series_applies_to_every_item() -> None:
         "Transportens udledning skal falde 30 % i 2030, og den samlede udledning skal falde 70 % i forhold til 1990."
     )
     assert [t.baseline_year for t in separate] == [None, 1990]
+
+
+def test_an_approximate_figure_is_hedged_not_a_statistic() -> None:
+    """ "ca. 65 %" hedges a figure, which statistics often do and targets sometimes: its own label
+    (APPROX), weighed by the fit, rather than a statistic cue that fired the whole negative family."""
+    found = _features_of("Udledningen skal reduceres med ca. 65 % i 2030.", "65 %")
+    assert "APPROX@phrase" in found
+    assert not any(f.startswith(("NEG_STAT@", "negative@")) for f in found)
+    (target,) = extract_targets("Udledningen skal reduceres med ca. 65 % i 2030.")
+    assert (target.value, target.target_year) == (65.0, 2030)
