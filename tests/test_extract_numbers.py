@@ -123,3 +123,24 @@ def test_offsets_point_into_the_original_text() -> None:
     for seg in segments(text):
         assert text[seg.start : seg.end] == text[seg.start : seg.end].strip()
         assert seg.end <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Udledningen skal reduceres med 250 000 tons CO2 inden 2030.", 250000.0),
+        ("Vi skal spare 2 500 MWh i 2030.", 2500.0),
+    ],
+)
+def test_thousands_grouped_by_plain_spaces_before_a_unit(text: str, value: float) -> None:
+    """PDF text writes "250 000 tons" with plain spaces; the figure was read as "000 tons", 0."""
+    (target,) = extract_targets(text)
+    assert target.value == value
+
+
+def test_plain_spaces_without_a_unit_stay_apart() -> None:
+    """A plain space also parts the columns of a table: numbers with no unit after them are not joined."""
+    from extractors.pipeline import _stages
+
+    found = [q.value for q in _stages().quantities.find("Transport 35 120 240")]
+    assert found == [35.0, 120.0, 240.0]

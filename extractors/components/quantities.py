@@ -32,6 +32,9 @@ _NUM = re.compile(
     r"\d(?:\d{0,2}(?:\.\d{3})+(?:,\d+)?|\d{0,2}(?:[\u00a0\u202f]\d{3})+(?:,\d+)?|\d{0,11}(?:[,.]\d{1,6})?)(?![\d])"
 )
 _WORD = re.compile(r"\b(" + NUMBER_WORD_RE + r")(?![\wæøå])", re.IGNORECASE)
+#: Thousands grouped by plain spaces ("250 000 tons", as PDF text and some pages write them): taken
+#: only when a unit or scale follows, since a plain space also parts the columns of a table ("35 120 240").
+_SPACED = re.compile(r"\d{1,3}(?: \d{3})+(?![\d]|[,.]\d)")
 #: "50 % reduktion", "30 % CO2-reduktion" (group 1) or "20 % flere": the word after a value gives
 #: the direction. One match where two ran (``^\s*(?:[\wæøå₂]*-)?(?:reduktion|…)`` and then
 #: ``^\s*(?:flere|…)``): neither branch can start with a space, so ``\s*`` takes all the spaces for
@@ -405,6 +408,14 @@ class QuantityFinder:
                 unit, mult, end, uid = None, 1.0, me, None
             else:
                 unit, mult, end, uid = self._unit_after(text, me, folded_low)
+            if me - ms <= 3 and text[me : me + 1] == " " and text[me + 1 : me + 2].isdigit():
+                spaced = _SPACED.match(text, ms)
+                if spaced is not None:
+                    grouped = self._unit_after(text, spaced.end(), folded_low)
+                    if grouped[0] is not None or grouped[1] != 1.0:
+                        me = spaced.end()
+                        value = float(spaced.group().replace(" ", ""))
+                        unit, mult, end, uid = grouped
             if unit is None and mult == 1.0 and counted and self._of_total_at(text, me, counted):
                 unit, end, uid = "count", me, self.of_total_id
             if unit is None and mult == 1.0:
