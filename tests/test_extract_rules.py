@@ -584,3 +584,23 @@ def test_an_approximate_figure_is_hedged_not_a_statistic() -> None:
     assert not any(f.startswith(("NEG_STAT@", "negative@")) for f in found)
     (target,) = extract_targets("Udledningen skal reduceres med ca. 65 % i 2030.")
     assert (target.value, target.target_year) == (65.0, 2030)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Alle kommunale bygninger skal opvarmes uden olie og gas i 2030.",
+        "I 2035 skal ingen boliger opvarmes med olie- eller gasfyr.",
+    ],
+)
+def test_heat_without_fossil_fuels_is_a_phase_out(text: str) -> None:
+    """ "uden olie og gas" and "ingen … med olie- eller gasfyr" name the end of fossil heat as plainly
+    as "fossilfri" does."""
+    (target,) = extract_targets(text)
+    assert target.direction == "phase_out" and target.target_year in (2030, 2035)
+
+
+def test_no_fossil_word_after_none_is_no_phase_out() -> None:
+    assert not any(
+        c["direction"] == "phase_out" for c in collect_candidates("Ingen af de adspurgte havde elbil i 2023.")
+    )
