@@ -70,6 +70,7 @@ SCOPED_CUE_LABELS = frozenset(
         "MUNI",
         "RESTATE",
         "APPROX",
+        "ADOPTED_PAST",
     }
 )
 #: Topics of climate, energy and the environment (the family "green"), money (loans and fees too), and

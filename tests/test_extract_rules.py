@@ -604,3 +604,15 @@ def test_no_fossil_word_after_none_is_no_phase_out() -> None:
     assert not any(
         c["direction"] == "phase_out" for c in collect_candidates("Ingen af de adspurgte havde elbil i 2023.")
     )
+
+
+def test_a_past_adoption_reports_a_decision_not_a_past_state() -> None:
+    """ "Byrådet vedtog i aftes en plan, der skal …": news and minutes report a target by its adoption.
+    The past tense of adopting is its own label (ADOPTED_PAST), not one of the past-state cues that
+    fired the whole negative family."""
+    found = _features_of(
+        "Et enigt byråd vedtog mandag aften en klimaplan, som skal gøre kommunen CO2-neutral i 2040.",
+        "neutral",
+    )
+    assert any(f.startswith("ADOPTED_PAST@") for f in found)
+    assert not any(f.startswith(("NEG_PAST@", "negative@")) for f in found)
