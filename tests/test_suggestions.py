@@ -68,6 +68,9 @@ def test_a_suggestion_shows_why_it_was_found_and_becomes_a_target_when_accepted(
     page = client.get(f"/targets/{target_id}?band=suggestion")
     assert "Forslag #" in page.text and "Hvorfor fundet" in page.text
     assert "GOAL_OF@clause" in page.text and "-0.90" in page.text
+    # each piece of evidence in words a reviewer reads, beside its name
+    assert "et mål-ord med indhold (målet om, målsætningen er) i samme led" in page.text
+    assert "budget og bevillinger i samme led" in page.text
     revision = re.search(r'name="revision" value="(\d+)"', page.text)
     assert revision
     form = {"csrf_token": csrf_of(page.text), "revision": revision.group(1), "q": "band=suggestion"}

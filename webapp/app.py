@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 
 from analysis.writers import html_value
 from db.engine import session_factory
+from extractors.explain import describe
 from extractors.labels import STATUS_LABELS
 from klimamaal.config import database_url as configured_url
 from klimamaal.config import https_enabled
@@ -75,6 +76,7 @@ def _templates() -> Environment:
         display=display,
     )
     env.filters["cell"] = html_value
+    env.filters["describe"] = describe
     env.filters["when"] = lambda value: value.strftime("%d.%m.%Y %H:%M") + " UTC" if value else ""
     return env
 
