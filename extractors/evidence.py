@@ -71,6 +71,7 @@ SCOPED_CUE_LABELS = frozenset(
         "RESTATE",
         "APPROX",
         "ADOPTED_PAST",
+        "EARLY",
     }
 )
 #: Topics of climate, energy and the environment (the family "green"), money (loans and fees too), and

@@ -15,6 +15,7 @@ from functools import lru_cache
 LABELS = {
     "ADOPT": "tilslutning til et mål (tilslutter sig, lever op til)",
     "ALL": "alle eller hele (en andel på 100 %)",
+    "EARLY": "en tidlig frist (allerede i ÅÅÅÅ)",
     "END_NEUTRAL": "klimaneutral, CO₂-neutral eller netto-nul",
     "END_PHASE_OUT": "fossilfri eller udfasning",
     "FOSSIL": "et fossilt brændsel (olie, gas, kul)",

@@ -616,3 +616,13 @@ def test_a_past_adoption_reports_a_decision_not_a_past_state() -> None:
     )
     assert any(f.startswith("ADOPTED_PAST@") for f in found)
     assert not any(f.startswith(("NEG_PAST@", "negative@")) for f in found)
+
+
+def test_already_before_a_year_is_an_early_deadline_not_a_goal_reached() -> None:
+    """ "allerede i 2027" brings a deadline forward (EARLY); "allerede nået" reports a goal reached."""
+    early = _features_of("Fjernvarmen skal allerede i 2027 være CO₂-neutral.", "neutral")
+    reached = _features_of("Målet om 50 % elbiler i 2025 er allerede nået.", "50 %")
+    assert any(f.startswith("EARLY@") for f in early) and not any(
+        f.startswith("NEG_ACHIEVED@") for f in early
+    )
+    assert any(f.startswith("NEG_ACHIEVED@") for f in reached)
