@@ -444,6 +444,7 @@ class Evaluation:
             f"candidate recall {f['candidate_recall'][0]}/{f['candidate_recall'][1]} = "
             f"{f['candidate_recall'][0] / max(1, f['candidate_recall'][1]):.3f}",
             f"thresholds: target >= {f['thresholds']['target']}, suggestion >= {f['thresholds']['suggestion']}",
+            f"detection F1 over all gold, each distinct target once: {f['distinct_f1']:.4f}",
         ]
         for name, part in f["sources"].items():
             lines.append(format_report(part["targets"], f"{name} [targets]"))
@@ -504,6 +505,8 @@ def evaluate_scores(
             "positives": sum(y for _, y in flat),
             "candidate_recall": [hit, total],
             "thresholds": {"target": target, "suggestion": suggestion},
+            # the figure the target threshold is chosen by (choose_thresholds)
+            "distinct_f1": round(distinct_f1(passages, targets), 4),
             "sources": sources,
             "calibration": calibration(flat),
         }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -131,3 +132,5 @@ def test_evaluate_cv_prints_bands_kinds_and_calibration() -> None:
     assert result.exit_code == 0, result.output
     for expected in ("candidate recall", "targets+suggestions", "kind outcome", "calibration: Brier"):
         assert expected in result.output
+    distinct = re.search(r"each distinct target once: (\d\.\d{4})", result.output)
+    assert distinct and 0.0 < float(distinct.group(1)) <= 1.0
