@@ -626,3 +626,19 @@ def test_already_before_a_year_is_an_early_deadline_not_a_goal_reached() -> None
         f.startswith("NEG_ACHIEVED@") for f in early
     )
     assert any(f.startswith("NEG_ACHIEVED@") for f in reached)
+
+
+@pytest.mark.parametrize(
+    ("text", "direction", "value"),
+    [
+        ("Kommunen vil være CO2-fri i 2040.", "neutral", None),
+        ("Udledningerne skal være nul i 2050.", "neutral", None),
+        ("Målet er nul fossile brændsler i den kollektive trafik i 2030.", "phase_out", None),
+        ("Vi vil være selvforsynende med vedvarende energi i 2035.", "reach", 100.0),
+    ],
+)
+def test_end_states_in_plain_words(text: str, direction: str, value: float | None) -> None:
+    """Plans name end states without the usual terms: "CO2-fri", emissions "skal være nul", "nul fossile
+    brændsler", "selvforsynende med vedvarende energi" (all of the energy from renewables)."""
+    (target,) = extract_targets(text, suggestions=True)
+    assert (target.direction, target.value) == (direction, value)
