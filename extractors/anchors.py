@@ -164,7 +164,7 @@ def find_anchors(
         anchors = _goal_in_parentheses(text, anchors)
     if cells:
         anchors = _row_label_states(anchors, cells)
-    merged = _merge(text, anchors) if len(anchors) > 1 else anchors
+    merged = _merge(text, anchors, [c for c in cues if c.label == "GOAL"]) if len(anchors) > 1 else anchors
     # a direction verb steers the quantity it governs; alone, with no amount or end state, it states
     # a qualitative goal ("flere skal cykle"), which is no target: it anchors no candidate of its own
     return [a for a in merged if a.kind != "dir"]
@@ -302,15 +302,14 @@ def _purpose_before(c: Cue, purposes: list[Cue]) -> bool:
 _PUNCT_OR_YEAR = re.compile(r"[,;–]|(?:19|20)\d\d")
 _YEAR_OR_FINITE = re.compile(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b")
 _PUNCT_YEAR_OR_MODAL = re.compile(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b")
-#: "42 % af vejen mod målet om klimaneutralitet i 2045": a goal noun with its "om" opens the goal's
-#: content, so an amount before it is not part of the goal that follows.
-_GOAL_OPENS = re.compile(
-    r"\b[\wæøå-]*(?:mål(?:et|ene)?|målsætning(?:en|erne)?|ambition(?:en|erne)?)\s+om\b", re.I
-)
+#: What follows a goal noun (a GOAL cue) when the goal's content comes next: "målet om …".
+_OM_AFTER = re.compile(r"\s+om\b", re.I)
 
 
-def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
-    """Anchors that belong to one target (no coordination between them) become one."""
+def _merge(text: str, anchors: list[Anchor], goals: list[Cue]) -> list[Anchor]:
+    """Anchors that belong to one target (no coordination between them) become one. ``goals`` are the
+    GOAL cues: a goal noun with its "om" between an amount and an end state opens the goal's content
+    ("42 % af vejen mod målet om klimaneutralitet i 2045"), so the amount is not part of that goal."""
     merged: list[Anchor] = []
     for a in anchors:
         if merged:
@@ -337,7 +336,13 @@ def _merge(text: str, anchors: list[Anchor]) -> list[Anchor]:
             # "100 % af personbilerne og varebilerne … nulemissionskøretøjer" is one target
             if hundred and not _PUNCT_YEAR_OR_MODAL.search(between):
                 separate = False
-            if a.kind == "end" and prev.kind in ("qty", "count") and _GOAL_OPENS.search(between):
+            if (
+                a.kind == "end"
+                and prev.kind in ("qty", "count")
+                and any(
+                    prev.end <= g.start and g.end < a.start and _OM_AFTER.match(text, g.end) for g in goals
+                )
+            ):
                 separate = True
             if not separate or a.start < prev.end:
                 merged[-1] = _prefer(prev, a)

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from extractors.evidence import (
+    ADOPTION_IMPLIES,
     CONTEXT_GROUPS,
     EVIDENCE_LABELS,
     FAMILIES,
@@ -74,8 +75,8 @@ class UnitFacts:
     rate_possible: bool = True
     #: distinct future deadline years (counted up to 2), when built from a signature
     future_years: int | None = None
-    #: a later sentence of the paragraph takes the unit's requirement up (``next.adopts``): the own
-    #: family counts as present (``evidence.ADOPTION_IMPLIES``)
+    #: a later sentence of the paragraph takes the unit's requirement up (``next.adopts``): the family
+    #: features it implies are possible (``evidence.ADOPTION_IMPLIES``)
     adopted: bool = False
 
     @property
@@ -279,7 +280,7 @@ class Bound:
         if "@" in name:
             family, where = name.split("@", 1)
             if family in FAMILIES:
-                if family == "own" and facts.adopted:
+                if facts.adopted and name in ADOPTION_IMPLIES:
                     return True
                 around = where == "around"
                 return any(facts.label_possible(label, around) for label in FAMILIES[family])

@@ -126,6 +126,12 @@ class Report:
         }
 
 
+def pair_targets(text: str, gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(gold index, prediction index) of the gold and predicted targets of ``text`` that match
+    (:func:`match_spans` over their spans): the one matching every figure of the gold is read by."""
+    return match_spans([_gold_span(text, g) for g in gold], [_pred_span(text, p) for p in pred])
+
+
 def score(passages: list[dict[str, Any]], predictions: dict[str, list[dict[str, Any]]]) -> Report:
     """Score ``predictions`` (passage id -> predicted targets) against gold ``passages``."""
     report = Report()
@@ -133,9 +139,7 @@ def score(passages: list[dict[str, Any]], predictions: dict[str, list[dict[str, 
         pid, text = passage["id"], passage["text"]
         gold = passage.get("targets") or []
         pred = predictions.get(pid, [])
-        g_spans = [_gold_span(text, g) for g in gold]
-        p_spans = [_pred_span(text, p) for p in pred]
-        pairs = match_spans(g_spans, p_spans)
+        pairs = pair_targets(text, gold, pred)
         optional = {gi for gi, g in enumerate(gold) if g.get("optional")}
         on_optional = {pi for gi, pi in pairs if gi in optional}
         required = len(gold) - len(optional)

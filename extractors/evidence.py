@@ -393,12 +393,12 @@ EXCLUSIONS = (
 
 
 #: "Kravet skærpes til 60 % i 2030. Planens mål er at opfylde kravet": the later sentence makes another
-#: body's requirement the municipality's own. ``next.adopts`` counts as the own family near the anchor
-#: and around it, so "another body and nothing of the municipality's" (``other_body@near&!own@near``,
-#: ``unit.other_body&!own``) does not fire on a requirement the plan takes up (annotation guide:
-#: adopted targets of others count).
+#: body's requirement the municipality's own. ``next.adopts`` implies the own family near the anchor
+#: and around it, so ``other_body@near&!own@near`` does not fire on a requirement the plan takes up
+#: (annotation guide: adopted targets of others count); the screen's bound reads the same names.
 ADOPTION_IMPLIES = ("own@near", "own@around")
-#: The labels an adopted unit counts as holding in :func:`unit_evidence` (own and a commitment).
+#: The labels an adopted unit counts as holding in :func:`unit_evidence`: ADOPT is in the own and the
+#: commit families, so neither ``unit.other_body&!own`` nor ``unit.!commit&!goal`` fires on it.
 ADOPTION_LABELS = frozenset({"ADOPT"})
 
 
@@ -678,11 +678,11 @@ def _time(inp: CandidateInputs, add) -> None:
         add(Evidence("deadline=none", "years"))
     if inp.start is not None:
         add(Evidence("year.start", inp.start.rule_id))
-    roles = {y.role for y in clause.years}
-    if "baseline" in roles:
+    if any(y.role == "baseline" for y in clause.years):
         add(Evidence("baseline.year", "years.baseline"))
-    if "period_start" in roles:
-        add(Evidence("year.period", "year.period.range"))
+    period = next((y for y in clause.years if y.role == "period_start"), None)
+    if period is not None:
+        add(Evidence("year.period", period.rule_id))
     chosen = year.start if year is not None else -1
     for y in inp.years:
         if y.start != chosen and y.role in ("in", "bare", "name", "skip") and y.year < PRESENT_YEAR:

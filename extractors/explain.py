@@ -223,7 +223,6 @@ _ANCHOR_FLAGS = {
     "referenced": "tallet omtales som kendt (de 2 %)",
     "oriented": "sluttilstanden er en retning (mod klimaneutralitet)",
     "plan_of": "sluttilstanden er en plans navn (plan for udfasning)",
-    "purpose_before": "et formål står før",
 }
 
 

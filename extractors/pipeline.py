@@ -423,14 +423,13 @@ def _facts(
 ) -> UnitFacts:
     """What the screen knows of a unit before its quantities (see ``extractors.bound``)."""
     _groups, present = _known_features(seg.context, seg.kind, neighbours)
+    adopted = ADOPTS in neighbours
     heading = {label for name in present if "@" in name for label in [name.split("@", 1)[0]]}
     # the unit's summary features need its evidence words; without them the bound counts them as open
     unit = (
         ()
         if evidence is None
-        else unit_evidence(
-            labels, evidence, [(y.role, y.year) for y in years], seg.context.year, ADOPTS in neighbours
-        )
+        else unit_evidence(labels, evidence, [(y.role, y.year) for y in years], seg.context.year, adopted)
     )
     return UnitFacts(
         context=frozenset(present) | {e.feature for e in unit},
@@ -440,7 +439,7 @@ def _facts(
         years=tuple((y.role, y.year) for y in years),
         context_year=seg.context.year,
         rate_possible=rate_possible,
-        adopted=ADOPTS in neighbours,
+        adopted=adopted,
     )
 
 

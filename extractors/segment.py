@@ -367,7 +367,9 @@ _AGENDA_SECTION = re.compile(
 
 #: The same headings after a line break: a pattern that starts with a literal is found by a scan for it
 #: in C, while ``^`` under MULTILINE is tried at every position (ten times slower on a long text).
-_AGENDA_SECTION_AFTER_BREAK = re.compile("\n" + _AGENDA_SECTION.pattern.removeprefix("^"), re.M | re.I)
+_AGENDA_SECTION_AFTER_BREAK = re.compile(
+    "\n" + _AGENDA_SECTION.pattern.removeprefix("^"), _AGENDA_SECTION.flags
+)
 
 
 def agenda_sections(text: str) -> Iterator[str]:

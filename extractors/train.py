@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from extractors import docgold
-from extractors.evaluate import Report, match_spans, score
+from extractors.evaluate import Report, pair_targets, score
 from extractors.evidence import Evidence
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -187,13 +187,10 @@ def _joined_groups(docs: list[GoldDoc]) -> dict[str, str]:
 
 
 def label_candidates(doc: GoldDoc, cands: list[dict[str, Any]]) -> list[int | None]:
-    """1 for the candidate matched to a required gold target, None to an optional one, else 0."""
-    from extractors.evaluate import _gold_span
-
-    g_spans = [_gold_span(doc.text, g) for g in doc.targets]
-    p_spans = [(c["start"], c["end"]) for c in cands]
+    """1 for the candidate matched to a required gold target, None to an optional one, else 0 (matched
+    as the scorer matches, :func:`~extractors.evaluate.pair_targets`)."""
     out: list[int | None] = [0] * len(cands)
-    for gi, pi in match_spans(g_spans, p_spans):
+    for gi, pi in pair_targets(doc.text, doc.targets, cands):
         out[pi] = None if doc.targets[gi].get("optional") else 1
     return out
 
@@ -361,7 +358,6 @@ def distinct_f1(passages: list[dict[str, Any]], predictions: dict[str, list[dict
     in each statement, found or missed; a false target stated n times weighs 1/n likewise. Matching
     is :func:`~extractors.evaluate.score`'s; optional gold neither counts nor makes a prediction false.
     """
-    from extractors.evaluate import _gold_span, _pred_span
     from extractors.same_target import same_target_key
 
     gold_n: dict[str, int] = {}
@@ -371,7 +367,7 @@ def distinct_f1(passages: list[dict[str, Any]], predictions: dict[str, list[dict
     for passage in passages:
         text, gold = passage["text"], passage.get("targets") or []
         pred = predictions.get(passage["id"], [])
-        pairs = match_spans([_gold_span(text, g) for g in gold], [_pred_span(text, p) for p in pred])
+        pairs = pair_targets(text, gold, pred)
         matched_g = {gi for gi, _ in pairs}
         matched_p = {pi for _, pi in pairs}
         for gi, g in enumerate(gold):

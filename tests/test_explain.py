@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from extractors.components.types import DENIAL_PREFIX
+from extractors.components.types import DENIAL_PREFIX, load_jsonl
 from extractors.evidence import FAMILIES
 from extractors.explain import FAMILIES as FAMILY_TEXT
 from extractors.explain import LABELS, describe
 from extractors.scorer import WEIGHTS_FILE
-
-PATTERNS = Path(__file__).resolve().parents[1] / "extractors" / "patterns"
 
 
 def test_every_feature_the_model_weighs_reads_in_danish() -> None:
@@ -23,12 +21,12 @@ def test_every_feature_the_model_weighs_reads_in_danish() -> None:
 
 
 def test_every_label_of_the_pattern_files_and_every_family_has_words() -> None:
-    labels = set()
-    for name in ("cues.jsonl", "evidence.jsonl"):
-        for line in (PATTERNS / name).read_text(encoding="utf-8").splitlines():
-            label = json.loads(line)["label"]
-            if not label.startswith(DENIAL_PREFIX):
-                labels.add(label)
+    labels = {
+        entry["label"]
+        for name in ("cues.jsonl", "evidence.jsonl")
+        for entry in load_jsonl(name)
+        if not entry["label"].startswith(DENIAL_PREFIX)
+    }
     assert labels - set(LABELS) == set()
     assert set(FAMILIES) - set(FAMILY_TEXT) == set()
 

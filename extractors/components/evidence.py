@@ -30,10 +30,7 @@ PATTERNS = "evidence.jsonl"
 
 
 class EvidenceMarker:
-    """Fills ``doc._.kl_evidence`` with the evidence words of the Doc."""
-
-    def __init__(self) -> None:
-        self.marker = marker()
+    """Fills ``doc._.kl_evidence`` with the evidence words of the Doc (:func:`find_evidence`)."""
 
     def __call__(self, doc: Doc) -> Doc:
         set_ext(doc, "kl_evidence", self.find(doc_text(doc)))

@@ -343,6 +343,19 @@ class QuantityFinder:
         set_ext(doc, "kl_quantities", self.find(doc_text(doc)))
         return doc
 
+    def _spaced_thousands(
+        self, text: str, start: int, folded_low: str | None
+    ) -> tuple[int, float, tuple[str | None, float, int, str | None]] | None:
+        """ "250 000 tons" from ``start``: (its end, its value, the unit after it) when plain-space
+        groups of three digits follow and a unit or scale comes after them (:data:`_SPACED`), else None."""
+        spaced = _SPACED.match(text, start)
+        if spaced is None:
+            return None
+        after = self._unit_after(text, spaced.end(), folded_low)
+        if after[0] is None and after[1] == 1.0:
+            return None
+        return spaced.end(), float(spaced.group().replace(" ", "")), after
+
     def find(self, text: str) -> list[Quantity]:
         """The quantities of ``text`` in order of position."""
         found: list[Quantity] = []
@@ -404,18 +417,18 @@ class QuantityFinder:
             value = float(raw) if raw.isascii() and raw.isdigit() else parse_digits(raw)
             if value is None:
                 continue
-            if text[me : me + 1] in _NO_UNIT_START:  # as _unit_after would say, without the call
+            # (the pre-test inline: most numbers are not followed by a space and a digit)
+            spaced = (
+                self._spaced_thousands(text, ms, folded_low)
+                if me - ms <= 3 and text[me : me + 1] == " " and text[me + 1 : me + 2].isdigit()
+                else None
+            )
+            if spaced is not None:
+                me, value, (unit, mult, end, uid) = spaced
+            elif text[me : me + 1] in _NO_UNIT_START:  # as _unit_after would say, without the call
                 unit, mult, end, uid = None, 1.0, me, None
             else:
                 unit, mult, end, uid = self._unit_after(text, me, folded_low)
-            if me - ms <= 3 and text[me : me + 1] == " " and text[me + 1 : me + 2].isdigit():
-                spaced = _SPACED.match(text, ms)
-                if spaced is not None:
-                    grouped = self._unit_after(text, spaced.end(), folded_low)
-                    if grouped[0] is not None or grouped[1] != 1.0:
-                        me = spaced.end()
-                        value = float(spaced.group().replace(" ", ""))
-                        unit, mult, end, uid = grouped
             if unit is None and mult == 1.0 and counted and self._of_total_at(text, me, counted):
                 unit, end, uid = "count", me, self.of_total_id
             if unit is None and mult == 1.0:
