@@ -86,7 +86,7 @@ class Anchor:
     quantity: Quantity | None = None
     direction: str | None = None
     #: What the anchor rules noticed but leave to the scorer ("referenced": "de 2 %"; "oriented":
-    #: "frem mod … netto-nul"; "plan_of": "en plan for klimaneutralitet"; "purpose_before": "for at reducere").
+    #: "frem mod … netto-nul"; "plan_of": "en plan for klimaneutralitet").
     flags: tuple[str, ...] = ()
 
 
@@ -96,6 +96,13 @@ class Clause:
     end: int
     anchor: Anchor
     years: list[YearMention] = field(default_factory=list)
+    #: Does the clause hold a finite verb of its own (:data:`FINITE`)? One without takes its verb, a
+    #: shared year or a closing baseline from the clauses around it ("55 % i 2025, 60 % i 2030").
+    own_verb: bool = True
+
+
+#: The finite verbs (and "være") that give a clause a predicate of its own.
+FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 
 
 def crossing(text: str) -> bool:
@@ -152,12 +159,10 @@ def find_anchors(
     if "STATE" in labels:
         _all_states(text, cues, anchors)
     if not labels.isdisjoint(_DIR_LABELS):
-        purposes = [p for p in cues if p.label == "PURPOSE"]
         for c in cues:
             if c.label in _DIR_LABELS:
                 direction = "reduce" if c.label == "DIR_REDUCE" else "increase"
-                flags = ("purpose_before",) if _purpose_before(c, purposes) else ()
-                anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction, flags))
+                anchors.append(Anchor(c.start, c.end, "dir", c.rule_id, None, direction))
     if len(anchors) > 1:
         anchors.sort(key=_anchor_order)
     if anchors:
@@ -294,10 +299,6 @@ def _oriented(text: str, c: Cue, years: list[YearMention], cues: list[Cue]) -> b
     return not after
 
 
-def _purpose_before(c: Cue, purposes: list[Cue]) -> bool:
-    return any(0 <= c.start - p.end <= 25 for p in purposes)
-
-
 #: What keeps two anchors apart in :func:`_merge` although no coordination separates them.
 _PUNCT_OR_YEAR = re.compile(r"[,;–]|(?:19|20)\d\d")
 _YEAR_OR_FINITE = re.compile(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b")
@@ -409,7 +410,9 @@ def boundary(between: str) -> re.Match[str] | None:
 
 
 def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) -> list[Clause]:
-    """One clause per anchor, cut at the strongest coordination between neighbours."""
+    """One clause per anchor, cut at the strongest coordination between neighbours.
+
+    A lone clause is the whole unit; whether it has a verb matters only beside other clauses."""
     if len(anchors) == 1:
         return [Clause(0, len(text), anchors[0], [y for y in years if 0 <= y.start < len(text)])]
     cuts = [0]
@@ -421,7 +424,8 @@ def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) ->
     clauses = []
     for i, a in enumerate(anchors):
         s, e = cuts[2 * i], cuts[2 * i + 1]
-        clauses.append(Clause(s, e, a, [y for y in years if s <= y.start < e]))
+        verb = FINITE.search(text, s, e) is not None
+        clauses.append(Clause(s, e, a, [y for y in years if s <= y.start < e], verb))
     return clauses
 
 

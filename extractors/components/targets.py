@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors import fields
-from extractors.anchors import Anchor, Clause, attach_year, find_anchors, split_clauses
+from extractors.anchors import FINITE, Anchor, Clause, attach_year, find_anchors, split_clauses
 from extractors.caseless import Caseless, fold
 from extractors.components.evidence import find_evidence, heading_evidence
 from extractors.components.types import Cue, Quantity, YearMention, doc_text, get_ext, set_ext
@@ -64,7 +64,6 @@ _BINDING_OR_INTENT = frozenset({"BINDING", "INTENT"})
 _INTERIM = Caseless(r"delmål(?<!\wdelmål)(?:et|ene)?\b")
 #: A coordinating word opening a clause; matched at the clause start (no "^": match() anchors at pos).
 _LEAD = Caseless(r"(?:og|samt|mens|men)\s+")
-_FINITE = re.compile(r"\b(?:skal|vil|er|bliver|må|kan|har|være)\b", re.I)
 #: A baseline set off at the end of a sentence (", målt i forhold til 2010") applies to every clause.
 _TRAILING_BASELINE = re.compile(
     r"\s*,\s*(?:begge\s+|alle\s+|tre\s+)?(?:af|målt|set|regnet|sammenlignet|sammenholdt|i\s+forhold)", re.I
@@ -139,7 +138,7 @@ def assemble_unit(
     context = _context_evidence(_CONTEXT_READ(ctx), kind, neighbours)
     clauses = split_clauses(text, anchors, years)
     attached = [attach_year(text, c) for c in clauses]
-    heads = _heads(text, clauses)
+    heads = _heads(clauses)
     trajectory = _trajectory(clauses, attached)
     subject = subject_of(text, low, cues, topics)
     opens = opens_with_year(text)
@@ -150,7 +149,7 @@ def assemble_unit(
     for i, clause in enumerate(clauses):
         year, own_year = attached[i], attached[i] is not None
         if year is None:
-            year = _shared_year(text, clauses, attached, i)
+            year = _shared_year(clauses, attached, i)
         start = next((y for y in clause.years if y.role == "start"), None) if clause.years else None
         found = features(
             CandidateInputs(
@@ -249,18 +248,19 @@ def _trajectory(clauses: list[Clause], attached: list[YearMention | None]) -> bo
     return len(years) >= 2 and years == sorted(set(years))
 
 
-def _heads(text: str, clauses: list[Clause]) -> list[int | None]:
+def _heads(clauses: list[Clause]) -> list[int | None]:
     """For each clause without a verb of its own, where the nearest earlier clause with one starts;
     when no earlier clause has a verb the finite-verb regex knows ("… skærpes fra 50 % til 55 % i
     2025, 60 % i 2030"), the sentence's first clause, which holds its verb."""
     if len(clauses) == 1:
         return [None]
-    finite = [_FINITE.search(text, c.start, c.end) is not None for c in clauses]
     out: list[int | None] = []
-    for i in range(len(clauses)):
+    for i, clause in enumerate(clauses):
         head = None
-        if not finite[i] and i > 0:
-            head = next((clauses[j].start for j in range(i - 1, -1, -1) if finite[j]), clauses[0].start)
+        if not clause.own_verb and i > 0:
+            head = next(
+                (clauses[j].start for j in range(i - 1, -1, -1) if clauses[j].own_verb), clauses[0].start
+            )
         out.append(head)
     return out
 
@@ -282,19 +282,14 @@ def _with_cell_roles(years: list[YearMention], cells: list[Cell]) -> list[YearMe
     return out
 
 
-def _shared_year(
-    text: str, clauses: list[Clause], attached: list[YearMention | None], i: int
-) -> YearMention | None:
+def _shared_year(clauses: list[Clause], attached: list[YearMention | None], i: int) -> YearMention | None:
     """A year stated once for coordinated targets: from an earlier clause, or a later one without its own verb."""
     for j in range(i - 1, -1, -1):
         if attached[j] is not None:
             return attached[j]
     for j in range(i + 1, len(clauses)):
         if attached[j] is not None:
-            later = clauses[j]
-            if not _FINITE.search(text[later.start : later.end]):
-                return attached[j]
-            return None
+            return None if clauses[j].own_verb else attached[j]
     return None
 
 
@@ -384,7 +379,7 @@ def _trailing(text: str, y: YearMention) -> bool:
     lead = _SET_OFF.search(before)
     if not lead and not _TRAILING_BASELINE.match(text[max(0, y.expr_start - 2) : y.expr_start + 14]):
         return False
-    return not _FINITE.search(text[y.expr_end :])
+    return not FINITE.search(text, y.expr_end)
 
 
 def _closes_series(text: str, clause: Clause, last: Clause, y: YearMention) -> bool:
@@ -394,7 +389,7 @@ def _closes_series(text: str, clause: Clause, last: Clause, y: YearMention) -> b
         y.role == "baseline"
         and last.start > clause.start
         and not text[y.expr_end :].strip(" .;:!?)\n")
-        and not _FINITE.search(text[last.start : last.end])
+        and not last.own_verb
     )
 
 
