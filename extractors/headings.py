@@ -137,6 +137,8 @@ _DEADLINE_PHRASE = re.compile(
     r"\b(?:inden(?:\s+udgangen\s+af)?|senest(?:\s+i)?|frem\s+mod|frem\s+til|ved\s+udgangen\s+af|i)\s+" + YEAR,
     re.I,
 )
+#: A deadline phrase that ends a list's lead-in sentence.
+_CLOSING_DEADLINE = re.compile(_DEADLINE_PHRASE.pattern + r"$", re.I)
 _MODAL = re.compile(r"\b(?:skal|vil|ønsker|forpligter|arbejder|sigter)\b", re.I)
 
 
@@ -149,7 +151,11 @@ def _header_year(body: str) -> int | None:
         return None
     stripped = body.strip(" \t\u00a0*#:–-")
     if len(stripped) > 80:
-        return None
+        # a sentence that opens a list speaks for its items only through a deadline that ends it
+        # ("Kommunen forpligter sig til følgende delmål frem mod 2030:")
+        goal = GOAL_WORD.search(body) or _MODAL.search(body)
+        closing = body.rstrip().endswith(":") and _CLOSING_DEADLINE.search(stripped)
+        return int(years[0].group(1)) if goal and closing else None
     if GOAL_WORD.search(body) or HEADER_YEAR.match(stripped):
         return int(years[0].group(1))
     if _DEADLINE_PHRASE.search(body) and _MODAL.search(body):

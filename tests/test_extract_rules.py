@@ -330,6 +330,26 @@ def test_headings_give_scope_interim_and_year() -> None:
     assert (c.target_year, c.deadline_kind, c.value) == (2030, "in", 100.0)
 
 
+def test_a_list_lead_in_sentence_gives_its_closing_deadline_to_the_items() -> None:
+    """An agenda puts the year at the end of the sentence that opens the list, not in a short label."""
+    text = (
+        "Forvaltningen foreslår, at kommunen som organisation forpligter sig til følgende delmål frem mod 2030:\n\n"
+        "- elforbruget i de kommunale bygninger reduceres med 20 % i forhold til 2019\n"
+        "- mindst 90 % af kommunens personbiler er elbiler"
+    )
+    found = extract_targets(text, suggestions=True)
+    assert [(t.value, t.target_year) for t in found] == [(20.0, 2030), (90.0, 2030)]
+
+
+def test_a_long_lead_in_with_a_year_inside_it_gives_the_items_no_year() -> None:
+    """Only a deadline that closes the lead-in speaks for the items; a year inside it is the sentence's own."""
+    text = (
+        "I 2023 vedtog byrådet en klimaplan, og forvaltningen har siden arbejdet med disse delmål for kommunen:\n\n"
+        "- elforbruget i de kommunale bygninger reduceres med 20 %"
+    )
+    assert [t.target_year for t in extract_targets(text, suggestions=True)] == [None]
+
+
 def test_money_for_climate_action_is_a_resource_and_at_least_suggested() -> None:
     """Money a plan commits to climate action is of its own kind; alone in a sentence, with money words
     that fill budgets and agendas, the scorer is unsure of it and leaves it to a reviewer."""

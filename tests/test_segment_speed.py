@@ -264,7 +264,9 @@ def _reference_header_year(body: str) -> int | None:
         return None
     stripped = body.strip(" \t\u00a0*#:–-")
     if len(stripped) > 80:
-        return None
+        goal = heads.GOAL_WORD.search(body) or heads._MODAL.search(body)
+        closing = body.rstrip().endswith(":") and heads._CLOSING_DEADLINE.search(stripped)
+        return int(years[0].group(1)) if goal and closing else None
     if heads.GOAL_WORD.search(body) or heads.HEADER_YEAR.match(stripped):
         return int(years[0].group(1))
     if heads._DEADLINE_PHRASE.search(body) and heads._MODAL.search(body):
