@@ -459,6 +459,12 @@ def _features_of(text: str, quote_part: str) -> set[str]:
     return {e.feature for e in cand["features"]}
 
 
+def test_an_expectation_without_its_prefix_is_a_projection() -> None:
+    """ "ventes" is "forventes" as forecasts write it ("Antallet … ventes at falde med 6 %")."""
+    text = "Antallet af 0-5-årige ventes at falde med 6 % frem mod 2030."
+    assert "NEG_PROJECTION@phrase" in _features_of(text, "6 %")
+
+
 def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() -> None:
     """ "Kravet stiger til 60 % i 2030. Planens mål er at opfylde kravet.": the figure is the plan's goal."""
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet."
