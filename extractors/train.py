@@ -232,12 +232,18 @@ class FitSettings:
     folds: int = 5
     min_count: int = 2
     suggestion_recall: float = 0.97
+    #: Out-of-fold detection precision the target band keeps on the agenda gold (the files named in
+    #: ``agenda_gold``): thresholds below it are not chosen, whatever their F1. The issue asks for
+    #: 0.80 on agendas nobody has seen; unseen written agendas scored 0.05 lower than out of fold.
+    agenda_precision: float = 0.0
+    agenda_gold: tuple[str, ...] = ()
 
 
 def load_settings(path: Path = TRAINING_FILE) -> tuple[FitSettings, list[Path]]:
     """The regularisation, folds, band goals and gold files of ``model/training.json``."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    settings = FitSettings(**data.get("settings", {}))
+    values = data.get("settings", {})
+    settings = FitSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in values.items()})
     gold = [ROOT / p for p in data["gold"]]
     return settings, gold
 
@@ -394,19 +400,26 @@ def choose_thresholds(
     ``target``: the threshold with the best detection F1 over all gold, every target counted once
     (:func:`distinct_f1`: a target the agendas restate in committee, finance committee and council
     weighs as one, as cross-validation groups it as one; counted per statement, one case of 18
-    statements decided the threshold).
+    statements decided the threshold), among those that keep detection precision on agendas at
+    ``agenda_precision`` or more (all thresholds, if none does). The F1 curve is flat over a wide
+    range, so F1 alone lets one refit land anywhere on it; agendas are where a low threshold costs
+    a reviewer most (budget lines that look like targets).
     ``suggestion``: the highest threshold below it at which targets and suggestions together
     reach ``suggestion_recall`` over all gold, as long as no gold file gets more suggestions than
     it has gold targets (else the lowest threshold that keeps every file to that count).
     """
     passages = passages_of(data.docs)
     grid = [round(x * 0.01, 2) for x in range(5, 96)]
-    best_f1, target = -1.0, 0.5
+    agendas = [
+        p for p, d in zip(passages, data.docs, strict=True) if Path(d.source).name in settings.agenda_gold
+    ]
+    best: tuple[bool, float] = (False, -1.0)  # (agenda precision kept, F1)
+    target = 0.5
     for t in grid:
         preds, _ = banded_predictions(data, scores, t, t)
-        f1 = distinct_f1(passages, preds)
-        if f1 > best_f1:
-            best_f1, target = f1, t
+        kept = score(agendas, preds).figures()["detection"]["precision"] >= settings.agenda_precision
+        if (kept, f1 := distinct_f1(passages, preds)) > best:
+            best, target = (kept, f1), t
     suggestion = target
     sources = sorted({d.source for d in data.docs})
     for t in sorted((g for g in grid if g < target), reverse=True):

@@ -73,6 +73,30 @@ def test_the_threshold_counts_a_restated_target_once() -> None:
     assert train.distinct_f1(passages, with_false) == pytest.approx(2 / (2 + 1 + 1))
 
 
+def _gold_doc(doc_id: str, text: str, source: str, target: bool) -> train.GoldDoc:
+    gold = [{"quote": text.rstrip("."), "value": None}] if target else []
+    return train.GoldDoc(doc_id, text, gold, source)
+
+
+def test_the_target_threshold_keeps_precision_on_agendas() -> None:
+    """The best F1 would take the threshold down to where a budget line in an agenda is a target;
+    the floor on agenda precision keeps the threshold above it, at the best F1 that keeps the floor."""
+    docs = [
+        _gold_doc("plan-1", "Kommunen skal være klimaneutral i 2040.", "plans.jsonl", True),
+        _gold_doc("plan-2", "Udledningen skal halveres i 2030.", "plans.jsonl", True),
+        _gold_doc("plan-3", "Vi vil plante 10 hektar skov i 2030.", "plans.jsonl", True),
+        _gold_doc("agenda-1", "Budgettet skal reduceres med 5 % i 2026.", "agendas.jsonl", False),
+        _gold_doc("agenda-2", "Kommunen skal være klimaneutral i 2045.", "agendas.jsonl", True),
+    ]
+    data = train.collect(docs)
+    assert [len(cands) for cands in data.by_doc] == [1, 1, 1, 1, 1]
+    scores = [[0.9], [0.3], [0.3], [0.32], [0.95]]
+    free = train.FitSettings(agenda_precision=0.85)
+    assert train.choose_thresholds(data, scores, free)[0] <= 0.3  # no agenda gold named: F1 alone
+    kept = train.FitSettings(agenda_precision=0.85, agenda_gold=("agendas.jsonl",))
+    assert train.choose_thresholds(data, scores, kept)[0] == 0.33
+
+
 def test_a_case_in_committee_and_council_is_one_group() -> None:
     with (REAL / "cases.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
