@@ -261,6 +261,15 @@ class _State:
         self.columns = []
         self.hints = facts.hints
 
+    def heading_context(self, body: str) -> Context:
+        """Read a heading for the units under it, and return the heading's own context: the one before
+        it. What a heading says (a goal list, its topic words, its year) speaks for what follows, not
+        for the heading itself: "Fremrykning af målet om klimaneutralitet" titles a case; it is not an
+        entry of a goal list it opened, nor its own heading."""
+        before = self.snapshot(in_list=False)
+        self.heading(body)
+        return before
+
     def header(self, body: str) -> None:
         facts = header_facts(body)
         if facts.scope:
@@ -540,8 +549,7 @@ def _line_block(
         _unit(text, "row", bs, be, line, state, triggers, out)
         return
     if _TITLE.match(line) and _is_title(line):
-        state.heading(line)
-        out.append(Segment(bs, be, "heading", state.snapshot(in_list=False)))
+        out.append(Segment(bs, be, "heading", state.heading_context(line)))
         return
     # the stripped line starts where _BULLET's marker must: an upper-case letter is none (most lines start so)
     bullet = None if line[0].isupper() else _BULLET.match(line)
@@ -591,8 +599,7 @@ def _paragraph(
             _item(text, s, e, body, state, out)
             return
         if _is_heading(body):
-            state.heading(body)
-            out.append(Segment(s, e, "heading", state.snapshot(in_list=False)))
+            out.append(Segment(s, e, "heading", state.heading_context(body)))
             return
     state.prose()
     if not triggers.might_hold(s, e):

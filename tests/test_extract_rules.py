@@ -465,6 +465,15 @@ def test_an_expectation_without_its_prefix_is_a_projection() -> None:
     assert "NEG_PROJECTION@phrase" in _features_of(text, "6 %")
 
 
+def test_a_heading_speaks_for_the_units_under_it_not_for_itself() -> None:
+    """An agenda item titled with a goal word ("Fremrykning af målet om …") is a case title; the goal
+    list it opens is the units under it."""
+    text = "Fremrykning af målet om klimaneutralitet\n\n- Kommunen er klimaneutral i 2040"
+    heading, item = _features_of(text, "Fremrykning"), _features_of(text, "Kommunen er")
+    assert {"ctx.target_list", "TOPIC_CLIMATE@heading"} <= item
+    assert not {"ctx.target_list", "TOPIC_CLIMATE@heading"} & heading
+
+
 def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() -> None:
     """ "Kravet stiger til 60 % i 2030. Planens mål er at opfylde kravet.": the figure is the plan's goal."""
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet."
