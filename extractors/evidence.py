@@ -454,8 +454,9 @@ _FINITE_MAIN = Caseless(
     r"bakker|tilslutter|viser|udgør|står|stod|når|nåede|opnår|sparer|reducerer|halverer|øger|planter)\b"
 )
 #: A sentence opening with an adverbial puts its subject after the verb ("I 2030 skal kommunen …").
+#: Matched at the subject's clause start (no "^": match() anchors at pos).
 _FRONTED = Caseless(
-    r"^\W*(?:i|inden|senest|fra|frem|derfor|samtidig|med|for|ved|allerede|her|nu|som|efter|over|under|"
+    r"\W*(?:i|inden|senest|fra|frem|derfor|samtidig|med|for|ved|allerede|her|nu|som|ligesom|efter|over|under|"
     r"til|af|hvis|når|på|gennem|desuden|endvidere|herudover|dermed|således|på\s+sigt|\d{4}\b)"
 )
 _IMPERSONAL = frozenset({"det", "der", "man", "dette", "den", "de", "disse"})
@@ -463,22 +464,25 @@ _OWN_LABELS = frozenset({"MUNI", "SUBJ_OWN", "GOAL_OWN"})
 _OTHER_LABELS = frozenset({"NEG_OTHER", "NEG_OTHER_STRONG", "SUBJ_OTHER", "NEG_PROPOSAL"})
 
 
-def subject_of(text: str, low: str | None, cues: list[Cue], topics: list[Cue]) -> tuple[str, str]:
-    """Who a sentence is about, from the words in its subject position: the municipality or "vi"
-    ("own"), another body, a proposal ("other"), "det"/"der"/"man" ("impersonal"), a thing
-    ("udledningen skal …": "thing"), or "none" when no finite verb is found (a list fragment).
+def subject_of(
+    text: str, low: str | None, cues: list[Cue], topics: list[Cue], begin: int = 0
+) -> tuple[str, str]:
+    """Who a sentence (or its clause from ``begin``) is about, from the words in its subject position:
+    the municipality or "vi" ("own"), another body, a proposal ("other"), "det"/"der"/"man"
+    ("impersonal"), a thing ("udledningen skal …": "thing"), or "none" when no finite verb is found
+    (a list fragment).
 
     Danish puts the finite verb second: the subject stands before it, or right after it when
     the sentence opens with an adverbial ("Senest i 2030 skal kommunen …").
     """
-    verb = _FINITE_MAIN.search(text, low, 0, min(len(text), 160))
+    verb = _FINITE_MAIN.search(text, low, begin, min(len(text), begin + 160))
     if verb is None:
         return "none", "evidence.subject"
-    if _FRONTED.search(text, low, 0, verb.start()) is not None or verb.start() == 0:
+    if _FRONTED.match(text, low, begin, verb.start()) is not None or verb.start() == begin:
         start = verb.end()
         end = min(len(text), start + 40)
     else:
-        start, end = 0, verb.start()
+        start, end = begin, verb.start()
     found = [c for c in (*cues, *topics) if c.start >= start and c.end <= end + 12]
     for c in found:
         if c.label in _OTHER_LABELS:

@@ -474,6 +474,24 @@ def test_a_heading_speaks_for_the_units_under_it_not_for_itself() -> None:
     assert not {"ctx.target_list", "TOPIC_CLIMATE@heading"} & heading
 
 
+def _subject(text: str, quote_part: str) -> set[str]:
+    return {f for f in _features_of(text, quote_part) if f.startswith("subject=") and "&" not in f}
+
+
+def test_a_later_clause_with_its_own_verb_has_its_own_subject() -> None:
+    """ "Staten skal …, og byrådet har tilsluttet sig …": the council's clause is the municipality's own."""
+    text = "Staten skal reducere udledningen med 70 % i 2030, og byrådet har tilsluttet sig målet om netto-nul i 2050."
+    assert _subject(text, "Staten") == {"subject=other"}
+    assert _subject(text, "byrådet") == {"subject=own"}
+
+
+def test_a_comparison_that_opens_a_sentence_is_no_subject() -> None:
+    """ "Ligesom resten af Danmark skal Viborg Kommune …": the subject follows the verb, as after any
+    fronted adverbial."""
+    text = "Ligesom resten af Danmark skal Viborg Kommune reducere udledningen med 70 % i 2030."
+    assert _subject(text, "70 %") == {"subject=own"}
+
+
 def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() -> None:
     """ "Kravet stiger til 60 % i 2030. Planens mål er at opfylde kravet.": the figure is the plan's goal."""
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet."

@@ -151,6 +151,8 @@ def assemble_unit(
         if year is None:
             year = _shared_year(clauses, attached, i)
         start = next((y for y in clause.years if y.role == "start"), None) if clause.years else None
+        # a later clause with a verb of its own has a subject of its own ("…, og byrådet har tilsluttet sig …")
+        who = subject_of(text, low, cues, topics, clause.start) if i and clause.own_verb else subject
         found = features(
             CandidateInputs(
                 text,
@@ -170,7 +172,7 @@ def assemble_unit(
                 heads[i],
                 _series_link(clauses, i) if heads[i] is not None else None,
                 trajectory,
-                subject,
+                who,
                 opens,
                 unit,
             )
