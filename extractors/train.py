@@ -230,6 +230,8 @@ def _matrix(rows: list[list[str]], vocab: dict[str, int]):
 class FitSettings:
     c: float = 1.0
     folds: int = 5
+    #: Splits into folds that out-of-fold scores are averaged over (see :func:`out_of_fold`).
+    repeats: int = 1
     min_count: int = 2
     suggestion_recall: float = 0.97
     #: Out-of-fold detection precision the target band keeps on the agenda gold (the files named in
@@ -293,26 +295,23 @@ def _training_rows(data: Candidates, keep) -> tuple[list[list[str]], list[int], 
     return rows, y, [x / mean for x in w]
 
 
-def fold_of_groups(groups: Sequence[str], folds: int) -> dict[str, int]:
-    """Each group's fold: groups sorted by size (largest first) go to the fold with fewest candidates so far,
-    ties by name, so the split is deterministic and no group spans two folds."""
-    from collections import Counter
-
-    sizes = Counter(groups)
-    load = [0] * folds
-    out = {}
-    for group, size in sorted(sizes.items(), key=lambda kv: (-kv[1], kv[0])):
-        f = min(range(folds), key=lambda k: (load[k], k))
-        out[group] = f
-        load[f] += size
-    return out
+def fold_of_groups(groups: Sequence[str], folds: int, salt: int = 0) -> dict[str, int]:
+    """Each group's fold, from a hash of its name and ``salt``: no group spans two folds, and a group's
+    fold depends on nothing else. (Folds balanced by size moved every group after one that grew: a
+    single new candidate redrew the whole split, and the out-of-fold figures with it.)"""
+    return {
+        g: int.from_bytes(hashlib.sha256(f"{salt}:{g}".encode()).digest()[:8], "big") % folds
+        for g in sorted(set(groups))
+    }
 
 
-def fold_plan(data: Candidates, settings: FitSettings) -> list[tuple[frozenset[str], frozenset[str]]]:
-    """(groups fit on, groups scored) for each fold: every group is scored in exactly one fold, by a
-    model that saw none of it."""
+def fold_plan(
+    data: Candidates, settings: FitSettings, salt: int = 0
+) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """(groups fit on, groups scored) for each fold of split ``salt``: every group is scored in exactly one
+    fold, by a model that saw none of it."""
     flat_groups = [data.groups[d][i] for d, i in data.flat()]
-    folds = fold_of_groups(flat_groups, settings.folds)
+    folds = fold_of_groups(flat_groups, settings.folds, salt)
     plan = []
     for k in range(settings.folds):
         held = frozenset(g for g, f in folds.items() if f == k)
@@ -321,14 +320,18 @@ def fold_plan(data: Candidates, settings: FitSettings) -> list[tuple[frozenset[s
 
 
 def out_of_fold(data: Candidates, settings: FitSettings) -> list[list[float]]:
-    """Each candidate's score by a model fit without its group's fold (:func:`fold_plan`)."""
+    """Each candidate's score, the mean over ``settings.repeats`` splits (:func:`fold_plan`) of the score
+    by a model fit without its group's fold. One split's figures turn on which cases share a fold
+    (Greve's agenda cases are few and large); the mean over several is what a fit is judged by."""
     scores = [[0.0] * len(c) for c in data.by_doc]
-    for fitted, held in fold_plan(data, settings):
-        rows, y, w = _training_rows(data, lambda d, i, fitted=fitted: data.groups[d][i] in fitted)
-        bias, weights = fit(rows, y, settings, w)
-        for d, i in data.flat():
-            if data.groups[d][i] in held:
-                scores[d][i] = _logit_score(bias, weights, feature_names(data.by_doc[d][i]["features"]))
+    for salt in range(settings.repeats):
+        for fitted, held in fold_plan(data, settings, salt):
+            rows, y, w = _training_rows(data, lambda d, i, fitted=fitted: data.groups[d][i] in fitted)
+            bias, weights = fit(rows, y, settings, w)
+            for d, i in data.flat():
+                if data.groups[d][i] in held:
+                    names = feature_names(data.by_doc[d][i]["features"])
+                    scores[d][i] += _logit_score(bias, weights, names) / settings.repeats
     return scores
 
 

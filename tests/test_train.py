@@ -22,15 +22,39 @@ needs_shared = pytest.mark.skipif(
 )
 
 
-def test_no_group_spans_two_folds_and_folds_are_even() -> None:
-    groups = [f"g{i % 37}" for i in range(1000)] + ["big"] * 300
+def test_a_groups_fold_depends_on_its_name_alone() -> None:
+    """One candidate more in one group must not redraw the split (out-of-fold figures would move with
+    it): a group keeps its fold whatever the other groups are, and another salt draws another split."""
+    groups = [f"g{i % 400}" for i in range(2000)] + ["big"] * 300
     folds = train.fold_of_groups(groups, 5)
-    assert set(folds) == set(groups)
+    assert set(folds) == set(groups) and set(folds.values()) == set(range(5))
     sizes = defaultdict(int)
-    for g in groups:
+    for g in set(groups):
         sizes[folds[g]] += 1
-    assert len(sizes) == 5 and max(sizes.values()) - min(sizes.values()) <= 300
-    assert train.fold_of_groups(list(reversed(groups)), 5) == folds  # order does not matter
+    assert min(sizes.values()) >= 40  # 400 groups hashed into 5 folds: none nearly empty
+    grown = train.fold_of_groups(groups + ["g7"] * 50 + ["new"], 5)
+    assert {g: grown[g] for g in folds} == folds
+    assert train.fold_of_groups(list(reversed(groups)), 5) == folds
+    assert train.fold_of_groups(groups, 5, salt=1) != folds
+
+
+def test_repeated_splits_average_each_candidates_out_of_fold_scores() -> None:
+    docs = train.load_gold([Path(__file__).parent / "gold" / "webnews.jsonl"])[:60]
+    data = train.collect(docs)
+    settings = train.FitSettings(c=0.3, folds=3)
+    first = train.out_of_fold(data, settings)  # the split of salt 0
+    second = [[0.0] * len(c) for c in data.by_doc]  # the split of salt 1, scored by hand
+    for fitted, held in train.fold_plan(data, settings, salt=1):
+        rows, y, w = train._training_rows(data, lambda d, i, fitted=fitted: data.groups[d][i] in fitted)
+        bias, weights = train.fit(rows, y, settings, w)
+        for d, i in data.flat():
+            if data.groups[d][i] in held:
+                names = train.feature_names(data.by_doc[d][i]["features"])
+                second[d][i] = train._logit_score(bias, weights, names)
+    both = train.out_of_fold(data, train.FitSettings(c=0.3, folds=3, repeats=2))
+    for d, i in data.flat():
+        assert both[d][i] == pytest.approx((first[d][i] + second[d][i]) / 2)
+    assert any(abs(first[d][i] - second[d][i]) > 1e-6 for d, i in data.flat())  # the splits differ
 
 
 def test_candidates_are_labelled_one_to_one_and_optional_ones_left_out() -> None:
