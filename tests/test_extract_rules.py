@@ -644,6 +644,7 @@ def test_an_approximate_figure_is_hedged_not_a_statistic() -> None:
     [
         "Alle kommunale bygninger skal opvarmes uden olie og gas i 2030.",
         "I 2035 skal ingen boliger opvarmes med olie- eller gasfyr.",
+        "I 2030 skal ingen boliger i hele kommunen opvarmes med olie- eller gasfyr.",
     ],
 )
 def test_heat_without_fossil_fuels_is_a_phase_out(text: str) -> None:
@@ -651,6 +652,17 @@ def test_heat_without_fossil_fuels_is_a_phase_out(text: str) -> None:
     as "fossilfri" does."""
     (target,) = extract_targets(text)
     assert target.direction == "phase_out" and target.target_year in (2030, 2035)
+
+
+def test_a_phase_out_in_words_is_a_target_of_its_own_beside_a_share() -> None:
+    """Read as a phase-out, "ingen boliger … med olie- eller gasfyr i 2035" is parted from the share that
+    follows it, as two end states or two amounts are."""
+    text = (
+        "Varmeplanen har som mål, at ingen boliger i Lolland Kommune opvarmes med olie- eller gasfyr i 2035, "
+        "og at 70 % af boligerne i byerne er tilsluttet fjernvarme i 2030."
+    )
+    found = [(c["direction"], c["target_year"]) for c in collect_candidates(text)]
+    assert found == [("phase_out", 2035), ("reach", 2030)]
 
 
 def test_no_fossil_word_after_none_is_no_phase_out() -> None:
