@@ -309,8 +309,9 @@ _OM_AFTER = re.compile(r"\s+om\b", re.I)
 
 def _merge(text: str, anchors: list[Anchor], goals: list[Cue]) -> list[Anchor]:
     """Anchors that belong to one target (no coordination between them) become one. ``goals`` are the
-    GOAL cues: a goal noun with its "om" between an amount and an end state opens the goal's content
-    ("42 % af vejen mod målet om klimaneutralitet i 2045"), so the amount is not part of that goal."""
+    GOAL cues: a goal noun with its "om" after an amount opens the goal's content ("42 % af vejen mod
+    målet om klimaneutralitet i 2045", "38 % af vejen mod målet om 70 % reduktion"), so the amount
+    is not part of that goal."""
     merged: list[Anchor] = []
     for a in anchors:
         if merged:
@@ -338,7 +339,7 @@ def _merge(text: str, anchors: list[Anchor], goals: list[Cue]) -> list[Anchor]:
             if hundred and not _PUNCT_YEAR_OR_MODAL.search(between):
                 separate = False
             if (
-                a.kind == "end"
+                a.kind in ("end", "qty", "count")
                 and prev.kind in ("qty", "count")
                 and any(
                     prev.end <= g.start and g.end < a.start and _OM_AFTER.match(text, g.end) for g in goals

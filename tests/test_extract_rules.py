@@ -665,6 +665,27 @@ def test_a_phase_out_in_words_is_a_target_of_its_own_beside_a_share() -> None:
     assert found == [("phase_out", 2035), ("reach", 2030)]
 
 
+def test_progress_towards_an_amount_is_not_the_goals_value() -> None:
+    """ "38 % af vejen mod målet om 70 % reduktion": two amounts, and the goal's is the second."""
+    found = [
+        c["value"] for c in collect_candidates("Vi er nået 38 % af vejen mod målet om 70 % reduktion i 2030.")
+    ]
+    assert found == [38.0, 70.0]
+
+
+def test_all_of_a_fleet_converted_to_electricity_is_a_full_share() -> None:
+    """ "al kollektiv trafik … omstillet til el" says what "alle busser på el" says: 100 % reached."""
+    (c,) = collect_candidates(
+        "Senest 2035 skal al kollektiv trafik i kommunen være omstillet til el eller biogas."
+    )
+    assert (c["value"], c["unit"], c["direction"], c["target_year"]) == (100.0, "%", "reach", 2035)
+
+
+def test_disconnected_from_gas_is_a_phase_out() -> None:
+    (c,) = collect_candidates("I 2030 skal samtlige kommunale ejendomme være koblet fra naturgassen.")
+    assert (c["direction"], c["target_year"]) == ("phase_out", 2030)
+
+
 def test_no_fossil_word_after_none_is_no_phase_out() -> None:
     assert not any(
         c["direction"] == "phase_out" for c in collect_candidates("Ingen af de adspurgte havde elbil i 2023.")
