@@ -492,6 +492,16 @@ def test_a_comparison_that_opens_a_sentence_is_no_subject() -> None:
     assert _subject(text, "70 %") == {"subject=own"}
 
 
+def test_a_neighbouring_municipality_is_another_body() -> None:
+    text = "Til sammenligning har nabokommunen besluttet at være CO2-neutral i 2035."
+    assert _subject(text, "neutral") == {"subject=other"}
+
+
+def test_a_proposal_voted_down_is_a_proposal() -> None:
+    text = "Et mål om at være CO2-neutral i 2035 blev stemt ned med 19 stemmer mod 12."
+    assert any(f.startswith("NEG_PROPOSAL@") for f in _features_of(text, "neutral"))
+
+
 def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() -> None:
     """ "Kravet stiger til 60 % i 2030. Planens mål er at opfylde kravet.": the figure is the plan's goal."""
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet."
