@@ -373,6 +373,8 @@ CONJUNCTIONS = (
     ("unit=count", "green@near"),
     ("money@around", "commit@near"),
     ("negative@near", "commit@near"),
+    # a goal named in a status or progress sentence ("… i gang for at nå målene om 49 % i 2025")
+    ("negative@around", "goal@near"),
     # what another body commits to looks like a target in every other way
     ("subject=other", "future@deadline"),
     ("subject=other", "commit@near"),

@@ -502,6 +502,14 @@ def test_a_proposal_voted_down_is_a_proposal() -> None:
     assert any(f.startswith("NEG_PROPOSAL@") for f in _features_of(text, "neutral"))
 
 
+def test_a_goal_named_in_a_status_sentence_is_evidence_of_its_own() -> None:
+    """A status report restates the goal it works towards ("… i gang for at nå målene om 49 % i 2025"):
+    the status words are negative evidence, the goal noun at the figure says it is the goal. The fit
+    weighs the two together, not only each apart."""
+    text = "Ud af planens 53 tiltag er 44 i gang for at nå målene om 49 % reduktion i 2025."
+    assert "negative@around&goal@near" in _features_of(text, "49 %")
+
+
 def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() -> None:
     """ "Kravet stiger til 60 % i 2030. Planens mål er at opfylde kravet.": the figure is the plan's goal."""
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet."
