@@ -683,6 +683,12 @@ def test_a_phase_out_in_words_is_a_target_of_its_own_beside_a_share() -> None:
     assert found == [("phase_out", 2035), ("reach", 2030)]
 
 
+def test_neutrality_split_after_its_hyphen_is_neutrality() -> None:
+    """Text from PDFs and portals breaks "CO2-neutralitet" after the hyphen: "CO2- neutralitet"."""
+    (c,) = collect_candidates("Byrådet vil omsætte målet om CO2- neutralitet til konkrete handlinger.")
+    assert c["direction"] == "neutral"
+
+
 def test_progress_towards_an_amount_is_not_the_goals_value() -> None:
     """ "38 % af vejen mod målet om 70 % reduktion": two amounts, and the goal's is the second."""
     found = [
