@@ -497,6 +497,21 @@ def test_a_neighbouring_municipality_is_another_body() -> None:
     assert _subject(text, "neutral") == {"subject=other"}
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Naturstyrelsen planlægger at rejse 180 ha statsskov inden 2045.",
+        "Evida forventer at afkoble 1.100 naturgaskunder i kommunen frem mod 2030.",
+        "Vandområdeplanerne fastsætter, at tilførslen af kvælstof skal reduceres med 1.200 ton N inden 2027.",
+    ],
+)
+def test_state_agencies_utilities_and_state_plans_are_other_bodies(text: str) -> None:
+    """Agendas name the other body by its name: an agency ("-styrelsen", "-direktoratet"), a gas or
+    power grid, a transport company, the state's water plans."""
+    (candidate,) = collect_candidates(text)
+    assert "other_body@near" in {e.feature for e in candidate["features"]}
+
+
 def test_a_proposal_voted_down_is_a_proposal() -> None:
     text = "Et mål om at være CO2-neutral i 2035 blev stemt ned med 19 stemmer mod 12."
     assert any(f.startswith("NEG_PROPOSAL@") for f in _features_of(text, "neutral"))
