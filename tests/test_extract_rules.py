@@ -700,6 +700,13 @@ def test_a_phase_out_in_words_is_a_target_of_its_own_beside_a_share() -> None:
     assert found == [("phase_out", 2035), ("reach", 2030)]
 
 
+def test_the_year_a_goal_was_set_is_no_deadline() -> None:
+    """ "I 2012 satte byrådet et mål om at …" reports a goal (annotation guide: past tense that reports
+    the goal itself counts); 2012 is when it was set, not when it is due."""
+    (c,) = collect_candidates("I 2012 satte byrådet et mål om at reducere udledningen med 3 % om året.")
+    assert (c["value"], c["target_year"]) == (3.0, None)
+
+
 def test_neutrality_split_after_its_hyphen_is_neutrality() -> None:
     """Text from PDFs and portals breaks "CO2-neutralitet" after the hyphen: "CO2- neutralitet"."""
     (c,) = collect_candidates("Byrådet vil omsætte målet om CO2- neutralitet til konkrete handlinger.")
