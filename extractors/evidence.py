@@ -480,6 +480,10 @@ def subject_of(
     verb = _FINITE_MAIN.search(text, low, begin, min(len(text), begin + 160))
     if verb is None:
         return "none", "evidence.subject"
+    if STRONG_CROSSING.search(text, begin, verb.start()):
+        # the verb found opens a later clause ("Over 90 % af borgerne bor i byer, og det skal vi …"):
+        # the first clause has a verb the list does not know, and its subject is no cue of ours
+        return "thing", "evidence.subject"
     if _FRONTED.match(text, low, begin, verb.start()) is not None or verb.start() == begin:
         start = verb.end()
         end = min(len(text), start + 40)

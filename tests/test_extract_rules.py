@@ -485,6 +485,13 @@ def test_a_later_clause_with_its_own_verb_has_its_own_subject() -> None:
     assert _subject(text, "byrådet") == {"subject=own"}
 
 
+def test_a_verb_in_a_later_clause_gives_the_first_no_subject() -> None:
+    """ "Over 90 % af kommunens borgere bor i byer, og det skal vi udnytte": the first verb the subject
+    reader knows ("skal") opens the second clause, so "kommunens" before it is no subject of it."""
+    text = "Over 90 % af kommunens borgere bor i byer, og det skal vi udnytte."
+    assert _subject(text, "90 %") == {"subject=thing"}
+
+
 def test_a_comparison_that_opens_a_sentence_is_no_subject() -> None:
     """ "Ligesom resten af Danmark skal Viborg Kommune …": the subject follows the verb, as after any
     fronted adverbial."""
