@@ -187,10 +187,19 @@ def _end_states(
     for c in cues:
         if c.label in ("END_NEUTRAL", "END_PHASE_OUT") or (c.label == "PHASE_VERB" and fossil):
             direction = "neutral" if c.label == "END_NEUTRAL" else "phase_out"
-            if any(
-                a.kind == "end" and (a.start <= c.start < a.end or c.start <= a.start < c.end)
-                for a in anchors
-            ):
+            overlap = next(
+                (
+                    i
+                    for i, a in enumerate(anchors)
+                    if a.kind == "end" and (a.start <= c.start < a.end or c.start <= a.start < c.end)
+                ),
+                None,
+            )
+            if overlap is not None:
+                a = anchors[overlap]
+                # the longer reading of one phrase ("fri for kul og gas" over "fri for kul")
+                if a.start == c.start and c.end > a.end:
+                    anchors[overlap] = Anchor(a.start, c.end, "end", c.rule_id, None, a.direction, a.flags)
                 continue
             flags = ("oriented",) if _oriented(text, c, years, cues) else ()
             if any(0 <= c.start - p.end <= 20 for p in plans):

@@ -707,6 +707,17 @@ def test_a_phase_out_in_words_is_a_target_of_its_own_beside_a_share() -> None:
     assert found == [("phase_out", 2035), ("reach", 2030)]
 
 
+def test_two_fuels_named_in_a_phase_out_are_one_end_state() -> None:
+    """ "fri for kul og naturgas inden 2028, at halvdelen … i 2030": the "og" between the fuels does not
+    part the phase-out from its own deadline."""
+    text = (
+        "Kommunen forpligter sig til, at fjernvarmen er fri for kul og naturgas inden 2028, "
+        "at halvdelen af de tunge køretøjer kører på el i 2030."
+    )
+    found = [(c["direction"], c["target_year"]) for c in collect_candidates(text)]
+    assert found == [("phase_out", 2028), ("reach", 2030)]
+
+
 def test_the_year_a_goal_was_set_is_no_deadline() -> None:
     """ "I 2012 satte byrådet et mål om at …" reports a goal (annotation guide: past tense that reports
     the goal itself counts); 2012 is when it was set, not when it is due."""
