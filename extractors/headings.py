@@ -137,9 +137,27 @@ _DEADLINE_PHRASE = re.compile(
     r"\b(?:inden(?:\s+udgangen\s+af)?|senest(?:\s+i)?|frem\s+mod|frem\s+til|ved\s+udgangen\s+af|i)\s+" + YEAR,
     re.I,
 )
+#: A goal named with its year: "mål for 2030", "målene i 2030", "delmål 2025".
+_GOAL_FOR_YEAR = re.compile(
+    r"\b(?:delmål|mål|målene|målsætning(?:er|erne)?)\s+(?:for\s+|i\s+|til\s+)?(" + YEAR + r")\b", re.I
+)
 #: A deadline phrase that ends a list's lead-in sentence.
 _CLOSING_DEADLINE = re.compile(_DEADLINE_PHRASE.pattern + r"$", re.I)
 _MODAL = re.compile(r"\b(?:skal|vil|ønsker|forpligter|arbejder|sigter)\b", re.I)
+
+
+def _goal_year_beside_period(body: str, years: list[re.Match[str]]) -> int | None:
+    """The goals' year of a short heading that also names a period ("Affaldsplan 2025-2036 – mål for
+    2030"): one goal named with its year, and every other year part of a range."""
+    named = list(_GOAL_FOR_YEAR.finditer(body)) if len(body) <= 80 else []
+    if len(named) != 1:
+        return None
+    ranged = [m.span() for m in _RANGE.finditer(body)]
+    goal = named[0].span(1)
+    others = [y for y in years if y.span(1) != goal]
+    if not others or not all(any(s <= y.start(1) < e for s, e in ranged) for y in others):
+        return None
+    return int(named[0].group(1))
 
 
 def _header_year(body: str) -> int | None:
@@ -147,8 +165,11 @@ def _header_year(body: str) -> int | None:
     if "19" not in body and "20" not in body and "2100" not in body:
         return None  # no match of _YEAR_IN_CELL (its _YEAR starts with one of these), no year
     years = list(YEAR_IN_CELL.finditer(body))
-    if len(years) != 1 or _RANGE.search(body) or _STATUS_WORD.search(body):
+    if _STATUS_WORD.search(body):
         return None
+    if len(years) != 1 or _RANGE.search(body):
+        # the plan's own period may stand beside the goals' year: "Affaldsplan 2025-2036 – mål for 2030"
+        return _goal_year_beside_period(body, years)
     stripped = body.strip(" \t\u00a0*#:–-")
     if len(stripped) > 80:
         # a sentence that opens a list speaks for its items only through a deadline that ends it

@@ -718,6 +718,13 @@ def test_two_fuels_named_in_a_phase_out_are_one_end_state() -> None:
     assert found == [("phase_out", 2028), ("reach", 2030)]
 
 
+def test_a_heading_with_the_plans_period_gives_the_goals_year() -> None:
+    text = "Affaldsplan 2025-2036 – mål for 2030\n- 55 % genanvendelse af husholdningsaffald"
+    assert [c["target_year"] for c in collect_candidates(text)] == [2030]
+    two = "Delmål 2025 og 2030:\n- 55 % genanvendelse af husholdningsaffald"
+    assert [c["target_year"] for c in collect_candidates(two)] == [None]
+
+
 def test_the_year_a_goal_was_set_is_no_deadline() -> None:
     """ "I 2012 satte byrådet et mål om at …" reports a goal (annotation guide: past tense that reports
     the goal itself counts); 2012 is when it was set, not when it is due."""

@@ -260,8 +260,10 @@ def _reference_hints(body: str) -> tuple[int | None, str | None, str | None]:
 
 def _reference_header_year(body: str) -> int | None:
     years = list(heads.YEAR_IN_CELL.finditer(body))
-    if len(years) != 1 or heads._RANGE.search(body) or heads._STATUS_WORD.search(body):
+    if heads._STATUS_WORD.search(body):
         return None
+    if len(years) != 1 or heads._RANGE.search(body):
+        return heads._goal_year_beside_period(body, years)
     stripped = body.strip(" \t\u00a0*#:–-")
     if len(stripped) > 80:
         goal = heads.GOAL_WORD.search(body) or heads._MODAL.search(body)
