@@ -200,7 +200,10 @@ def _cross_validate(gold: tuple[Path, ...], as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(evaluation.figures, ensure_ascii=False, indent=2))
     else:
-        click.echo(f"cross-validation: {settings.folds} folds grouped by passage and agenda case")
+        click.echo(
+            f"cross-validation: {settings.folds} folds grouped by passage and agenda case, "
+            f"scores averaged over {settings.repeats} splits"
+        )
         click.echo(evaluation.as_text())
 
 
