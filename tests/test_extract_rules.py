@@ -696,26 +696,27 @@ def test_heat_without_fossil_fuels_is_a_phase_out(text: str) -> None:
     assert target.direction == "phase_out" and target.target_year in (2030, 2035)
 
 
-def test_a_phase_out_in_words_is_a_target_of_its_own_beside_a_share() -> None:
-    """Read as a phase-out, "ingen boliger … med olie- eller gasfyr i 2035" is parted from the share that
-    follows it, as two end states or two amounts are."""
-    text = (
-        "Varmeplanen har som mål, at ingen boliger i Lolland Kommune opvarmes med olie- eller gasfyr i 2035, "
-        "og at 70 % af boligerne i byerne er tilsluttet fjernvarme i 2030."
-    )
-    found = [(c["direction"], c["target_year"]) for c in collect_candidates(text)]
-    assert found == [("phase_out", 2035), ("reach", 2030)]
-
-
-def test_two_fuels_named_in_a_phase_out_are_one_end_state() -> None:
-    """ "fri for kul og naturgas inden 2028, at halvdelen … i 2030": the "og" between the fuels does not
-    part the phase-out from its own deadline."""
-    text = (
-        "Kommunen forpligter sig til, at fjernvarmen er fri for kul og naturgas inden 2028, "
-        "at halvdelen af de tunge køretøjer kører på el i 2030."
-    )
-    found = [(c["direction"], c["target_year"]) for c in collect_candidates(text)]
-    assert found == [("phase_out", 2028), ("reach", 2030)]
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # read as a phase-out, "ingen boliger … med olie- eller gasfyr i 2035" is parted from the share
+        # that follows it, as two end states or two amounts are
+        (
+            "Varmeplanen har som mål, at ingen boliger i Lolland Kommune opvarmes med olie- eller gasfyr i 2035, "
+            "og at 70 % af boligerne i byerne er tilsluttet fjernvarme i 2030.",
+            [("phase_out", 2035), ("reach", 2030)],
+        ),
+        # the "og" between two fuels ("fri for kul og naturgas inden 2028") does not part the phase-out
+        # from its own deadline
+        (
+            "Kommunen forpligter sig til, at fjernvarmen er fri for kul og naturgas inden 2028, "
+            "at halvdelen af de tunge køretøjer kører på el i 2030.",
+            [("phase_out", 2028), ("reach", 2030)],
+        ),
+    ],
+)
+def test_a_phase_out_in_words_is_parted_from_the_target_after_it(text: str, expected: list) -> None:
+    assert [(c["direction"], c["target_year"]) for c in collect_candidates(text)] == expected
 
 
 def test_a_heading_with_the_plans_period_gives_the_goals_year() -> None:
