@@ -74,6 +74,11 @@ FRACTION_WORDS: dict[str, float] = {
     "hver fjerde": 25.0,
     "hver femte": 20.0,
     "hver tiende": 10.0,
+    "hvert andet": 50.0,
+    "hvert tredje": 33.33,
+    "hvert fjerde": 25.0,
+    "hvert femte": 20.0,
+    "hvert tiende": 10.0,
 }
 
 _SMALL = sorted(UNITS_WORDS, key=len, reverse=True)

@@ -802,3 +802,23 @@ def test_end_states_in_plain_words(text: str, direction: str, value: float | Non
     brændsler", "selvforsynende med vedvarende energi" (all of the energy from renewables)."""
     (target,) = extract_targets(text, suggestions=True)
     assert (target.direction, target.value) == (direction, value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Hvert fjerde tag på kommunens bygninger skal have solceller i 2028.", 25.0),
+        ("Hver tredje bil i kommunen skal være en elbil i 2030.", 33.33),
+    ],
+)
+def test_every_nth_is_a_share_in_either_gender(text: str, value: float) -> None:
+    """ "hver" before a common noun, "hvert" before a neuter one ("hvert fjerde tag")."""
+    (target,) = extract_targets(text)
+    assert (target.value, target.unit) == (value, "%")
+
+
+@pytest.mark.parametrize(
+    "text", ["Planen revideres hvert fjerde år, næste gang i 2028.", "Haverne tømmes hver anden uge fra 2026."]
+)
+def test_every_nth_period_is_how_often_not_a_share(text: str) -> None:
+    assert not [c for c in collect_candidates(text) if c["unit"] == "%"]

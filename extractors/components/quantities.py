@@ -52,7 +52,7 @@ _DIR_NOUN = Caseless(
 )
 #: Verbs and fractions are looked for only in texts holding one of these stems (one search for
 #: any of them: a third of the time of five ``in`` tests in a generator).
-_LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart", "hver ")
+_LEXICAL_STEMS = ("halv", "dobl", "lige så", "del", "kvart", "hver ", "hvert ")
 _LEXICAL = re.compile("|".join(map(re.escape, _LEXICAL_STEMS)))
 #: Characters (and "", the end) no scale, unit or counted noun can start with (tested on the parsed
 #: patterns): a number right before one ("i 2030.", "12, 14") has nothing after it.
