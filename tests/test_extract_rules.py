@@ -499,6 +499,13 @@ def test_a_comparison_that_opens_a_sentence_is_no_subject() -> None:
     assert _subject(text, "70 %") == {"subject=own"}
 
 
+def test_a_body_in_a_phrase_of_the_subject_is_not_the_subject() -> None:
+    """ "Udledningen fra landbruget skal …": the sector names whose emissions; the subject is the
+    emissions, not the farmers as a body with goals of their own."""
+    assert _subject("Udledningen fra landbruget skal ned med 55 % i 2030.", "55 %") == {"subject=thing"}
+    assert _subject("Landbruget skal reducere udledningen med 55 % i 2030.", "55 %") == {"subject=other"}
+
+
 def test_a_neighbouring_municipality_is_another_body() -> None:
     text = "Til sammenligning har nabokommunen besluttet at være CO2-neutral i 2035."
     assert _subject(text, "neutral") == {"subject=other"}
