@@ -829,3 +829,21 @@ def test_every_nth_is_a_share_in_either_gender(text: str, value: float) -> None:
 )
 def test_every_nth_period_is_how_often_not_a_share(text: str) -> None:
     assert not [c for c in collect_candidates(text) if c["unit"] == "%"]
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Antallet af turistovernatninger skal øges med 15 % frem mod 2027.", "15 %"),
+        ("Andelen af borgere, der modtager hjemmehjælp, skal reduceres med 10 % inden 2026.", "10 %"),
+        ("Målet er, at 300 flere borgere er i job inden 2026.", "300"),
+    ],
+)
+def test_goals_of_other_fields_are_about_another_topic(text: str, part: str) -> None:
+    """Tourism, home care and jobs set goals in the words of targets; nothing in them is about climate."""
+    assert "other_topic@near&!green@near" in _features_of(text, part)
+
+
+def test_a_green_word_beside_another_field_keeps_it_a_climate_figure() -> None:
+    features = _features_of("Hjemmeplejens bilpark skal være 100 % elektrisk i 2027.", "100 %")
+    assert "green@near" in features and "other_topic@near&!green@near" not in features
