@@ -847,3 +847,21 @@ def test_goals_of_other_fields_are_about_another_topic(text: str, part: str) -> 
 def test_a_green_word_beside_another_field_keeps_it_a_climate_figure() -> None:
     features = _features_of("Hjemmeplejens bilpark skal være 100 % elektrisk i 2027.", "100 %")
     assert "green@near" in features and "other_topic@near&!green@near" not in features
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Venstre stiller forslag om, at kommunens bilflåde skal være 100 % elektrisk i 2027.",
+        "Det Konservative Folkeparti ønsker, at kommunen skal plante 100 hektar skov inden 2030.",
+    ],
+)
+def test_a_party_proposing_is_another_body(text: str) -> None:
+    """A party names itself, not a verb: 'Venstre stiller forslag om, at kommunens …' is the party's."""
+    (candidate,) = collect_candidates(text)
+    assert {e.feature for e in candidate["features"]} >= {"subject=other", "other_body@near"}
+
+
+def test_the_common_noun_alternative_is_no_party() -> None:
+    text = "Cykelstien er alternativet til en udvidelse af vejen, og der skal anlægges 12 km inden 2030."
+    assert "other_body@near" not in _features_of(text, "12 km")
