@@ -369,7 +369,8 @@ _AGENDA_SECTION = re.compile(
     r"Resum[eé]$|Sagsresum[eé]$|Beslutningstema$|Problemstilling$|Økonomiske konsekvenser$|Økonomi$|"
     r"Økonomi og finansiering$|Økonomiske forhold$|Bevillingsmæssige konsekvenser$|Sagens forløb$|"
     r"Sagsforløb$|Beslutningspunkter$|Lovgrundlag$|Retsgrundlag$|Tidligere beslutninger$|Videre proces$|"
-    r"Bilag$|Punkt \d+:)",
+    r"Bilag$|Punkt \d+:|Sagen afgøres af\b[^\n]{0,80}$|Beslutningskompetence$|Sagens kerne$|"
+    r"(?:Forvaltningens|Administrationens|Direktionens|Borgmesterens) (?:indstilling|vurdering|bemærkninger)$)",
     re.M | re.I,
 )
 

@@ -18,8 +18,10 @@ ITEM = "Kommunen skal reducere udledningen fra egne bygninger med 50 % i 2030."
         ("Resumé", "Beslutning i Klima- og Miljøudvalget den 4. marts 2024", "Retsgrundlag"),
         ("INDSTILLING OG BESLUTNING", "PROBLEMSTILLING", "ØKONOMI"),
         ("Beslutningstema", "Indstilling fra Teknik og Miljø", "Bilag"),
+        ("Sagens kerne", "Forvaltningens vurdering", "Sagen afgøres af Byrådet"),
+        ("Beslutningskompetence", "Direktionens indstilling", "Beslutning"),
     ],
-    ids=["greve", "dated-decision", "capitals", "theme"],
+    ids=["greve", "dated-decision", "capitals", "theme", "core-and-assessment", "competence"],
 )
 def test_the_section_headings_of_other_portals_make_an_agenda(headings: tuple[str, ...]) -> None:
     text = "\n\n".join(f"{heading}\n\n{ITEM}" for heading in headings)
