@@ -419,12 +419,27 @@ def boundary(between: str) -> re.Match[str] | None:
     return None
 
 
-def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) -> list[Clause]:
-    """One clause per anchor, cut at the strongest coordination between neighbours.
+#: What restates an amount in other terms after it (", svarende til 20 % af …"): the clause that
+#: states the target ends before it, and so do the words its evidence is read from.
+_RESTATING_TAIL = re.compile(r",\s*(?:svarende|hvilket\s+svarer|som\s+svarer|det\s+svarer)\s+til\b", re.I)
 
-    A lone clause is the whole unit; whether it has a verb matters only beside other clauses."""
+
+def _before_tail(text: str, anchor: Anchor, end: int) -> int:
+    """``end``, or where a restating tail after ``anchor`` starts if one does before ``end``."""
+    if "svare" not in text:
+        return end
+    m = _RESTATING_TAIL.search(text, anchor.end, end)
+    return m.start() if m else end
+
+
+def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) -> list[Clause]:
+    """One clause per anchor, cut at the strongest coordination between neighbours and before a
+    restating tail (:data:`_RESTATING_TAIL`).
+
+    A lone clause is the rest of the unit; whether it has a verb matters only beside other clauses."""
     if len(anchors) == 1:
-        return [Clause(0, len(text), anchors[0], [y for y in years if 0 <= y.start < len(text)])]
+        end = _before_tail(text, anchors[0], len(text))
+        return [Clause(0, end, anchors[0], [y for y in years if 0 <= y.start < end])]
     cuts = [0]
     for a, b in zip(anchors, anchors[1:], strict=False):
         m = boundary(text[a.end : b.start])
@@ -433,7 +448,7 @@ def split_clauses(text: str, anchors: list[Anchor], years: list[YearMention]) ->
     cuts.append(len(text))
     clauses = []
     for i, a in enumerate(anchors):
-        s, e = cuts[2 * i], cuts[2 * i + 1]
+        s, e = cuts[2 * i], _before_tail(text, a, cuts[2 * i + 1])
         verb = FINITE.search(text, s, e) is not None
         clauses.append(Clause(s, e, a, [y for y in years if s <= y.start < e], verb))
     return clauses

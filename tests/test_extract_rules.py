@@ -871,3 +871,13 @@ def test_so_far_is_a_status_not_a_draft() -> None:
     """ "foreløbig" is a draft's word ("et foreløbigt mål"), but after "er"/"har" it means "so far"."""
     assert "FRAME_DRAFT@clause" not in _features_of("Varmeforbruget er foreløbig faldet med 14 %.", "14 %")
     assert "FRAME_DRAFT@clause" in _features_of("Et foreløbigt mål er at spare 14 % energi i 2030.", "14 %")
+
+
+def test_a_restating_tail_is_not_part_of_the_clause_that_states_the_target() -> None:
+    """ ", svarende til …" restates the amount in other terms: the quote ends before it, and what it names
+    (here the state's water plan) is no evidence about the clause before it."""
+    text = "Kvælstofudledningen skal reduceres med 400 ton om året inden 2027, svarende til behovet i vandområdeplanen."
+    (candidate,) = collect_candidates(text)
+    assert candidate["quote"] == "Kvælstofudledningen skal reduceres med 400 ton om året inden 2027"
+    features = {e.feature for e in candidate["features"]}
+    assert "NEG_OTHER@sentence" in features and "NEG_OTHER@clause" not in features
