@@ -881,3 +881,10 @@ def test_a_restating_tail_is_not_part_of_the_clause_that_states_the_target() -> 
     assert candidate["quote"] == "Kvælstofudledningen skal reduceres med 400 ton om året inden 2027"
     features = {e.feature for e in candidate["features"]}
     assert "NEG_OTHER@sentence" in features and "NEG_OTHER@clause" not in features
+
+
+def test_all_of_a_waste_stream_sorted_is_a_full_share() -> None:
+    """ "alt" is "alle" before a neuter or mass noun; sorted out is the end state a waste plan sets."""
+    text = "Alt madaffald fra kommunale institutioner skal sorteres fra senest i 2026."
+    (target,) = extract_targets(text)
+    assert (target.value, target.unit, target.target_year) == (100.0, "%", 2026)
