@@ -888,3 +888,8 @@ def test_all_of_a_waste_stream_sorted_is_a_full_share() -> None:
     text = "Alt madaffald fra kommunale institutioner skal sorteres fra senest i 2026."
     (target,) = extract_targets(text)
     assert (target.value, target.unit, target.target_year) == (100.0, "%", 2026)
+
+
+def test_casualties_in_traffic_are_road_safety_not_transport() -> None:
+    features = _features_of("Antallet af dræbte og tilskadekomne i trafikken skal halveres inden 2030.", "halveres")
+    assert "other_topic@near&!green@near" in features and "TOPIC_TRANSPORT@clause" not in features
