@@ -825,7 +825,8 @@ def test_every_nth_is_a_share_in_either_gender(text: str, value: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Planen revideres hvert fjerde år, næste gang i 2028.", "Haverne tømmes hver anden uge fra 2026."]
+    "text",
+    ["Planen revideres hvert fjerde år, næste gang i 2028.", "Haverne tømmes hver anden uge fra 2026."],
 )
 def test_every_nth_period_is_how_often_not_a_share(text: str) -> None:
     assert not [c for c in collect_candidates(text) if c["unit"] == "%"]
@@ -891,5 +892,7 @@ def test_all_of_a_waste_stream_sorted_is_a_full_share() -> None:
 
 
 def test_casualties_in_traffic_are_road_safety_not_transport() -> None:
-    features = _features_of("Antallet af dræbte og tilskadekomne i trafikken skal halveres inden 2030.", "halveres")
+    features = _features_of(
+        "Antallet af dræbte og tilskadekomne i trafikken skal halveres inden 2030.", "halveres"
+    )
     assert "other_topic@near&!green@near" in features and "TOPIC_TRANSPORT@clause" not in features
