@@ -896,3 +896,33 @@ def test_casualties_in_traffic_are_road_safety_not_transport() -> None:
         "Antallet af dræbte og tilskadekomne i trafikken skal halveres inden 2030.", "halveres"
     )
     assert "other_topic@near&!green@near" in features and "TOPIC_TRANSPORT@clause" not in features
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Kommunen har de seneste ti år anlagt 38 km nye cykelstier.", "38 km"),
+        ("Opgørelsen viser, at reduktionen indtil videre er på 31 %.", "31 %"),
+        ("Kommunen har i år opgjort udledningen til 241.000 ton CO2e.", "241.000"),
+    ],
+)
+def test_what_has_been_done_so_far_is_status(text: str, part: str) -> None:
+    """ "de seneste ti år", "indtil videre" and a perfect of counting ("har opgjort") report what is."""
+    assert {
+        "NEG_ACHIEVED@phrase",
+        "NEG_ACHIEVED@clause",
+        "NEG_PAST@phrase",
+        "NEG_PAST@clause",
+    } & _features_of(text, part)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Der plantes 2.000 til 3.000 træer om året frem mod 2030.", 2000.0),
+        ("Kommunen har opgjort udledningen for 2023 til 241.000 ton CO2e.", 241000.0),
+    ],
+)
+def test_a_range_starts_at_a_grouped_number_but_never_at_a_year(text: str, value: float) -> None:
+    values = {c["value"] for c in collect_candidates(text)}
+    assert value in values and 2023.0 not in values
