@@ -926,3 +926,11 @@ def test_what_has_been_done_so_far_is_status(text: str, part: str) -> None:
 def test_a_range_starts_at_a_grouped_number_but_never_at_a_year(text: str, value: float) -> None:
     values = {c["value"] for c in collect_candidates(text)}
     assert value in values and 2023.0 not in values
+
+
+def test_a_minus_before_a_figure_is_a_cut() -> None:
+    """Sector tables write cuts as signed figures ("Transport | -50 % | -75 %"); a range's dash is no sign."""
+    table = "Sektor | 2030 | 2035\nTransport | -50 % | -75 %"
+    assert {c["direction"] for c in collect_candidates(table)} == {"reduce"}
+    (candidate,) = collect_candidates("Andelen af elbiler skal være 20-30 % i 2030.")
+    assert candidate["direction"] == "reach"

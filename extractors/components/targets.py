@@ -303,6 +303,9 @@ def _direction(text: str, clause: Clause, cues: list[Cue], ctx: Context, labels:
         return a.direction
     q = a.quantity
     if q is not None:
+        sign = _sign_before(text, q.start)
+        if sign:
+            return sign
         if q.link == "less":
             return "reduce"
         if q.link == "more":
@@ -337,6 +340,19 @@ def _direction(text: str, clause: Clause, cues: list[Cue], ctx: Context, labels:
         return _fallback_direction(q, ctx)
     v = min(verbs, key=lambda c: abs(c.start - a.start))
     return DIRECTION_OF[v.label]
+
+
+#: A sign right before a figure, itself after a space, a cell border or a parenthesis ("| -50 %",
+#: "(+20 %)"), is the figure's direction ("20-30 %" is a range, and "CO2-50" no sign).
+_SIGNS = {"-": "reduce", "−": "reduce", "–": "reduce", "+": "increase"}
+_BEFORE_SIGN = frozenset(" \t\n|(\u00a0")
+
+
+def _sign_before(text: str, start: int) -> str | None:
+    """The direction a sign right before ``start`` gives ("Transport | -50 % | -75 %"), or None."""
+    if start and text[start - 1] in _SIGNS and (start == 1 or text[start - 2] in _BEFORE_SIGN):
+        return _SIGNS[text[start - 1]]
+    return None
 
 
 def _fallback_direction(q: Quantity | None, ctx: Context) -> str:
