@@ -314,6 +314,9 @@ _YEAR_OR_FINITE = re.compile(r"(?:19|20)\d\d|\b(?:skal|vil|er|være)\b")
 _PUNCT_YEAR_OR_MODAL = re.compile(r"[,;–]|(?:19|20)\d\d|\b(?:skal|vil)\b")
 #: What follows a goal noun (a GOAL cue) when the goal's content comes next: "målet om …".
 _OM_AFTER = re.compile(r"\s+om\b", re.I)
+#: "alle kommunens 120 biler", "samtlige 14 skoler": a count of all there are, which a state then
+#: applies to (matched on the text before the count).
+_ALL_OF_COUNT = re.compile(r"\b(?:alle|samtlige)\s+(?:[\wæøå]+\s+){0,2}$", re.I)
 
 
 def _merge(text: str, anchors: list[Anchor], goals: list[Cue]) -> list[Anchor]:
@@ -356,10 +359,24 @@ def _merge(text: str, anchors: list[Anchor], goals: list[Cue]) -> list[Anchor]:
             ):
                 separate = True
             if not separate or a.start < prev.end:
-                merged[-1] = _prefer(prev, a)
+                merged[-1] = _all_of_count(text, prev, a) or _prefer(prev, a)
                 continue
         merged.append(a)
     return merged
+
+
+def _all_of_count(text: str, a: Anchor, b: Anchor) -> Anchor | None:
+    """ "Alle kommunens 120 biler skal være elbiler": a state of all of a counted whole is a 100 % share
+    (the annotation guide's "alle kommunens biler"), not the count; None when that is not the pair."""
+    count, share = (a, b) if b.kind == "share" else (b, a)
+    counted = count.kind == "count" or (count.quantity is not None and count.quantity.unit == "count")
+    if share.kind != "share" or not counted or share.start < count.end:
+        return None
+    if _ALL_OF_COUNT.search(text, max(0, count.start - 40), count.start) is None:
+        return None
+    return Anchor(
+        count.start, share.end, "share", share.rule_id, share.quantity, share.direction, share.flags
+    )
 
 
 def _prefer(a: Anchor, b: Anchor) -> Anchor:

@@ -934,3 +934,21 @@ def test_a_minus_before_a_figure_is_a_cut() -> None:
     assert {c["direction"] for c in collect_candidates(table)} == {"reduce"}
     (candidate,) = collect_candidates("Andelen af elbiler skal være 20-30 % i 2030.")
     assert candidate["direction"] == "reach"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Alle kommunens 120 biler skal være elbiler i 2027.",
+        "I 2030 skal samtlige 14 skoler være opvarmet med fjernvarme.",
+    ],
+)
+def test_a_state_of_all_of_a_counted_whole_is_a_full_share(text: str) -> None:
+    """The guide's "alle kommunens biler skal være elbiler" is 100 %, and so it is when the whole is counted."""
+    (target,) = extract_targets(text)
+    assert (target.value, target.unit) == (100.0, "%")
+
+
+def test_a_count_without_all_stays_a_count() -> None:
+    (target,) = extract_targets("Kommunen vil have 120 elbiler i 2027.")
+    assert (target.value, target.unit) == (120.0, "count")
