@@ -52,7 +52,7 @@ def scope_of(text: str, low: str | None = None) -> str | None:
 
 
 GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
-_STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
+STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
 _RANGE = re.compile(YEAR + r"\s*[-–]\s*" + YEAR)
 
 _UNIT_HINT = (
@@ -65,7 +65,7 @@ _UNIT_HINT = (
 
 #: Precompiled: the patterns headings, list headers and table header cells are tested with.
 _BASELINE_HINT = re.compile(
-    r"(?:i\s+forhold\s+til|sammenlignet\s+med|basisår\w*|baseline)\s*:?\s*(" + YEAR + r")", re.I
+    r"(?:i\s+forhold\s+til|ift\.?|sammenlignet\s+med|basisår\w*|baseline)\s*:?\s*(" + YEAR + r")", re.I
 )
 _REDUCE_HINT = re.compile(r"reduktion|reducer|nedbring", re.I)
 _DELMAAL_I = re.compile(r"delmål", re.I)
@@ -122,7 +122,7 @@ _SCOPE_CUES_ANCHORED = tuple(
 _DELMAAL_I_ANCHORED = _Anchored(_DELMAAL_I, ("delmål",))
 GOAL_WORD_ANCHORED = _Anchored(GOAL_WORD, ("mål", "ambition", "forpligt", "target"))
 _STATUS_WORD_ANCHORED = _Anchored(
-    _STATUS_WORD, ("status", "resultat", "regnskab", "opgørelse", "fremskrivning", "historisk", "udvikling")
+    STATUS_WORD, ("status", "resultat", "regnskab", "opgørelse", "fremskrivning", "historisk", "udvikling")
 )
 _COMMITMENT_ANCHORED = _Anchored(_COMMITMENT, ("forpligte", "vi", "målsætning"))
 _BASELINE_HINT_ANCHORED = _Anchored(_BASELINE_HINT, _YEAR_ANCHORS)
@@ -165,7 +165,7 @@ def _header_year(body: str) -> int | None:
     if "19" not in body and "20" not in body and "2100" not in body:
         return None  # no match of _YEAR_IN_CELL (its _YEAR starts with one of these), no year
     years = list(YEAR_IN_CELL.finditer(body))
-    if _STATUS_WORD.search(body):
+    if STATUS_WORD.search(body):
         return None
     if len(years) != 1 or _RANGE.search(body):
         # the plan's own period may stand beside the goals' year: "Affaldsplan 2025-2036 – mål for 2030"

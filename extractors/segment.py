@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
-from extractors.headings import GOAL_WORD, YEAR, YEAR_IN_CELL, header_facts, heading_facts
+from extractors.headings import GOAL_WORD, STATUS_WORD, YEAR, YEAR_IN_CELL, header_facts, heading_facts
 from extractors.triggers import TriggerIndex
 
 #: Blocks are separated by blank lines; a form feed (page break) counts as blank (see
@@ -350,6 +350,13 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
             state.target_list = True
         elif any(y for y, _ in columns) and state.target_list is False and GOAL_WORD.search(line):
             state.target_list = True
+        elif state.target_list and any(y and role is None for y, role in columns):
+            # year columns under a caption of goals ("Tabel 4. Sektormål (reduktion i procent ift. 1990)"):
+            # each is a goal year, but one headed as a status ("2019 (status)")
+            columns = [
+                (y, ("stat" if STATUS_WORD.search(v) else "target") if y and role is None else role)
+                for (y, role), v in zip(columns, values, strict=True)
+            ]
         state.columns = columns
         return None
     cells: list[Cell] = [(s, e, None, None) for s, e in spans]

@@ -952,3 +952,29 @@ def test_a_state_of_all_of_a_counted_whole_is_a_full_share(text: str) -> None:
 def test_a_count_without_all_stays_a_count() -> None:
     (target,) = extract_targets("Kommunen vil have 120 elbiler i 2027.")
     assert (target.value, target.unit) == (120.0, "count")
+
+
+def test_bare_figures_under_a_caption_of_goals_take_its_unit_and_baseline() -> None:
+    """A caption names the goals, their unit and baseline; the year columns hold the goals' figures."""
+    text = (
+        "Tabel 4. Kommunens sektormål (reduktion i procent ift. 1990)\n"
+        "Sektor | 2030 | 2035\nEnergiforsyning | 90 | 100\nTransport | 35 | 55"
+    )
+    found = [(t.value, t.unit, t.target_year, t.baseline_year) for t in extract_targets(text)]
+    assert found == [
+        (90.0, "%", 2030, 1990),
+        (100.0, "%", 2035, 1990),
+        (35.0, "%", 2030, 1990),
+        (55.0, "%", 2035, 1990),
+    ]
+
+
+def test_a_status_column_under_a_caption_of_goals_is_no_goal() -> None:
+    text = (
+        "Tabel 3. Mål for udledningen fordelt på sektorer (ton CO2e)\n"
+        "Sektor | 2019 (status) | 2030\nEnergi | 212.000 | 61.000\nTransport | 245.000 | 160.000"
+    )
+    assert [(t.value, t.unit, t.target_year) for t in extract_targets(text)] == [
+        (61000.0, "tons", 2030),
+        (160000.0, "tons", 2030),
+    ]

@@ -260,7 +260,7 @@ def _reference_hints(body: str) -> tuple[int | None, str | None, str | None]:
 
 def _reference_header_year(body: str) -> int | None:
     years = list(heads.YEAR_IN_CELL.finditer(body))
-    if heads._STATUS_WORD.search(body):
+    if heads.STATUS_WORD.search(body):
         return None
     if len(years) != 1 or heads._RANGE.search(body):
         return heads._goal_year_beside_period(body, years)
@@ -286,7 +286,7 @@ def test_heading_and_header_facts_are_those_of_the_ungated_patterns(text: str) -
     interim = bool(heads._DELMAAL_I.search(text))
     year = _reference_header_year(text)
     scope = _reference_scope(text)
-    goal = bool(heads.GOAL_WORD.search(text)) and not heads._STATUS_WORD.search(text)
+    goal = bool(heads.GOAL_WORD.search(text)) and not heads.STATUS_WORD.search(text)
     target_list = interim or year is not None or goal or scope is not None
     expected = (interim, year, scope, target_list, _reference_hints(text))
     assert tuple(heads.heading_facts.__wrapped__(text)) == expected
@@ -295,7 +295,7 @@ def test_heading_and_header_facts_are_those_of_the_ungated_patterns(text: str) -
     baseline, _, unit = _reference_hints(text) if len(text) <= 80 else (None, None, None)
     expected_header = (
         scope,
-        bool(heads._STATUS_WORD.search(low)),
+        bool(heads.STATUS_WORD.search(low)),
         bool(heads._DELMAAL.search(low)),
         bool(heads._GOAL_OR_AMBITION.search(low)),
         year,
