@@ -978,3 +978,17 @@ def test_a_status_column_under_a_caption_of_goals_is_no_goal() -> None:
         (61000.0, "tons", 2030),
         (160000.0, "tons", 2030),
     ]
+
+
+def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
+    """ "Vi vil frem mod 2030 sikre, at" is finished by each item below it, as a header with a colon is."""
+    text = (
+        "Vi vil frem mod 2030 sikre, at\n– 70 % af husholdningsaffaldet bliver genanvendt,\n"
+        "– mindst 90 % af haveaffaldet komposteres lokalt."
+    )
+    assert [(t.value, t.target_year) for t in extract_targets(text)] == [(70.0, 2030), (90.0, 2030)]
+
+
+def test_a_decision_ending_in_at_opens_no_goal_list() -> None:
+    text = "Der træffes beslutning om, at\n– taksten hæves med 3 % i 2026."
+    assert "ctx.target_list" not in _features_of(text, "3 %")
