@@ -395,6 +395,10 @@ def _prefer(a: Anchor, b: Anchor) -> Anchor:
             return Anchor(min(a.start, b.start), max(a.end, b.end), "qty", qty.rule_id, qty.quantity, "reach")
         if qty.quantity and qty.quantity.link in ("med", "less", "more"):
             return qty
+        if qty.quantity and qty.quantity.unit == "%" and qty.quantity.link in ("copula", "til"):
+            # "Andelen af maskintimer med fossilfri drivmidler skal være mindst 50 %": the share of what
+            # the end state describes
+            return qty
         return end if end.start < qty.start else qty
     if a.kind == "qty" and b.kind == "qty":
         return a if a.quantity and a.quantity.unit else b

@@ -992,3 +992,9 @@ def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
 def test_a_decision_ending_in_at_opens_no_goal_list() -> None:
     text = "Der træffes beslutning om, at\n– taksten hæves med 3 % i 2026."
     assert "ctx.target_list" not in _features_of(text, "3 %")
+
+
+def test_a_share_of_what_an_end_state_describes_is_the_share() -> None:
+    """ "Andelen af maskintimer med fossilfri drivmidler skal være mindst 50 %": 50 %, not a phase-out."""
+    (target,) = extract_targets("Andelen af maskintimer med fossilfri drivmidler skal være mindst 50 % i 2027.")
+    assert (target.value, target.unit, target.direction) == (50.0, "%", "reach")
