@@ -153,7 +153,10 @@ def extract_targets(text: str, state: SegmentState | None = None, suggestions: b
     ``state`` carries heading and list context (and the document's genre) from an earlier window
     of the same document (see ``extractors.windowed``); it is updated to the context at the end of
     ``text``."""
-    found = [Target(**fields_) for fields_ in continue_years(_run(text, collect=False, state=state))]
+    if state is None:
+        state = SegmentState()
+    results = continue_years(_run(text, collect=False, state=state), state.stated_baselines)
+    found = [Target(**fields_) for fields_ in results]
     return found if suggestions else [t for t in found if t.band == "target"]
 
 
@@ -258,14 +261,18 @@ _NEIGHBOURS: dict[tuple[bool, ...], tuple[str, ...]] = {
 }
 
 
-def continue_years(found: Iterable[dict]) -> Iterator[dict]:
+def continue_years(found: Iterable[dict], baselines: dict[tuple, int] | None = None) -> Iterator[dict]:
     """Banded results in text order, with a target year carried into the sentence that continues a target
     ("… 120.000 tons i 2030. Det svarer til en reduktion på 55 %."), and the unit keys dropped.
 
     A sentence continues the last sentence before it that held a candidate when both
-    are in one block and that one's last target (band "target") has a year.
+    are in one block and that one's last target (band "target") has a year. A target restated
+    without its baseline takes the one it was stated with (:func:`_restated_baseline`);
+    ``baselines`` holds those of the document so far (a windowed document passes its state's).
     """
     previous: tuple[int, dict] | None = None  # (block, last target) of the last sentence with a candidate
+    if baselines is None:
+        baselines = {}  # (value, unit, year, direction) -> the baseline a target stated with them
     group: list[dict] = []
     for item in chain(found, (None,)):  # streamed: a document's results are not all held at once
         if group and (item is None or item["unit_start"] != group[0]["unit_start"]):
@@ -276,6 +283,7 @@ def continue_years(found: Iterable[dict]) -> Iterator[dict]:
                     group = [_continue_year(t, previous[1]) for t in group]
                 targets = [t for t in group if t.get("band") == "target"]
                 previous = (block, targets[-1]) if targets else None
+            group = [_restated_baseline(t, baselines) for t in group]
             for t in group:
                 for key in _UNIT_KEYS:
                     del t[key]
@@ -483,6 +491,27 @@ def _to_original(found: dict, back: list[int] | None) -> dict:
         return found
     start, end = to_original_span(found["start"], found["end"], back)
     return {**found, "start": start, "end": end}
+
+
+def _restated_baseline(target: dict, baselines: dict[tuple, int]) -> dict:
+    """A goal restated without its baseline ("målet om 70 % reduktion i 2030") has the one it was stated
+    with earlier in the document ("… 70 % i 2030 i forhold til 1990"): the same amount, unit, year and
+    direction (a share of 70 % to reach in 2030 is another goal).
+    ``baselines`` remembers what targets stated so far."""
+    if target["value"] is None or target["target_year"] is None or target.get("band") != "target":
+        return target
+    key = (target["value"], target["unit"], target["target_year"], target["direction"])
+    if target["baseline_year"] is not None:
+        baselines.setdefault(key, target["baseline_year"])
+        return target
+    baseline = baselines.get(key)
+    if baseline is None:
+        return target
+    return {
+        **target,
+        "baseline_year": baseline,
+        "rule_ids": (*target["rule_ids"], "context.restated_baseline"),
+    }
 
 
 def _continue_year(target: dict, previous: dict) -> dict:

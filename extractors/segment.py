@@ -220,6 +220,9 @@ class _State:
         self.genre: str | None = None
         #: Whether the genre was read (from the first window of a windowed document).
         self.genre_read = False
+        #: The baselines the document's targets stated so far, by amount, unit, year and direction (see
+        #: ``pipeline.continue_years``): a later window's restatement inherits them too.
+        self.stated_baselines: dict[tuple, int] = {}
         self._last_key: tuple | None = None
         self._last = Context()
 

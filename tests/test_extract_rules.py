@@ -996,5 +996,21 @@ def test_a_decision_ending_in_at_opens_no_goal_list() -> None:
 
 def test_a_share_of_what_an_end_state_describes_is_the_share() -> None:
     """ "Andelen af maskintimer med fossilfri drivmidler skal være mindst 50 %": 50 %, not a phase-out."""
-    (target,) = extract_targets("Andelen af maskintimer med fossilfri drivmidler skal være mindst 50 % i 2027.")
+    (target,) = extract_targets(
+        "Andelen af maskintimer med fossilfri drivmidler skal være mindst 50 % i 2027."
+    )
     assert (target.value, target.unit, target.direction) == (50.0, "%", "reach")
+
+
+def test_a_goal_restated_without_its_baseline_has_the_one_it_was_stated_with() -> None:
+    """The guide: a restatement ("målet om 70 % reduktion i 2030") inherits year and baseline."""
+    text = (
+        "Udledningen skal reduceres med 70 % i 2030 i forhold til 1990.\n\n"
+        "Status: Vi er bagud i forhold til målet om 70 % reduktion i 2030.\n\n"
+        "Andelen af elbiler skal være 70 % i 2030."
+    )
+    assert [(t.value, t.unit, t.baseline_year) for t in extract_targets(text)] == [
+        (70.0, "%", 1990),
+        (70.0, "%", 1990),
+        (70.0, "%", None),
+    ]
