@@ -521,6 +521,7 @@ def _continue_year(target: dict, previous: dict) -> dict:
         target["target_year"] is not None
         or target["direction"] in ("neutral", "phase_out")
         and target["value"] is None
+        or target["rate"] == "per_year"  # "… falde med 1,5 % om året": a yearly pace, no year of its own
     ):
         return target
     return {

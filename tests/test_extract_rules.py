@@ -1014,3 +1014,29 @@ def test_a_goal_restated_without_its_baseline_has_the_one_it_was_stated_with() -
         (70.0, "%", 1990),
         (70.0, "%", None),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunen nåede i 2024 sit mål om, at 60 % af kommunens personbiler skal være elbiler.",
+        "Målet om, at 90 procent af kommunens strøm skal være grøn strøm, blev nået allerede i 2022.",
+    ],
+)
+def test_the_year_a_goal_was_reached_is_no_deadline(text: str) -> None:
+    """The guide counts a goal reported as met; the year it was met in is not its target year."""
+    (target,) = extract_targets(text)
+    assert target.target_year is None
+
+
+def test_a_goal_to_be_reached_by_a_year_keeps_its_deadline() -> None:
+    (target,) = extract_targets("Målet om 50 % elbiler skal være nået i 2027.")
+    assert target.target_year == 2027
+
+
+def test_a_yearly_pace_takes_no_year_from_the_sentence_before() -> None:
+    text = (
+        "Inden udgangen af 2026 skal halvdelen af kapaciteten være etableret. "
+        "Derudover skal varmeforbruget i skolerne falde med 1,5 % om året."
+    )
+    assert [(t.value, t.target_year) for t in extract_targets(text)] == [(50.0, 2026), (1.5, None)]
