@@ -1040,3 +1040,18 @@ def test_a_yearly_pace_takes_no_year_from_the_sentence_before() -> None:
         "Derudover skal varmeforbruget i skolerne falde med 1,5 % om året."
     )
     assert [(t.value, t.target_year) for t in extract_targets(text)] == [(50.0, 2026), (1.5, None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        (
+            "Byens største arbejdsgiver har et mål om at reducere sine udledninger med 37 procent inden 2032.",
+            "37",
+        ),
+        ("Et af transportfirmaerne på havnen vil have halvdelen af lastbilerne på el i 2030.", "halvdelen"),
+    ],
+)
+def test_a_company_named_by_what_it_is_is_another_body(text: str, part: str) -> None:
+    """Local news names companies by their trade ("slagteriet", "en legetøjsproducent", "rederiet")."""
+    assert "other_body@near" in _features_of(text, part)
