@@ -451,7 +451,7 @@ def _families(found: list[Evidence], add) -> None:
 
 #: The finite verb of a main clause: what the subject stands before (or, after a fronted phrase, after).
 _FINITE_MAIN = Caseless(
-    r"\b(?:har|havde|skal|skulle|vil|ville|er|var|bliver|blev|kan|kunne|må|ønsker|forventer|foreslår|"
+    r"\b(?:har|havde|skal|skulle|vil|ville|er|var|bliver|blev|kan|kunne|må|bør|burde|ønsker|forventer|foreslår|"
     r"foreslog|lægger|lagde|arbejder|vedtog|besluttede|godkendte|satte|sætter|sigter|forpligter|følger|"
     r"bakker|tilslutter|viser|udgør|står|stod|når|nåede|opnår|sparer|reducerer|halverer|øger|planter)\b"
 )

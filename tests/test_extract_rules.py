@@ -1055,3 +1055,12 @@ def test_a_yearly_pace_takes_no_year_from_the_sentence_before() -> None:
 def test_a_company_named_by_what_it_is_is_another_body(text: str, part: str) -> None:
     """Local news names companies by their trade ("slagteriet", "en legetøjsproducent", "rederiet")."""
     assert "other_body@near" in _features_of(text, part)
+
+
+def test_what_a_municipality_should_do_is_a_recommendation() -> None:
+    """ "Stevns Kommune bør sætte et mål om …" in a reader's letter asks for a goal; it sets none: a
+    proposal, whose subject is whoever proposes."""
+    features = _features_of(
+        "Kommunen bør sætte et mål om 100 procent økologi i køkkenerne inden 2027.", "100"
+    )
+    assert "NEG_PROPOSAL@phrase" in features and "subject=other" in features
