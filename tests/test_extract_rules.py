@@ -1064,3 +1064,11 @@ def test_what_a_municipality_should_do_is_a_recommendation() -> None:
         "Kommunen bør sætte et mål om 100 procent økologi i køkkenerne inden 2027.", "100"
     )
     assert "NEG_PROPOSAL@phrase" in features and "subject=other" in features
+
+
+def test_municipalities_in_the_plural_are_not_the_municipality() -> None:
+    """ "Alle DK2020-kommuner har forpligtet sig til …" is every municipality's pledge, not this one's."""
+    features = _features_of(
+        "Alle DK2020-kommuner har forpligtet sig til at blive klimaneutrale senest i 2050.", "klima"
+    )
+    assert "subject=own" not in features and not any(f.startswith("MUNI@") for f in features)
