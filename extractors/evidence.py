@@ -480,6 +480,11 @@ def subject_of(
     verb = _FINITE_MAIN.search(text, low, begin, min(len(text), begin + 160))
     if verb is None:
         return "none", "evidence.subject"
+    colon = text.rfind(":", begin, verb.start())
+    if colon >= 0 and any(c.label in _OTHER_LABELS and begin <= c.start < colon for c in (*cues, *topics)):
+        # "… går videre end de nationale krav: Her er målet, at …": another body named before a colon is
+        # no subject of the clause after it ("Nordfyns Kommune: Målet er …" still names whose goal)
+        return subject_of(text, low, cues, topics, colon + 1)
     if STRONG_CROSSING.search(text, begin, verb.start()):
         # the verb found opens a later clause ("Over 90 % af borgerne bor i byer, og det skal vi …"):
         # the first clause has a verb the list does not know, and its subject is no cue of ours

@@ -1072,3 +1072,9 @@ def test_municipalities_in_the_plural_are_not_the_municipality() -> None:
         "Alle DK2020-kommuner har forpligtet sig til at blive klimaneutrale senest i 2050.", "klima"
     )
     assert "subject=own" not in features and not any(f.startswith("MUNI@") for f in features)
+
+
+def test_another_body_named_before_a_colon_is_no_subject_of_the_clause_after_it() -> None:
+    text = "Vores affaldsplan går videre end de nationale krav: Her er målet, at 75 % af affaldet genanvendes i 2030."
+    assert _subject(text, "75 %") == {"subject=thing"}
+    assert _subject("Nordfyns Kommune: Målet er en reduktion på 55 % i 2027.", "55 %") == {"subject=own"}
