@@ -1078,3 +1078,14 @@ def test_another_body_named_before_a_colon_is_no_subject_of_the_clause_after_it(
     text = "Vores affaldsplan går videre end de nationale krav: Her er målet, at 75 % af affaldet genanvendes i 2030."
     assert _subject(text, "75 %") == {"subject=thing"}
     assert _subject("Nordfyns Kommune: Målet er en reduktion på 55 % i 2027.", "55 %") == {"subject=own"}
+
+
+def test_an_application_is_no_increase() -> None:
+    """ "ansøgning" ends in "øgning" (a rise), but it is an application."""
+    text = "Ifølge ansøgningen skal ledningstabet ned under 8 % inden 2028."
+    assert not any(f.startswith("DIR_INCREASE@") for f in _features_of(text, "8 %"))
+
+
+def test_another_bodys_own_goal_is_another_bodys() -> None:
+    text = "Renoveringen bidrager til vandværkets egen målsætning om et ledningstab under 8 % inden 2028."
+    assert any(f.startswith("NEG_OTHER_STRONG@") for f in _features_of(text, "8 %"))
