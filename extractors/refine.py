@@ -36,6 +36,7 @@ _R = _rules()
 _RANGE_BEFORE = re.compile(_R["range"]["regex"] + r"$", re.I)
 #: A range ends in a dash or "til" right before the upper value: tested first, the range regex only then.
 _RANGE_DASH = ("-", "–", "—")
+#: A lower end shaped as a year, before "til", is a year ("udledningen for 2023 til 241.000 ton").
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _RANGE_TIL = re.compile("til", re.I)
 _RANGE_TAIL_KNOWN = _R["range"]["regex"].endswith(r"\s*(?:-|–|—|til)\s*")
