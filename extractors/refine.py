@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from extractors.caseless import Caseless
-from extractors.components.types import Quantity, YearMention, load_json, yearlike
+from extractors.components.types import YEARLIKE, Quantity, YearMention, load_json, yearlike
 from extractors.numbers import NUMBER_WORD_RE, parse_digits, parse_number
 
 _DIGITS = re.compile(r"[\d.,]+")
@@ -36,8 +36,6 @@ _R = _rules()
 _RANGE_BEFORE = re.compile(_R["range"]["regex"] + r"$", re.I)
 #: A range ends in a dash or "til" right before the upper value: tested first, the range regex only then.
 _RANGE_DASH = ("-", "–", "—")
-#: A lower end shaped as a year, before "til", is a year ("udledningen for 2023 til 241.000 ton").
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _RANGE_TIL = re.compile("til", re.I)
 _RANGE_TAIL_KNOWN = _R["range"]["regex"].endswith(r"\s*(?:-|–|—|til)\s*")
 _FROM_BEFORE = re.compile(_R["from_to"]["before"] + r"$", re.I)
@@ -127,8 +125,10 @@ def _ranges(text: str, quantities: list[Quantity], low: str | None = None) -> No
         m = _RANGE_BEFORE.search(text, max(0, q.start - 20), q.start)
         if not m:
             continue
-        if _YEAR.fullmatch(m.group("low")) and not m.group(0).rstrip().endswith(_RANGE_DASH):
-            continue  # "udledningen for 2023 til 241.000 ton": a year, then what it came to
+        # "udledningen for 2023 til 241.000 ton": before "til", a year is a year, then what it came to
+        by_til = not m.group(0).rstrip().endswith(_RANGE_DASH)
+        if by_til and YEARLIKE.fullmatch(text, m.start("low"), m.end("low")):
+            continue
         lower_end = parse_digits(m.group("low"))
         digits = _DIGITS.match(text, q.start, q.end)  # none for a number word ("femogtyve procent")
         upper = parse_digits(digits.group(0).rstrip(".,") or "0") if digits else None

@@ -596,16 +596,12 @@ def _unit(
             out.append(seg)
 
 
-#: A lead-in that ends in its complementizer ("Vi vil frem mod 2030 sikre, at") and lets the items below
-#: finish it, as a colon would.
-_OPENS_CLAUSES = re.compile(r"[\s,]at$")
-
-
 def _lead_in(body: str) -> bool:
-    """Does ``body`` open a list of goals the way a header does, without its colon: it ends in "at" and
-    names a goal or a deadline ("Vi vil frem mod 2030 sikre, at")? A decision's "Der træffes beslutning
-    om, at" opens its points, which no goal list's year or words speak for."""
-    if not (body.endswith("at") and _OPENS_CLAUSES.search(body)):
+    """Does ``body`` open a list of goals the way a header does, without its colon: it ends in its
+    complementizer "at", which the items below finish, and names a goal or a deadline ("Vi vil frem mod
+    2030 sikre, at")? A decision's "Der træffes beslutning om, at" opens its points, which no goal
+    list's year or words speak for."""
+    if not (body.endswith("at") and len(body) > 2 and (body[-3] == "," or body[-3].isspace())):
         return False
     facts = header_facts(body)
     return facts.year is not None or facts.goal

@@ -1,4 +1,5 @@
-"""Danish numbers and the document segmenter, the two pieces everything else stands on."""
+"""Danish numbers and the document segmenter, the two pieces everything else stands on, and how a
+target's figure is read from them (shares in words, ranges, signs)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from extractors.numbers import (
     parse_number,
     parse_number_word,
 )
+from extractors.pipeline import collect_candidates
 from extractors.segment import segments, split_sentences
 
 
@@ -144,3 +146,52 @@ def test_plain_spaces_without_a_unit_stay_apart() -> None:
 
     found = [q.value for q in _stages().quantities.find("Transport 35 120 240")]
     assert found == [35.0, 120.0, 240.0]
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # "hver" before a common noun, "hvert" before a neuter one
+        ("Hvert fjerde tag på kommunens bygninger skal have solceller i 2028.", 25.0),
+        ("Hver tredje bil i kommunen skal være en elbil i 2030.", 33.33),
+        # the guide's "alle kommunens biler skal være elbiler" is 100 %, and so it is when the whole is counted
+        ("Alle kommunens 120 biler skal være elbiler i 2027.", 100.0),
+        ("I 2030 skal samtlige 14 skoler være opvarmet med fjernvarme.", 100.0),
+    ],
+)
+def test_a_share_in_words_is_a_percentage(text: str, value: float) -> None:
+    (target,) = extract_targets(text)
+    assert (target.value, target.unit) == (value, "%")
+
+
+def test_a_count_without_all_stays_a_count() -> None:
+    (target,) = extract_targets("Kommunen vil have 120 elbiler i 2027.")
+    assert (target.value, target.unit) == (120.0, "count")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Planen revideres hvert fjerde år, næste gang i 2028.", "Haverne tømmes hver anden uge fra 2026."],
+)
+def test_every_nth_period_is_how_often_not_a_share(text: str) -> None:
+    assert not [c for c in collect_candidates(text) if c["unit"] == "%"]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Der plantes 2.000 til 3.000 træer om året frem mod 2030.", 2000.0),
+        ("Kommunen har opgjort udledningen for 2023 til 241.000 ton CO2e.", 241000.0),
+    ],
+)
+def test_a_range_starts_at_a_grouped_number_but_never_at_a_year(text: str, value: float) -> None:
+    values = {c["value"] for c in collect_candidates(text)}
+    assert value in values and 2023.0 not in values
+
+
+def test_a_minus_before_a_figure_is_a_cut() -> None:
+    """Sector tables write cuts as signed figures ("Transport | -50 % | -75 %"); a range's dash is no sign."""
+    table = "Sektor | 2030 | 2035\nTransport | -50 % | -75 %"
+    assert {c["direction"] for c in collect_candidates(table)} == {"reduce"}
+    (candidate,) = collect_candidates("Andelen af elbiler skal være 20-30 % i 2030.")
+    assert candidate["direction"] == "reach"

@@ -10,6 +10,7 @@ import pytest
 
 from extractors import extract_targets, extractor_version
 from extractors.pipeline import collect_candidates
+from tests.candidate_features import features_of
 
 # text, then the single expected target: value, unit, direction, bound, target_year, deadline_kind, baseline_year
 SINGLE = [
@@ -452,85 +453,19 @@ def test_what_an_adopted_plan_shall_do_is_a_commitment() -> None:
     assert "cue.plan_content.der_skal" in patterns
 
 
-def _features_of(text: str, quote_part: str) -> set[str]:
-    from extractors.pipeline import collect_candidates
-
-    (cand,) = [c for c in collect_candidates(text) if quote_part in c["quote"]]
-    return {e.feature for e in cand["features"]}
-
-
 def test_an_expectation_without_its_prefix_is_a_projection() -> None:
     """ "ventes" is "forventes" as forecasts write it ("Antallet … ventes at falde med 6 %")."""
     text = "Antallet af 0-5-årige ventes at falde med 6 % frem mod 2030."
-    assert "NEG_PROJECTION@phrase" in _features_of(text, "6 %")
+    assert "NEG_PROJECTION@phrase" in features_of(text, "6 %")
 
 
 def test_a_heading_speaks_for_the_units_under_it_not_for_itself() -> None:
     """An agenda item titled with a goal word ("Fremrykning af målet om …") is a case title; the goal
     list it opens is the units under it."""
     text = "Fremrykning af målet om klimaneutralitet\n\n- Kommunen er klimaneutral i 2040"
-    heading, item = _features_of(text, "Fremrykning"), _features_of(text, "Kommunen er")
+    heading, item = features_of(text, "Fremrykning"), features_of(text, "Kommunen er")
     assert {"ctx.target_list", "TOPIC_CLIMATE@heading"} <= item
     assert not {"ctx.target_list", "TOPIC_CLIMATE@heading"} & heading
-
-
-def _subject(text: str, quote_part: str) -> set[str]:
-    return {f for f in _features_of(text, quote_part) if f.startswith("subject=") and "&" not in f}
-
-
-def test_a_later_clause_with_its_own_verb_has_its_own_subject() -> None:
-    """ "Staten skal …, og byrådet har tilsluttet sig …": the council's clause is the municipality's own."""
-    text = "Staten skal reducere udledningen med 70 % i 2030, og byrådet har tilsluttet sig målet om netto-nul i 2050."
-    assert _subject(text, "Staten") == {"subject=other"}
-    assert _subject(text, "byrådet") == {"subject=own"}
-
-
-def test_a_verb_in_a_later_clause_gives_the_first_no_subject() -> None:
-    """ "Over 90 % af kommunens borgere bor i byer, og det skal vi udnytte": the first verb the subject
-    reader knows ("skal") opens the second clause, so "kommunens" before it is no subject of it."""
-    text = "Over 90 % af kommunens borgere bor i byer, og det skal vi udnytte."
-    assert _subject(text, "90 %") == {"subject=thing"}
-
-
-def test_a_comparison_that_opens_a_sentence_is_no_subject() -> None:
-    """ "Ligesom resten af Danmark skal Viborg Kommune …": the subject follows the verb, as after any
-    fronted adverbial."""
-    text = "Ligesom resten af Danmark skal Viborg Kommune reducere udledningen med 70 % i 2030."
-    assert _subject(text, "70 %") == {"subject=own"}
-
-
-def test_a_body_in_a_phrase_of_the_subject_is_not_the_subject() -> None:
-    """ "Udledningen fra landbruget skal …": the sector names whose emissions; the subject is the
-    emissions, not the farmers as a body with goals of their own."""
-    assert _subject("Udledningen fra landbruget skal ned med 55 % i 2030.", "55 %") == {"subject=thing"}
-    assert _subject("Landbruget skal reducere udledningen med 55 % i 2030.", "55 %") == {"subject=other"}
-
-
-def test_a_neighbouring_municipality_is_another_body() -> None:
-    text = "Til sammenligning har nabokommunen besluttet at være CO2-neutral i 2035."
-    assert _subject(text, "neutral") == {"subject=other"}
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Naturstyrelsen planlægger at rejse 180 ha statsskov inden 2045.",
-        "Evida forventer at afkoble 1.100 naturgaskunder i kommunen frem mod 2030.",
-        "Vandområdeplanerne fastsætter, at tilførslen af kvælstof skal reduceres med 1.200 ton N inden 2027.",
-        "Der er et krav i bygningsreglementet om, at alle bygninger over 290 kW skal have CTS inden 2025.",
-    ],
-)
-def test_state_agencies_utilities_and_state_plans_are_other_bodies(text: str) -> None:
-    """Agendas name the other body by its name: an agency ("-styrelsen", "-direktoratet"), a gas or
-    power grid, a transport company, the state's water plans, the national building code."""
-    (candidate,) = collect_candidates(text)
-    features = {e.feature for e in candidate["features"]}
-    assert "other_body@near" in features and any(f.startswith("NEG_OTHER@") for f in features)
-
-
-def test_a_proposal_voted_down_is_a_proposal() -> None:
-    text = "Et mål om at være CO2-neutral i 2035 blev stemt ned med 19 stemmer mod 12."
-    assert any(f.startswith("NEG_PROPOSAL@") for f in _features_of(text, "neutral"))
 
 
 def test_a_goal_named_in_a_status_sentence_is_evidence_of_its_own() -> None:
@@ -538,23 +473,23 @@ def test_a_goal_named_in_a_status_sentence_is_evidence_of_its_own() -> None:
     the status words are negative evidence, the goal noun at the figure says it is the goal. The fit
     weighs the two together, not only each apart."""
     text = "Ud af planens 53 tiltag er 44 i gang for at nå målene om 49 % reduktion i 2025."
-    assert "negative@around&goal@near" in _features_of(text, "49 %")
+    assert "negative@around&goal@near" in features_of(text, "49 %")
 
 
 def test_a_requirement_taken_up_later_in_its_paragraph_has_that_as_evidence() -> None:
     """ "Kravet stiger til 60 % i 2030. Planens mål er at opfylde kravet.": the figure is the plan's goal."""
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet."
-    assert {"next.adopts", "other_body@around&next.adopts"} <= _features_of(text, "60 %")
+    assert {"next.adopts", "other_body@around&next.adopts"} <= features_of(text, "60 %")
 
 
 def test_a_requirement_taken_up_is_not_another_bodys_alone() -> None:
     """Taken up by the plan, the law's requirement is the municipality's own (annotation guide: adopted
     targets of others count): "another body and nothing of the municipality's" does not fire on it."""
-    taken_up = _features_of(
+    taken_up = features_of(
         "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Planens vigtigste mål er at opfylde kravet.",
         "60 %",
     )
-    left = _features_of(
+    left = features_of(
         "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Kommunen følger udviklingen tæt.",
         "60 %",
     )
@@ -565,14 +500,14 @@ def test_a_requirement_taken_up_is_not_another_bodys_alone() -> None:
 
 def test_a_sentence_that_takes_up_nothing_gives_no_such_evidence() -> None:
     text = "Efter loven stiger kravet til genanvendelse til 60 % i 2030. Kommunen følger udviklingen tæt."
-    assert "next.adopts" not in _features_of(text, "60 %")
+    assert "next.adopts" not in features_of(text, "60 %")
 
 
 def test_taking_up_counts_within_the_paragraph_and_only_after_the_figure() -> None:
     before = "Planens vigtigste mål er at opfylde kravet. Efter loven stiger kravet til 60 % i 2030."
     apart = "Efter loven stiger kravet til 60 % i 2030.\n\nPlanens vigtigste mål er at opfylde kravet."
-    assert "next.adopts" not in _features_of(before, "60 %")
-    assert "next.adopts" not in _features_of(apart, "60 %")
+    assert "next.adopts" not in features_of(before, "60 %")
+    assert "next.adopts" not in features_of(apart, "60 %")
 
 
 def test_a_list_fragment_reads_the_clause_it_continues_when_no_verb_is_known() -> None:
@@ -583,71 +518,59 @@ def test_a_list_fragment_reads_the_clause_it_continues_when_no_verb_is_known() -
         "Efter loven skærpes kravene til genanvendelse af husholdningsaffald fra 50 % i 2022 "
         "til 55 % i 2025, 60 % i 2030 og 65 % i 2035."
     )
-    found = _features_of(text, "60 % i 2030")
+    found = features_of(text, "60 % i 2030")
     assert {"clause.fragment", "TOPIC_WASTE@clause"} <= found
     assert "TOPIC_WASTE@sentence" not in found
 
 
 def test_the_first_clause_of_a_sentence_continues_nothing() -> None:
     text = "Fra 50 % i 2022 til 55 % i 2025, og kommunen skal nå 65 % genanvendelse i 2035."
-    assert "clause.fragment" not in _features_of(text, "50 %")
+    assert "clause.fragment" not in features_of(text, "50 %")
 
 
 def test_a_restatement_is_not_read_as_a_hypothesis() -> None:
     """ "Det svarer til …" restates a figure (often a target); "hvis …" supposes one: two labels, two weights."""
-    restated = _features_of(
+    restated = features_of(
         "Kommunen skal reducere udledningen med 120.000 tons i 2030. Det svarer til en reduktion på 55 %.",
         "55 %",
     )
-    supposed = _features_of("Hvis man satte et mål om 75 % i 2030, ville det kræve mere.", "75 %")
+    supposed = features_of("Hvis man satte et mål om 75 % i 2030, ville det kræve mere.", "75 %")
     assert "RESTATE@phrase" in restated and "NEG_HYPO@phrase" not in restated
     assert "NEG_HYPO@phrase" in supposed and "RESTATE@phrase" not in supposed
-
-
-def test_circular_economy_is_waste_not_money() -> None:
-    """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
-    from extractors.components.evidence import find_evidence
-
-    def labels(text: str) -> set[str]:
-        return {c.label for c in find_evidence(text)}
-
-    assert labels("Målet for cirkulær økonomi er 70 % genanvendelse i 2030") == {"GOAL_OF", "TOPIC_WASTE"}
-    assert "TOPIC_MONEY" in labels("Kommunens økonomi er presset, men den cirkulære økonomi vokser")
-    assert "TOPIC_MONEY" not in labels("Bioøkonomi og cirkulærøkonomien")
 
 
 def test_a_list_fragment_shares_the_link_of_the_series_it_continues() -> None:
     """ "… fra 50 % i 2022 til 55 % i 2025, 60 % i 2030": 60 % is reached as 55 % is, "til" it."""
     text = "Efter loven skærpes kravene til genanvendelse fra 50 % i 2022 til 55 % i 2025, 60 % i 2030 og 65 % i 2035."
-    assert "qty.link=til" in _features_of(text, "60 % i 2030")
+    assert "qty.link=til" in features_of(text, "60 % i 2030")
     alone = "Genanvendelsen var 48 % i 2022, og kommunen skal nå 65 % i 2035."
-    assert "qty.link=none" in _features_of(alone, "65 %")
+    assert "qty.link=none" in features_of(alone, "65 %")
 
 
 def test_a_period_of_activity_is_not_a_baseline() -> None:
     """ "i 2024-2026" is when something happens; "i forhold til 2019" is what a change is measured
     against. In gold the first never marks a target and the second nearly always does: two features."""
-    period = _features_of(
+    period = features_of(
         "Kommunens energimedarbejder anvender 1/3 af sin tid på projektet i 2024-2026.", "1/3"
     )
-    baseline = _features_of("Udledningen skal reduceres med 70 % i 2030 i forhold til 1990.", "70 %")
+    baseline = features_of("Udledningen skal reduceres med 70 % i 2030 i forhold til 1990.", "70 %")
     assert "year.period" in period and "baseline.year" not in period
     assert "baseline.year" in baseline and "year.period" not in baseline
 
 
 def test_what_can_be_done_is_a_possibility_not_a_target() -> None:
     """ "hvor gas kan udfases" and "udledningen kan reduceres med 20 %" say what is possible."""
-    assert "NEG_HYPO@phrase" in _features_of(
+    assert "NEG_HYPO@phrase" in features_of(
         "Udledningen kan reduceres med 20 % i 2030 med de nye tiltag.", "20 %"
     )
-    assert "NEG_HYPO@phrase" not in _features_of("Udledningen skal reduceres med 20 % i 2030.", "20 %")
+    assert "NEG_HYPO@phrase" not in features_of("Udledningen skal reduceres med 20 % i 2030.", "20 %")
 
 
 def test_what_a_subject_has_done_is_past_not_a_target() -> None:
     """The perfect of an action verb ("har i 2024 udtaget 210 hektar") reports work done, unlike the
     end state a target names ("i 2030 er udledningen reduceret med 70 %")."""
-    done = _features_of("Kommunen har i 2024 udtaget 210 hektar lavbundsjord.", "210 hektar")
-    end_state = _features_of("I 2030 er udledningen fra kommunens bygninger reduceret med 70 %.", "70 %")
+    done = features_of("Kommunen har i 2024 udtaget 210 hektar lavbundsjord.", "210 hektar")
+    end_state = features_of("I 2030 er udledningen fra kommunens bygninger reduceret med 70 %.", "70 %")
     assert any(f.startswith("NEG_PAST@") for f in done)
     assert not any(f.startswith("NEG_PAST@") for f in end_state)
 
@@ -681,7 +604,7 @@ def test_a_baseline_that_closes_a_series_applies_to_every_item() -> None:
 def test_an_approximate_figure_is_hedged_not_a_statistic() -> None:
     """ "ca. 65 %" hedges a figure, which statistics often do and targets sometimes: its own label
     (APPROX), weighed by the fit, rather than a statistic cue that fired the whole negative family."""
-    found = _features_of("Udledningen skal reduceres med ca. 65 % i 2030.", "65 %")
+    found = features_of("Udledningen skal reduceres med ca. 65 % i 2030.", "65 %")
     assert "APPROX@phrase" in found
     assert not any(f.startswith(("NEG_STAT@", "negative@")) for f in found)
     (target,) = extract_targets("Udledningen skal reduceres med ca. 65 % i 2030.")
@@ -777,7 +700,7 @@ def test_a_past_adoption_reports_a_decision_not_a_past_state() -> None:
     """ "Byrådet vedtog i aftes en plan, der skal …": news and minutes report a target by its adoption.
     The past tense of adopting is its own label (ADOPTED_PAST), not one of the past-state cues that
     fired the whole negative family."""
-    found = _features_of(
+    found = features_of(
         "Et enigt byråd vedtog mandag aften en klimaplan, som skal gøre kommunen CO2-neutral i 2040.",
         "neutral",
     )
@@ -787,8 +710,8 @@ def test_a_past_adoption_reports_a_decision_not_a_past_state() -> None:
 
 def test_already_before_a_year_is_an_early_deadline_not_a_goal_reached() -> None:
     """ "allerede i 2027" brings a deadline forward (EARLY); "allerede nået" reports a goal reached."""
-    early = _features_of("Fjernvarmen skal allerede i 2027 være CO₂-neutral.", "neutral")
-    reached = _features_of("Målet om 50 % elbiler i 2025 er allerede nået.", "50 %")
+    early = features_of("Fjernvarmen skal allerede i 2027 være CO₂-neutral.", "neutral")
+    reached = features_of("Målet om 50 % elbiler i 2025 er allerede nået.", "50 %")
     assert any(f.startswith("EARLY@") for f in early) and not any(
         f.startswith("NEG_ACHIEVED@") for f in early
     )
@@ -811,67 +734,10 @@ def test_end_states_in_plain_words(text: str, direction: str, value: float | Non
     assert (target.direction, target.value) == (direction, value)
 
 
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("Hvert fjerde tag på kommunens bygninger skal have solceller i 2028.", 25.0),
-        ("Hver tredje bil i kommunen skal være en elbil i 2030.", 33.33),
-    ],
-)
-def test_every_nth_is_a_share_in_either_gender(text: str, value: float) -> None:
-    """ "hver" before a common noun, "hvert" before a neuter one ("hvert fjerde tag")."""
-    (target,) = extract_targets(text)
-    assert (target.value, target.unit) == (value, "%")
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["Planen revideres hvert fjerde år, næste gang i 2028.", "Haverne tømmes hver anden uge fra 2026."],
-)
-def test_every_nth_period_is_how_often_not_a_share(text: str) -> None:
-    assert not [c for c in collect_candidates(text) if c["unit"] == "%"]
-
-
-@pytest.mark.parametrize(
-    ("text", "part"),
-    [
-        ("Antallet af turistovernatninger skal øges med 15 % frem mod 2027.", "15 %"),
-        ("Andelen af borgere, der modtager hjemmehjælp, skal reduceres med 10 % inden 2026.", "10 %"),
-        ("Målet er, at 300 flere borgere er i job inden 2026.", "300"),
-    ],
-)
-def test_goals_of_other_fields_are_about_another_topic(text: str, part: str) -> None:
-    """Tourism, home care and jobs set goals in the words of targets; nothing in them is about climate."""
-    assert "other_topic@near&!green@near" in _features_of(text, part)
-
-
-def test_a_green_word_beside_another_field_keeps_it_a_climate_figure() -> None:
-    features = _features_of("Hjemmeplejens bilpark skal være 100 % elektrisk i 2027.", "100 %")
-    assert "green@near" in features and "other_topic@near&!green@near" not in features
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Venstre stiller forslag om, at kommunens bilflåde skal være 100 % elektrisk i 2027.",
-        "Det Konservative Folkeparti ønsker, at kommunen skal plante 100 hektar skov inden 2030.",
-    ],
-)
-def test_a_party_proposing_is_another_body(text: str) -> None:
-    """A party names itself, not a verb: 'Venstre stiller forslag om, at kommunens …' is the party's."""
-    (candidate,) = collect_candidates(text)
-    assert {e.feature for e in candidate["features"]} >= {"subject=other", "other_body@near"}
-
-
-def test_the_common_noun_alternative_is_no_party() -> None:
-    text = "Cykelstien er alternativet til en udvidelse af vejen, og der skal anlægges 12 km inden 2030."
-    assert "other_body@near" not in _features_of(text, "12 km")
-
-
 def test_so_far_is_a_status_not_a_draft() -> None:
     """ "foreløbig" is a draft's word ("et foreløbigt mål"), but after "er"/"har" it means "so far"."""
-    assert "FRAME_DRAFT@clause" not in _features_of("Varmeforbruget er foreløbig faldet med 14 %.", "14 %")
-    assert "FRAME_DRAFT@clause" in _features_of("Et foreløbigt mål er at spare 14 % energi i 2030.", "14 %")
+    assert "FRAME_DRAFT@clause" not in features_of("Varmeforbruget er foreløbig faldet med 14 %.", "14 %")
+    assert "FRAME_DRAFT@clause" in features_of("Et foreløbigt mål er at spare 14 % energi i 2030.", "14 %")
 
 
 def test_a_restating_tail_is_not_part_of_the_clause_that_states_the_target() -> None:
@@ -891,13 +757,6 @@ def test_all_of_a_waste_stream_sorted_is_a_full_share() -> None:
     assert (target.value, target.unit, target.target_year) == (100.0, "%", 2026)
 
 
-def test_casualties_in_traffic_are_road_safety_not_transport() -> None:
-    features = _features_of(
-        "Antallet af dræbte og tilskadekomne i trafikken skal halveres inden 2030.", "halveres"
-    )
-    assert "other_topic@near&!green@near" in features and "TOPIC_TRANSPORT@clause" not in features
-
-
 @pytest.mark.parametrize(
     ("text", "part"),
     [
@@ -913,45 +772,7 @@ def test_what_has_been_done_so_far_is_status(text: str, part: str) -> None:
         "NEG_ACHIEVED@clause",
         "NEG_PAST@phrase",
         "NEG_PAST@clause",
-    } & _features_of(text, part)
-
-
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("Der plantes 2.000 til 3.000 træer om året frem mod 2030.", 2000.0),
-        ("Kommunen har opgjort udledningen for 2023 til 241.000 ton CO2e.", 241000.0),
-    ],
-)
-def test_a_range_starts_at_a_grouped_number_but_never_at_a_year(text: str, value: float) -> None:
-    values = {c["value"] for c in collect_candidates(text)}
-    assert value in values and 2023.0 not in values
-
-
-def test_a_minus_before_a_figure_is_a_cut() -> None:
-    """Sector tables write cuts as signed figures ("Transport | -50 % | -75 %"); a range's dash is no sign."""
-    table = "Sektor | 2030 | 2035\nTransport | -50 % | -75 %"
-    assert {c["direction"] for c in collect_candidates(table)} == {"reduce"}
-    (candidate,) = collect_candidates("Andelen af elbiler skal være 20-30 % i 2030.")
-    assert candidate["direction"] == "reach"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Alle kommunens 120 biler skal være elbiler i 2027.",
-        "I 2030 skal samtlige 14 skoler være opvarmet med fjernvarme.",
-    ],
-)
-def test_a_state_of_all_of_a_counted_whole_is_a_full_share(text: str) -> None:
-    """The guide's "alle kommunens biler skal være elbiler" is 100 %, and so it is when the whole is counted."""
-    (target,) = extract_targets(text)
-    assert (target.value, target.unit) == (100.0, "%")
-
-
-def test_a_count_without_all_stays_a_count() -> None:
-    (target,) = extract_targets("Kommunen vil have 120 elbiler i 2027.")
-    assert (target.value, target.unit) == (120.0, "count")
+    } & features_of(text, part)
 
 
 def test_bare_figures_under_a_caption_of_goals_take_its_unit_and_baseline() -> None:
@@ -991,7 +812,7 @@ def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
 
 def test_a_decision_ending_in_at_opens_no_goal_list() -> None:
     text = "Der træffes beslutning om, at\n– taksten hæves med 3 % i 2026."
-    assert "ctx.target_list" not in _features_of(text, "3 %")
+    assert "ctx.target_list" not in features_of(text, "3 %")
 
 
 def test_a_share_of_what_an_end_state_describes_is_the_share() -> None:
@@ -1017,21 +838,18 @@ def test_a_goal_restated_without_its_baseline_has_the_one_it_was_stated_with() -
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "year"),
     [
-        "Kommunen nåede i 2024 sit mål om, at 60 % af kommunens personbiler skal være elbiler.",
-        "Målet om, at 90 procent af kommunens strøm skal være grøn strøm, blev nået allerede i 2022.",
+        ("Kommunen nåede i 2024 sit mål om, at 60 % af kommunens personbiler skal være elbiler.", None),
+        ("Målet om, at 90 procent af kommunens strøm skal være grøn strøm, blev nået allerede i 2022.", None),
+        ("Målet om 50 % elbiler skal være nået i 2027.", 2027),
     ],
 )
-def test_the_year_a_goal_was_reached_is_no_deadline(text: str) -> None:
-    """The guide counts a goal reported as met; the year it was met in is not its target year."""
+def test_the_year_a_goal_was_reached_is_no_deadline(text: str, year: int | None) -> None:
+    """The guide counts a goal reported as met; the year it was met in is not its target year. The year
+    it is to be reached by ("skal være nået i 2027") is."""
     (target,) = extract_targets(text)
-    assert target.target_year is None
-
-
-def test_a_goal_to_be_reached_by_a_year_keeps_its_deadline() -> None:
-    (target,) = extract_targets("Målet om 50 % elbiler skal være nået i 2027.")
-    assert target.target_year == 2027
+    assert target.target_year == year
 
 
 def test_a_yearly_pace_takes_no_year_from_the_sentence_before() -> None:
@@ -1042,50 +860,7 @@ def test_a_yearly_pace_takes_no_year_from_the_sentence_before() -> None:
     assert [(t.value, t.target_year) for t in extract_targets(text)] == [(50.0, 2026), (1.5, None)]
 
 
-@pytest.mark.parametrize(
-    ("text", "part"),
-    [
-        (
-            "Byens største arbejdsgiver har et mål om at reducere sine udledninger med 37 procent inden 2032.",
-            "37",
-        ),
-        ("Et af transportfirmaerne på havnen vil have halvdelen af lastbilerne på el i 2030.", "halvdelen"),
-    ],
-)
-def test_a_company_named_by_what_it_is_is_another_body(text: str, part: str) -> None:
-    """Local news names companies by their trade ("slagteriet", "en legetøjsproducent", "rederiet")."""
-    assert "other_body@near" in _features_of(text, part)
-
-
-def test_what_a_municipality_should_do_is_a_recommendation() -> None:
-    """ "Stevns Kommune bør sætte et mål om …" in a reader's letter asks for a goal; it sets none: a
-    proposal, whose subject is whoever proposes."""
-    features = _features_of(
-        "Kommunen bør sætte et mål om 100 procent økologi i køkkenerne inden 2027.", "100"
-    )
-    assert "NEG_PROPOSAL@phrase" in features and "subject=other" in features
-
-
-def test_municipalities_in_the_plural_are_not_the_municipality() -> None:
-    """ "Alle DK2020-kommuner har forpligtet sig til …" is every municipality's pledge, not this one's."""
-    features = _features_of(
-        "Alle DK2020-kommuner har forpligtet sig til at blive klimaneutrale senest i 2050.", "klima"
-    )
-    assert "subject=own" not in features and not any(f.startswith("MUNI@") for f in features)
-
-
-def test_another_body_named_before_a_colon_is_no_subject_of_the_clause_after_it() -> None:
-    text = "Vores affaldsplan går videre end de nationale krav: Her er målet, at 75 % af affaldet genanvendes i 2030."
-    assert _subject(text, "75 %") == {"subject=thing"}
-    assert _subject("Nordfyns Kommune: Målet er en reduktion på 55 % i 2027.", "55 %") == {"subject=own"}
-
-
 def test_an_application_is_no_increase() -> None:
     """ "ansøgning" ends in "øgning" (a rise), but it is an application."""
     text = "Ifølge ansøgningen skal ledningstabet ned under 8 % inden 2028."
-    assert not any(f.startswith("DIR_INCREASE@") for f in _features_of(text, "8 %"))
-
-
-def test_another_bodys_own_goal_is_another_bodys() -> None:
-    text = "Renoveringen bidrager til vandværkets egen målsætning om et ledningstab under 8 % inden 2028."
-    assert any(f.startswith("NEG_OTHER_STRONG@") for f in _features_of(text, "8 %"))
+    assert not any(f.startswith("DIR_INCREASE@") for f in features_of(text, "8 %"))

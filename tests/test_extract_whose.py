@@ -1,0 +1,168 @@
+"""Whose target a figure is, and whether it is about climate at all: the municipality's own, another
+body's (the state, an agency, a utility, a company, a neighbour, a party), a proposal or
+recommendation, or a goal of another field (jobs, tourism, care, road safety). One feature at a
+time, on sentences written for each shape (the scorer weighs them; these check they are read)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractors.pipeline import collect_candidates
+from tests.candidate_features import features_of, subject_features
+
+
+def test_a_later_clause_with_its_own_verb_has_its_own_subject() -> None:
+    """ "Staten skal …, og byrådet har tilsluttet sig …": the council's clause is the municipality's own."""
+    text = "Staten skal reducere udledningen med 70 % i 2030, og byrådet har tilsluttet sig målet om netto-nul i 2050."
+    assert subject_features(text, "Staten") == {"subject=other"}
+    assert subject_features(text, "byrådet") == {"subject=own"}
+
+
+def test_a_verb_in_a_later_clause_gives_the_first_no_subject() -> None:
+    """ "Over 90 % af kommunens borgere bor i byer, og det skal vi udnytte": the first verb the subject
+    reader knows ("skal") opens the second clause, so "kommunens" before it is no subject of it."""
+    text = "Over 90 % af kommunens borgere bor i byer, og det skal vi udnytte."
+    assert subject_features(text, "90 %") == {"subject=thing"}
+
+
+def test_a_comparison_that_opens_a_sentence_is_no_subject() -> None:
+    """ "Ligesom resten af Danmark skal Viborg Kommune …": the subject follows the verb, as after any
+    fronted adverbial."""
+    text = "Ligesom resten af Danmark skal Viborg Kommune reducere udledningen med 70 % i 2030."
+    assert subject_features(text, "70 %") == {"subject=own"}
+
+
+def test_a_body_in_a_phrase_of_the_subject_is_not_the_subject() -> None:
+    """ "Udledningen fra landbruget skal …": the sector names whose emissions; the subject is the
+    emissions, not the farmers as a body with goals of their own."""
+    assert subject_features("Udledningen fra landbruget skal ned med 55 % i 2030.", "55 %") == {
+        "subject=thing"
+    }
+    assert subject_features("Landbruget skal reducere udledningen med 55 % i 2030.", "55 %") == {
+        "subject=other"
+    }
+
+
+def test_another_body_named_before_a_colon_is_no_subject_of_the_clause_after_it() -> None:
+    text = "Vores affaldsplan går videre end de nationale krav: Her er målet, at 75 % af affaldet genanvendes i 2030."
+    assert subject_features(text, "75 %") == {"subject=thing"}
+    assert subject_features("Nordfyns Kommune: Målet er en reduktion på 55 % i 2027.", "55 %") == {
+        "subject=own"
+    }
+
+
+def test_a_neighbouring_municipality_is_another_body() -> None:
+    text = "Til sammenligning har nabokommunen besluttet at være CO2-neutral i 2035."
+    assert subject_features(text, "neutral") == {"subject=other"}
+
+
+def test_municipalities_in_the_plural_are_not_the_municipality() -> None:
+    """ "Alle DK2020-kommuner har forpligtet sig til …" is every municipality's pledge, not this one's."""
+    features = features_of(
+        "Alle DK2020-kommuner har forpligtet sig til at blive klimaneutrale senest i 2050.", "klima"
+    )
+    assert "subject=own" not in features and not any(f.startswith("MUNI@") for f in features)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Naturstyrelsen planlægger at rejse 180 ha statsskov inden 2045.",
+        "Evida forventer at afkoble 1.100 naturgaskunder i kommunen frem mod 2030.",
+        "Vandområdeplanerne fastsætter, at tilførslen af kvælstof skal reduceres med 1.200 ton N inden 2027.",
+        "Der er et krav i bygningsreglementet om, at alle bygninger over 290 kW skal have CTS inden 2025.",
+    ],
+)
+def test_state_agencies_utilities_and_state_plans_are_other_bodies(text: str) -> None:
+    """Agendas name the other body by its name: an agency ("-styrelsen", "-direktoratet"), a gas or
+    power grid, a transport company, the state's water plans, the national building code."""
+    (candidate,) = collect_candidates(text)
+    features = {e.feature for e in candidate["features"]}
+    assert "other_body@near" in features and any(f.startswith("NEG_OTHER@") for f in features)
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        (
+            "Byens største arbejdsgiver har et mål om at reducere sine udledninger med 37 procent inden 2032.",
+            "37",
+        ),
+        ("Et af transportfirmaerne på havnen vil have halvdelen af lastbilerne på el i 2030.", "halvdelen"),
+    ],
+)
+def test_a_company_named_by_what_it_is_is_another_body(text: str, part: str) -> None:
+    """Local news names companies by their trade ("slagteriet", "en legetøjsproducent", "rederiet")."""
+    assert "other_body@near" in features_of(text, part)
+
+
+def test_another_bodys_own_goal_is_another_bodys() -> None:
+    text = "Renoveringen bidrager til vandværkets egen målsætning om et ledningstab under 8 % inden 2028."
+    assert any(f.startswith("NEG_OTHER_STRONG@") for f in features_of(text, "8 %"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Venstre stiller forslag om, at kommunens bilflåde skal være 100 % elektrisk i 2027.",
+        "Det Konservative Folkeparti ønsker, at kommunen skal plante 100 hektar skov inden 2030.",
+    ],
+)
+def test_a_party_proposing_is_another_body(text: str) -> None:
+    """A party names itself, not a verb: 'Venstre stiller forslag om, at kommunens …' is the party's."""
+    (candidate,) = collect_candidates(text)
+    assert {e.feature for e in candidate["features"]} >= {"subject=other", "other_body@near"}
+
+
+def test_the_common_noun_alternative_is_no_party() -> None:
+    text = "Cykelstien er alternativet til en udvidelse af vejen, og der skal anlægges 12 km inden 2030."
+    assert "other_body@near" not in features_of(text, "12 km")
+
+
+def test_a_proposal_voted_down_is_a_proposal() -> None:
+    text = "Et mål om at være CO2-neutral i 2035 blev stemt ned med 19 stemmer mod 12."
+    assert any(f.startswith("NEG_PROPOSAL@") for f in features_of(text, "neutral"))
+
+
+def test_what_a_municipality_should_do_is_a_recommendation() -> None:
+    """ "Stevns Kommune bør sætte et mål om …" in a reader's letter asks for a goal; it sets none: a
+    proposal, whose subject is whoever proposes."""
+    features = features_of("Kommunen bør sætte et mål om 100 procent økologi i køkkenerne inden 2027.", "100")
+    assert "NEG_PROPOSAL@phrase" in features and "subject=other" in features
+
+
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Antallet af turistovernatninger skal øges med 15 % frem mod 2027.", "15 %"),
+        ("Andelen af borgere, der modtager hjemmehjælp, skal reduceres med 10 % inden 2026.", "10 %"),
+        ("Målet er, at 300 flere borgere er i job inden 2026.", "300"),
+    ],
+)
+def test_goals_of_other_fields_are_about_another_topic(text: str, part: str) -> None:
+    """Tourism, home care and jobs set goals in the words of targets; nothing in them is about climate."""
+    assert "other_topic@near&!green@near" in features_of(text, part)
+
+
+def test_a_green_word_beside_another_field_keeps_it_a_climate_figure() -> None:
+    features = features_of("Hjemmeplejens bilpark skal være 100 % elektrisk i 2027.", "100 %")
+    assert "green@near" in features and "other_topic@near&!green@near" not in features
+
+
+def test_casualties_in_traffic_are_road_safety_not_transport() -> None:
+    features = features_of(
+        "Antallet af dræbte og tilskadekomne i trafikken skal halveres inden 2030.", "halveres"
+    )
+    assert "other_topic@near&!green@near" in features and "TOPIC_TRANSPORT@clause" not in features
+
+
+def test_circular_economy_is_waste_not_money() -> None:
+    """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
+    from extractors.components.evidence import find_evidence
+
+    def labels(text: str) -> set[str]:
+        return {c.label for c in find_evidence(text)}
+
+    assert labels("Målet for cirkulær økonomi er 70 % genanvendelse i 2030") == {"GOAL_OF", "TOPIC_WASTE"}
+    assert "TOPIC_MONEY" in labels("Kommunens økonomi er presset, men den cirkulære økonomi vokser")
+    assert "TOPIC_MONEY" not in labels("Bioøkonomi og cirkulærøkonomien")
