@@ -131,7 +131,7 @@ def find_anchors(
     for q in quantities:
         if q.kind == "bare" and yearlike(text, q):
             continue  # "senest i 2050": a year, whatever the wording around it (see _bare_unit and below)
-        if q.role == "from":
+        if q.role in ("from", "qualifier"):
             continue
         flags = ("referenced",) if _reference(text, low, q) else ()
         if _RELATIVE_BEFORE.search(text, max(0, q.start - 60), q.start):

@@ -11,7 +11,9 @@ Some meanings need a wider view, and the rules for them live here (data in
 * per-unit compounds ("2 tons CO2e pr. indbygger" -> ``tons/indbygger``,
   "80 liter pr. elev pr. dag" -> ``liter/elev/dag``, "90 kWh/m²");
 * "X % under 1990-niveau" is a reduction, "X % over" an increase;
-* shares written as "9 ud af 10", "tre ud af fire".
+* shares written as "9 ud af 10", "tre ud af fire";
+* a figure that says which things the subject means ("lastbiler over 3,5 tons skal …",
+  "boliger på mere end 150 m² skal …") qualifies a noun: it is no level to reach.
 
 Everything works on character offsets of the unit text and mutates the lists
 handed in, so the rest of the assembly sees one consistent picture.
@@ -76,6 +78,11 @@ _RELATIVE = Caseless("|".join(f"({entry['regex']})" for entry in _R["relative_le
 _RELATIVE_LINKS = [None, *(entry["link"] for entry in _R["relative_level"])]
 #: How far after a figure a relative level is read.
 _RELATIVE_REACH = 60
+_QUALIFIER_BEFORE = re.compile(_R["noun_qualifier"]["before"], re.I)
+_LEVEL_NOUN = re.compile(_R["noun_qualifier"]["level_nouns"], re.I)
+_QUALIFIER_FINITE = re.compile(_R["noun_qualifier"]["finite"], re.I)
+#: How far before a figure its noun and comparison word are read.
+_QUALIFIER_REACH = 50
 _NUM_OR_WORD = r"(\d{1,6}|" + NUMBER_WORD_RE + r"|en|én|et|ét)"
 _OUT_OF = re.compile(
     r"(?<![\w.,])" + _NUM_OR_WORD + _R["out_of"]["regex"] + _NUM_OR_WORD + r"(?![\wæøå])", re.I
@@ -102,6 +109,7 @@ def refine(text: str, quantities: list[Quantity], years: list[YearMention], low:
     _out_of(text, quantities, low)
     _ranges(text, quantities, low)
     _from_to(text, quantities, years, low)
+    _noun_qualifiers(text, quantities, low)
     for q in quantities:
         if q.unit is not None and q.kind in ("number", "word"):
             _per_unit(text, q)
@@ -175,6 +183,36 @@ def _from_to(text: str, quantities: list[Quantity], years: list[YearMention], lo
                 years[i] = YearMention(
                     y.start, y.end, y.year, "current", y.expr_start, y.expr_end, _R["from_to"]["id"]
                 )
+
+
+def _noun_qualifiers(text: str, quantities: list[Quantity], low: str | None = None) -> None:
+    """ "Alle lastbiler over 3,5 tons skal være fossilfri": a figure after a noun and "over", "under",
+    "mere/mindre end" in the subject (no finite verb before it in its clause, one after) says which
+    lastbiler are meant. It keeps its place in the text but is no value (role ``qualifier``).
+    A level noun before it ("andelen på over 50 % skal …", "målet om under 2 tons") makes it the level.
+    """
+    if low is not None and " over " not in low and " under " not in low and " end " not in low:
+        return
+    for q in quantities:
+        if q.role != "value" or _is_year(text, q):
+            continue
+        m = _QUALIFIER_BEFORE.search(text, max(0, q.start - _QUALIFIER_REACH), q.start)
+        if not m or _LEVEL_NOUN.fullmatch(m.group("noun").rsplit("-", 1)[-1]) or _ends_level(m.group("noun")):
+            continue
+        opening = max(text.rfind(c, 0, m.start()) for c in ":;|")
+        closing = min((i for i in (text.find(c, q.end) for c in ":;|") if i >= 0), default=len(text))
+        if _QUALIFIER_FINITE.search(text, opening + 1, m.start()) or not _QUALIFIER_FINITE.search(
+            text, q.end, closing
+        ):
+            continue
+        q.role = "qualifier"
+        q.rule_id = f"{q.rule_id}+{_R['noun_qualifier']['id']}"
+
+
+def _ends_level(noun: str) -> bool:
+    """A compound ending in a level noun ("klimamålet", "elbilsandelen") names a level too."""
+    low = noun.lower()
+    return low.endswith(("andel", "andelen", "målet", "mål", "målsætningen", "niveauet", "niveau"))
 
 
 def _per_unit(text: str, q: Quantity) -> None:

@@ -195,3 +195,32 @@ def test_a_minus_before_a_figure_is_a_cut() -> None:
     assert {c["direction"] for c in collect_candidates(table)} == {"reduce"}
     (candidate,) = collect_candidates("Andelen af elbiler skal være 20-30 % i 2030.")
     assert candidate["direction"] == "reach"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("Alle lastbiler over 3,5 tons i kommunens flåde skal være fossilfri senest i 2030.", 3.5),
+        ("CO2-udledningen på over 300.000 tons skal halveres inden 2030.", 300000.0),
+        ("Boliger på mere end 150 m2 skal have et energiforbrug under 50 kWh/m2 i 2030.", 150.0),
+    ],
+)
+def test_a_figure_that_says_which_things_are_meant_is_no_value(text: str, qualifier: float) -> None:
+    """In the subject, "<noun> over/under/mere end <figure>" narrows the noun; the goal is the rest."""
+    (target,) = extract_targets(text)
+    assert target.value != qualifier
+    assert qualifier not in {c["value"] for c in collect_candidates(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a level noun before the figure makes it the level, a verb before it makes it the goal
+        ("Andelen på over 50 % skal fastholdes frem mod 2030.", 50.0),
+        ("Udledningen skal være under 2 tons pr. borger i 2035.", 2.0),
+        ("Over 80 % af borgerne skal have adgang til fjernvarme i 2030.", 80.0),
+    ],
+)
+def test_a_level_after_over_or_under_stays_the_value(text: str, value: float) -> None:
+    (target,) = extract_targets(text)
+    assert target.value == value
