@@ -261,10 +261,12 @@ _RELATIVE_BEFORE = re.compile(
 )
 _REFERENCE = Caseless(r"(?:^|\s)(?:de|disse|kun|blot|knap|godt)\s+$")
 _BARE_BEFORE = re.compile(
-    r"(?:på|til|fra|med|er|være|udgøre|udgør)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
+    r"(?:på|til|fra|med|er|være|blive|bliver|udgøre|udgør|nå|når)\s*(?:mindst|minimum|maksimalt|højst|over|under|ca\.|cirka|yderligere)?\s*$",
     re.I,
 )
-_BARE_AFTER = re.compile(r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s)")
+_BARE_AFTER = re.compile(
+    r"\s*(?:[.,;)]|$|i\s|senest|inden|frem|om\s|årligt|hvert|før|til\s|og\s|ved\s+udgangen)"
+)
 _SHARE_WORD = re.compile(r"procent|andel")
 
 
