@@ -51,6 +51,16 @@ def test_another_body_named_before_a_colon_is_no_subject_of_the_clause_after_it(
     }
 
 
+@pytest.mark.parametrize("council", ["Kommunalbestyrelsen", "Byrådet"])
+def test_the_municipal_council_is_the_municipality_under_either_name(council: str) -> None:
+    """A quarter of the municipalities call their council "kommunalbestyrelsen"; it ends like an agency's
+    name ("Energistyrelsen"), which is another body."""
+    text = f"{council} har vedtaget, at solcellerne på kommunens tage skal nå 50 MW inden 2030."
+    features = features_of(text, "50 MW")
+    assert "subject=own" in features and "other_body@near" not in features
+    assert "other_body@near" in features_of("Energistyrelsen vil nå 50 MW solceller inden 2030.", "50 MW")
+
+
 def test_a_neighbouring_municipality_is_another_body() -> None:
     text = "Til sammenligning har nabokommunen besluttet at være CO2-neutral i 2035."
     assert subject_features(text, "neutral") == {"subject=other"}
