@@ -685,6 +685,18 @@ def test_all_of_a_fleet_converted_to_electricity_is_a_full_share() -> None:
     assert (c["value"], c["unit"], c["direction"], c["target_year"]) == (100.0, "%", "reach", 2035)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunens bilpark skal udelukkende bestå af el- og brintbiler i 2027.",
+        "Alle kommunens varebiler skal være elvarebiler senest i 2027.",
+    ],
+)
+def test_a_fleet_of_electric_or_hydrogen_vehicles_of_any_kind_is_a_full_share(text: str) -> None:
+    (c,) = collect_candidates(text)
+    assert (c["value"], c["unit"], c["target_year"]) == (100.0, "%", 2027)
+
+
 def test_disconnected_from_gas_is_a_phase_out() -> None:
     (c,) = collect_candidates("I 2030 skal samtlige kommunale ejendomme være koblet fra naturgassen.")
     assert (c["direction"], c["target_year"]) == ("phase_out", 2030)
