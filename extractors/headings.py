@@ -51,7 +51,7 @@ def scope_of(text: str, low: str | None = None) -> str | None:
     return None
 
 
-GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target", re.I)
+GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target|pejlemærke|milepæl|succeskriteri", re.I)
 STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
 _RANGE = re.compile(YEAR + r"\s*[-–]\s*" + YEAR)
 
@@ -120,7 +120,9 @@ _SCOPE_CUES_ANCHORED = tuple(
     )
 )
 _DELMAAL_I_ANCHORED = _Anchored(_DELMAAL_I, ("delmål",))
-GOAL_WORD_ANCHORED = _Anchored(GOAL_WORD, ("mål", "ambition", "forpligt", "target"))
+GOAL_WORD_ANCHORED = _Anchored(
+    GOAL_WORD, ("mål", "ambition", "forpligt", "target", "pejlemærke", "milepæl", "succeskriteri")
+)
 _STATUS_WORD_ANCHORED = _Anchored(
     STATUS_WORD, ("status", "resultat", "regnskab", "opgørelse", "fremskrivning", "historisk", "udvikling")
 )

@@ -656,6 +656,12 @@ def test_a_heading_with_the_plans_period_gives_the_goals_year() -> None:
     assert [c["target_year"] for c in collect_candidates(two)] == [None]
 
 
+@pytest.mark.parametrize("heading", ["Pejlemærker for 2030", "Milepæle 2030:", "Succeskriterier i 2030"])
+def test_a_heading_that_names_goals_in_other_words_gives_their_year(heading: str) -> None:
+    text = f"{heading}\n• 50 % af kommunens bilflåde kører på el"
+    assert [c["target_year"] for c in collect_candidates(text)] == [2030]
+
+
 def test_the_year_a_goal_was_set_is_no_deadline() -> None:
     """ "I 2012 satte byrådet et mål om at …" reports a goal (annotation guide: past tense that reports
     the goal itself counts); 2012 is when it was set, not when it is due."""
