@@ -134,6 +134,8 @@ _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _FINITE_VERB = re.compile(r"\b(?:skal|vil|er|har)\b")
 _CELL_QUANTITY = re.compile(r"\d\s*(?:%|procent|pct|ton|kwh|mwh|gwh|mw|ha\b)|\d\.\d{3}", re.I)
 _TABLE_BAR = re.compile(r"\S\s*\|\s*\S")
+#: A cell that holds a year and nothing else ("2030", "2030:").
+YEAR_ONLY = re.compile(r"\s*(" + YEAR + r")\s*:?\s*")
 
 
 _WORD_CHARS_START = re.compile(r"[\wæøå.]+")
@@ -365,6 +367,10 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     cells: list[Cell] = [(s, e, None, None) for s, e in spans]
     if state.columns and len(state.columns) == len(cells):
         cells = [(s, e, *state.columns[i]) for i, (s, e, _, _) in enumerate(cells)]
+    if state.target_list and cells[0][3] in (None, "label") and YEAR_ONLY.fullmatch(values[0]):
+        # rows headed by their year in a table of goals ("Delmål | Reduktion", "2030 | 47 %"): the
+        # first column gives each row's year, as a column headed "År" would
+        cells[0] = (cells[0][0], cells[0][1], None, "year")
     s, e = _strip(text, ls, le)
     return Segment(s, e, "row", state.snapshot(in_list=True), cells)
 

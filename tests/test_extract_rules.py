@@ -400,6 +400,12 @@ def test_table_with_label_year_and_value_columns() -> None:
     assert found == [(70.0, "reduce", 2030, 1990), (100.0, "reduce", 2050, None)]
 
 
+def test_rows_headed_by_a_year_in_a_table_of_goals_are_due_that_year() -> None:
+    text = "Tabel 4: Delmål for udledningen (ift. 2019)\nDelmål | Reduktion\n2025 | 20 %\n2030 | 47 %"
+    found = [(t.value, t.target_year, t.baseline_year) for t in extract_targets(text)]
+    assert found == [(20.0, 2025, 2019), (47.0, 2030, 2019)]
+
+
 def test_adopted_national_goal_is_a_target() -> None:
     (t,) = extract_targets(
         "Ballerup Kommune har forpligtet sig til at reducere CO₂-udledningen med 70 % i 2030, målt i forhold til 1990."
