@@ -732,6 +732,10 @@ def test_a_past_adoption_reports_a_decision_not_a_past_state() -> None:
     assert not any(f.startswith(("NEG_PAST@", "negative@")) for f in found)
 
 
+def test_zero_of_something_other_than_emissions_is_no_end_state() -> None:
+    assert collect_candidates("Antallet af trafikdræbte skal være nul i 2030.") == []
+
+
 def test_already_before_a_year_is_an_early_deadline_not_a_goal_reached() -> None:
     """ "allerede i 2027" brings a deadline forward (EARLY); "allerede nået" reports a goal reached."""
     early = features_of("Fjernvarmen skal allerede i 2027 være CO₂-neutral.", "neutral")
@@ -747,6 +751,9 @@ def test_already_before_a_year_is_an_early_deadline_not_a_goal_reached() -> None
     [
         ("Kommunen vil være CO2-fri i 2040.", "neutral", None),
         ("Udledningerne skal være nul i 2050.", "neutral", None),
+        # the emissions named before the zero with words between, a compound, "ned på nul"
+        ("Undervejs skal udledningen fra el og varme være nul i 2050.", "neutral", None),
+        ("CO2-udledningen fra kommunens bygninger skal ned på nul i 2050.", "neutral", None),
         ("Målet er nul fossile brændsler i den kollektive trafik i 2030.", "phase_out", None),
         ("Vi vil være selvforsynende med vedvarende energi i 2035.", "reach", 100.0),
     ],
