@@ -129,9 +129,33 @@ def test_the_common_noun_alternative_is_no_party() -> None:
     assert "other_body@near" not in features_of(text, "12 km")
 
 
-def test_a_proposal_voted_down_is_a_proposal() -> None:
-    text = "Et mål om at være CO2-neutral i 2035 blev stemt ned med 19 stemmer mod 12."
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Et mål om at være CO2-neutral i 2035 blev stemt ned med 19 stemmer mod 12.",
+        "Et flertal stemte imod et mål om at være CO2-neutral i 2035.",
+    ],
+)
+def test_a_proposal_voted_down_is_a_proposal(text: str) -> None:
     assert any(f.startswith("NEG_PROPOSAL@") for f in features_of(text, "neutral"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Landbrugets organisationer har sat et mål om et klimaneutralt landbrug i 2050.",
+        "Borgertinget anbefaler et mål om et klimaneutralt landbrug i 2050.",
+        "Festivalen har sat et mål om en klimaneutral festival i 2030.",
+    ],
+)
+def test_organisations_citizen_assemblies_and_festivals_are_other_bodies(text: str) -> None:
+    assert "other_body@near" in features_of(text, "klimaneutral")
+
+
+def test_a_kind_of_municipality_in_the_plural_pledges_for_all_of_them() -> None:
+    """ "Klimakommuner forpligter sig til …" describes what every member pledges, not this one's goal."""
+    text = "Klimakommuner forpligter sig til at nedbringe deres udledning med mindst 2 % om året."
+    assert any(f.startswith("NEG_OTHER_STRONG@") for f in features_of(text, "2 %"))
 
 
 def test_what_a_municipality_should_do_is_a_recommendation() -> None:
