@@ -668,6 +668,19 @@ def test_a_heading_that_names_goals_in_other_words_gives_their_year(heading: str
     assert [c["target_year"] for c in collect_candidates(text)] == [2030]
 
 
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("Kommunens egen drift skal være CO2-neutral allerede i 2028 i stedet for 2030.", 2028),
+        ("Byrådet besluttede, at målet om klimaneutralitet fremrykkes fra 2050 til 2040.", 2040),
+        ("Målet om 70 % reduktion udskydes fra 2030 til 2035.", 2035),
+    ],
+)
+def test_a_goal_moved_is_due_the_year_it_was_moved_to(text: str, year: int) -> None:
+    (c,) = collect_candidates(text)
+    assert c["target_year"] == year
+
+
 def test_the_year_a_goal_was_set_is_no_deadline() -> None:
     """ "I 2012 satte byrådet et mål om at …" reports a goal (annotation guide: past tense that reports
     the goal itself counts); 2012 is when it was set, not when it is due."""

@@ -171,6 +171,7 @@ def test_what_a_municipality_should_do_is_a_recommendation() -> None:
         ("Antallet af turistovernatninger skal øges med 15 % frem mod 2027.", "15 %"),
         ("Andelen af borgere, der modtager hjemmehjælp, skal reduceres med 10 % inden 2026.", "10 %"),
         ("Målet er, at 300 flere borgere er i job inden 2026.", "300"),
+        ("Andelen af dagligrygere skal halveres inden 2030.", "halveres"),
     ],
 )
 def test_goals_of_other_fields_are_about_another_topic(text: str, part: str) -> None:
