@@ -58,6 +58,11 @@ def test_the_municipal_council_is_the_municipality_under_either_name(council: st
     text = f"{council} har vedtaget, at solcellerne på kommunens tage skal nå 50 MW inden 2030."
     features = features_of(text, "50 MW")
     assert "subject=own" in features and "other_body@near" not in features
+    for said in (
+        f"{council} har et mål om 50 MW solceller inden 2030.",
+        f"{council}s mål er 50 MW solceller i 2030.",
+    ):
+        assert "other_body@near" not in features_of(said, "50 MW")
     assert "other_body@near" in features_of("Energistyrelsen vil nå 50 MW solceller inden 2030.", "50 MW")
 
 
