@@ -312,6 +312,17 @@ def test_two_targets_in_one_sentence_share_year_and_keep_own_baseline() -> None:
     assert a.end <= b.start
 
 
+def test_the_same_period_is_the_year_and_baseline_of_the_clause_before() -> None:
+    text = (
+        "Udledningen skal være reduceret med 60 % i 2030 sammenlignet med 2018, "
+        "og landbrugets udledning skal ned med mindst 35 % i samme periode."
+    )
+    assert [(t.value, t.target_year, t.baseline_year) for t in extract_targets(text)] == [
+        (60.0, 2030, 2018),
+        (35.0, 2030, 2018),
+    ]
+
+
 def test_coordinated_values_share_year_and_label() -> None:
     text = "25 % genanvendelse af plast og 20 % genanvendelse af metal i 2018 i forhold til potentialet."
     a, b = extract_targets("Mål:\n\n- " + text)
