@@ -24,6 +24,7 @@ kept beside them. Both paths give the same targets
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from functools import cache, lru_cache
@@ -514,6 +515,20 @@ def _restated_baseline(target: dict, baselines: dict[tuple, int]) -> dict:
     }
 
 
+#: How a sentence opens that says again what the sentence before it said, in other words.
+_IN_OTHER_WORDS = re.compile(r"(?:det\s+(?:betyder|vil\s+sige|indebærer)|dvs\.?|med\s+andre\s+ord)\b", re.I)
+
+
+def _restates_end_state(target: dict, previous: dict) -> bool:
+    """ "… skal være CO2-neutral i 2030. Det betyder, at udledningen skal ned på netto-nul": the same end
+    state again, in a sentence that says it restates; a new end state after a dated one has no year."""
+    return (
+        target["direction"] == previous["direction"]
+        and previous["value"] is None
+        and _IN_OTHER_WORDS.match(target["quote"]) is not None
+    )
+
+
 def _continue_year(target: dict, previous: dict) -> dict:
     """A sentence that goes on about the target before it ("Det svarer til en reduktion på 55 %") shares its
     year, and its words for what is measured when it has none of its own."""
@@ -521,6 +536,7 @@ def _continue_year(target: dict, previous: dict) -> dict:
         target["target_year"] is not None
         or target["direction"] in ("neutral", "phase_out")
         and target["value"] is None
+        and not _restates_end_state(target, previous)
         or target["rate"] == "per_year"  # "… falde med 1,5 % om året": a yearly pace, no year of its own
     ):
         return target

@@ -323,6 +323,19 @@ def test_the_same_period_is_the_year_and_baseline_of_the_clause_before() -> None
     ]
 
 
+def test_an_end_state_said_again_in_other_words_keeps_its_year() -> None:
+    text = (
+        "Byrådet har besluttet, at kommunen skal være CO2-neutral i 2030. Det betyder, at udledningen "
+        "af drivhusgasser skal bringes ned på netto-nul."
+    )
+    assert [(t.direction, t.target_year) for t in extract_targets(text)] == [("neutral", 2030)] * 2
+
+
+def test_a_new_end_state_after_a_dated_one_has_no_year() -> None:
+    text = "Kommunen skal være klimaneutral i 2050. Kommunens egen drift skal være klimaneutral."
+    assert [t.target_year for t in extract_targets(text)] == [2050, None]
+
+
 def test_coordinated_values_share_year_and_label() -> None:
     text = "25 % genanvendelse af plast og 20 % genanvendelse af metal i 2018 i forhold til potentialet."
     a, b = extract_targets("Mål:\n\n- " + text)
