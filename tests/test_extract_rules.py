@@ -739,9 +739,10 @@ def test_all_of_a_fleet_converted_to_electricity_is_a_full_share() -> None:
     [
         "Kommunens bilpark skal udelukkende bestå af el- og brintbiler i 2027.",
         "Alle kommunens varebiler skal være elvarebiler senest i 2027.",
+        "Vi vil udskifte al gadebelysning til LED inden 2027.",
     ],
 )
-def test_a_fleet_of_electric_or_hydrogen_vehicles_of_any_kind_is_a_full_share(text: str) -> None:
+def test_all_of_a_fleet_or_of_the_lighting_converted_is_a_full_share(text: str) -> None:
     (c,) = collect_candidates(text)
     assert (c["value"], c["unit"], c["target_year"]) == (100.0, "%", 2027)
 
