@@ -660,8 +660,16 @@ def _scoped_cues(inp: CandidateInputs, add) -> None:
             if _PRESENT.search(text[v.start : v.end]):
                 add(Evidence("dir.present_tense", v.rule_id))
                 break
-    if within(cues, clause.start, a.start, _MILESTONE):
+    # an action verb before the figure ("etablere 40 ladestandere") makes the figure its object; one
+    # whose content follows in an at-clause ("sikre, at 80 % …", "vedtaget, at …") frames a goal
+    if any(
+        not _AT_CLAUSE.search(text, m.end, a.start) for m in within(cues, clause.start, a.start, _MILESTONE)
+    ):
         add(Evidence("milestone.before_anchor", "cue.milestone.verb"))
+
+
+#: An at-clause opened after a verb: what follows is the verb's content, not its object.
+_AT_CLAUSE = re.compile(r"(?:,\s*|\s)(?:for\s+)?at\s")
 
 
 def _scoped_topics(inp: CandidateInputs, add) -> None:

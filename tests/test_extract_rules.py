@@ -336,6 +336,14 @@ def test_a_new_end_state_after_a_dated_one_has_no_year() -> None:
     assert [t.target_year for t in extract_targets(text)] == [2050, None]
 
 
+def test_an_action_verb_frames_a_goal_when_an_at_clause_follows_it() -> None:
+    """ "etablere 40 ladestandere": the figure is what the action makes; "sikre, at 80 % …": the at-clause
+    says what is to hold, a goal."""
+    assert "milestone.before_anchor" in features_of("Kommunen vil etablere 40 ladestandere inden 2026.", "40")
+    framed = features_of("Planen skal sikre, at 80 % af regnvandet håndteres lokalt i 2030.", "80 %")
+    assert "milestone.before_anchor" not in framed
+
+
 def test_coordinated_values_share_year_and_label() -> None:
     text = "25 % genanvendelse af plast og 20 % genanvendelse af metal i 2018 i forhold til potentialet."
     a, b = extract_targets("Mål:\n\n- " + text)
