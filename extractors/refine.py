@@ -187,8 +187,9 @@ def _from_to(text: str, quantities: list[Quantity], years: list[YearMention], lo
 
 def _noun_qualifiers(text: str, quantities: list[Quantity], low: str | None = None) -> None:
     """ "Alle lastbiler over 3,5 tons skal være fossilfri": a figure after a noun and "over", "under",
-    "mere/mindre end" in the subject (no finite verb before it in its clause, one after) says which
-    lastbiler are meant. It keeps its place in the text but is no value (role ``qualifier``).
+    "mere/mindre end" in the subject (no finite verb before it in its clause, one after) or after a
+    preposition ("… på ture under 5 km") says which things are meant. It keeps its place in the text
+    but is no value (role ``qualifier``).
     A level noun before it ("andelen på over 50 % skal …", "målet om under 2 tons") makes it the level.
     """
     if low is not None and " over " not in low and " under " not in low and " end " not in low:
@@ -201,9 +202,11 @@ def _noun_qualifiers(text: str, quantities: list[Quantity], low: str | None = No
             continue
         opening = max(text.rfind(c, 0, m.start()) for c in ":;|")
         closing = min((i for i in (text.find(c, q.end) for c in ":;|") if i >= 0), default=len(text))
-        if _QUALIFIER_FINITE.search(text, opening + 1, m.start()) or not _QUALIFIER_FINITE.search(
+        in_subject = not _QUALIFIER_FINITE.search(text, opening + 1, m.start()) and _QUALIFIER_FINITE.search(
             text, q.end, closing
-        ):
+        )
+        # "… på ture under 5 km": a noun governed by a preposition is no level, wherever it stands
+        if not in_subject and m.group("prep") is None:
             continue
         q.role = "qualifier"
         q.rule_id = f"{q.rule_id}+{_R['noun_qualifier']['id']}"
