@@ -137,8 +137,8 @@ def find_anchors(
         if _RELATIVE_BEFORE.search(text, max(0, q.start - 60), q.start):
             flags += ("in_relative_clause",)
         cell = next((c for c in cells if c[0] <= q.start < c[1]), None) if cells else None
-        if target_cols and cell is not None and cell[3] != "target":
-            continue
+        if cell is not None and (cell[3] == "stat" or target_cols and cell[3] != "target"):
+            continue  # a figure in a column of statistics, or beside the goal columns of its table
         if q.kind == "bare":
             unit = _bare_unit(text, q)
             if unit is None and cell is not None and cell[3] == "target" and not yearlike(text, q):

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from extractors.anchors import STRONG_CROSSING, Anchor, Clause, gap
 from extractors.caseless import Caseless
 from extractors.components.types import DENIAL_PREFIX, Cue, YearMention, load_jsonl
+from extractors.headings import PRESENT_YEAR
 from extractors.segment import Context
 
 COMMIT = frozenset({"BINDING", "INTENT", "ASPIRATION", "ADOPT", "PLAN_CONTENT"})
@@ -98,8 +99,6 @@ EVIDENCE_LABELS = tuple(
 )
 #: The scopes of a cue; the same three names serve the evidence labels.
 SCOPES = ("phrase", "clause", "sentence")
-#: The year a plan is written from, roughly: a deadline before it is history or a statistic.
-PRESENT_YEAR = 2024
 
 _INITIAL_YEAR = re.compile(
     r"^\W{0,3}(?:i|inden|senest(?:\s+i)?|fra|frem\s+mod|ved\s+udgangen\s+af)\s*(?:19|20)\d\d\b|^\W{0,3}(?:19|20)\d\d\s*[:–-]",

@@ -16,6 +16,8 @@ from typing import NamedTuple
 
 from extractors.caseless import fold
 
+#: The year a plan is written from, roughly: a deadline before it is history or a statistic.
+PRESENT_YEAR = 2024
 #: A year as plan text writes it (1950-2100).
 YEAR = r"(?:19[5-9]\d|20\d\d|2100)"
 HEADER_YEAR = re.compile(

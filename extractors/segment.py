@@ -16,7 +16,15 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
-from extractors.headings import GOAL_WORD, STATUS_WORD, YEAR, YEAR_IN_CELL, header_facts, heading_facts
+from extractors.headings import (
+    GOAL_WORD,
+    PRESENT_YEAR,
+    STATUS_WORD,
+    YEAR,
+    YEAR_IN_CELL,
+    header_facts,
+    heading_facts,
+)
 from extractors.triggers import TriggerIndex
 
 #: Blocks are separated by blank lines; a form feed (page break) counts as blank (see
@@ -334,6 +342,16 @@ def _column(cell: str) -> tuple[int | None, str | None]:
     return (int(year.group(1)) if year else None), None
 
 
+def _history_columns(columns: list[tuple[int | None, str | None]], line: str, state: _State) -> bool:
+    """Are the header's year columns all before the present, in a table whose header and heading name no
+    goal? A heading that only names a scope ("…, kommunen som virksomhed") opens a list of goals in a
+    plan, but a table of past years under it is a green account's statistics."""
+    years = [y for y, _ in columns if y]
+    if not years or any(y >= PRESENT_YEAR for y in years) or GOAL_WORD.search(line):
+        return False
+    return not (state.heading_text and GOAL_WORD.search(state.heading_text))
+
+
 def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     line = text[ls:le]
     parts = line.split("|")
@@ -355,6 +373,10 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
             state.target_list = True
         elif any(y for y, _ in columns) and state.target_list is False and GOAL_WORD.search(line):
             state.target_list = True
+        elif _history_columns(columns, line, state):
+            # year columns that are all history, in a table nobody called goals ("Sektor | 2018 | 2021 |
+            # 2022 | Ændring 2018-2022"): every figure under them is a statistic
+            columns = [(y, "stat" if y else role) for y, role in columns]
         elif state.target_list and any(y and role is None for y, role in columns):
             # year columns under a caption of goals ("Tabel 4. Sektormål (reduktion i procent ift. 1990)"):
             # each is a goal year, but one headed as a status ("2019 (status)")

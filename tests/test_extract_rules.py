@@ -438,6 +438,19 @@ def test_rows_headed_by_a_year_in_a_table_of_goals_are_due_that_year() -> None:
     assert found == [(20.0, 2025, 2019), (47.0, 2030, 2019)]
 
 
+def test_a_table_of_past_years_holds_statistics() -> None:
+    """A green account's table under a heading that names a scope (which in a plan opens a list of
+    goals): every year column is history and nothing in the header or heading names a goal."""
+    table = (
+        "Tabel 1. Energiforbrug, kommunen som virksomhed\n"
+        "Område | 2019 | 2022 | 2023 | Ændring 2019-2023\n"
+        "El (MWh) | 11.840 | 10.960 | 10.610 | -10 %"
+    )
+    assert collect_candidates(table) == []
+    goals = "Tabel 1. Kommunen som virksomhed\nOmråde | 2025 | 2030\nEl | -10 % | -20 %"
+    assert [c["target_year"] for c in collect_candidates(goals)] == [2025, 2030]
+
+
 def test_adopted_national_goal_is_a_target() -> None:
     (t,) = extract_targets(
         "Ballerup Kommune har forpligtet sig til at reducere CO₂-udledningen med 70 % i 2030, målt i forhold til 1990."
