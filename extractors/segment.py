@@ -204,6 +204,7 @@ _LABEL_LINE = re.compile(
 _NOMINAL_TARGET = re.compile(
     r"\d\s*(?:%|procent|pct|ton|mwh|gwh|ha\b|km\b|kr)|neutral|netto-?nul|fossilfri|halver|fordobl", re.I
 )
+_RELATIVE_TO = re.compile(r"(?:ift\.?|i\s+forhold\s+til|sammenlignet\s+med|siden)\s*$", re.I)
 _BASELINE_COLUMN = re.compile(r"basisår|baseline|referenceår|udgangsår", re.I)
 _YEAR_COLUMN = re.compile(r"\s*(?:mål)?(?:år|årstal)\s*|\s*(?:tidsfrist|deadline|frist)\s*", re.I)
 _REDUCE_CELL = re.compile(r"reduktion|reducer", re.I)
@@ -333,6 +334,8 @@ assert tuple(f.name for f in fields(Context)) == _SNAPSHOT_KEY, "keep _State.sna
 def _column(cell: str) -> tuple[int | None, str | None]:
     """What a header cell says about its column: a target year, a baseline, the year, a row label."""
     year = YEAR_IN_CELL.search(cell)
+    if year and _RELATIVE_TO.search(cell, 0, year.start()):
+        year = None  # "Reduktion ift. 2007": the column's figures are measured from that year, not in it
     if _BASELINE_COLUMN.search(cell):
         return None, "baseline"
     if _YEAR_COLUMN.fullmatch(cell):
@@ -393,6 +396,13 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
         # rows headed by their year in a table of goals ("Delmål | Reduktion", "2030 | 47 %"): the
         # first column gives each row's year, as a column headed "År" would
         cells[0] = (cells[0][0], cells[0][1], None, "year")
+    row_year = next(
+        (YEAR_IN_CELL.search(v) for v, c in zip(values, cells, strict=True) if c[3] == "year"), None
+    )
+    if row_year and int(row_year.group(1)) < PRESENT_YEAR:
+        # a row of a past year ("2022 | 298.000 | 57 %") reports what was; a column headed as goals
+        # ("Delmål") may still hold that year's goal
+        cells = [(s, e, y, "stat" if role is None else role) for s, e, y, role in cells]
     s, e = _strip(text, ls, le)
     return Segment(s, e, "row", state.snapshot(in_list=True), cells)
 

@@ -451,6 +451,17 @@ def test_a_table_of_past_years_holds_statistics() -> None:
     assert [c["target_year"] for c in collect_candidates(goals)] == [2025, 2030]
 
 
+def test_rows_of_past_years_report_and_rows_of_future_years_and_goal_columns_hold_goals() -> None:
+    table = (
+        "Tabel 1. Udledning i kommunen (ton CO2)\n"
+        "År | Udledning | Reduktion ift. 2007 | Delmål\n"
+        "2020 | 343.000 | 51 % | 50 %\n"
+        "2022 | 298.000 | 57 % | –\n"
+        "2030 | – | – | 75 %"
+    )
+    assert [(t.value, t.target_year) for t in extract_targets(table)] == [(50.0, 2020), (75.0, 2030)]
+
+
 def test_adopted_national_goal_is_a_target() -> None:
     (t,) = extract_targets(
         "Ballerup Kommune har forpligtet sig til at reducere CO₂-udledningen med 70 % i 2030, målt i forhold til 1990."
