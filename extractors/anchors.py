@@ -207,6 +207,12 @@ def _end_states(
             anchors.append(Anchor(c.start, c.end, "end", c.rule_id, None, direction, flags))
 
 
+#: What parts "alle …" from a state after it: another clause, not a coordination or a relative clause
+#: inside the subject ("alle kommunens personbiler og små varebiler", "alle nye biler, som kommunen
+#: leaser, skal være elbiler").
+_CLAUSES_APART = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så)\s|\.\s")
+
+
 def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
     """ "alle lokale busser på el": a state tied to "all" is an implicit 100 % share."""
     alls = [c for c in cues if c.label == "ALL"]
@@ -214,7 +220,7 @@ def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
         if c.label != "STATE":
             continue
         qualified = c.rule_id == "cue.state.el" or any(
-            (0 <= c.start - x.end <= 80 and not crossing(text[x.end : c.start]))
+            (0 <= c.start - x.end <= 80 and not _CLAUSES_APART.search(text, x.end, c.start))
             or (0 <= x.start - c.end <= 40 and not crossing(text[c.end : x.start]))
             for x in alls
         )

@@ -772,11 +772,21 @@ def test_all_of_a_fleet_converted_to_electricity_is_a_full_share() -> None:
         "Kommunens bilpark skal udelukkende bestå af el- og brintbiler i 2027.",
         "Alle kommunens varebiler skal være elvarebiler senest i 2027.",
         "Vi vil udskifte al gadebelysning til LED inden 2027.",
+        # "alle" and the state parted by a coordination or a relative clause inside the subject
+        "Delmål 2027: Alle kommunens personbiler og små varebiler er elbiler.",
+        "Fra 2025 gælder, at alle nye personbiler, som kommunen leaser, skal være elbiler i 2027.",
     ],
 )
 def test_all_of_a_fleet_or_of_the_lighting_converted_is_a_full_share(text: str) -> None:
     (c,) = collect_candidates(text)
     assert (c["value"], c["unit"], c["target_year"]) == (100.0, "%", 2027)
+
+
+def test_all_in_one_clause_is_no_share_of_a_state_in_the_next() -> None:
+    found = collect_candidates(
+        "Alle busser skal køre på biogas, og 40 % af bilerne skal være elbiler i 2030."
+    )
+    assert [(c["value"], c["quote"][:5]) for c in found] == [(100.0, "Alle "), (40.0, "40 % ")]
 
 
 def test_disconnected_from_gas_is_a_phase_out() -> None:
