@@ -140,7 +140,11 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 #: Precompiled (``re.search(str, …)`` looks its pattern up in re's cache on every call).
 _ONE_OR_TWO_DIGITS = re.compile(r"\d{1,2}")
 _FINITE_VERB = re.compile(r"\b(?:skal|vil|er|har)\b")
-_CELL_QUANTITY = re.compile(r"\d\s*(?:%|procent|pct|ton|kwh|mwh|gwh|mw|ha\b)|\d\.\d{3}", re.I)
+_CELL_QUANTITY = re.compile(
+    r"\d\s*(?:%|procent|pct|ton|kg\b|km\b|m²|m2\b|m³|m3\b|liter|kwh|mwh|gwh|mw|kw\b|ha\b|hektar|stk|kr\b|°)"
+    r"|\d\.\d{3}|\d,\d",
+    re.I,
+)
 _TABLE_BAR = re.compile(r"\S\s*\|\s*\S")
 #: A cell that holds a year and nothing else ("2030", "2030:").
 YEAR_ONLY = re.compile(r"\s*(" + YEAR + r")\s*:?\s*")

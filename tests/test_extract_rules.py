@@ -462,6 +462,19 @@ def test_rows_of_past_years_report_and_rows_of_future_years_and_goal_columns_hol
     assert [(t.value, t.target_year) for t in extract_targets(table)] == [(50.0, 2020), (75.0, 2030)]
 
 
+def test_a_goal_column_with_the_year_in_parentheses_after_each_figure() -> None:
+    """ "180 kg (2030)": a row whose figures have units the header's cells never have is data, not a
+    second header, and the year after a figure in parentheses is its goal's year."""
+    table = (
+        "Målsætning | Status 2022 | Mål\n"
+        "Genanvendelse af husholdningsaffald | 51 % | 70 % (2030)\n"
+        "Restaffald pr. indbygger | 232 kg | 180 kg (2030)\n"
+        "Genanvendelse på genbrugspladser | 68 % | 80 % (2028)"
+    )
+    found = [(c["value"], c["unit"], c["target_year"]) for c in collect_candidates(table)]
+    assert found == [(70.0, "%", 2030), (180.0, "kg", 2030), (80.0, "%", 2028)]
+
+
 def test_adopted_national_goal_is_a_target() -> None:
     (t,) = extract_targets(
         "Ballerup Kommune har forpligtet sig til at reducere CO₂-udledningen med 70 % i 2030, målt i forhold til 1990."
