@@ -210,7 +210,9 @@ def _end_states(
 #: What parts "alle …" from a state after it: another clause, not a coordination or a relative clause
 #: inside the subject ("alle kommunens personbiler og små varebiler", "alle nye biler, som kommunen
 #: leaser, skal være elbiler").
-_CLAUSES_APART = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så)\s|\.\s")
+_CLAUSES_APART = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|hvor|når|hvis|fordi|da|idet)\s|\.\s")
+#: "halvdelen af alle nye biler": "alle" after "af" names the whole a share is taken of.
+_PART_OF = re.compile(r"\baf\s+$", re.I)
 
 
 def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
@@ -220,7 +222,11 @@ def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
         if c.label != "STATE":
             continue
         qualified = c.rule_id == "cue.state.el" or any(
-            (0 <= c.start - x.end <= 80 and not _CLAUSES_APART.search(text, x.end, c.start))
+            (
+                0 <= c.start - x.end <= 80
+                and not _CLAUSES_APART.search(text, x.end, c.start)
+                and not _PART_OF.search(text, max(0, x.start - 4), x.start)
+            )
             or (0 <= x.start - c.end <= 40 and not crossing(text[c.end : x.start]))
             for x in alls
         )

@@ -800,6 +800,13 @@ def test_all_in_one_clause_is_no_share_of_a_state_in_the_next() -> None:
         "Alle busser skal køre på biogas, og 40 % af bilerne skal være elbiler i 2030."
     )
     assert [(c["value"], c["quote"][:5]) for c in found] == [(100.0, "Alle "), (40.0, "40 % ")]
+    where = "Vi vil udfase alle oliefyr i byerne, hvor der er mulighed for fjernvarme, inden 2030."
+    assert [c["value"] for c in collect_candidates(where)] == [None]
+
+
+def test_all_after_a_share_of_it_is_the_whole_not_the_share() -> None:
+    text = "Målet er, at halvdelen af alle nye biler, der indregistreres, skal være elbiler i 2027."
+    assert [c["value"] for c in collect_candidates(text)] == [50.0]
 
 
 def test_disconnected_from_gas_is_a_phase_out() -> None:
