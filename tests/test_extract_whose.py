@@ -151,9 +151,11 @@ def test_a_proposal_voted_down_is_a_proposal(text: str) -> None:
         "Landbrugets organisationer har sat et mål om et klimaneutralt landbrug i 2050.",
         "Borgertinget anbefaler et mål om et klimaneutralt landbrug i 2050.",
         "Festivalen har sat et mål om en klimaneutral festival i 2030.",
+        "Lufthavnen har et mål om at være klimaneutral i 2030.",
+        "Verdensmålene sætter mål om klimaneutrale samfund i 2050.",
     ],
 )
-def test_organisations_citizen_assemblies_and_festivals_are_other_bodies(text: str) -> None:
+def test_organisations_assemblies_festivals_airports_and_world_goals_are_other_bodies(text: str) -> None:
     assert "other_body@near" in features_of(text, "klimaneutral")
 
 
