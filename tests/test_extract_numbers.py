@@ -203,6 +203,8 @@ def test_a_minus_before_a_figure_is_a_cut() -> None:
         ("Alle lastbiler over 3,5 tons i kommunens flåde skal være fossilfri senest i 2030.", 3.5),
         ("CO2-udledningen på over 300.000 tons skal halveres inden 2030.", 300000.0),
         ("Boliger på mere end 150 m2 skal have et energiforbrug under 50 kWh/m2 i 2030.", 150.0),
+        # the verb after the subject a plain present tense
+        ("Alle kommunens køretøjer under 3,5 ton kører på el senest i 2027.", 3.5),
         # after a preposition, wherever it stands
         ("Mål 2030: Mindst 75 % af borgerne cykler, går eller tager bussen på ture under 5 km.", 5.0),
     ],
