@@ -179,12 +179,20 @@ def _anchor_order(a: Anchor) -> tuple[int, bool]:
     return a.start, a.kind == "dir"
 
 
+#: "være nul", "ned på nul": an end state when emissions are named before it in the sentence (a token
+#: pattern with the words between would be read at every word of every unit: too slow).
+_ZERO_LEVEL = "cue.neutral.zero_level"
+_EMISSIONS_BEFORE = re.compile(r"(?:udledning|emission)[\wæøå]*[^.;]*$", re.I)
+
+
 def _end_states(
     text: str, cues: list[Cue], years: list[YearMention], fossil: bool, anchors: list[Anchor]
 ) -> None:
     """End states ("CO₂-neutral", "fossilfri", a phase-out verb where fossil fuels are named) as anchors."""
     plans = [p for p in cues if p.label == "PLAN_OF"]
     for c in cues:
+        if c.rule_id == _ZERO_LEVEL and not _EMISSIONS_BEFORE.search(text, max(0, c.start - 100), c.start):
+            continue  # "skal være nul" is neutrality only of emissions ("antallet af trafikdræbte …")
         if c.label in ("END_NEUTRAL", "END_PHASE_OUT") or (c.label == "PHASE_VERB" and fossil):
             direction = "neutral" if c.label == "END_NEUTRAL" else "phase_out"
             overlap = next(
