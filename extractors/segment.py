@@ -375,6 +375,14 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
             state.target_list = True
         if any(_REDUCE_CELL.search(v) for v in values):
             state.hints = (state.hints[0], "reduce", state.hints[2])
+        goal_columns = {i for i, (_, role) in enumerate(columns) if role == "label" and i > 0}
+        if goal_columns:
+            # a column headed as goals beside the row labels ("Nøgletal | 2022 | Mål") holds the goals;
+            # the year columns beside it hold the status they are measured from
+            columns = [
+                (y, "target" if i in goal_columns else ("stat" if y else role))
+                for i, (y, role) in enumerate(columns)
+            ]
         if any(role == "target" for _, role in columns):
             columns = [(y, role or ("stat" if y else None)) for y, role in columns]
             state.target_list = True

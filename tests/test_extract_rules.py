@@ -475,6 +475,14 @@ def test_a_goal_column_with_the_year_in_parentheses_after_each_figure() -> None:
     assert found == [(70.0, "%", 2030), (180.0, "kg", 2030), (80.0, "%", 2028)]
 
 
+def test_a_column_headed_as_goals_beside_a_year_column_of_status() -> None:
+    table = "Nøgletal | 2022 | Mål\nUdsortering af madaffald | 61 % | 80 %\nRestaffald pr. indbygger | 261 kg | 174 kg (2030)"
+    assert [(c["value"], c["target_year"]) for c in collect_candidates(table)] == [
+        (80.0, None),
+        (174.0, 2030),
+    ]
+
+
 def test_adopted_national_goal_is_a_target() -> None:
     (t,) = extract_targets(
         "Ballerup Kommune har forpligtet sig til at reducere CO₂-udledningen med 70 % i 2030, målt i forhold til 1990."
