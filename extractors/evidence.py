@@ -465,6 +465,10 @@ _OWN_LABELS = frozenset({"MUNI", "SUBJ_OWN", "GOAL_OWN"})
 _OTHER_LABELS = frozenset({"NEG_OTHER", "NEG_OTHER_STRONG", "SUBJ_OTHER", "NEG_PROPOSAL"})
 
 
+#: A preposition right before a word: the word is in a phrase, not the subject.
+_IN_PHRASE = re.compile(r"\b(?:i|fra|på|af|for|til|med|hos|ved|blandt)\s+$", re.I)
+
+
 def subject_of(
     text: str, low: str | None, cues: list[Cue], topics: list[Cue], begin: int = 0
 ) -> tuple[str, str]:
@@ -488,7 +492,8 @@ def subject_of(
         # the verb found opens a later clause ("Over 90 % af borgerne bor i byer, og det skal vi …"):
         # the first clause has a verb the list does not know, and its subject is no cue of ours
         return "thing", "evidence.subject"
-    if _FRONTED.match(text, low, begin, verb.start()) is not None or verb.start() == begin:
+    inverted = _FRONTED.match(text, low, begin, verb.start()) is not None or verb.start() == begin
+    if inverted:
         start = verb.end()
         end = min(len(text), start + 40)
     else:
@@ -498,7 +503,11 @@ def subject_of(
         if c.label in _OTHER_LABELS:
             return "other", c.rule_id
     for c in found:
-        if c.label in _OWN_LABELS:
+        # after the verb, the subject comes first: "… vil udledningen fra transport i kommunen falde"
+        # names the municipality in a phrase of the subject, not as it
+        if c.label in _OWN_LABELS and not (
+            inverted and _IN_PHRASE.search(text, max(0, c.start - 12), c.start)
+        ):
             return "own", c.rule_id
     words = text[start:end].split()
     if words and words[0].strip(",.").lower() in _IMPERSONAL:

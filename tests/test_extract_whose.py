@@ -43,6 +43,16 @@ def test_a_body_in_a_phrase_of_the_subject_is_not_the_subject() -> None:
     }
 
 
+def test_after_a_fronted_phrase_the_municipality_in_a_phrase_of_the_subject_is_not_it() -> None:
+    """ "Ifølge fremskrivningen vil udledningen fra transport i kommunen falde …": the subject after
+    the verb is the emissions; "i kommunen" says where."""
+    text = "Ifølge fremskrivningen vil udledningen fra transport i kommunen falde med 25 % frem mod 2030."
+    assert subject_features(text, "25 %") == {"subject=thing"}
+    assert subject_features("Senest i 2030 skal kommunen halvere udledningen med 50 %.", "50 %") == {
+        "subject=own"
+    }
+
+
 def test_another_body_named_before_a_colon_is_no_subject_of_the_clause_after_it() -> None:
     text = "Vores affaldsplan går videre end de nationale krav: Her er målet, at 75 % af affaldet genanvendes i 2030."
     assert subject_features(text, "75 %") == {"subject=thing"}
