@@ -66,9 +66,9 @@ _UNIT_HINT = (
 
 
 #: Precompiled: the patterns headings, list headers and table header cells are tested with.
-_BASELINE_HINT = re.compile(
-    r"(?:i\s+forhold\s+til|ift\.?|sammenlignet\s+med|basisår\w*|baseline)\s*:?\s*(" + YEAR + r")", re.I
-)
+#: The words a figure is measured from a year with ("reduktion i forhold til 1990", "ift. 2007").
+RELATIVE_TO = r"i\s+forhold\s+til|ift\.?|sammenlignet\s+med"
+_BASELINE_HINT = re.compile(r"(?:" + RELATIVE_TO + r"|basisår\w*|baseline)\s*:?\s*(" + YEAR + r")", re.I)
 _REDUCE_HINT = re.compile(r"reduktion|reducer|nedbring", re.I)
 _DELMAAL_I = re.compile(r"delmål", re.I)
 _DELMAAL = re.compile(r"delmål")

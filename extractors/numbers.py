@@ -69,17 +69,12 @@ FRACTION_WORDS: dict[str, float] = {
     "tre femtedele": 60.0,
     "fire femtedele": 80.0,
     "en tiendedel": 10.0,
-    "hver anden": 50.0,
-    "hver tredje": 33.33,
-    "hver fjerde": 25.0,
-    "hver femte": 20.0,
-    "hver tiende": 10.0,
-    "hvert andet": 50.0,
-    "hvert tredje": 33.33,
-    "hvert fjerde": 25.0,
-    "hvert femte": 20.0,
-    "hvert tiende": 10.0,
 }
+#: "hver tredje bil", "hvert tredje tag": one in N, before a noun of either gender ("anden" is "andet"
+#: before a neuter one).
+_ONE_IN = {"anden": 50.0, "tredje": 33.33, "fjerde": 25.0, "femte": 20.0, "tiende": 10.0}
+FRACTION_WORDS.update({f"hver {n}": v for n, v in _ONE_IN.items()})
+FRACTION_WORDS.update({f"hvert {'andet' if n == 'anden' else n}": v for n, v in _ONE_IN.items()})
 
 _SMALL = sorted(UNITS_WORDS, key=len, reverse=True)
 _TENS = sorted(TENS_WORDS, key=len, reverse=True)

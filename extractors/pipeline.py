@@ -532,11 +532,10 @@ def _restates_end_state(target: dict, previous: dict) -> bool:
 def _continue_year(target: dict, previous: dict) -> dict:
     """A sentence that goes on about the target before it ("Det svarer til en reduktion på 55 %") shares its
     year, and its words for what is measured when it has none of its own."""
+    bare_end_state = target["direction"] in ("neutral", "phase_out") and target["value"] is None
     if (
         target["target_year"] is not None
-        or target["direction"] in ("neutral", "phase_out")
-        and target["value"] is None
-        and not _restates_end_state(target, previous)
+        or (bare_end_state and not _restates_end_state(target, previous))
         or target["rate"] == "per_year"  # "… falde med 1,5 % om året": a yearly pace, no year of its own
     ):
         return target

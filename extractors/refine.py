@@ -81,6 +81,8 @@ _RELATIVE_REACH = 60
 _QUALIFIER_BEFORE = re.compile(_R["noun_qualifier"]["before"], re.I)
 _LEVEL_NOUN = re.compile(_R["noun_qualifier"]["level_nouns"], re.I)
 _QUALIFIER_FINITE = re.compile(_R["noun_qualifier"]["finite"], re.I)
+#: Compounds ending in a level noun ("klimamålet", "elbilsandelen") name a level too.
+_LEVEL_SUFFIXES = tuple(_R["noun_qualifier"]["level_suffixes"])
 #: How far before a figure its noun and comparison word are read.
 _QUALIFIER_REACH = 50
 _NUM_OR_WORD = r"(\d{1,6}|" + NUMBER_WORD_RE + r"|en|én|et|ét)"
@@ -198,7 +200,8 @@ def _noun_qualifiers(text: str, quantities: list[Quantity], low: str | None = No
         if q.role != "value" or _is_year(text, q):
             continue
         m = _QUALIFIER_BEFORE.search(text, max(0, q.start - _QUALIFIER_REACH), q.start)
-        if not m or _LEVEL_NOUN.fullmatch(m.group("noun").rsplit("-", 1)[-1]) or _ends_level(m.group("noun")):
+        noun = m.group("noun") if m else ""
+        if not m or _LEVEL_NOUN.fullmatch(noun.rsplit("-", 1)[-1]) or noun.lower().endswith(_LEVEL_SUFFIXES):
             continue
         opening = max(text.rfind(c, 0, m.start()) for c in ":;|")
         closing = min((i for i in (text.find(c, q.end) for c in ":;|") if i >= 0), default=len(text))
@@ -210,12 +213,6 @@ def _noun_qualifiers(text: str, quantities: list[Quantity], low: str | None = No
             continue
         q.role = "qualifier"
         q.rule_id = f"{q.rule_id}+{_R['noun_qualifier']['id']}"
-
-
-def _ends_level(noun: str) -> bool:
-    """A compound ending in a level noun ("klimamålet", "elbilsandelen") names a level too."""
-    low = noun.lower()
-    return low.endswith(("andel", "andelen", "målet", "mål", "målsætningen", "niveauet", "niveau"))
 
 
 def _per_unit(text: str, q: Quantity) -> None:

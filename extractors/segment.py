@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 from extractors.headings import (
     GOAL_WORD,
     PRESENT_YEAR,
+    RELATIVE_TO,
     STATUS_WORD,
     YEAR,
     YEAR_IN_CELL,
@@ -208,7 +209,7 @@ _LABEL_LINE = re.compile(
 _NOMINAL_TARGET = re.compile(
     r"\d\s*(?:%|procent|pct|ton|mwh|gwh|ha\b|km\b|kr)|neutral|netto-?nul|fossilfri|halver|fordobl", re.I
 )
-_RELATIVE_TO = re.compile(r"(?:ift\.?|i\s+forhold\s+til|sammenlignet\s+med|siden)\s*$", re.I)
+_RELATIVE_TO = re.compile(r"(?:" + RELATIVE_TO + r"|siden)\s*$", re.I)
 _BASELINE_COLUMN = re.compile(r"basisår|baseline|referenceår|udgangsår", re.I)
 _YEAR_COLUMN = re.compile(r"\s*(?:mål)?(?:år|årstal)\s*|\s*(?:tidsfrist|deadline|frist)\s*", re.I)
 _REDUCE_CELL = re.compile(r"reduktion|reducer", re.I)

@@ -231,16 +231,23 @@ def test_a_level_after_over_or_under_stays_the_value(text: str, value: float) ->
 
 
 @pytest.mark.parametrize(
-    ("text", "value", "unit"),
+    ("text", "value", "unit", "year"),
     [
-        ("Antallet af offentlige ladepunkter skal være mindst 600 ved udgangen af 2027.", 600.0, "count"),
-        ("Affaldsplanen sigter mod, at genanvendelsesprocenten når 60 i 2030.", 60.0, "%"),
+        (
+            "Antallet af offentlige ladepunkter skal være mindst 600 ved udgangen af 2027.",
+            600.0,
+            "count",
+            2027,
+        ),
+        ("Affaldsplanen sigter mod, at genanvendelsesprocenten når 60 i 2030.", 60.0, "%", 2030),
     ],
 )
-def test_a_bare_number_takes_its_unit_from_the_words_before_it(text: str, value: float, unit: str) -> None:
+def test_a_bare_number_takes_its_unit_from_the_words_before_it(
+    text: str, value: float, unit: str, year: int
+) -> None:
     """ "Antallet af …" counts, "…procenten" is a share; "ved udgangen af" and "når" frame it as a level."""
     (target,) = extract_targets(text)
-    assert (target.value, target.unit, target.target_year) == (value, unit, int(text[-5:-1]))
+    assert (target.value, target.unit, target.target_year) == (value, unit, year)
 
 
 def test_a_bare_number_with_no_unit_word_before_it_is_no_target() -> None:
