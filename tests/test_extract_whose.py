@@ -209,6 +209,46 @@ def test_casualties_in_traffic_are_road_safety_not_transport() -> None:
     assert "other_topic@near&!green@near" in features and "TOPIC_TRANSPORT@clause" not in features
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Andelen af flygtninge i job efter tre år skal være mindst 50 %.",
+        "Kommunen giver tilladelse til, at 40 % af grunden bebygges.",
+        "Udvalget tog orienteringen til efterretning, og 60 % af midlerne er brugt.",
+        "Der gælder en streng grænse på 40 %.",
+        "Hver seng på plejecentret skal være belagt 95 % af tiden.",
+    ],
+)
+def test_words_that_only_contain_a_transport_or_nature_stem_are_not_about_them(text: str) -> None:
+    """ "fly" in "flygtninge", "lade" in "tilladelse", the past tense "tog", "eng" in "streng" and
+    "senge": a stem matched inside another word made budgets and refugees green."""
+    features = features_of(text, "%")
+    assert not {"TOPIC_TRANSPORT@clause", "TOPIC_NATURE@clause", "green@near"} & set(features)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Alle ladestandere og hurtigladere skal drives af grøn strøm.", "TOPIC_TRANSPORT"),
+        ("Flyrejser skal halveres, og toget skal bruges til møder.", "TOPIC_TRANSPORT"),
+        ("Strandengene og engene skal plejes.", "TOPIC_NATURE"),
+    ],
+)
+def test_the_narrowed_stems_still_find_their_own_words(text: str, label: str) -> None:
+    from extractors.components.evidence import find_evidence
+
+    assert label in {c.label for c in find_evidence(text)}
+
+
+def test_recruitment_and_satisfaction_surveys_are_other_topics() -> None:
+    features = features_of(
+        "Målet i rekrutteringsstrategien er at nedbringe omsætningen til højst 15 % i 2026.", "15 %"
+    )
+    assert "other_topic@near&!green@near" in features
+    features = features_of("Mindst 80 % af brugerne skal være tilfredse med hjælpen.", "80 %")
+    assert "other_topic@near&!green@near" in features
+
+
 def test_circular_economy_is_waste_not_money() -> None:
     """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
     from extractors.components.evidence import find_evidence
