@@ -57,11 +57,28 @@ GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target|pejlemærke|
 STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
 _RANGE = re.compile(YEAR + r"\s*[-–]\s*" + YEAR)
 
+#: A caption names its unit in brackets ("(ton CO₂e)"), after a comma at its end ("Udledning fra
+#: transport, ton CO2e") or as what the figures are counted in ("opgjort i ton CO2e").
+_AT_END = r",\s*(?:i\s+)?"
+_TONS = r"(?:1\.000\s+)?tons?"
 _UNIT_HINT = (
-    (re.compile(r"\(\s*(?:i\s+)?(?:1\.000\s+)?tons?\b[^)]*\)|\(\s*t\s*CO", re.I), "tons"),
-    (re.compile(r"\(\s*%\s*\)|\(\s*procent\s*\)|\bi\s+procent\b", re.I), "%"),
-    (re.compile(r"\(\s*GWh\s*\)"), "GWh"),
-    (re.compile(r"\(\s*MWh\s*\)"), "MWh"),
+    (
+        re.compile(
+            "|".join(
+                (
+                    r"\(\s*(?:i\s+)?" + _TONS + r"\b[^)]*\)",
+                    r"\(\s*t\s*CO",
+                    _AT_END + _TONS + r"(?:\s+CO\S*)?\s*$",
+                    r"\bi\s+" + _TONS + r"\s+CO",
+                )
+            ),
+            re.I,
+        ),
+        "tons",
+    ),
+    (re.compile(r"\(\s*(?:%|procent)\s*\)|\bi\s+procent\b|" + _AT_END + r"(?:%|procent)\s*$", re.I), "%"),
+    (re.compile(r"\(\s*gwh\s*\)|" + _AT_END + r"gwh\s*$", re.I), "GWh"),
+    (re.compile(r"\(\s*mwh\s*\)|" + _AT_END + r"mwh\s*$", re.I), "MWh"),
 )
 
 
@@ -133,7 +150,9 @@ _BASELINE_HINT_ANCHORED = _Anchored(_BASELINE_HINT, _YEAR_ANCHORS)
 _REDUCE_HINT_ANCHORED = _Anchored(_REDUCE_HINT, ("reduktion", "reducer", "nedbring"))
 _UNIT_HINT_ANCHORED = tuple(
     (_Anchored(pattern, anchors), unit)
-    for (pattern, unit), anchors in zip(_UNIT_HINT, (("(",), ("(", "procent"), ("(",), ("(",)), strict=True)
+    for (pattern, unit), anchors in zip(
+        _UNIT_HINT, (("(", "ton"), ("(", "procent", "%"), ("(", "gwh"), ("(", "mwh")), strict=True
+    )
 )
 
 

@@ -940,6 +940,15 @@ def test_a_status_column_under_a_caption_of_goals_is_no_goal() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "caption",
+    ["Tabel 5.1 Udledning fra transport, ton CO2e", "Tabel 5.1 Udledning fra transport opgjort i ton CO2e"],
+)
+def test_a_caption_names_its_unit_after_a_comma_or_as_what_is_counted(caption: str) -> None:
+    text = caption + "\nType | 2018 | 2022 | Mål 2030\nPersonbiler | 95.000 | 91.000 | 52.000"
+    assert [(t.value, t.unit, t.target_year) for t in extract_targets(text)] == [(52000.0, "tons", 2030)]
+
+
 def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
     """ "Vi vil frem mod 2030 sikre, at" is finished by each item below it, as a header with a colon is."""
     text = (
