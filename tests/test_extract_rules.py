@@ -949,6 +949,21 @@ def test_a_caption_names_its_unit_after_a_comma_or_as_what_is_counted(caption: s
     assert [(t.value, t.unit, t.target_year) for t in extract_targets(text)] == [(52000.0, "tons", 2030)]
 
 
+def test_the_sum_row_of_a_goal_table_is_a_goal_like_the_rows_above_it() -> None:
+    """ "I alt" is a statistics word in a sentence; as the label of a row with a goal column it names
+    the sum, and the column says the figure is a goal."""
+    text = (
+        "Tabel 2. Udledning (ton CO2e)\nSektor | 2019 | Mål 2030\n"
+        "Transport | 95.000 | 52.000\nEnergi | 72.000 | 49.000\nI alt | 167.000 | 101.000"
+    )
+    assert [t.value for t in extract_targets(text)] == [52000.0, 49000.0, 101000.0]
+
+
+def test_the_sum_row_of_a_table_of_statistics_is_no_goal() -> None:
+    text = "Tabel 2. Udledning (ton CO2e)\nSektor | 2019 | 2022\nTransport | 95.000 | 91.000\nI alt | 167.000 | 161.000"
+    assert extract_targets(text, suggestions=True) == []
+
+
 def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
     """ "Vi vil frem mod 2030 sikre, at" is finished by each item below it, as a header with a colon is."""
     text = (

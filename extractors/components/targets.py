@@ -125,6 +125,7 @@ def assemble_unit(
         return []  # nothing to anchor a target on (most units: read nothing else)
     if cells:
         years = _with_cell_roles(years, cells)
+        cues = _outside_goal_row_label(cues, cells)
     if cues:  # (live_cues of no cues is no cues)
         cues = live_cues(text, cues, years)
     labels = {c.label for c in cues}
@@ -282,6 +283,16 @@ def _with_cell_roles(years: list[YearMention], cells: list[Cell]) -> list[YearMe
             y = YearMention(y.start, y.end, y.year, "in", y.expr_start, y.expr_end, "table.year_column")
         out.append(y)
     return out
+
+
+def _outside_goal_row_label(cues: list[Cue], cells: list[Cell]) -> list[Cue]:
+    """Cues but the statistics words in the label of a row with a goal column ("I alt | 197.000 | 118.000",
+    "Heraf transport | …"): a sum row's label says what the row adds up; whether its figures are goals
+    or statistics is its columns' to say, as for every other row."""
+    label = cells[0]
+    if not any(c[3] == "target" for c in cells[1:]):
+        return cues
+    return [c for c in cues if not (c.label == "NEG_STAT" and label[0] <= c.start < label[1])]
 
 
 def _shared_year(clauses: list[Clause], attached: list[YearMention | None], i: int) -> YearMention | None:
