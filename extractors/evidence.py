@@ -382,6 +382,9 @@ CONJUNCTIONS = (
     # another body's requirement or goal, taken up by a later sentence of the paragraph ("planens mål er at
     # opfylde kravene"): the municipality's own
     ("other_body@around", "next.adopts"),
+    # "Det svarer til en reduktion på 68 % i forhold til 1990" right after a goal with a year says that
+    # goal again in other units; after a statistic it says the statistic again
+    ("RESTATE@phrase", "previous.goal_with_year"),
 )
 #: A family near the anchor with none of another: evidence a sum of weights cannot express ("the
 #: subject is another body and nothing here makes it the municipality's", "money and no climate").
@@ -434,7 +437,7 @@ def _families(found: list[Evidence], add) -> None:
     """Family features ("green@near", "money@around" …) and the :data:`CONJUNCTIONS` they take part in."""
     present: dict[str, str] = {}
     for e in found:
-        for name in _implied(e.feature):
+        for name in (e.feature, *_implied(e.feature)):
             if name not in present:
                 present[name] = e.pattern
     for name, pattern in present.items():

@@ -964,6 +964,17 @@ def test_the_sum_row_of_a_table_of_statistics_is_no_goal() -> None:
     assert extract_targets(text, suggestions=True) == []
 
 
+def test_a_restatement_after_a_goal_is_evidence_of_its_own() -> None:
+    """ "Det svarer til en reduktion på 68 % …" says the goal before it again; after a statistic, it says
+    the statistic again. The pair (the restating word, a goal with a year just before) is its own feature."""
+    restated = "Udledningen må højst være 290.000 ton CO2e i 2030. Det svarer til en reduktion på 68 % i forhold til 1990."
+    status = (
+        "I 2023 var udledningen 402.000 ton CO2e. Det svarer til en reduktion på 43 % i forhold til 1990."
+    )
+    assert "RESTATE@phrase&previous.goal_with_year" in features_of(restated, "68 %")
+    assert "RESTATE@phrase&previous.goal_with_year" not in features_of(status, "43 %")
+
+
 def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
     """ "Vi vil frem mod 2030 sikre, at" is finished by each item below it, as a header with a colon is."""
     text = (
