@@ -109,6 +109,7 @@ _WEAK = Caseless(r",\s|;|:\s|\s[–—-]\s|\s(?:men|selvom|fordi|mens|da|hvis|hv
 #: Where its main clause ends: a coordination of clauses, a semicolon, a dash, a full stop.
 _STRONG = Caseless(
     r";|\s[–—-]\s|,\s*(?:og|men|mens|da|fordi|selvom|hvis|så|derfor|hvilket|hvor)\s|\s(?:men|selvom|fordi)\s"
+    r"|\sfor\s+at\s"
 )
 _PRESENT = re.compile(r"(?:es|er)$")
 #: "vi forventer", "forventer vi": an expectation, a commitment only in a list of goals.
@@ -154,7 +155,7 @@ def _opens_sentence(text: str, pos: int) -> bool:
 #: A mark or word every match of :data:`_STRONG` and of :data:`_WEAK` holds (tested in
 #: tests/test_pretests.py): a stretch of lower-cased text without any cannot hold a bound.
 _BOUND_LITERALS = {
-    id(_STRONG): (",", ";", "-", "–", "—", "men", "selvom", "fordi"),
+    id(_STRONG): (",", ";", "-", "–", "—", "men", "selvom", "fordi", "for"),
     id(_WEAK): (",", ";", ":", "-", "–", "—", "men", "selvom", "fordi", " da ", "hvis", "hvor", "hvilket"),
 }
 

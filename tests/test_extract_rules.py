@@ -964,6 +964,13 @@ def test_the_sum_row_of_a_table_of_statistics_is_no_goal() -> None:
     assert extract_targets(text, suggestions=True) == []
 
 
+def test_a_purpose_clause_is_a_clause_of_its_own() -> None:
+    """ "Ud af 53 tiltag er 44 i gang for at nå målet om 49 % …": the status words belong to the main
+    clause; the goal the purpose clause names is read in its own."""
+    features = features_of("Ud af 53 tiltag er 44 i gang for at nå målet om 49 % reduktion i 2025.", "49 %")
+    assert "NEG_STAT@sentence" in features and "NEG_STAT@phrase" not in features
+
+
 def test_a_restatement_after_a_goal_is_evidence_of_its_own() -> None:
     """ "Det svarer til en reduktion på 68 % …" says the goal before it again; after a statistic, it says
     the statistic again. The pair (the restating word, a goal with a year just before) is its own feature."""
