@@ -982,6 +982,25 @@ def test_a_restatement_after_a_goal_is_evidence_of_its_own() -> None:
     assert "RESTATE@phrase&previous.goal_with_year" not in features_of(status, "43 %")
 
 
+def test_a_lead_in_at_the_end_of_a_paragraph_gives_its_year_to_the_items() -> None:
+    """ "Kommunen har en klimaplan med mål for hele kommunen og for egen drift. I 2030 vil vi:" opens the
+    list with its last sentence, as "I 2030 vil vi:" on a line of its own does."""
+    text = (
+        "Kommunen har en klimaplan med mål for hele kommunen og for kommunen som virksomhed. I 2030 vil vi:\n\n"
+        "• have reduceret udledningen fra hele kommunen med 60 % i forhold til 2018\n"
+        "• have mindst 35 % økologi i kommunens køkkener"
+    )
+    assert [(t.value, t.target_year) for t in extract_targets(text)] == [(60.0, 2030), (35.0, 2030)]
+
+
+def test_only_the_last_sentence_of_a_paragraph_is_its_lead_in() -> None:
+    text = (
+        "I 2030 vil vi have en ny klimaplan, som byrådet skal vedtage. Planen skal indeholde mål som:\n\n"
+        "• mindst 35 % økologi i kommunens køkkener"
+    )
+    assert all(t.target_year is None for t in extract_targets(text, suggestions=True))
+
+
 def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
     """ "Vi vil frem mod 2030 sikre, at" is finished by each item below it, as a header with a colon is."""
     text = (
