@@ -169,6 +169,29 @@ def test_organisations_assemblies_festivals_airports_and_world_goals_are_other_b
     assert "other_body@near" in features_of(text, "klimaneutral")
 
 
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Konsortiet har selv et mål om at producere 150.000 ton grøn brint om året i 2032.", "150.000"),
+        ("Cyklistforbundet har et mål om, at halvdelen af alle børn cykler i skole i 2030.", "halvdelen"),
+        ("Vognmændene har et mål om at køre 40 % af turene på el i 2030.", "40 %"),
+    ],
+)
+def test_consortia_unions_and_hauliers_are_other_bodies(text: str, part: str) -> None:
+    assert "other_body@near" in features_of(text, part)
+
+
+def test_connected_with_is_no_union() -> None:
+    """ "forbundet med" is the participle of "forbinde", not "Forbundet" (the union)."""
+    features = features_of("Udgifterne forbundet med projektet skal reduceres med 10 % i 2026.", "10 %")
+    assert "other_body@near" not in features
+
+
+def test_a_figure_given_for_comparison_is_no_goal_of_the_text() -> None:
+    features = features_of("Til sammenligning er målet for hele landet 70 % reduktion i 2030.", "70 %")
+    assert "NEG_STAT@phrase" in features
+
+
 def test_a_kind_of_municipality_in_the_plural_pledges_for_all_of_them() -> None:
     """ "Klimakommuner forpligter sig til …" describes what every member pledges, not this one's goal."""
     text = "Klimakommuner forpligter sig til at nedbringe deres udledning med mindst 2 % om året."
