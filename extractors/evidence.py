@@ -91,7 +91,7 @@ GREEN_TOPICS = (
 MONEY_TOPICS = ("TOPIC_MONEY", "TOPIC_LOAN", "TOPIC_FEE")
 OTHER_TOPICS = ("TOPIC_STAFF", "TOPIC_PLANNING", "TOPIC_SPEED", "TOPIC_SOCIAL")
 #: Every label of ``patterns/evidence.jsonl`` but the ``NOT_`` ones, which only cancel others (see
-#: :func:`extractors.components.evidence.without_denied`).
+#: :func:`extractors.components.cues.without_denied`).
 EVIDENCE_LABELS = tuple(
     dict.fromkeys(
         e["label"] for e in load_jsonl("evidence.jsonl") if not e["label"].startswith(DENIAL_PREFIX)

@@ -181,6 +181,26 @@ def test_consortia_unions_and_hauliers_are_other_bodies(text: str, part: str) ->
     assert "other_body@near" in features_of(text, part)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunen som virksomhed skal være klimaneutral i 2030.",
+        "Gentofte Kommune som virksomhed skal være CO2-neutral i 2030.",
+        "Kommunen som organisation: Egne bygninger og køretøjer er fossilfri i 2028.",
+    ],
+)
+def test_the_municipality_as_an_organisation_is_its_own(text: str) -> None:
+    """ "som virksomhed" names the municipality's own organisation (the annotation guide's scope
+    "organisation"), not a company: a NOT_NEG_OTHER cue denies the other-body word inside it."""
+    features = features_of(text, "20")
+    assert "other_body@near" not in features and "subject=other" not in features
+
+
+def test_a_company_is_still_another_body() -> None:
+    features = features_of("Virksomheden har et mål om at være CO2-neutral i 2030.", "CO2-neutral")
+    assert "other_body@near" in features
+
+
 def test_connected_with_is_no_union() -> None:
     """ "forbundet med" is the participle of "forbinde", not "Forbundet" (the union)."""
     features = features_of("Udgifterne forbundet med projektet skal reduceres med 10 % i 2026.", "10 %")

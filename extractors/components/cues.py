@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.caseless import compile_folded, fold
-from extractors.components.types import Cue, doc_text, load_jsonl, set_ext
+from extractors.components.types import DENIAL_PREFIX, Cue, doc_text, load_jsonl, set_ext
 from extractors.regex_source import top_level_alternatives
 
 #: Characters that separate tokens (spaCy splits on them; a hyphen does not split).
@@ -265,6 +265,10 @@ class CueMarker:
             required = _required_text([p for _, p in entries])
             self.regexes.append((label, re.compile(source, re.IGNORECASE), names, required))
         self._index_first_words()
+        #: whether the file has ``NOT_<label>`` patterns (see :func:`without_denied`)
+        self.denies = any(
+            label.startswith(DENIAL_PREFIX) for label, *_ in (*self.single, *self.multi)
+        ) or any(label.startswith(DENIAL_PREFIX) for label, *_ in self.regexes)
 
     def _index_first_words(self) -> None:
         """Sort the first-word tests for :meth:`_classify`: the plain words (``LOWER`` string or ``IN``)
@@ -335,7 +339,7 @@ class CueMarker:
                     cues.append(Cue(label, found.start(), found.end(), names[found.lastgroup or "g0"]))
         if len(cues) > max(in_order, 1):
             cues.sort(key=_SPAN)
-        return cues
+        return without_denied(cues) if self.denies else cues
 
     def _chunk_cues(self, text: str, low: str) -> list[Cue]:
         """The word cues of the lower-cased text, read per space-separated chunk, in order of (start, end).
@@ -461,6 +465,29 @@ class CueMarker:
                 cues.extend(Cue(label, start, end, rule_id) for label, rule_id in singles)
             self._match_each(starts, text, low, m.start(), cues)
         return cues
+
+
+def without_denied(found: list[Cue]) -> list[Cue]:
+    """``found`` without its ``NOT_<label>`` spans and the ``<label>`` words inside them.
+
+    A pattern labelled ``NOT_<label>`` marks words that hold a ``<label>`` word but do not mean it:
+    "cirkulær økonomi" is about waste, not money, though "økonomi" alone is money; "kommunen som
+    virksomhed" is the municipality's own organisation, though "virksomhed" alone is another body.
+    Such a span cancels the ``<label>`` words inside it and is not a cue itself. (A word pattern cannot
+    see its neighbour, and listing every word but the ones after "cirkulær" would copy the patterns.)
+    """
+    denials = [c for c in found if c.label.startswith(DENIAL_PREFIX)]
+    if not denials:
+        return found
+    return [
+        c
+        for c in found
+        if not c.label.startswith(DENIAL_PREFIX)
+        and not any(
+            d.label[len(DENIAL_PREFIX) :] == c.label and d.start <= c.start and c.end <= d.end
+            for d in denials
+        )
+    ]
 
 
 @Language.factory("klimamaal_cues_v1")

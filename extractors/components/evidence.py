@@ -10,10 +10,8 @@ text the same way; the extractor asks for them only in units that hold a
 candidate, and for each heading once.
 
 A pattern labelled ``NOT_<label>`` marks words that hold a ``<label>`` word but do not
-mean it: "cirkulær økonomi" is about waste, not money, though "økonomi" alone is money.
-Such a span cancels the ``<label>`` words inside it and is not evidence itself. (A word
-pattern cannot see its neighbour, and listing every money word but the ones after
-"cirkulær" would copy the money patterns.)
+mean it ("cirkulær økonomi" is not money): the matcher drops both, as it does for the cues
+(``extractors.components.cues.without_denied``).
 """
 
 from __future__ import annotations
@@ -24,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from extractors.components.cues import CueMarker
-from extractors.components.types import DENIAL_PREFIX, Cue, doc_text, set_ext
+from extractors.components.types import Cue, doc_text, set_ext
 
 PATTERNS = "evidence.jsonl"
 
@@ -47,24 +45,9 @@ def marker() -> CueMarker:
 
 
 def find_evidence(text: str) -> list[Cue]:
-    """The evidence words of ``text`` in order of position, without those a ``NOT_`` span denies."""
-    return without_denied(marker().find(text))
-
-
-def without_denied(found: list[Cue]) -> list[Cue]:
-    """``found`` without its ``NOT_<label>`` spans and the ``<label>`` words inside them."""
-    denials = [c for c in found if c.label.startswith(DENIAL_PREFIX)]
-    if not denials:
-        return found
-    return [
-        c
-        for c in found
-        if not c.label.startswith(DENIAL_PREFIX)
-        and not any(
-            d.label[len(DENIAL_PREFIX) :] == c.label and d.start <= c.start and c.end <= d.end
-            for d in denials
-        )
-    ]
+    """The evidence words of ``text`` in order of position, without those a ``NOT_`` span denies
+    (the matcher drops them: :func:`extractors.components.cues.without_denied`)."""
+    return marker().find(text)
 
 
 @lru_cache(maxsize=4096)
