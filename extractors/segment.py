@@ -33,6 +33,22 @@ from extractors.triggers import TriggerIndex
 #: a literal, as this one does, is found five times faster than the alternation with ``\f``).
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\f\r]*\n")
 _BULLET = re.compile(r"^[ \t\u00a0]*(?:[-–—•▪●◦*·]|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))[ \t\u00a0]*")
+#: A paragraph numbered as a section of its chapter ("5.2 Alle bybusser skal køre på el senest i 2026.",
+#: "3.1 Mindst 25 % af grundarealet …"): its number is no figure of the text after it.
+_SECTION_NUMBER = re.compile(r"[ \t\u00a0]*\d{1,2}(?:\.\d{1,2})+\.?[ \t\u00a0]+(?=\S)")
+
+
+def _section_number_end(line: str) -> int:
+    """Where the text of a paragraph line numbered as a section starts (0: not one, or a heading,
+    "5.3 Udvikling i udledningen", which keeps its number as headings do)."""
+    if not line.lstrip()[:1].isdigit():
+        return 0
+    numbered = _SECTION_NUMBER.match(line)
+    if numbered is None or _is_heading(line[numbered.end() :]):
+        return 0
+    return numbered.end()
+
+
 _ABBREV = frozenset(
     [
         "ca",
@@ -579,7 +595,7 @@ def _units(text: str, bs: int, be: int) -> list[tuple[str, int, int]]:
                 units.append(("para", para[0], para_end))
                 para = []
             if not para:
-                para = [ls]
+                para = [ls + _section_number_end(line)]
             para_end = le
         prev_line = line
     if para:
@@ -620,6 +636,9 @@ def _line_block(
         if e > s:
             _item(text, s, e, text[s:e], state, out)
         return
+    skip = _section_number_end(line)
+    if skip:
+        bs, line = bs + skip, line[skip:]
     _paragraph(text, bs, be, line, state, triggers, out)
 
 

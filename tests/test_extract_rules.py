@@ -1001,6 +1001,26 @@ def test_only_the_last_sentence_of_a_paragraph_is_its_lead_in() -> None:
     assert all(t.target_year is None for t in extract_targets(text, suggestions=True))
 
 
+def test_the_number_of_a_goal_numbered_as_a_section_is_no_figure() -> None:
+    text = (
+        "Delmål\n5.1 Andelen af nye personbiler, der er elbiler, skal være mindst 80 % i 2028.\n"
+        "5.2 Alle bybusser i Kolding skal køre på el senest i 2026."
+    )
+    assert [(t.value, t.target_year) for t in extract_targets(text, suggestions=True)] == [
+        (80.0, 2028),
+        (100.0, 2026),
+    ]
+
+
+def test_a_numbered_heading_stays_a_heading() -> None:
+    """ "5.3 Udvikling i transportens udledning" heads the section; it is no item, so its words are
+    the heading of the rows under it."""
+    from extractors.segment import segments
+
+    text = "5.3 Udvikling i transportens udledning\nTransporten udleder 40 % af kommunens CO2."
+    assert [seg.kind for seg in segments(text)][0] == "heading"
+
+
 def test_a_lead_in_ending_in_at_gives_its_deadline_to_the_items() -> None:
     """ "Vi vil frem mod 2030 sikre, at" is finished by each item below it, as a header with a colon is."""
     text = (
