@@ -292,6 +292,26 @@ def test_recruitment_and_satisfaction_surveys_are_other_topics() -> None:
     assert "other_topic@near&!green@near" in features
 
 
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Trafikken på Ringgaden vil stige med 9 % frem mod 2035.", "9 %"),
+        ("Uden nye tiltag skal udledningen være 760.000 ton i 2030.", "760.000"),
+        ("Hvis der ikke gøres noget, er udledningen 30 % højere i 2030.", "30 %"),
+    ],
+)
+def test_what_will_happen_without_measures_is_a_projection(text: str, part: str) -> None:
+    """ "vil stige/falde" says what a thing will do, not what anyone commits to; "uden nye tiltag" and
+    "hvis der ikke gøres noget" frame a baseline scenario."""
+    features = features_of(text, part)
+    assert any(f.startswith("NEG_PROJECTION@") for f in features)
+
+
+def test_will_rise_is_no_intent() -> None:
+    features = features_of("Trafikken på Ringgaden vil stige med 9 % frem mod 2035.", "9 %")
+    assert not any(f.startswith("INTENT@") for f in features)
+
+
 def test_circular_economy_is_waste_not_money() -> None:
     """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
     from extractors.components.evidence import find_evidence
