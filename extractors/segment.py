@@ -363,6 +363,8 @@ def _column(cell: str) -> tuple[int | None, str | None]:
         return None, "year"
     if GOAL_WORD.search(cell):
         return (int(year.group(1)) if year else None), ("target" if year else "label")
+    if STATUS_WORD.search(cell):
+        return (int(year.group(1)) if year else None), "stat"  # "Status", "Status 2023", "2019 (status)"
     return (int(year.group(1)) if year else None), None
 
 
@@ -374,6 +376,16 @@ def _history_columns(columns: list[tuple[int | None, str | None]], line: str, st
     if not years or any(y >= PRESENT_YEAR for y in years) or GOAL_WORD.search(line):
         return False
     return not (state.heading_text and GOAL_WORD.search(state.heading_text))
+
+
+def _history_caption(heading: str | None) -> bool:
+    """Does a table's caption date it to the past and name no goal ("Tabel 1. Arealanvendelse i
+    Syddjurs Kommune, 2023")? Then a table whose header names no column (no year, no goal, no status)
+    holds that year's statistics."""
+    if not heading or GOAL_WORD.search(heading):
+        return False
+    years = [int(m.group(1)) for m in YEAR_IN_CELL.finditer(heading)]
+    return bool(years) and all(y < PRESENT_YEAR for y in years)
 
 
 def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
@@ -421,6 +433,8 @@ def _table_row(text: str, ls: int, le: int, state: _State) -> Segment | None:
     cells: list[Cell] = [(s, e, None, None) for s, e in spans]
     if state.columns and len(state.columns) == len(cells):
         cells = [(s, e, *state.columns[i]) for i, (s, e, _, _) in enumerate(cells)]
+    elif not state.columns and _history_caption(state.heading_text):
+        cells = [(s, e, None, "stat") for s, e in spans]
     if state.target_list and cells[0][3] in (None, "label") and YEAR_ONLY.fullmatch(values[0]):
         # rows headed by their year in a table of goals ("Delmål | Reduktion", "2030 | 47 %"): the
         # first column gives each row's year, as a column headed "År" would

@@ -949,6 +949,26 @@ def test_a_caption_names_its_unit_after_a_comma_or_as_what_is_counted(caption: s
     assert [(t.value, t.unit, t.target_year) for t in extract_targets(text)] == [(52000.0, "tons", 2030)]
 
 
+def test_a_status_column_beside_the_goals_holds_no_goal() -> None:
+    text = (
+        "Tabel 3.1 Status for udvalgte mål\nMål | Status\n"
+        "Elbiler i kommunens bilflåde 100 % (2026) | 71 %\nElbiler i kommunen 30 % (2030) | 11 %"
+    )
+    found = [(t.value, t.target_year) for t in extract_targets(text, suggestions=True)]
+    assert (71.0, 2026) not in found and (11.0, 2030) not in found
+    assert (100.0, 2026) in found
+
+
+def test_a_table_under_a_caption_of_a_past_year_holds_statistics() -> None:
+    text = "Tabel 1. Arealanvendelse i kommunen, 2023\nArealtype | Hektar | Andel\nLandbrug | 38.600 | 56 %"
+    assert extract_targets(text, suggestions=True) == []
+
+
+def test_a_table_under_a_caption_of_goals_is_read_as_before() -> None:
+    text = "Tabel 2. Mål for arealanvendelsen 2030\nArealtype | Hektar | Andel\nSkov | 9.000 | 15 %"
+    assert extract_targets(text, suggestions=True) != []
+
+
 def test_the_sum_row_of_a_goal_table_is_a_goal_like_the_rows_above_it() -> None:
     """ "I alt" is a statistics word in a sentence; as the label of a row with a goal column it names
     the sum, and the column says the figure is a goal."""
