@@ -216,7 +216,16 @@ SINGLE = [
         "in",
         None,
     ),
-    ("Der skal ske en reduktion på mindst 50 % i 2030.", 50.0, "%", "reduce", "at_least", 2030, "in", None),
+    (
+        "Der skal ske en reduktion af udledningen på mindst 50 % i 2030.",
+        50.0,
+        "%",
+        "reduce",
+        "at_least",
+        2030,
+        "in",
+        None,
+    ),
     (
         "Kommunen vil arbejde for, at 2/3 af alle ture i 2030 sker på cykel.",
         66.67,

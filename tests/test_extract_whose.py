@@ -312,6 +312,15 @@ def test_will_rise_is_no_intent() -> None:
     assert not any(f.startswith("INTENT@") for f in features)
 
 
+def test_a_road_safety_plan_is_not_about_transport() -> None:
+    """ "Trafiksikkerhedsplan" holds "trafik", but casualties are no climate metric: a NOT_TOPIC_TRANSPORT
+    span denies the transport reading of the word."""
+    features = features_of(
+        "Målet i trafiksikkerhedsplanen er, at antallet af dræbte skal halveres inden 2030.", "halveres"
+    )
+    assert "TOPIC_TRANSPORT@clause" not in features and "other_topic@near&!green@near" in features
+
+
 def test_circular_economy_is_waste_not_money() -> None:
     """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
     from extractors.components.evidence import find_evidence
