@@ -1000,6 +1000,11 @@ def test_a_purpose_clause_is_a_clause_of_its_own() -> None:
     assert "NEG_STAT@sentence" in features and "NEG_STAT@phrase" not in features
 
 
+def test_a_goal_named_by_its_share_is_a_goal_word() -> None:
+    """ "70 %-målet" names the goal by its figure, as "2030-målet" names it by its year."""
+    assert "GOAL@phrase" in features_of("Vi holder fast i 70 %-målet for 2030.", "70")
+
+
 def test_a_restatement_after_a_goal_is_evidence_of_its_own() -> None:
     """ "Det svarer til en reduktion på 68 % …" says the goal before it again; after a statistic, it says
     the statistic again. The pair (the restating word, a goal with a year just before) is its own feature."""
