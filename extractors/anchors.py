@@ -223,20 +223,35 @@ _CLAUSES_APART = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|hvor|n
 _PART_OF = re.compile(r"\baf\s+$", re.I)
 
 
+#: "Kommunens personbiler skal være elbiler": a plural subject (a noun in the plural, no "der"/"det")
+#: whose predicate is the state, "være/blive" right before it, says every one of them.
+_PLURAL_SUBJECT_IS = re.compile(
+    r"^\W*(?:[\wæøå-]+\s+){0,3}?(?!(?:der|her|hver|under|over|efter|mellem|andre|flere|mere)\b)"
+    r"[\wæøå-]{2,}(?:er|erne|ene)\s+(?:[^,;:]{0,40}?\s)?"
+    r"(?:skal|skulle|vil|må|bør)\s+(?:\w+\s+)?(?:være|blive)\s+$",
+    re.I,
+)
+
+
 def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
-    """ "alle lokale busser på el": a state tied to "all" is an implicit 100 % share."""
+    """ "alle lokale busser på el": a state tied to "all" is an implicit 100 % share; so is the state a
+    plural subject is to be ("Varebiler under 3.500 kg skal være eldrevne")."""
     alls = [c for c in cues if c.label == "ALL"]
     for c in cues:
         if c.label != "STATE":
             continue
-        qualified = c.rule_id == "cue.state.el" or any(
-            (
-                0 <= c.start - x.end <= 80
-                and not _CLAUSES_APART.search(text, x.end, c.start)
-                and not _PART_OF.search(text, max(0, x.start - 4), x.start)
+        qualified = (
+            c.rule_id == "cue.state.el"
+            or bool(_PLURAL_SUBJECT_IS.match(text, 0, c.start))
+            or any(
+                (
+                    0 <= c.start - x.end <= 80
+                    and not _CLAUSES_APART.search(text, x.end, c.start)
+                    and not _PART_OF.search(text, max(0, x.start - 4), x.start)
+                )
+                or (0 <= x.start - c.end <= 40 and not crossing(text[c.end : x.start]))
+                for x in alls
             )
-            or (0 <= x.start - c.end <= 40 and not crossing(text[c.end : x.start]))
-            for x in alls
         )
         if qualified and not any(a.start <= c.start < a.end + 3 for a in anchors):
             q = Quantity(c.start, c.end, 100.0, "%", "share", "qty.share.all")

@@ -1000,6 +1000,23 @@ def test_a_purpose_clause_is_a_clause_of_its_own() -> None:
     assert "NEG_STAT@sentence" in features and "NEG_STAT@phrase" not in features
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunens personbiler skal være elbiler i 2026.",
+        "Varebiler under 3.500 kg skal være eldrevne senest i 2027.",
+    ],
+)
+def test_a_plural_subject_to_be_in_a_state_is_all_of_them(text: str) -> None:
+    """The annotation guide reads "alle kommunens biler skal være elbiler" as 100 %; without "alle", the
+    plural subject of "skal være elbiler" means every one of them too."""
+    assert [(t.value, t.unit) for t in extract_targets(text)] == [(100.0, "%")]
+
+
+def test_there_shall_be_is_no_plural_subject() -> None:
+    assert extract_targets("Der skal være solceller på taget i 2026.", suggestions=True) == []
+
+
 def test_a_goal_named_by_its_share_is_a_goal_word() -> None:
     """ "70 %-målet" names the goal by its figure, as "2030-målet" names it by its year."""
     assert "GOAL@phrase" in features_of("Vi holder fast i 70 %-målet for 2030.", "70")
