@@ -218,6 +218,34 @@ def test_a_kind_of_municipality_in_the_plural_pledges_for_all_of_them() -> None:
     assert any(f.startswith("NEG_OTHER_STRONG@") for f in features_of(text, "2 %"))
 
 
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        (
+            "Forvaltningen foreslår, at klimaplanen med målet om 75 % reduktion i 2030 sendes i høring.",
+            "75 %",
+        ),
+        ("Administrationen anbefaler, at målet om 75 % reduktion i 2030 fastholdes.", "75 %"),
+        ("Forslaget til klimaplan sætter et loft på 180.000 ton CO2e i 2030.", "180.000"),
+    ],
+)
+def test_the_administrations_recommendation_and_a_draft_plan_are_no_outside_proposal(
+    text: str, part: str
+) -> None:
+    """The municipality's own administration proposes what its council adopts, and a draft plan's
+    goals are the draft's (tests/gold/real/README.md): a NOT_NEG_PROPOSAL span denies the proposal
+    reading of "foreslår/anbefaler" after them and of "forslaget til …planen"."""
+    features = features_of(text, part)
+    assert not any(f.startswith("NEG_PROPOSAL@") for f in features) and "subject=other" not in features
+
+
+def test_a_partys_proposal_is_still_a_proposal() -> None:
+    features = features_of(
+        "Enhedslisten foreslår, at kommunen skal være klimaneutral i 2035.", "klimaneutral"
+    )
+    assert "subject=other" in features
+
+
 def test_what_a_municipality_should_do_is_a_recommendation() -> None:
     """ "Stevns Kommune bør sætte et mål om …" in a reader's letter asks for a goal; it sets none: a
     proposal, whose subject is whoever proposes."""
