@@ -223,6 +223,9 @@ _CLAUSES_APART = re.compile(r";|\s[–—-]\s|,\s*(?:og|men|mens|samt|så|hvor|n
 _PART_OF = re.compile(r"\baf\s+$", re.I)
 
 
+#: The "all" words that mean "only" ("kun el", "udelukkende fjernvarme"): before a state they make it the
+#: whole; after it they restrict a verb.
+ONLY = "cue.all.only"
 #: "Kommunens personbiler skal være elbiler": a plural subject (a noun in the plural, no "der"/"det")
 #: whose predicate is the state, "være/blive" right before it, says every one of them.
 _PLURAL_SUBJECT_IS = re.compile(
@@ -249,7 +252,8 @@ def _all_states(text: str, cues: list[Cue], anchors: list[Anchor]) -> None:
                     and not _CLAUSES_APART.search(text, x.end, c.start)
                     and not _PART_OF.search(text, max(0, x.start - 4), x.start)
                 )
-                or (0 <= x.start - c.end <= 40 and not crossing(text[c.end : x.start]))
+                # "kun/alene" after the state restricts the verb ("Solcelleanlæg … må kun etableres i …")
+                or (x.rule_id != ONLY and 0 <= x.start - c.end <= 40 and not crossing(text[c.end : x.start]))
                 for x in alls
             )
         )

@@ -1013,6 +1013,15 @@ def test_a_plural_subject_to_be_in_a_state_is_all_of_them(text: str) -> None:
     assert [(t.value, t.unit) for t in extract_targets(text)] == [(100.0, "%")]
 
 
+def test_only_after_a_state_restricts_the_verb_not_the_share() -> None:
+    """ "Solcelleanlæg … må kun etableres i de udpegede områder" is a planning rule; "kun" before a
+    state ("skal kun køre på el", "udelukkende … fjernvarme") still makes it the whole."""
+    rule = "Solcelleanlæg på mere end 2 hektar må kun etableres inden for de udpegede områder."
+    assert extract_targets(rule, suggestions=True) == []
+    (target,) = extract_targets("Kommunens bygninger skal udelukkende opvarmes med fjernvarme i 2030.")
+    assert (target.value, target.unit) == (100.0, "%")
+
+
 def test_there_shall_be_is_no_plural_subject() -> None:
     assert extract_targets("Der skal være solceller på taget i 2026.", suggestions=True) == []
 
