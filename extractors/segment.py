@@ -49,6 +49,19 @@ def _section_number_end(line: str) -> int:
     return numbered.end()
 
 
+#: The number a heading opens with ("8.2 Vores ambitioner", "12. Budgetopfølgning", "Punkt 3: …"): part of
+#: the heading's text for its context, but no figure of it.
+_HEADING_NUMBER = re.compile(
+    r"(?:punkt\s+\d{1,3}[.:)]?|\d{1,3}(?:\.\d{1,2})+\.?|\d{1,3}[.:)])\s+(?=\S)", re.I
+)
+
+
+def _heading_segment(s: int, e: int, body: str, state: _State) -> Segment:
+    """The segment of a heading ``body = text[s:e]``, read into ``state``; it starts after its number."""
+    number = _HEADING_NUMBER.match(body)
+    return Segment(s + (number.end() if number else 0), e, "heading", state.heading_context(body))
+
+
 _ABBREV = frozenset(
     [
         "ca",
@@ -641,7 +654,7 @@ def _line_block(
         _unit(text, "row", bs, be, line, state, triggers, out)
         return
     if _TITLE.match(line) and _is_title(line):
-        out.append(Segment(bs, be, "heading", state.heading_context(line)))
+        out.append(_heading_segment(bs, be, line, state))
         return
     # the stripped line starts where _BULLET's marker must: an upper-case letter is none (most lines start so)
     bullet = None if line[0].isupper() else _BULLET.match(line)
@@ -705,7 +718,7 @@ def _paragraph(
             _item(text, s, e, body, state, out)
             return
         if _is_heading(body):
-            out.append(Segment(s, e, "heading", state.heading_context(body)))
+            out.append(_heading_segment(s, e, body, state))
             return
     state.prose()
     if not triggers.might_hold(s, e):

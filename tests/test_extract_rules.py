@@ -1072,6 +1072,16 @@ def test_the_number_of_a_goal_numbered_as_a_section_is_no_figure() -> None:
     ]
 
 
+def test_the_number_of_a_heading_is_no_figure() -> None:
+    text = "8.2 Vores ambitioner\n\nKommunen vil reducere udledningen med 70 % i 2030."
+    assert [t.value for t in extract_targets(text, suggestions=True)] == [70.0]
+
+
+def test_a_heading_that_opens_with_a_figure_keeps_it() -> None:
+    text = "100 % vedvarende energi i 2030\n\nKommunen vil reducere udledningen med 70 % i 2030."
+    assert 100.0 in [t.value for t in extract_targets(text, suggestions=True)]
+
+
 def test_a_numbered_heading_stays_a_heading() -> None:
     """ "5.3 Udvikling i transportens udledning" heads the section; it is no item, so its words are
     the heading of the rows under it."""
