@@ -349,6 +349,18 @@ def test_a_road_safety_plan_is_not_about_transport() -> None:
     assert "TOPIC_TRANSPORT@clause" not in features and "other_topic@near&!green@near" in features
 
 
+@pytest.mark.parametrize(
+    ("text", "part"),
+    [
+        ("Spildevandsselskabet, som er 100 % ejet af kommunen, udfører planen.", "100 %"),
+        ("Kommunen ejer 6,5 % af letbaneselskabet.", "6,5 %"),
+        ("Kommunen ejer ca. 420 hektar grønne områder.", "420"),
+    ],
+)
+def test_what_the_municipality_owns_is_a_statistic(text: str, part: str) -> None:
+    assert "NEG_STAT@phrase" in features_of(text, part)
+
+
 def test_circular_economy_is_waste_not_money() -> None:
     """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
     from extractors.components.evidence import find_evidence
