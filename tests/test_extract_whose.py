@@ -361,6 +361,11 @@ def test_what_the_municipality_owns_is_a_statistic(text: str, part: str) -> None
     assert "NEG_STAT@phrase" in features_of(text, part)
 
 
+def test_a_share_of_people_who_think_something_is_a_survey_result() -> None:
+    features = features_of("78 % mener, at kommunen skal gøre mere for at nedbringe udledningen.", "78 %")
+    assert "NEG_STAT@phrase" in features
+
+
 def test_circular_economy_is_waste_not_money() -> None:
     """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
     from extractors.components.evidence import find_evidence
