@@ -473,6 +473,35 @@ _OTHER_LABELS = frozenset({"NEG_OTHER", "NEG_OTHER_STRONG", "SUBJ_OTHER", "NEG_P
 _IN_PHRASE = re.compile(r"\b(?:i|fra|på|af|for|til|med|hos|ved|blandt)\s+$", re.I)
 
 
+#: A quotation's attribution at the end of its sentence ("…, siger borgmesteren", "«…», sagde
+#: klimaministeren"): the speaker is who the sentence is about, whatever its "vi" says.
+_ATTRIBUTION = re.compile(
+    r"[,»«”“\"’–-]\s*(?:siger|sagde|fortæller|fortalte|udtaler|udtalte|oplyser|oplyste|skriver|skrev)\s+"
+    r"(?P<speaker>[^.!?]{1,100})[.!?]?\s*$",
+    re.I,
+)
+_SAID = ("siger", "sagde", "fortæl", "udtal", "oplys", "skriv", "skrev")
+
+
+def _speaker(text: str, low: str | None, cues: list[Cue], topics: list[Cue]) -> tuple[str, str] | None:
+    """Who a quotation is attributed to, when its sentence ends naming them: "own" (the mayor, the
+    municipality) or "other" (a minister, a company); None without an attribution or a known speaker."""
+    lowered = low if low is not None else text.lower()
+    if not any(word in lowered for word in _SAID):
+        return None
+    said = _ATTRIBUTION.search(text)
+    if said is None:
+        return None
+    speaker = [c for c in (*cues, *topics) if c.start >= said.start("speaker")]
+    for c in speaker:
+        if c.label in _OTHER_LABELS:
+            return "other", c.rule_id
+    for c in speaker:
+        if c.label in _OWN_LABELS:
+            return "own", c.rule_id
+    return None
+
+
 def subject_of(
     text: str, low: str | None, cues: list[Cue], topics: list[Cue], begin: int = 0
 ) -> tuple[str, str]:
@@ -484,6 +513,10 @@ def subject_of(
     Danish puts the finite verb second: the subject stands before it, or right after it when
     the sentence opens with an adverbial ("Senest i 2030 skal kommunen …").
     """
+    if begin == 0:
+        speaker = _speaker(text, low, cues, topics)
+        if speaker is not None:
+            return speaker
     verb = _FINITE_MAIN.search(text, low, begin, min(len(text), begin + 160))
     if verb is None:
         return "none", "evidence.subject"

@@ -366,6 +366,26 @@ def test_a_share_of_people_who_think_something_is_a_survey_result() -> None:
     assert "NEG_STAT@phrase" in features
 
 
+@pytest.mark.parametrize(
+    ("text", "part", "subject"),
+    [
+        ("»Vi skal nå 70 procent i 2030,« sagde klimaministeren på topmødet.", "70 procent", "subject=other"),
+        ("Vi vil plante 250.000 træer inden 2035, fortæller borgmesteren.", "250.000", "subject=own"),
+        ("Målet er 40 % reduktion i 2030, oplyser virksomheden.", "40 %", "subject=other"),
+    ],
+)
+def test_a_quotation_is_about_whoever_it_is_attributed_to(text: str, part: str, subject: str) -> None:
+    """ "…, sagde klimaministeren": the "vi" of a quotation is its speaker's, named at the sentence's end."""
+    assert subject in features_of(text, part)
+
+
+def test_the_chair_of_a_committee_is_no_outside_body() -> None:
+    features = features_of(
+        "Målet står fast, siger formanden for Klima- og Miljøudvalget, og det er 70 % i 2030.", "70 %"
+    )
+    assert "other_body@near" not in features and "other_body@around" not in features
+
+
 def test_circular_economy_is_waste_not_money() -> None:
     """A NOT_TOPIC_MONEY span cancels the money word inside it, and only that word, and only there."""
     from extractors.components.evidence import find_evidence
