@@ -252,3 +252,21 @@ def test_a_bare_number_takes_its_unit_from_the_words_before_it(
 
 def test_a_bare_number_with_no_unit_word_before_it_is_no_target() -> None:
     assert extract_targets("Kommunen skal være mindst 600 ved udgangen af 2027.") == []
+
+
+def test_degrees_celsius_are_a_unit() -> None:
+    """The annotation guide's unit °C: "fremløbstemperaturen skal sænkes til højst 55 °C", "1,5 °C"."""
+    from extractors import extract_targets
+
+    (target,) = extract_targets(
+        "Fremløbstemperaturen i fjernvarmenettet skal sænkes til højst 55 °C inden 2026."
+    )
+    assert (target.value, target.unit) == (55.0, "°C")
+
+
+def test_degrees_alone_may_be_an_angle() -> None:
+    """ "taghældningen ændres til 10-35 grader" in a local plan is an angle: only "°C" and "grader
+    celsius" name a temperature."""
+    from extractors.pipeline import collect_candidates
+
+    assert collect_candidates("Taghældningen ændres til 35 grader i lokalplanen.") == []
