@@ -529,14 +529,37 @@ def _restates_end_state(target: dict, previous: dict) -> bool:
     )
 
 
+#: Words that set a sentence's goal at the time of the one before ("Samtidig skal halvdelen …", "Senest
+#: samme år skal …").
+_SAME_TIME = re.compile(
+    r"\b(?:samtidig|samtidigt|på\s+samme\s+tid|i\s+samme\s+periode|samme\s+år|inden\s+da|til\s+den\s+tid)\b",
+    re.I,
+)
+
+
+def _commits_itself(target: dict) -> bool:
+    """Does the target's own clause commit to it ("Andelen … skal være mindst 60 %", commit@near), as the
+    next goal of a list does, rather than go on about the one before ("Det svarer til …", "Samtidig skal
+    …")?"""
+    quote = target["quote"]
+    return (
+        any(e[0] == "commit@near" for e in target.get("evidence", ()))
+        and not _IN_OTHER_WORDS.match(quote)
+        and not _SAME_TIME.search(quote)
+    )
+
+
 def _continue_year(target: dict, previous: dict) -> dict:
     """A sentence that goes on about the target before it ("Det svarer til en reduktion på 55 %") shares its
-    year, and its words for what is measured when it has none of its own."""
+    year, and its words for what is measured when it has none of its own. A goal of its own is no such
+    sentence: the next line of a list of goals ("… skal reduceres med 50 % i 2030." / "Andelen af økologi
+    skal være mindst 60 %.") has the year it states, or none."""
     bare_end_state = target["direction"] in ("neutral", "phase_out") and target["value"] is None
     if (
         target["target_year"] is not None
         or (bare_end_state and not _restates_end_state(target, previous))
         or target["rate"] == "per_year"  # "… falde med 1,5 % om året": a yearly pace, no year of its own
+        or _commits_itself(target)
     ):
         return target
     return {

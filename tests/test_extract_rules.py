@@ -1142,6 +1142,27 @@ def test_the_year_a_goal_was_reached_is_no_deadline(text: str, year: int | None)
     assert target.target_year == year
 
 
+def test_the_next_goal_of_a_list_takes_no_year_from_the_one_before() -> None:
+    """A goal of its own on the next line ("Andelen … skal være mindst 60 %.") has the year it states, or
+    none; only a sentence that goes on about the one before borrows its year."""
+    text = (
+        "Politikkens mål\nCO2-udledningen fra indkøb skal reduceres med 50 % i 2030 sammenlignet med 2019.\n"
+        "Andelen af økologiske fødevarer i kommunens køkkener skal være mindst 60 %."
+    )
+    found = extract_targets(text, suggestions=True)
+    assert [(t.value, t.target_year) for t in found] == [(50.0, 2030), (60.0, None)]
+
+
+@pytest.mark.parametrize("opening", ["Samtidig skal", "Senest samme år skal"])
+def test_a_goal_set_at_the_same_time_takes_the_year_before(opening: str) -> None:
+    text = (
+        "I 2030 skal udledningen være reduceret med 70 % i forhold til 1990. "
+        f"{opening} halvdelen af landbrugets lavbundsjorde være taget ud af drift."
+    )
+    found = extract_targets(text, suggestions=True)
+    assert [(t.value, t.target_year) for t in found] == [(70.0, 2030), (50.0, 2030)]
+
+
 def test_a_yearly_pace_takes_no_year_from_the_sentence_before() -> None:
     text = (
         "Inden udgangen af 2026 skal halvdelen af kapaciteten være etableret. "
