@@ -475,12 +475,22 @@ _IN_PHRASE = re.compile(r"\b(?:i|fra|på|af|for|til|med|hos|ved|blandt)\s+$", re
 
 #: A quotation's attribution at the end of its sentence ("…, siger borgmesteren", "«…», sagde
 #: klimaministeren"): the speaker is who the sentence is about, whatever its "vi" says.
-_ATTRIBUTION = re.compile(
-    r"[,»«”“\"’–-]\s*(?:siger|sagde|fortæller|fortalte|udtaler|udtalte|oplyser|oplyste|skriver|skrev)\s+"
-    r"(?P<speaker>[^.!?]{1,100})[.!?]?\s*$",
-    re.I,
+#: The verbs of an attribution; a sentence without one of them is not read for it.
+_SAID = (
+    "siger",
+    "sagde",
+    "fortæller",
+    "fortalte",
+    "udtaler",
+    "udtalte",
+    "oplyser",
+    "oplyste",
+    "skriver",
+    "skrev",
 )
-_SAID = ("siger", "sagde", "fortæl", "udtal", "oplys", "skriv", "skrev")
+_ATTRIBUTION = re.compile(
+    r"[,»«”“\"’–-]\s*(?:" + "|".join(_SAID) + r")\s+(?P<speaker>[^.!?]{1,100})[.!?]?\s*$", re.I
+)
 
 
 def _speaker(text: str, low: str | None, cues: list[Cue], topics: list[Cue]) -> tuple[str, str] | None:

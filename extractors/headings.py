@@ -183,20 +183,10 @@ def _goal_year_beside_period(body: str, years: list[re.Match[str]]) -> int | Non
     return int(named[0].group(1))
 
 
-#: Where a sentence of a paragraph starts: after a full stop and a space, at a capital.
-_SENTENCE_START = re.compile(r"[.!?]\s+(?=[A-ZÆØÅ])")
-
-
 def _header_year(body: str) -> int | None:
     """The year a list header or heading gives its items ("2030:", "Mål 2030:", "Delmål for 2025")."""
     if "19" not in body and "20" not in body and "2100" not in body:
         return None  # no match of _YEAR_IN_CELL (its _YEAR starts with one of these), no year
-    if len(body) > 80:
-        # a paragraph that ends in a list's lead-in ("… og for kommunen som virksomhed. I 2030 vil vi:")
-        # gives the items what its last sentence gives them
-        starts = [m.end() for m in _SENTENCE_START.finditer(body)]
-        if starts:
-            body = body[starts[-1] :]
     years = list(YEAR_IN_CELL.finditer(body))
     if STATUS_WORD.search(body):
         return None

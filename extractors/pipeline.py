@@ -43,7 +43,7 @@ from extractors.bound import UnitFacts
 from extractors.components.cues import CueMarker
 from extractors.components.evidence import EvidenceMarker, heading_evidence
 from extractors.components.quantities import QuantityFinder
-from extractors.components.targets import TargetAssembler
+from extractors.components.targets import SAME_PERIOD, TargetAssembler
 from extractors.components.years import YearFinder
 from extractors.evidence import ADOPTS, COMMIT, NEIGHBOUR_FEATURES, context_features, live_cues, unit_evidence
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
@@ -530,9 +530,10 @@ def _restates_end_state(target: dict, previous: dict) -> bool:
 
 
 #: Words that set a sentence's goal at the time of the one before ("Samtidig skal halvdelen …", "Senest
-#: samme år skal …").
+#: samme år skal …", and the period a clause's baseline is taken from: ``targets.SAME_PERIOD``).
 _SAME_TIME = re.compile(
-    r"\b(?:samtidig|samtidigt|på\s+samme\s+tid|i\s+samme\s+periode|samme\s+år|inden\s+da|til\s+den\s+tid)\b",
+    r"\b(?:samtidig|samtidigt|på\s+samme\s+tid|samme\s+år|inden\s+da|til\s+den\s+tid)\b|"
+    + SAME_PERIOD.pattern,
     re.I,
 )
 

@@ -23,6 +23,7 @@ from extractors.headings import (
     STATUS_WORD,
     YEAR,
     YEAR_IN_CELL,
+    HeaderFacts,
     header_facts,
     heading_facts,
 )
@@ -33,9 +34,12 @@ from extractors.triggers import TriggerIndex
 #: a literal, as this one does, is found five times faster than the alternation with ``\f``).
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0\f\r]*\n")
 _BULLET = re.compile(r"^[ \t\u00a0]*(?:[-–—•▪●◦*·]|\d{1,2}[.)](?=\s)|[a-z][.)](?=\s))[ \t\u00a0]*")
-#: A paragraph numbered as a section of its chapter ("5.2 Alle bybusser skal køre på el senest i 2026.",
-#: "3.1 Mindst 25 % af grundarealet …"): its number is no figure of the text after it.
-_SECTION_NUMBER = re.compile(r"[ \t\u00a0]*\d{1,2}(?:\.\d{1,2})+\.?[ \t\u00a0]+(?=\S)")
+#: The number a heading or a paragraph opens with ("8.2 Vores ambitioner", "5.2 Alle bybusser skal …",
+#: "12. Budgetopfølgning", "Punkt 3: …"): part of a heading's text for its context, but no figure of
+#: either.
+_SECTION_NUMBER = re.compile(
+    r"[ \t\u00a0]*(?:punkt\s+\d{1,3}[.:)]?|\d{1,3}(?:\.\d{1,2})+\.?|\d{1,3}[.:)])[ \t\u00a0]+(?=\S)", re.I
+)
 
 
 def _section_number_end(line: str) -> int:
@@ -49,16 +53,9 @@ def _section_number_end(line: str) -> int:
     return numbered.end()
 
 
-#: The number a heading opens with ("8.2 Vores ambitioner", "12. Budgetopfølgning", "Punkt 3: …"): part of
-#: the heading's text for its context, but no figure of it.
-_HEADING_NUMBER = re.compile(
-    r"(?:punkt\s+\d{1,3}[.:)]?|\d{1,3}(?:\.\d{1,2})+\.?|\d{1,3}[.:)])\s+(?=\S)", re.I
-)
-
-
 def _heading_segment(s: int, e: int, body: str, state: _State) -> Segment:
     """The segment of a heading ``body = text[s:e]``, read into ``state``; it starts after its number."""
-    number = _HEADING_NUMBER.match(body)
+    number = _SECTION_NUMBER.match(body)
     return Segment(s + (number.end() if number else 0), e, "heading", state.heading_context(body))
 
 
@@ -220,6 +217,17 @@ def split_sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]
         yield s, e
 
 
+def _lead_in_facts(body: str) -> HeaderFacts:
+    """:func:`header_facts` of a list's lead-in, whose year is its last sentence's: a paragraph that ends in
+    one ("… og for kommunen som virksomhed. I 2030 vil vi:") gives the items that sentence's year."""
+    facts = header_facts(body)
+    if len(body) > 80:
+        *before, (s, e) = split_sentences(body, 0, len(body))
+        if before:
+            facts = facts._replace(year=header_facts(body[s:e]).year)
+    return facts
+
+
 def _is_heading(line: str) -> bool:
     body = line.strip(" \t\u00a0*#")
     if not body or body.endswith((".", "!", "?", ",", ";")):
@@ -319,7 +327,7 @@ class _State:
         return before
 
     def header(self, body: str) -> None:
-        facts = header_facts(body)
+        facts = _lead_in_facts(body)
         if facts.scope:
             self.list_scope = facts.scope
             self.target_list = True
@@ -700,7 +708,7 @@ def _lead_in(body: str) -> bool:
     list's year or words speak for."""
     if not (body.endswith("at") and len(body) > 2 and (body[-3] == "," or body[-3].isspace())):
         return False
-    facts = header_facts(body)
+    facts = _lead_in_facts(body)
     return facts.year is not None or facts.goal
 
 

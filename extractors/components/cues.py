@@ -266,9 +266,7 @@ class CueMarker:
             self.regexes.append((label, re.compile(source, re.IGNORECASE), names, required))
         self._index_first_words()
         #: whether the file has ``NOT_<label>`` patterns (see :func:`without_denied`)
-        self.denies = any(
-            label.startswith(DENIAL_PREFIX) for label, *_ in (*self.single, *self.multi)
-        ) or any(label.startswith(DENIAL_PREFIX) for label, *_ in self.regexes)
+        self.denies = any(entry["label"].startswith(DENIAL_PREFIX) for entry in load_jsonl(patterns))
 
     def _index_first_words(self) -> None:
         """Sort the first-word tests for :meth:`_classify`: the plain words (``LOWER`` string or ``IN``)

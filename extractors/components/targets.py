@@ -372,7 +372,7 @@ def _fallback_direction(q: Quantity | None, ctx: Context) -> str:
 
 
 #: A clause that refers to the period of the one before it for its own.
-_SAME_PERIOD = re.compile(r"\b(?:i|over|inden\s+for|for)\s+(?:den\s+)?samme\s+(?:periode|tidsrum)\b", re.I)
+SAME_PERIOD = re.compile(r"\b(?:i|over|inden\s+for|for)\s+(?:den\s+)?samme\s+(?:periode|tidsrum)\b", re.I)
 _BASELINE_ROLES = ("baseline", "period_start")
 
 
@@ -383,7 +383,7 @@ def _baseline(text, low, clause, clauses, value, direction, ctx) -> tuple[int | 
     if own:
         y = min(own, key=lambda y: abs(y.start - clause.anchor.start))
         return y.year, None, y.rule_id
-    if value is not None and _SAME_PERIOD.search(text, clause.start, clause.end):
+    if value is not None and SAME_PERIOD.search(text, clause.start, clause.end):
         # "… med 60 % i 2030 sammenlignet med 2018, og landbrugets udledning skal ned med 35 % i samme
         # periode": the period named before, baseline and all
         earlier = [y for o in clauses if o.end <= clause.start for y in o.years if y.role in _BASELINE_ROLES]
