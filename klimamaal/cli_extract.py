@@ -196,7 +196,7 @@ def _cross_validate(gold: tuple[Path, ...], as_json: bool) -> None:
     data = train.collect(docs)
     scores = train.out_of_fold(data, settings)
     target, suggestion = train.choose_thresholds(data, scores, settings)
-    evaluation = train.evaluate_scores(data, scores, target, suggestion)
+    evaluation = train.evaluate_scores(data, scores, target, suggestion, settings)
     if as_json:
         click.echo(json.dumps(evaluation.figures, ensure_ascii=False, indent=2))
     else:

@@ -121,6 +121,31 @@ def test_the_target_threshold_keeps_precision_on_agendas() -> None:
     assert train.choose_thresholds(data, scores, kept)[0] == 0.33
 
 
+def test_each_kind_of_text_weighs_the_same_in_the_target_threshold() -> None:
+    """Pooled, six plan targets outweigh one real agenda's target: the threshold stays above the
+    plans' two false candidates and loses the agenda's target. Weighed by kind, losing a kind's
+    only target costs more than two false ones in the other kind."""
+    plans = [
+        "Kommunen skal være klimaneutral i 2040.",
+        "Udledningen skal halveres i 2030.",
+        "Vi vil plante 10 hektar skov i 2030.",
+        "Andelen af elbiler skal være 50 % i 2030.",
+        "Kommunens bygninger skal være fossilfri i 2035.",
+        "Energiforbruget skal reduceres med 20 % i 2030.",
+    ]
+    false = ["Budgettet skal reduceres med 5 % i 2026.", "Gebyret skal stige med 3 % i 2027."]
+    docs = [_gold_doc(f"plan-{i}", text, "plans.jsonl", True) for i, text in enumerate(plans)]
+    docs += [_gold_doc(f"false-{i}", text, "plans.jsonl", False) for i, text in enumerate(false)]
+    docs.append(_gold_doc("agenda", "Kommunen skal være CO2-neutral i 2050.", "real.jsonl", True))
+    data = train.collect(docs)
+    assert [len(cands) for cands in data.by_doc] == [1] * len(docs)
+    scores = [[0.9]] * len(plans) + [[0.35]] * len(false) + [[0.3]]
+    pooled = train.FitSettings()
+    assert train.choose_thresholds(data, scores, pooled)[0] > 0.35
+    by_kind = train.FitSettings(kinds=(("plans.jsonl",), ("real.jsonl",)))
+    assert train.choose_thresholds(data, scores, by_kind)[0] <= 0.3
+
+
 def test_a_case_in_committee_and_council_is_one_group() -> None:
     with (REAL / "cases.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
