@@ -53,7 +53,13 @@ def scope_of(text: str, low: str | None = None) -> str | None:
     return None
 
 
-GOAL_WORD = re.compile(r"mål|målsætning|ambition|forpligt|target|pejlemærke|milepæl|succeskriteri", re.I)
+#: A word that names a goal. Not "mål" in words of measuring ("måling", "målt", "måles", "målgruppe",
+#: "målrettet") nor the end of a trip ("ture med start eller mål i kommunen").
+GOAL_WORD = re.compile(
+    r"(?<!start eller )(?<!start og )mål(?!ing|t\b|te\b|e\b|er\b|es\b|gruppe|rette|estok|bar)|"
+    r"ambition|forpligt|target|pejlemærke|milepæl|succeskriteri",
+    re.I,
+)
 STATUS_WORD = re.compile(r"status|resultat|regnskab|opgørelse|fremskrivning|historisk|udvikling\s+i", re.I)
 _RANGE = re.compile(YEAR + r"\s*[-–]\s*" + YEAR)
 

@@ -973,6 +973,21 @@ def test_a_table_under_a_caption_of_a_past_year_holds_statistics() -> None:
     assert extract_targets(text, suggestions=True) == []
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Tabel 3. Transportmiddelvalg, ture med start eller mål i kommunen (2019-2022)",
+        "Tabel 3. Målinger af trafikken på indfaldsvejene, 2022",
+        "Tabel 3. Cykeltrafik målt på tællestationerne, 2021-2023",
+    ],
+)
+def test_mål_of_a_trip_or_a_measurement_names_no_goal(caption: str) -> None:
+    """ "mål" is the end of a trip in mobility statistics and the stem of measuring ("målt", "måling"):
+    neither makes a caption one of goals, so the table under it holds its past years' figures."""
+    text = f"{caption}\nTransportmiddel | Andel af ture | Andel af km\nBil | 64 % | 71 %\nCykel | 13 % | 3 %"
+    assert extract_targets(text, suggestions=True) == []
+
+
 def test_a_table_under_a_caption_of_goals_is_read_as_before() -> None:
     text = "Tabel 2. Mål for arealanvendelsen 2030\nArealtype | Hektar | Andel\nSkov | 9.000 | 15 %"
     assert extract_targets(text, suggestions=True) != []
