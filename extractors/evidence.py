@@ -282,6 +282,9 @@ def features(inp: CandidateInputs) -> list[Evidence]:
         _scoped_topics(inp, add)
     out.extend(inp.context)
     out.extend(inp.unit)
+    named = _named_goal(inp)
+    if named is not None:
+        add(Evidence("goal.names_anchor", named))
     # -- time
     _time(inp, add)
     add(Evidence(f"subject={inp.subject[0]}", inp.subject[1]))
@@ -725,6 +728,27 @@ def _scoped_cues(inp: CandidateInputs, add) -> None:
 
 #: An at-clause opened after a verb: what follows is the verb's content, not its object.
 _AT_CLAUSE = re.compile(r"(?:,\s*|\s)(?:for\s+)?at\s")
+
+
+#: How far before its anchor a goal noun may stand and still name it ("Målet om at reducere
+#: energiforbruget i de kommunale bygninger med 2 % …").
+_NAMED_GOAL_REACH = 70
+
+
+def _named_goal(inp: CandidateInputs) -> str | None:
+    """The pattern of the goal noun whose content the anchor is ("Målet om 60 % økologi er ikke nået",
+    "for at nå målet om, at 40 % af …", "målsætningen er 50 %"), close before it in the same clause;
+    None if there is none. A status sentence or a purpose names a goal this way, and the guide counts
+    it: what the sentence says of the goal (met, missed, to be reached) does not make it less one."""
+    a = inp.clause.anchor
+    for t in inp.topics:
+        if (
+            t.label == "GOAL_OF"
+            and t.end <= a.start <= t.end + _NAMED_GOAL_REACH
+            and _STRONG.search(inp.text, inp.low, t.end, a.start) is None
+        ):
+            return t.rule_id
+    return None
 
 
 def _scoped_topics(inp: CandidateInputs, add) -> None:

@@ -211,6 +211,7 @@ SINGLE = {
     "muni.before_anchor": "kommunen står lige før tallet",
     "dir.present_tense": "verbet er i nutid (reducerer)",
     "milestone.before_anchor": "et delskridt står før tallet",
+    "goal.names_anchor": "tallet er indholdet af et navngivet mål (målet om …)",
     "unit.negative&!commit": "sætningen har tegn på status eller prognose og intet tilsagn",
     "unit.other_body&!own": "sætningen nævner en anden aktør og ikke kommunen",
     "unit.money&!green": "sætningen handler om penge og ikke om klima",
