@@ -311,6 +311,51 @@ def test_the_narrowed_stems_still_find_their_own_words(text: str, label: str) ->
     assert label in {c.label for c in find_evidence(text)}
 
 
+@pytest.mark.parametrize(
+    ("word", "label"),
+    [
+        ("udleder", "TOPIC_STAFF"),
+        ("referencebilleder", "TOPIC_STAFF"),
+        ("fraværende", "TOPIC_STAFF"),
+        ("maskintimer", "TOPIC_STAFF"),
+        ("sagen", "TOPIC_SOCIAL"),
+        ("relevante", "TOPIC_SOCIAL"),
+        ("energiklasse", "TOPIC_SOCIAL"),
+        ("hjemmepleje", "TOPIC_FEE"),
+        ("naturpleje", "TOPIC_FEE"),
+        ("gældende", "TOPIC_LOAN"),
+        ("gælder", "TOPIC_LOAN"),
+        ("pågældende", "TOPIC_LOAN"),
+        ("gengæld", "TOPIC_LOAN"),
+    ],
+)
+def test_a_word_that_holds_another_topics_stem_is_not_that_topic(word: str, label: str) -> None:
+    """ "udleder" (emits) holds "leder", "gældende" (in force) holds "gæld", "naturpleje" holds "leje",
+    "relevante" holds "elev", and "sagen" is every agenda item: read as staff, debt, rent and social
+    matters they gave climate sentences an other topic's evidence."""
+    from extractors.components.evidence import find_evidence
+
+    assert label not in {c.label for c in find_evidence(f"Kommunen {word} 40 %.")}
+
+
+@pytest.mark.parametrize(
+    ("word", "label"),
+    [
+        ("projektleder", "TOPIC_STAFF"),
+        ("sygefravær", "TOPIC_STAFF"),
+        ("undervisningstimer", "TOPIC_STAFF"),
+        ("elever", "TOPIC_SOCIAL"),
+        ("husleje", "TOPIC_FEE"),
+        ("restgælden", "TOPIC_LOAN"),
+        ("gæld", "TOPIC_LOAN"),
+    ],
+)
+def test_the_topics_own_words_are_still_read(word: str, label: str) -> None:
+    from extractors.components.evidence import find_evidence
+
+    assert label in {c.label for c in find_evidence(f"Kommunen {word} 40 %.")}
+
+
 def test_recruitment_and_satisfaction_surveys_are_other_topics() -> None:
     features = features_of(
         "Målet i rekrutteringsstrategien er at nedbringe omsætningen til højst 15 % i 2026.", "15 %"
