@@ -356,6 +356,24 @@ def test_the_topics_own_words_are_still_read(word: str, label: str) -> None:
     assert label in {c.label for c in find_evidence(f"Kommunen {word} 40 %.")}
 
 
+@pytest.mark.parametrize("word", ["udgiftsneutralt", "omkostningsneutral", "kasseneutrale", "neutraliseres"])
+def test_a_budget_that_is_neutral_is_not_about_climate(word: str) -> None:
+    """ "neutral" is the climate's end state, but "udgiftsneutral", "omkostningsneutral" and
+    "kasseneutral" say a budget balances: money, not climate."""
+    from extractors.components.evidence import find_evidence
+
+    assert "TOPIC_CLIMATE" not in {
+        c.label for c in find_evidence(f"Projektet er {word}, og 40 % bruges i 2026.")
+    }
+
+
+@pytest.mark.parametrize("word", ["klimaneutral", "CO2-neutral", "netto-nul", "fossilfri", "DK2020"])
+def test_the_climate_end_states_are_still_climate(word: str) -> None:
+    from extractors.components.evidence import find_evidence
+
+    assert "TOPIC_CLIMATE" in {c.label for c in find_evidence(f"Kommunen skal være {word} i 2040.")}
+
+
 def test_recruitment_and_satisfaction_surveys_are_other_topics() -> None:
     features = features_of(
         "Målet i rekrutteringsstrategien er at nedbringe omsætningen til højst 15 % i 2026.", "15 %"
