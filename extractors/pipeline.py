@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 from itertools import chain, product
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -156,7 +156,7 @@ def extract_targets(text: str, state: SegmentState | None = None, suggestions: b
     ``text``."""
     if state is None:
         state = SegmentState()
-    results = continue_years(_run(text, collect=False, state=state), state.stated_baselines)
+    results = continue_years(_run(text, collect=False, state=state), state.stated)
     found = [Target(**fields_) for fields_ in results]
     return found if suggestions else [t for t in found if t.band == "target"]
 
@@ -262,18 +262,19 @@ _NEIGHBOURS: dict[tuple[bool, ...], tuple[str, ...]] = {
 }
 
 
-def continue_years(found: Iterable[dict], baselines: dict[tuple, int] | None = None) -> Iterator[dict]:
+def continue_years(found: Iterable[dict], stated: dict[tuple, Any] | None = None) -> Iterator[dict]:
     """Banded results in text order, with a target year carried into the sentence that continues a target
     ("… 120.000 tons i 2030. Det svarer til en reduktion på 55 %."), and the unit keys dropped.
 
     A sentence continues the last sentence before it that held a candidate when both
     are in one block and that one's last target (band "target") has a year. A target restated
-    without its baseline takes the one it was stated with (:func:`_restated_baseline`);
-    ``baselines`` holds those of the document so far (a windowed document passes its state's).
+    without its baseline takes the one it was stated with (:func:`_restated_baseline`), and a goal
+    named without its year the year it was stated with (:func:`_restated_year`); ``stated`` remembers
+    what the document's targets stated so far (a windowed document passes its state's).
     """
     previous: tuple[int, dict] | None = None  # (block, last target) of the last sentence with a candidate
-    if baselines is None:
-        baselines = {}  # (value, unit, year, direction) -> the baseline a target stated with them
+    if stated is None:
+        stated = {}
     group: list[dict] = []
     for item in chain(found, (None,)):  # streamed: a document's results are not all held at once
         if group and (item is None or item["unit_start"] != group[0]["unit_start"]):
@@ -284,7 +285,7 @@ def continue_years(found: Iterable[dict], baselines: dict[tuple, int] | None = N
                     group = [_continue_year(t, previous[1]) for t in group]
                 targets = [t for t in group if t.get("band") == "target"]
                 previous = (block, targets[-1]) if targets else None
-            group = [_restated_baseline(t, baselines) for t in group]
+            group = [_restated_year(_restated_baseline(t, stated), stated) for t in group]
             for t in group:
                 for key in _UNIT_KEYS:
                     del t[key]
@@ -494,24 +495,51 @@ def _to_original(found: dict, back: list[int] | None) -> dict:
     return {**found, "start": start, "end": end}
 
 
-def _restated_baseline(target: dict, baselines: dict[tuple, int]) -> dict:
+def _restated_baseline(target: dict, stated: dict[tuple, Any]) -> dict:
     """A goal restated without its baseline ("målet om 70 % reduktion i 2030") has the one it was stated
     with earlier in the document ("… 70 % i 2030 i forhold til 1990"): the same amount, unit, year and
     direction (a share of 70 % to reach in 2030 is another goal).
-    ``baselines`` remembers what targets stated so far."""
+    ``stated`` remembers what targets stated so far, by (value, unit, year, direction)."""
     if target["value"] is None or target["target_year"] is None or target.get("band") != "target":
         return target
     key = (target["value"], target["unit"], target["target_year"], target["direction"])
     if target["baseline_year"] is not None:
-        baselines.setdefault(key, target["baseline_year"])
+        stated.setdefault(key, target["baseline_year"])
         return target
-    baseline = baselines.get(key)
+    baseline = stated.get(key)
     if baseline is None:
         return target
     return {
         **target,
         "baseline_year": baseline,
         "rule_ids": (*target["rule_ids"], "context.restated_baseline"),
+    }
+
+
+#: A goal named by its content ("målet om CO2-neutralitet", "målsætningen om 70 % reduktion").
+_NAMED_GOAL = re.compile(r"\b(?:\w*mål(?:et|ene)?|\w*målsætning(?:en|er|erne)?|ambition(?:en)?)\s+om\b", re.I)
+
+
+def _restated_year(target: dict, stated: dict[tuple, Any]) -> dict:
+    """A goal named without its year ("omsætte målet om CO2-neutralitet til handlinger") has the year it
+    was stated with earlier in the document ("klimaneutral … inden 2050"): the same amount, unit and
+    direction, stated with one year only (two goals of the same kind for different years say nothing).
+    ``stated`` remembers it by ("year", value, unit, direction): (year, deadline kind), or None when the
+    document stated two years."""
+    key = ("year", target["value"], target["unit"], target["direction"])
+    if target["target_year"] is not None:
+        if target.get("band") == "target":
+            was = stated.get(key, (target["target_year"], target["deadline_kind"]))
+            stated[key] = was if was is not None and was[0] == target["target_year"] else None
+        return target
+    year = stated.get(key)
+    if year is None or target.get("band") is None or _NAMED_GOAL.search(target["quote"]) is None:
+        return target
+    return {
+        **target,
+        "target_year": year[0],
+        "deadline_kind": year[1],
+        "rule_ids": (*target["rule_ids"], "context.restated_year"),
     }
 
 

@@ -15,6 +15,7 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
+from typing import Any
 
 from extractors.headings import (
     GOAL_WORD,
@@ -273,9 +274,9 @@ class _State:
         self.genre: str | None = None
         #: Whether the genre was read (from the first window of a windowed document).
         self.genre_read = False
-        #: The baselines the document's targets stated so far, by amount, unit, year and direction (see
+        #: What the document's targets stated so far, their baselines and years (see
         #: ``pipeline.continue_years``): a later window's restatement inherits them too.
-        self.stated_baselines: dict[tuple, int] = {}
+        self.stated: dict[tuple, Any] = {}
         self._last_key: tuple | None = None
         self._last = Context()
 

@@ -1141,6 +1141,38 @@ def test_a_goal_restated_without_its_baseline_has_the_one_it_was_stated_with() -
     ]
 
 
+def test_a_goal_named_without_its_year_has_the_one_it_was_stated_with() -> None:
+    """The guide: a restatement inherits the year of the target it restates. "målet om
+    klimaneutralitet", three paragraphs after "klimaneutral senest i 2045", is that goal."""
+    text = (
+        "Kommunen skal være klimaneutral senest i 2045.\n\n"
+        "Borgersamlingen har givet sine anbefalinger.\n\n"
+        "Udvalget drøftede, hvordan målet om klimaneutralitet kan nås i samarbejde med erhvervslivet."
+    )
+    assert [(t.direction, t.target_year, t.deadline_kind) for t in extract_targets(text)] == [
+        ("neutral", 2045, "by"),
+        ("neutral", 2045, "by"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # two years for the same kind of goal: the named one could be either
+        "Kommunen som virksomhed skal være klimaneutral i 2030.\n\n"
+        "Kommunen som geografisk område skal være klimaneutral i 2045.\n\n"
+        "Udvalget drøftede, hvordan målet om klimaneutralitet kan nås.",
+        # the later goal is not named as the earlier one: a new goal without a year
+        "Kommunen skal være klimaneutral senest i 2045.\n\n"
+        "Borgersamlingen har givet sine anbefalinger.\n\n"
+        "Desuden skal kommunens busser være klimaneutrale.",
+    ],
+)
+def test_a_year_is_carried_only_to_a_named_goal_stated_with_one_year(text: str) -> None:
+    last = [t for t in extract_targets(text, suggestions=True) if t.start > text.rindex("\n\n")]
+    assert last and all(t.target_year is None for t in last)
+
+
 @pytest.mark.parametrize(
     ("text", "year"),
     [
