@@ -31,7 +31,7 @@ from functools import cache, lru_cache
 from itertools import chain, product
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -49,7 +49,7 @@ from extractors.evidence import ADOPTS, COMMIT, NEIGHBOUR_FEATURES, context_feat
 from extractors.normalise import strip_invisibles, to_clean_offset, to_original_span
 from extractors.refine import may_add_share
 from extractors.scorer import WEIGHTS_FILE, load_model
-from extractors.segment import Context, Segment, SegmentState, genre_of, segments
+from extractors.segment import Context, Segment, SegmentState, StatedTargets, genre_of, segments
 from extractors.target import Target
 from extractors.triggers import TriggerIndex
 
@@ -262,7 +262,7 @@ _NEIGHBOURS: dict[tuple[bool, ...], tuple[str, ...]] = {
 }
 
 
-def continue_years(found: Iterable[dict], stated: dict[tuple, Any] | None = None) -> Iterator[dict]:
+def continue_years(found: Iterable[dict], stated: StatedTargets | None = None) -> Iterator[dict]:
     """Banded results in text order, with a target year carried into the sentence that continues a target
     ("… 120.000 tons i 2030. Det svarer til en reduktion på 55 %."), and the unit keys dropped.
 
@@ -274,7 +274,7 @@ def continue_years(found: Iterable[dict], stated: dict[tuple, Any] | None = None
     """
     previous: tuple[int, dict] | None = None  # (block, last target) of the last sentence with a candidate
     if stated is None:
-        stated = {}
+        stated = StatedTargets()
     group: list[dict] = []
     for item in chain(found, (None,)):  # streamed: a document's results are not all held at once
         if group and (item is None or item["unit_start"] != group[0]["unit_start"]):
@@ -495,18 +495,17 @@ def _to_original(found: dict, back: list[int] | None) -> dict:
     return {**found, "start": start, "end": end}
 
 
-def _restated_baseline(target: dict, stated: dict[tuple, Any]) -> dict:
+def _restated_baseline(target: dict, stated: StatedTargets) -> dict:
     """A goal restated without its baseline ("målet om 70 % reduktion i 2030") has the one it was stated
     with earlier in the document ("… 70 % i 2030 i forhold til 1990"): the same amount, unit, year and
-    direction (a share of 70 % to reach in 2030 is another goal).
-    ``stated`` remembers what targets stated so far, by (value, unit, year, direction)."""
+    direction (a share of 70 % to reach in 2030 is another goal)."""
     if target["value"] is None or target["target_year"] is None or target.get("band") != "target":
         return target
     key = (target["value"], target["unit"], target["target_year"], target["direction"])
     if target["baseline_year"] is not None:
-        stated.setdefault(key, target["baseline_year"])
+        stated.baselines.setdefault(key, target["baseline_year"])
         return target
-    baseline = stated.get(key)
+    baseline = stated.baselines.get(key)
     if baseline is None:
         return target
     return {
@@ -520,19 +519,17 @@ def _restated_baseline(target: dict, stated: dict[tuple, Any]) -> dict:
 _NAMED_GOAL = re.compile(r"\b(?:\w*mål(?:et|ene)?|\w*målsætning(?:en|er|erne)?|ambition(?:en)?)\s+om\b", re.I)
 
 
-def _restated_year(target: dict, stated: dict[tuple, Any]) -> dict:
+def _restated_year(target: dict, stated: StatedTargets) -> dict:
     """A goal named without its year ("omsætte målet om CO2-neutralitet til handlinger") has the year it
     was stated with earlier in the document ("klimaneutral … inden 2050"): the same amount, unit and
-    direction, stated with one year only (two goals of the same kind for different years say nothing).
-    ``stated`` remembers it by ("year", value, unit, direction): (year, deadline kind), or None when the
-    document stated two years."""
-    key = ("year", target["value"], target["unit"], target["direction"])
+    direction, stated with one year only (two goals of the same kind for different years say nothing)."""
+    key = (target["value"], target["unit"], target["direction"])
     if target["target_year"] is not None:
         if target.get("band") == "target":
-            was = stated.get(key, (target["target_year"], target["deadline_kind"]))
-            stated[key] = was if was is not None and was[0] == target["target_year"] else None
+            was = stated.years.get(key, (target["target_year"], target["deadline_kind"]))
+            stated.years[key] = was if was is not None and was[0] == target["target_year"] else None
         return target
-    year = stated.get(key)
+    year = stated.years.get(key)
     if year is None or target.get("band") is None or _NAMED_GOAL.search(target["quote"]) is None:
         return target
     return {

@@ -15,7 +15,6 @@ import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
-from typing import Any
 
 from extractors.headings import (
     GOAL_WORD,
@@ -256,6 +255,16 @@ _TITLE = re.compile(r"(?:punkt\s+)?\d{1,3}(?:\.\d{1,2})*[.:)]?\s+\S", re.I)
 _TITLE_NUMBER = re.compile(r"^(?:punkt\s+)?\d{1,3}(?:\.\d{1,2})*[.:)]?\s+", re.I)
 
 
+@dataclass(slots=True)
+class StatedTargets:
+    """What a document's targets stated so far, for restatements later in it (see
+    ``pipeline.continue_years``): the baseline stated with (value, unit, year, direction), and the year
+    and deadline kind stated with (value, unit, direction), None once two years were stated."""
+
+    baselines: dict[tuple, int] = field(default_factory=dict)
+    years: dict[tuple, tuple[int, str | None] | None] = field(default_factory=dict)
+
+
 class _State:
     """Context carried down the document."""
 
@@ -274,9 +283,8 @@ class _State:
         self.genre: str | None = None
         #: Whether the genre was read (from the first window of a windowed document).
         self.genre_read = False
-        #: What the document's targets stated so far, their baselines and years (see
-        #: ``pipeline.continue_years``): a later window's restatement inherits them too.
-        self.stated: dict[tuple, Any] = {}
+        #: What the document's targets stated so far: a later window's restatement inherits it too.
+        self.stated = StatedTargets()
         self._last_key: tuple | None = None
         self._last = Context()
 

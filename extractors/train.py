@@ -405,17 +405,19 @@ def distinct_f1(passages: list[dict[str, Any]], predictions: dict[str, list[dict
     return 2 * tp / (2 * tp + fn + fp) if tp else 0.0
 
 
-def kinds_f1(data: Candidates, predictions: dict[str, list[dict[str, Any]]], settings: FitSettings) -> float:
-    """The mean of :func:`distinct_f1` over the kinds of text in ``settings.kinds`` (gold files in
-    none of them are one kind more); with no kinds named, :func:`distinct_f1` over all gold."""
-    passages = passages_of(data.docs)
-    if not settings.kinds:
-        return distinct_f1(passages, predictions)
+def passages_by_kind(data: Candidates, settings: FitSettings) -> list[list[dict[str, Any]]]:
+    """The gold passages split by the kinds of text in ``settings.kinds`` (gold files in none of them
+    are one kind more); with no kinds named, all gold is one kind."""
     named = {name: k for k, names in enumerate(settings.kinds) for name in names}
     parts: dict[int, list[dict[str, Any]]] = {}
-    for passage, doc in zip(passages, data.docs, strict=True):
+    for passage, doc in zip(passages_of(data.docs), data.docs, strict=True):
         parts.setdefault(named.get(Path(doc.source).name, -1), []).append(passage)
-    return sum(distinct_f1(part, predictions) for part in parts.values()) / len(parts)
+    return list(parts.values())
+
+
+def kinds_f1(kinds: list[list[dict[str, Any]]], predictions: dict[str, list[dict[str, Any]]]) -> float:
+    """The mean of :func:`distinct_f1` over the kinds of text (:func:`passages_by_kind`)."""
+    return sum(distinct_f1(part, predictions) for part in kinds) / len(kinds)
 
 
 def choose_thresholds(
@@ -442,10 +444,11 @@ def choose_thresholds(
     ]
     best: tuple[bool, float] = (False, -1.0)  # (agenda precision kept, F1)
     target = 0.5
+    kinds = passages_by_kind(data, settings)
     for t in grid:
         preds, _ = banded_predictions(data, scores, t, t)
         kept = score(agendas, preds).figures()["detection"]["precision"] >= settings.agenda_precision
-        if (kept, f1 := kinds_f1(data, preds, settings)) > best:
+        if (kept, f1 := kinds_f1(kinds, preds)) > best:
             best, target = (kept, f1), t
     suggestion = target
     sources = sorted({d.source for d in data.docs})
@@ -519,7 +522,7 @@ def evaluate_scores(
     scores: list[list[float]],
     target: float,
     suggestion: float,
-    settings: FitSettings | None = None,
+    settings: FitSettings,
 ) -> Evaluation:
     passages = passages_of(data.docs)
     targets, both = banded_predictions(data, scores, target, suggestion)
@@ -548,7 +551,7 @@ def evaluate_scores(
             "thresholds": {"target": target, "suggestion": suggestion},
             # the figure the target threshold is chosen by (choose_thresholds)
             "distinct_f1": round(distinct_f1(passages, targets), 4),
-            "kinds_f1": round(kinds_f1(data, targets, settings or FitSettings()), 4),
+            "kinds_f1": round(kinds_f1(passages_by_kind(data, settings), targets), 4),
             "sources": sources,
             "calibration": calibration(flat),
         }

@@ -14,3 +14,10 @@ def features_of(text: str, quote_part: str) -> set[str]:
 def subject_features(text: str, quote_part: str) -> set[str]:
     """The ``subject=…`` feature of that candidate (without the conjunctions it takes part in)."""
     return {f for f in features_of(text, quote_part) if f.startswith("subject=") and "&" not in f}
+
+
+def evidence_labels(text: str) -> set[str]:
+    """The labels of the evidence words the evidence component finds in ``text``."""
+    from extractors.components.evidence import find_evidence
+
+    return {c.label for c in find_evidence(text)}
